@@ -1,0 +1,46 @@
+// Calibration: how fast this GPU really runs each op class, from a profile file with provenance.
+//
+// A profile holds measured or published points (GEMM TFLOP/s by shape and dtype, attention TFLOP/s,
+// memory-copy GB/s, collective bandwidth by message size) and the efficiency curves fitted to them. The
+// simulator never hard-codes an efficiency: every time below comes from the profile of the GPU in use.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "sim/model/layer_ops.h"
+#include "sim/spec/hardware_spec.h"
+
+namespace moeplan {
+
+enum class Pass { kForward, kBackwardInput, kBackwardWeight };
+
+struct ProfileInfo {
+  std::string path;        // file it was read from ("" for built-in fallback: none exists)
+  std::string gpu;         // catalog GPU name
+  std::string device;      // device name as measured or as published
+  std::string method;      // "published" | "measured-cuda" | "measured-cpu"
+  std::string source;      // citations or measurement details
+  std::string date;
+};
+
+class Calibration {
+ public:
+  virtual ~Calibration() = default;
+  virtual const ProfileInfo& info() const = 0;
+  // Achieved FLOP/s for one GEMM (or each GEMM of a grouped GEMM) of this shape and input dtype.
+  virtual double gemm_flops_per_s(const GemmShape& shape, DType dtype) const = 0;
+  // Achieved FLOP/s of core attention for the given pass (decode is forward with tiny m).
+  virtual double attention_flops_per_s(DType dtype, Pass pass, double tokens) const = 0;
+  // Achieved HBM bytes/s for memory-bound kernels.
+  virtual double memory_bytes_per_s() const = 0;
+  // Fraction of a link's achievable bandwidth a collective reaches at this per-rank message size
+  // (small messages are latency-bound; 1.0 means the fabric's achievable_Bps).
+  virtual double comm_efficiency(FabricKind fabric, double message_bytes) const = 0;
+
+  // Time of one op in one pass on a GPU with `compute_sm_fraction` of its SMs (communication kernels hold
+  // the rest). Communication ops return 0 here; the network layer times them.
+  double op_time_s(const Op& op, Pass pass, double compute_sm_fraction = 1.0) const;
+};
+
+}  // namespace moeplan

@@ -1,0 +1,71 @@
+// The op inventory: every operation of one transformer layer's forward pass for one micro-batch on one
+// rank, with its shape, FLOPs and HBM bytes. The analytic estimate and the DES workload builder both time
+// these ops through the calibration profile, so the two fidelities see the same work.
+//
+// Conventions: FLOPs count a multiply-add as 2. GEMM shapes are per rank after TP/EP splitting (m = rows of
+// the activation = tokens, n = output features, k = input features). Backward of a GEMM is one dgrad GEMM
+// (B) and one wgrad GEMM (W) of the same FLOPs as the forward. Attention "core" backward is 2x forward
+// FLOPs (dQ, dK, dV, dP) and belongs to B.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "sim/spec/model_spec.h"
+#include "sim/spec/precision_recipe.h"
+
+namespace moeplan {
+
+enum class OpClass {
+  kGemm,         // one dense GEMM
+  kGroupedGemm,  // routed experts: `groups` GEMMs of m x n x k (contiguous layout, tokens sorted by expert)
+  kAttention,    // core attention (QK^T, softmax, PV), FLOPs and bytes given
+  kMemoryBound,  // norms, activations, rope, router softmax/top-k, permutation: timed by bytes
+  kDispatch,     // MoE all-to-all dispatch: `comm_bytes` sent by this rank
+  kCombine,      // MoE all-to-all combine
+  kTpCollective, // TP all-reduce / reduce-scatter+all-gather of `comm_bytes`
+};
+
+// The part of a layer an op belongs to; DualPipe interleaves these components of two chunks.
+enum class OpPart { kAttention, kDispatch, kMlp, kCombine };
+
+struct GemmShape {
+  double m = 0, n = 0, k = 0;
+  int groups = 1;
+};
+
+struct Op {
+  std::string name;       // "q_a_proj", "kv_b_proj", "attn_core", "o_proj", "router", "experts_gate_up", ...
+  OpClass cls = OpClass::kGemm;
+  OpPart part = OpPart::kAttention;
+  GemmShape gemm;         // GEMM and grouped GEMM ops
+  DType dtype = DType::kBf16;  // tensor-core input format
+  double flops = 0;       // forward FLOPs on this rank
+  double bytes = 0;       // forward HBM bytes (memory-bound ops, attention's KV/Q/O traffic)
+  double comm_bytes = 0;  // bytes this rank sends (dispatch, combine, TP collectives)
+  bool has_weight_grad = false;  // contributes a W chunk in backward
+};
+
+struct OpContext {
+  int micro_batch = 1;    // sequences in the micro-batch
+  int seq_len = 4096;
+  int tp = 1;
+  int ep = 1;
+  int dp_per_stage = 1;   // ranks of a pipeline stage that share the EP group's tokens (tp*dp)
+  PrecisionRecipe precision;
+  bool causal = true;     // causal attention FLOPs (half of the full QK^T / PV work)
+  // Tokens the most loaded rank's experts receive, as a multiple of the balanced load (1.0 = balanced).
+  double expert_load_factor = 1.0;
+};
+
+// Forward ops of transformer layer `layer` (0-based) in order.
+std::vector<Op> layer_forward_ops(const ModelSpec& m, int layer, const OpContext& ctx);
+// Embedding lookup (memory-bound), output head GEMM + loss, and MTP modules.
+std::vector<Op> embedding_forward_ops(const ModelSpec& m, const OpContext& ctx);
+std::vector<Op> head_forward_ops(const ModelSpec& m, const OpContext& ctx);
+std::vector<Op> mtp_forward_ops(const ModelSpec& m, const OpContext& ctx);
+
+const char* to_string(OpClass c);
+const char* to_string(OpPart p);
+
+}  // namespace moeplan

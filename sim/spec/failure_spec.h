@@ -1,0 +1,26 @@
+// FailureSpec: interruption rates by component class, checkpointing and restart, for goodput.
+// Defaults come from Llama 3's 54-day 405B snapshot (arXiv:2407.21783 §3.3.4, Table 5): 419 unexpected
+// interruptions on up to 16,384 H100 GPUs.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace moeplan {
+
+struct FailureClass {
+  std::string name;              // "Faulty GPU", "Network Switch/Cable", ...
+  std::string category;          // "GPU", "Host", "Network", ...
+  double per_gpu_day = 0;        // interruptions per GPU-day (scales with GPUs)
+};
+
+struct FailureSpec {
+  bool enabled = true;
+  std::vector<FailureClass> classes;  // empty: Llama 3 defaults
+  double storage_write_Bps = 0;       // aggregate checkpoint write bandwidth; 0: default from cluster size
+  double restart_s = 0;               // time from failure to resumed training; 0: default
+  double checkpoint_interval_s = 0;   // 0: Young/Daly optimum
+  int hot_spare_nodes = 0;
+};
+
+}  // namespace moeplan

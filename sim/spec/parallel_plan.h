@@ -1,0 +1,40 @@
+// ParallelPlan: how a model is split over the cluster (TP, PP, DP, EP, ZeRO), the pipeline schedule,
+// micro-batching, recomputation and the SMs reserved for communication kernels.
+#pragma once
+
+#include <string>
+
+namespace moeplan {
+
+enum class PipelineSchedule { kGpipe, k1F1B, kInterleaved1F1B, kZbH1, kDualPipe, kDualPipeV };
+
+enum class RecomputePolicy {
+  kNone,       // keep every activation
+  kSelective,  // recompute norms and attention up-projections (DeepSeek-V3 §3.2.3), keep the rest
+  kFull,       // keep only each layer's input; recompute the layer in backward
+};
+
+struct ParallelPlan {
+  int tp = 1;                // tensor parallel (attention and dense FFN)
+  int pp = 1;                // pipeline stages (DualPipeV: ranks = pp, each holds 2 stages)
+  int dp = 1;                // data parallel replicas; tp * pp * dp = GPUs
+  int ep = 1;                // expert parallel, carved out of dp * tp (EP ranks share a pipeline stage)
+  int zero_stage = 1;        // 0..3
+  int micro_batch = 1;       // sequences per micro-batch
+  int virtual_stages = 1;    // interleaved 1F1B chunks per rank
+  PipelineSchedule schedule = PipelineSchedule::k1F1B;
+  RecomputePolicy recompute = RecomputePolicy::kSelective;
+  int comm_sms = 0;          // SMs held by communication kernels (DeepSeek-V3: 20 of 132, §3.5.1)
+  bool sequence_parallel = false;
+
+  int n_gpus() const { return tp * pp * dp; }
+  int expert_dp() const { return (dp * tp) / ep; }  // replicas of each expert shard
+};
+
+// Checks what can be checked without a model or cluster (degrees >= 1, zero stage 0..3, DualPipe parity).
+void validate(const ParallelPlan& p);
+
+const char* to_string(PipelineSchedule s);
+const char* to_string(RecomputePolicy r);
+
+}  // namespace moeplan

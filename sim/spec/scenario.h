@@ -1,0 +1,54 @@
+// Scenario: everything one moeplan run needs, as loaded and validated from a YAML file.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/spec/cluster_spec.h"
+#include "sim/spec/failure_spec.h"
+#include "sim/spec/model_spec.h"
+#include "sim/spec/parallel_plan.h"
+#include "sim/spec/precision_recipe.h"
+#include "sim/spec/price_spec.h"
+#include "sim/spec/training_spec.h"
+
+namespace moeplan {
+
+enum class Fidelity { kAnalytic, kDes, kDesFull };
+
+struct RoutingSpec {
+  std::string distribution = "balanced";  // "balanced" | "zipf" | "dirichlet"
+  double skew = 0;                        // zipf exponent or 1/dirichlet-concentration; 0 = uniform
+  int nodes_per_token = 0;                // node-limited routing M; 0 = from model (n_limited_groups)
+};
+
+struct SweepAxis {
+  std::string key;                        // dotted scenario path, e.g. "parallel.pp"
+  std::vector<std::string> values;        // values as YAML scalars
+};
+
+struct Scenario {
+  std::string name;
+  std::string file;                       // path it was loaded from ("" when built in code)
+  ModelSpec model;
+  ClusterSpec cluster;
+  ParallelPlan parallel;
+  PrecisionRecipe precision;
+  TrainingSpec training;
+  PriceSpec price;
+  FailureSpec failures;
+  RoutingSpec routing;
+  std::string calibration;                // profile path; "" = the GPU's default profile
+  Fidelity fidelity = Fidelity::kDes;
+  std::uint64_t seed = 1;
+  std::vector<SweepAxis> sweep;
+};
+
+// Cross-checks the parts against each other (tp*pp*dp = GPUs, ep divides experts and fits its group,
+// layers split over stages, tp <= kv heads, ...). Throws a user Error with the key path and a hint.
+void validate(const Scenario& s);
+
+const char* to_string(Fidelity f);
+
+}  // namespace moeplan

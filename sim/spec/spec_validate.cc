@@ -1,0 +1,115 @@
+// Validation of each spec on its own; cross-part checks live in scenario_validate.cc.
+#include <string>
+
+#include "sim/spec/cluster_spec.h"
+#include "sim/spec/hardware_spec.h"
+#include "sim/spec/model_spec.h"
+#include "sim/spec/parallel_plan.h"
+#include "sim/spec/price_spec.h"
+#include "sim/spec/training_spec.h"
+#include "sim/units/error.h"
+
+namespace moeplan {
+namespace {
+void require(bool ok, const std::string& key, const std::string& message, const std::string& expected = "") {
+  if (!ok) throw_user_error(message, ErrorContext{.key_path = key, .expected = expected});
+}
+}  // namespace
+
+void validate(const ModelSpec& m) {
+  require(m.n_layers > 0, "model.n_layers", "must be positive");
+  require(m.hidden > 0, "model.hidden", "must be positive");
+  require(m.n_heads > 0, "model.n_heads", "must be positive");
+  require(m.vocab > 0, "model.vocab", "must be positive");
+  if (m.attention == AttentionKind::kMla) {
+    require(m.mla.kv_lora_rank > 0 && m.mla.qk_nope_head_dim > 0 && m.mla.v_head_dim > 0, "model.mla",
+            "MLA needs kv_lora_rank, qk_nope_head_dim and v_head_dim");
+  } else {
+    require(m.n_kv_heads > 0 && m.n_heads % m.n_kv_heads == 0, "model.n_kv_heads",
+            "n_heads (" + std::to_string(m.n_heads) + ") must be a multiple of n_kv_heads (" +
+                std::to_string(m.n_kv_heads) + ")");
+    require(m.head_dim > 0, "model.head_dim", "must be positive");
+  }
+  const bool has_dense_layer = !m.is_moe() || m.moe.first_k_dense > 0 || m.moe.moe_layer_freq > 1;
+  if (has_dense_layer) require(m.ffn_dim > 0, "model.ffn_dim", "dense layers need an FFN width");
+  if (m.is_moe()) {
+    require(m.moe.top_k > 0 && m.moe.top_k <= m.moe.n_routed_experts, "model.moe.top_k",
+            "must be between 1 and n_routed_experts");
+    require(m.moe.expert_ffn_dim > 0, "model.moe.expert_ffn_dim", "must be positive");
+    require(m.moe.n_expert_groups >= 1 && m.moe.n_routed_experts % m.moe.n_expert_groups == 0,
+            "model.moe.n_expert_groups", "must divide n_routed_experts");
+    require(m.moe.n_limited_groups >= 1 && m.moe.n_limited_groups <= m.moe.n_expert_groups,
+            "model.moe.n_limited_groups", "must be between 1 and n_expert_groups");
+    require(m.moe.first_k_dense < m.n_layers, "model.moe.first_k_dense", "must be below n_layers");
+    require(m.moe.moe_layer_freq >= 1, "model.moe.moe_layer_freq", "must be >= 1");
+  }
+  require(m.mtp_depth >= 0, "model.mtp_depth", "must be >= 0");
+}
+
+void validate(const FabricSpec& f) {
+  require(f.nominal_Bps > 0, "fabric." + f.name + ".bandwidth", "must be positive");
+  require(f.achievable_Bps > 0 && f.achievable_Bps <= f.nominal_Bps * 1.1,
+          "fabric." + f.name + ".achievable", "must be positive and not above the nominal bandwidth");
+  require(f.latency_s >= 0, "fabric." + f.name + ".latency", "must be >= 0");
+}
+
+void validate(const GpuSpec& g) {
+  const std::string k = "gpu." + g.name;
+  require(g.peak_bf16_flops > 0, k + ".bf16", "dense BF16 peak must be positive");
+  require(g.hbm_bytes > 0, k + ".memory", "memory must be positive");
+  require(g.hbm_Bps > 0, k + ".memory_bandwidth", "memory bandwidth must be positive");
+  require(g.sm_count > 0, k + ".sms", "SM count must be positive");
+  require(g.tdp_w > 0, k + ".tdp", "TDP must be positive");
+}
+
+void validate(const ClusterSpec& c) {
+  validate(c.gpu);
+  require(c.n_nodes >= 1, "cluster.nodes", "must be >= 1");
+  require(c.gpus_per_node >= 1, "cluster.gpus_per_node", "must be >= 1");
+  require(c.nics_per_node >= 0, "cluster.nics_per_node", "must be >= 0");
+  if (c.n_nodes > 1) require(c.nics_per_node >= 1, "cluster.nics_per_node", "a multi-node cluster needs NICs");
+  require(c.topology.oversubscription >= 1.0, "cluster.topology.oversubscription", "must be >= 1.0",
+          "a ratio such as 1.0 (full bisection) or 7.0");
+  require(c.topology.planes >= 1, "cluster.topology.planes", "must be >= 1");
+}
+
+void validate(const ParallelPlan& p) {
+  require(p.tp >= 1, "parallel.tp", "must be >= 1");
+  require(p.pp >= 1, "parallel.pp", "must be >= 1");
+  require(p.dp >= 1, "parallel.dp", "must be >= 1");
+  require(p.ep >= 1, "parallel.ep", "must be >= 1");
+  require(p.zero_stage >= 0 && p.zero_stage <= 3, "parallel.zero", "must be 0, 1, 2 or 3");
+  require(p.micro_batch >= 1, "parallel.micro_batch", "must be >= 1");
+  require(p.virtual_stages >= 1, "parallel.virtual_stages", "must be >= 1");
+  require(p.comm_sms >= 0, "parallel.comm_sms", "must be >= 0");
+  if (p.schedule == PipelineSchedule::kDualPipe || p.schedule == PipelineSchedule::kDualPipeV)
+    require(p.pp % 2 == 0, "parallel.pp",
+            "DualPipe needs an even number of pipeline stages, got " + std::to_string(p.pp),
+            "pp divisible by 2 (DualPipe README)");
+  if (p.schedule != PipelineSchedule::kInterleaved1F1B)
+    require(p.virtual_stages == 1, "parallel.virtual_stages",
+            "virtual stages need the interleaved schedule", "schedule: interleaved");
+}
+
+void validate(const TrainingSpec& t) {
+  require(!t.phases.empty(), "training.phases", "at least one phase is needed");
+  for (size_t i = 0; i < t.phases.size(); ++i) {
+    const auto& ph = t.phases[i];
+    const std::string k = "training.phases[" + std::to_string(i) + "]";
+    if (ph.given_gpu_hours > 0) continue;
+    require((ph.tokens > 0) != (ph.steps > 0), k, "give exactly one of `tokens` or `steps`");
+    require(ph.seq_len > 0, k + ".seq_len", "must be positive");
+    require(ph.global_batch > 0, k + ".global_batch", "must be positive");
+    require(ph.ramp.from_sequences >= 0 && ph.ramp.over_tokens >= 0, k + ".batch_ramp", "must be >= 0");
+  }
+}
+
+void validate(const PriceSpec& p) {
+  require(p.usd_per_gpu_hour >= 0, "price.usd_per_gpu_hour", "must be >= 0");
+  require(p.pue >= 1.0, "price.pue", "must be >= 1.0");
+  require(p.lifetime_years > 0, "price.lifetime", "must be positive");
+  require(p.average_utilisation > 0 && p.average_utilisation <= 1, "price.average_utilisation",
+          "must be in (0, 1]");
+}
+
+}  // namespace moeplan

@@ -1,0 +1,34 @@
+// TrainingSpec: the token budget as a list of phases (pre-training with a batch ramp, context-extension
+// phases, post-training), each with its sequence length and global batch.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace moeplan {
+
+struct BatchRamp {
+  int from_sequences = 0;   // global batch at the start of the phase
+  double over_tokens = 0;   // linear ramp to the phase's global_batch over this many tokens (0: no ramp)
+};
+
+struct TrainingPhase {
+  std::string name;
+  double tokens = 0;        // either tokens or steps is set (> 0)
+  long long steps = 0;
+  int seq_len = 4096;
+  int global_batch = 0;     // sequences per optimizer step
+  BatchRamp ramp;
+  // A phase whose cost is given rather than simulated (e.g. published post-training GPU-hours). Reports
+  // label it as an input, never as a prediction.
+  double given_gpu_hours = 0;
+  std::string given_source;
+};
+
+struct TrainingSpec {
+  std::vector<TrainingPhase> phases;
+};
+
+void validate(const TrainingSpec& t);
+
+}  // namespace moeplan

@@ -1,0 +1,109 @@
+// RunResult: everything `moeplan run` computes for one scenario. Reports render it; they compute nothing.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/cost/cost_result.h"
+#include "sim/model/memory_breakdown.h"
+
+namespace moeplan {
+
+struct ModelSummary {
+  std::string name;
+  double params_total = 0;            // main model, excluding MTP modules
+  double params_active = 0;           // per token, main model
+  double params_mtp = 0;              // MTP modules (unique parameters)
+  double params_embedding = 0;
+  double train_flops_per_token = 0;   // forward + backward, at the run's seq_len, causal attention
+  double train_flops_per_token_noncausal = 0;
+  double kv_cache_bytes_per_token = 0;  // BF16 cache
+};
+
+struct StageStats {
+  int stage = 0;
+  double busy_s = 0;                  // compute stream busy
+  double idle_s = 0;                  // bubble
+  double exposed_comm_s = 0;          // communication not hidden under compute
+};
+
+struct StepResult {
+  std::string method;                 // "analytic" | "des" | "des-full"
+  double time_s = 0;
+  double mfu = 0;                     // model FLOPs / (time x GPUs x dense BF16 peak)
+  std::string mfu_convention = "causal";  // attention FLOPs convention used for MFU
+  double tokens_per_s = 0;
+  double bubble_fraction = 0;
+  double exposed_comm_s = 0;
+  int micro_batches = 0;
+  int seq_len = 0;
+  int global_batch = 0;
+  std::vector<StageStats> stages;
+};
+
+struct PhaseResult {
+  std::string name;
+  long long steps = 0;
+  double tokens = 0;
+  int seq_len = 0;
+  double step_time_s = 0;             // mean over the phase (batch ramp included)
+  double gpu_hours = 0;
+  double days = 0;
+  bool given = false;                 // cost was an input, not simulated
+  std::string given_source;
+};
+
+// One timeline interval, for traces and the Gantt chart.
+struct TimelineEvent {
+  int rank = 0;                       // pipeline stage (or global rank at des-full)
+  std::string track;                  // "compute", "comm", "pp-send", "dp", link class...
+  std::string name;                   // "F3", "B3", "W3", "F3&B1", "dispatch", ...
+  std::string kind;                   // "F" | "B" | "W" | "FB" | "comm" | "opt" | "other"
+  int micro_batch = -1;
+  int direction = 0;                  // DualPipe: 0 = fed from stage 0, 1 = fed from the last stage
+  double start_s = 0;
+  double duration_s = 0;
+};
+
+struct MemorySample {
+  int rank = 0;
+  double time_s = 0;
+  double bytes = 0;
+};
+
+struct Timeline {
+  std::vector<TimelineEvent> events;
+  std::vector<MemorySample> memory;
+};
+
+struct RunInputs {
+  std::string scenario_file;
+  std::string scenario_name;
+  std::string calibration_profile;    // path or name
+  std::string calibration_source;     // profile's method/source line
+  std::string moeplan_version;
+  std::uint64_t seed = 0;
+  std::string fidelity;
+  std::string gpu;
+  int n_gpus = 0;
+  std::string plan_summary;           // "TP1 PP16 EP64 DP128 ZeRO-1 DualPipe mb=1"
+};
+
+struct RunResult {
+  RunInputs inputs;
+  ModelSummary model;
+  std::vector<MemoryBreakdown> memory;  // per pipeline stage
+  double memory_peak_bytes = 0;
+  bool memory_fits = false;
+  StepResult step;
+  std::vector<PhaseResult> phases;
+  double gpu_hours = 0;               // sum over phases, before failure overhead
+  double days = 0;
+  CostResult cost;
+  GoodputResult goodput;
+  Timeline timeline;                  // empty unless the fidelity produced one
+  std::vector<std::string> notes;     // assumptions worth telling the reader
+};
+
+}  // namespace moeplan
