@@ -56,12 +56,19 @@ void validate(const Scenario& s) {
   for (size_t i = 0; i < s.training.phases.size(); ++i) {
     const TrainingPhase& ph = s.training.phases[i];
     if (ph.given_gpu_hours > 0) continue;
-    const long long per_step = static_cast<long long>(p.dp) * p.micro_batch;
+    const ParallelPlan& pp_plan = ph.parallel_overridden ? ph.parallel : p;
+    if (ph.parallel_overridden) {
+      validate(pp_plan);
+      if (pp_plan.n_gpus() != gpus)
+        fail("training.phases[" + n(static_cast<long long>(i)) + "].parallel",
+             "tp x pp x dp = " + n(pp_plan.n_gpus()) + " but the cluster has " + n(gpus) + " GPUs");
+    }
+    const long long per_step = static_cast<long long>(pp_plan.dp) * pp_plan.micro_batch;
     if (ph.global_batch % per_step != 0)
       fail("training.phases[" + n(static_cast<long long>(i)) + "].global_batch",
            "global batch " + n(ph.global_batch) + " is not a multiple of dp x micro_batch = " + n(per_step));
     const long long micro_batches = ph.global_batch / per_step;
-    if ((p.schedule == PipelineSchedule::kDualPipe || p.schedule == PipelineSchedule::kDualPipeV) &&
+    if ((pp_plan.schedule == PipelineSchedule::kDualPipe || pp_plan.schedule == PipelineSchedule::kDualPipeV) &&
         micro_batches % 2 != 0)
       fail("training.phases[" + n(static_cast<long long>(i)) + "].global_batch",
            "DualPipe needs an even number of micro-batches, got " + n(micro_batches),

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "sim/spec/parallel_plan.h"
+
 namespace moeplan {
 
 struct BatchRamp {
@@ -23,6 +25,10 @@ struct TrainingPhase {
   // label it as an input, never as a prediction.
   double given_gpu_hours = 0;
   std::string given_source;
+  // The plan this phase runs with: the scenario's `parallel` with the phase's own `parallel:` keys applied
+  // (context extension at 32K/128K cannot keep a batch-divisible layout of pre-training).
+  ParallelPlan parallel;
+  bool parallel_overridden = false;
 };
 
 struct TrainingSpec {
