@@ -1,0 +1,27 @@
+// Timing backends of the harness. Each appends measured raw points (with per-point source text) to a
+// profile and notes what it skipped; the fitting and writing is common (calibrate.cc).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "calibrate/shape_grid.h"
+#include "sim/calib/profile.h"
+
+namespace moeplan {
+
+struct BackendResult {
+  std::vector<std::string> skipped;
+  int kernels_timed = 0;
+};
+
+// CPU reference kernels (kernels/cpu) and a memcpy bandwidth test.
+BackendResult measure_cpu(const CalibrationGrid& grid, bool quick, Profile& out);
+
+// True when this build has the CUDA timing functions.
+bool cuda_backend_built();
+// CUDA kernels, cuBLASLt GEMMs, D2D copies. Throws a user Error when no device is usable (with the
+// reason) or when the build has no CUDA.
+BackendResult measure_cuda(const CalibrationGrid& grid, bool quick, Profile& out);
+
+}  // namespace moeplan

@@ -1,0 +1,211 @@
+// Derivation of published profiles from a base profile and a recipe (see derive_profile.h).
+#include "calibrate/derive_profile.h"
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+
+#include <yaml-cpp/yaml.h>
+
+#include "sim/calib/curve_fit.h"
+#include "sim/calib/profile_yaml.h"
+#include "sim/units/error.h"
+
+namespace moeplan {
+
+namespace {
+
+ErrorContext at(const std::string& file, const YAML::Node& n, const std::string& key,
+                const std::string& expected) {
+  ErrorContext c;
+  c.file = file;
+  if (n.Mark().line >= 0) c.line = n.Mark().line + 1, c.column = n.Mark().column + 1;
+  c.key_path = key;
+  c.expected = expected;
+  return c;
+}
+
+std::string req_str(const std::string& file, const YAML::Node& n, const std::string& key,
+                    const std::string& path) {
+  if (!n[key] || !n[key].IsScalar())
+    throw_user_error("is missing", at(file, n, path + "." + key, "a string"));
+  return n[key].as<std::string>();
+}
+
+// A factor written as [numerator, denominator] (both cited numbers) or a plain number.
+double factor(const std::string& file, const YAML::Node& n, const std::string& key, const std::string& path) {
+  const YAML::Node f = n[key];
+  const std::string expected = "[numerator, denominator], a list of such pairs, or a number > 0";
+  try {
+    if (f && f.IsSequence() && f.size() > 0 && f[0].IsSequence()) {
+      // A chain of ratios, e.g. [[794.5, 1520], [165.2, 989]]: multiplied.
+      double v = 1;
+      bool valid = true;
+      for (const auto& r : f) {
+        const double a = r[0].as<double>(), b = r[1].as<double>();
+        valid = valid && r.size() == 2 && a > 0 && b > 0;
+        if (valid) v *= a / b;
+      }
+      if (valid) return v;
+    } else if (f && f.IsSequence() && f.size() == 2) {
+      const double a = f[0].as<double>(), b = f[1].as<double>();
+      if (a > 0 && b > 0) return a / b;
+    } else if (f && f.IsScalar()) {
+      const double v = f.as<double>();
+      if (v > 0) return v;
+    }
+  } catch (const YAML::Exception&) {
+  }
+  throw_user_error("is missing or invalid", at(file, f ? f : n, path + "." + key, expected));
+}
+
+std::string fmt(const char* format, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, format, v);
+  return buf;
+}
+
+PointSource derived_source(const std::string& how, const std::string& detail) {
+  PointSource s;
+  s.source = "derived (calibrate/profiles/published/derivations.yaml)";
+  s.derived = how + "; " + detail;
+  s.unverified = true;
+  return s;
+}
+
+void add_gemm_points(Profile& out, const Profile& base, const std::string& file, const YAML::Node& g,
+                     const std::string& path) {
+  const DType to = parse_profile_dtype(req_str(file, g, "dtype", path));
+  const DType from = parse_profile_dtype(req_str(file, g, "from", path));
+  const double c = factor(file, g, "compute", path);
+  const double b = factor(file, g, "bandwidth", path);
+  const std::string how = req_str(file, g, "how", path);
+  bool any = false;
+  for (const GemmCurve& curve : base.gemm_curves) {
+    if (curve.dtype != from) continue;
+    GemmCurve scaled = curve;
+    scaled.dtype = to;
+    if (scaled.peak_flops_per_s > 0) scaled.peak_flops_per_s *= c;
+    if (scaled.bytes_per_s > 0) scaled.bytes_per_s *= b;
+    const std::string detail = std::string("base ") + to_string(from) + " " + to_string(curve.kind) +
+                               " fit (P " + fmt("%.1f", curve.peak_flops_per_s / 1e12) + " TFLOP/s, B " +
+                               fmt("%.0f", curve.bytes_per_s / 1e9) + " GB/s, t0 " +
+                               fmt("%.2f", curve.overhead_s * 1e6) + " us) with compute x" + fmt("%.4g", c) +
+                               ", bandwidth x" + fmt("%.4g", b) + " at this shape";
+    for (const GemmPoint& p : base.gemm_points) {
+      if (p.kind != curve.kind || p.dtype != from) continue;
+      const GemmShape s{p.m, p.n, p.k, p.groups};
+      GemmPoint d = p;
+      d.dtype = to;
+      d.flops_per_s = gemm_flops(s) / gemm_time_s(scaled, s);
+      d.src = derived_source(how, detail);
+      out.gemm_points.push_back(d);
+      any = true;
+    }
+  }
+  if (!any) throw_user_error("base profile has no points of this dtype", at(file, g, path + ".from", "a dtype the base has"));
+}
+
+void add_comm_points(Profile& out, const std::string& file, const YAML::Node& c, const std::string& path) {
+  const FabricKind f = parse_fabric_kind(req_str(file, c, "fabric", path));
+  const double latency_s = factor(file, c, "latency_us", path) * 1e-6;
+  const double bw = factor(file, c, "gb_per_s", path) * 1e9;
+  const std::string how = req_str(file, c, "how", path);
+  // Alpha-beta: a message of s bytes takes alpha + s / B, so it reaches s / (s + alpha * B) of B.
+  for (double s : {64.0 * 1024, 1024.0 * 1024, 16.0 * 1024 * 1024, 256.0 * 1024 * 1024}) {
+    CommPoint p;
+    p.fabric = f;
+    p.message_bytes = s;
+    p.efficiency = s / (s + latency_s * bw);
+    p.src = derived_source(how, "alpha-beta with alpha " + fmt("%.3g", latency_s * 1e6) + " us, B " +
+                                    fmt("%.4g", bw / 1e9) + " GB/s");
+    out.comm_points.push_back(p);
+  }
+}
+
+std::vector<std::string> str_list(const YAML::Node& n) {
+  std::vector<std::string> v;
+  if (n && n.IsSequence())
+    for (const auto& e : n) v.push_back(e.as<std::string>());
+  return v;
+}
+
+}  // namespace
+
+std::vector<Profile> derive_profiles(const std::string& recipe_path, const std::string& moeplan_version) {
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(recipe_path);
+  } catch (const YAML::BadFile&) {
+    ErrorContext c;
+    c.file = recipe_path;
+    throw_user_error("cannot open derivation recipe", c);
+  } catch (const YAML::ParserException& e) {
+    ErrorContext c;
+    c.file = recipe_path;
+    c.line = e.mark.line + 1;
+    throw_user_error("YAML syntax error: " + e.msg, c);
+  }
+  const std::string& file = recipe_path;
+  const auto dir = std::filesystem::path(recipe_path).parent_path();
+  const Profile base = read_profile((dir / req_str(file, root, "base", "")).string());
+  if (!root["targets"] || !root["targets"].IsSequence())
+    throw_user_error("is missing", at(file, root, "targets", "a list of target GPUs"));
+
+  std::vector<Profile> out;
+  for (size_t i = 0; i < root["targets"].size(); ++i) {
+    const YAML::Node t = root["targets"][i];
+    const std::string path = "targets[" + std::to_string(i) + "]";
+    Profile p;
+    ProfileHeader& h = p.header;
+    h.gpu = req_str(file, t, "gpu", path);
+    h.device = req_str(file, t, "device", path);
+    if (t["sm_count"]) h.sm_count = t["sm_count"].as<int>();
+    if (t["boost_clock_mhz"]) h.boost_clock_mhz = t["boost_clock_mhz"].as<double>();
+    h.driver = "n/a (published figures)";
+    h.cuda = t["cuda"] ? t["cuda"].as<std::string>() : base.header.cuda;
+    h.date = req_str(file, t, "date", path);
+    h.moeplan_version = moeplan_version;
+    h.method = "published";
+    h.sources = str_list(t["sources"]);
+    if (h.sources.empty()) throw_user_error("is missing", at(file, t, path + ".sources", "citations"));
+    h.notes = str_list(t["notes"]);
+
+    const bool keep = t["keep_base"] && t["keep_base"].as<bool>();
+    if (keep) {
+      p.gemm_points = base.gemm_points;
+      p.attention_points = base.attention_points;
+      p.memory_points = base.memory_points;
+    } else {
+      const YAML::Node a = t["attention"];
+      if (!a) throw_user_error("is missing", at(file, t, path + ".attention", "{compute: [a, b], how: ...}"));
+      const double ca = factor(file, a, "compute", path + ".attention");
+      const std::string how = req_str(file, a, "how", path + ".attention");
+      for (AttentionPoint ap : base.attention_points) {
+        ap.flops_per_s *= ca;
+        ap.src = derived_source(how, "base point (" + ap.src.source + ") x" + fmt("%.4g", ca));
+        p.attention_points.push_back(ap);
+      }
+      const YAML::Node m = t["memory"];
+      if (!m) throw_user_error("is missing", at(file, t, path + ".memory", "{bandwidth: [a, b], how: ...}"));
+      const double cm = factor(file, m, "bandwidth", path + ".memory");
+      const std::string mhow = req_str(file, m, "how", path + ".memory");
+      for (MemoryPoint mp : base.memory_points) {
+        mp.bytes_per_s *= cm;
+        mp.src = derived_source(mhow, "base point (" + mp.src.source + ") x" + fmt("%.4g", cm));
+        p.memory_points.push_back(mp);
+      }
+    }
+    if (const YAML::Node g = t["gemm"]; g && g.IsSequence())
+      for (size_t j = 0; j < g.size(); ++j)
+        add_gemm_points(p, base, file, g[j], path + ".gemm[" + std::to_string(j) + "]");
+    if (const YAML::Node c = t["comm"]; c && c.IsSequence())
+      for (size_t j = 0; j < c.size(); ++j)
+        add_comm_points(p, file, c[j], path + ".comm[" + std::to_string(j) + "]");
+    fit_profile(p);
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+}  // namespace moeplan

@@ -1,0 +1,59 @@
+// Shared CLI plumbing (see cli_context.h).
+#include "cli/cli_context.h"
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+
+#include "sim/calib/profile_calibration.h"
+#include "sim/io/scenario_loader.h"
+#include "sim/units/error.h"
+
+namespace moeplan::cli {
+
+const io::Catalog& CliContext::catalog() {
+  if (!catalog_) {
+    if (catalog_dir.empty()) catalog_dir = io::find_catalog_dir(exe_path);
+    catalog_ = std::make_unique<io::Catalog>(io::Catalog::load(catalog_dir));
+  }
+  return *catalog_;
+}
+
+Scenario CliContext::load(const std::string& path, const CommonOptions& opts) {
+  std::vector<std::string> overrides;
+  if (!opts.gpu.empty()) overrides.push_back("cluster.gpu=" + opts.gpu);
+  if (!opts.fidelity.empty()) overrides.push_back("fidelity=" + opts.fidelity);
+  overrides.insert(overrides.end(), opts.sets.begin(), opts.sets.end());
+  return io::load_scenario(path, catalog(), overrides);
+}
+
+std::unique_ptr<Calibration> CliContext::calibration_for(const Scenario& s) {
+  if (!s.calibration.empty()) return load_calibration(s.calibration, s.cluster.gpu);
+  if (profiles_dir.empty()) profiles_dir = find_profiles_dir(exe_path);
+  return load_calibration(default_profile_path(s.cluster.gpu, profiles_dir), s.cluster.gpu);
+}
+
+void add_common_options(CLI::App& cmd, CommonOptions& opts, bool with_report) {
+  cmd.add_option("--set", opts.sets, "Override a scenario key: --set parallel.pp=8 (repeatable)");
+  cmd.add_option("--gpu", opts.gpu, "Shorthand for --set cluster.gpu=NAME");
+  cmd.add_option("--fidelity", opts.fidelity, "analytic | des | des-full (default: the scenario's)");
+  cmd.add_option("--format", opts.format, "Output format on stdout: text | json | md | csv");
+  if (with_report) {
+    cmd.add_option("--report,--out", opts.report_dir,
+                   "Write report.html, report.md, results.csv, results.json (and trace.json) into DIR");
+  }
+}
+
+void print(const std::string& text) {
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  if (text.empty() || text.back() != '\n') std::fputc('\n', stdout);
+}
+
+void require_format(const std::string& format, const std::vector<std::string>& allowed) {
+  for (const auto& a : allowed)
+    if (a == format) return;
+  std::string list;
+  for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+  throw_user_error("unknown output format `" + format + "`", ErrorContext{.key_path = "--format", .expected = list});
+}
+
+}  // namespace moeplan::cli

@@ -1,0 +1,49 @@
+// What every subcommand shares: where the catalog and profiles are, the common options (--set, --gpu,
+// --format, --report) and the loading of a scenario with its calibration.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sim/calib/calibration.h"
+#include "sim/io/catalog.h"
+#include "sim/spec/scenario.h"
+
+namespace CLI {
+class App;
+}
+
+namespace moeplan::cli {
+
+struct CommonOptions {
+  std::vector<std::string> sets;   // --set key=value (repeatable)
+  std::string gpu;                 // --gpu NAME, shorthand for --set cluster.gpu=NAME
+  std::string fidelity;            // --fidelity analytic|des|des-full
+  std::string format = "text";     // --format text|json|md|csv
+  std::string report_dir;          // --report DIR (alias --out DIR)
+};
+
+struct CliContext {
+  std::string exe_path;
+  std::string catalog_dir;         // --catalog DIR, else found next to the binary or the sources
+  std::string profiles_dir;        // --profiles DIR, likewise
+
+  const io::Catalog& catalog();
+  Scenario load(const std::string& path, const CommonOptions& opts);
+  std::unique_ptr<Calibration> calibration_for(const Scenario& s);
+
+ private:
+  std::unique_ptr<io::Catalog> catalog_;
+};
+
+// Adds --set/--gpu/--fidelity/--format/--report to a subcommand.
+void add_common_options(CLI::App& cmd, CommonOptions& opts, bool with_report = true);
+
+// Writes `text` to stdout (no trailing newline added when it already ends with one).
+void print(const std::string& text);
+
+// Checks --format against the allowed values; throws a user Error naming them.
+void require_format(const std::string& format, const std::vector<std::string>& allowed);
+
+}  // namespace moeplan::cli

@@ -1,0 +1,23 @@
+// `moeplan calibrate`: time the kernels on this machine (CPU reference kernels, or CUDA kernels and
+// cuBLASLt on a GPU), fit the efficiency curves and write a profile the simulator can use.
+#include <CLI/CLI.hpp>
+
+#include "calibrate/calibrate.h"
+#include "cli/cli_context.h"
+#include "cli/commands.h"
+#include "sim/units/error.h"
+
+namespace moeplan::cli {
+
+void register_calibrate(CLI::App& app, CliContext&) {
+  auto opts = std::make_shared<CalibrateOptions>();
+  CLI::App* cmd = app.add_subcommand("calibrate", "Measure kernels, fit efficiency curves, write a calibration profile");
+  cmd->add_option("--backend", opts->backend, "cpu | cuda")->check(CLI::IsMember({"cpu", "cuda"}));
+  cmd->add_flag("--quick", opts->quick, "Smaller shape grid and fewer repeats");
+  cmd->add_option("--out", opts->out_path, "Profile YAML to write")->required();
+  cmd->add_option("--comm-from", opts->comm_profile_path,
+                  "Copy collective curves (with their sources) from this profile; a single process cannot measure them");
+  cmd->callback([opts] { print(summarize(run_calibration(*opts))); });
+}
+
+}  // namespace moeplan::cli

@@ -1,0 +1,69 @@
+// `moeplan run SCENARIO`: simulate a training scenario end to end and print or write its report.
+#include <CLI/CLI.hpp>
+#include <fstream>
+
+#include "cli/cli_context.h"
+#include "cli/commands.h"
+#include "moeplan/version.h"
+#include "reports/csv_report.h"
+#include "reports/json_report.h"
+#include "reports/markdown_report.h"
+#include "reports/report_writer.h"
+#include "reports/text_report.h"
+#include "reports/trace_json.h"
+#include "sim/train/training_run.h"
+#include "sim/units/error.h"
+
+namespace moeplan::cli {
+namespace {
+
+struct RunArgs {
+  std::string scenario;
+  std::string trace_file;
+  CommonOptions common;
+};
+
+void write_file(const std::string& path, const std::string& text) {
+  std::ofstream f(path, std::ios::binary);
+  if (!f) throw_user_error("cannot write `" + path + "`", ErrorContext{.key_path = "--trace"});
+  f << text;
+  if (!f) throw_user_error("failed writing `" + path + "`", ErrorContext{.key_path = "--trace"});
+}
+
+void run(CliContext& ctx, const RunArgs& args) {
+  require_format(args.common.format, {"text", "json", "md", "csv"});
+  const Scenario s = ctx.load(args.scenario, args.common);
+  const auto calib = ctx.calibration_for(s);
+  RunOptions options;
+  options.moeplan_version = MOEPLAN_VERSION;
+  options.want_timeline = !args.trace_file.empty() || !args.common.report_dir.empty();
+  const RunResult result = run_training(s, *calib, options);
+
+  const std::string& f = args.common.format;
+  if (f == "json") print(reports::render_json_report(result));
+  else if (f == "md") print(reports::render_markdown_report(result));
+  else if (f == "csv") print(reports::render_csv_report(result));
+  else print(reports::render_text_report(result));
+
+  const std::string trace = result.timeline.events.empty() ? std::string() : reports::render_trace_json(result);
+  if (!args.trace_file.empty()) {
+    if (trace.empty())
+      throw_user_error("no timeline to trace at fidelity `" + std::string(to_string(s.fidelity)) + "`",
+                       ErrorContext{.key_path = "--trace", .hint = "use --fidelity des"});
+    write_file(args.trace_file, trace);
+  }
+  if (!args.common.report_dir.empty()) reports::write_report_dir(args.common.report_dir, result, trace);
+}
+
+}  // namespace
+
+void register_run(CLI::App& app, CliContext& ctx) {
+  auto args = std::make_shared<RunArgs>();
+  CLI::App* cmd = app.add_subcommand("run", "Simulate a training scenario: step time, MFU, memory, GPU-hours, cost");
+  cmd->add_option("scenario", args->scenario, "Scenario YAML file")->required();
+  cmd->add_option("--trace", args->trace_file, "Write a Chrome/Perfetto trace of one step to FILE");
+  add_common_options(*cmd, args->common);
+  cmd->callback([&ctx, args] { run(ctx, *args); });
+}
+
+}  // namespace moeplan::cli

@@ -1,0 +1,40 @@
+// moeplan command line: subcommands over the simulator libraries. Exit codes: 0 ok, 1 internal error,
+// 2 user error (bad input, impossible plan, missing device for a CUDA-only command).
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <exception>
+
+#include "cli/cli_context.h"
+#include "cli/commands.h"
+#include "moeplan/version.h"
+#include "sim/units/error.h"
+
+int main(int argc, char** argv) {
+  moeplan::cli::CliContext ctx;
+  ctx.exe_path = argc > 0 ? argv[0] : "";
+  CLI::App app{"moeplan " MOEPLAN_VERSION
+               ": cluster simulator and cost/capacity planner for large-model training and serving"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", MOEPLAN_VERSION);
+  app.add_option("--catalog", ctx.catalog_dir, "Catalog directory (default: scenarios/catalog of this install)");
+  app.add_option("--profiles", ctx.profiles_dir, "Calibration profiles directory (default: calibrate/profiles)");
+  moeplan::cli::register_run(app, ctx);
+  moeplan::cli::register_memory(app, ctx);
+  moeplan::cli::register_model(app, ctx);
+  moeplan::cli::register_catalog(app, ctx);
+  moeplan::cli::register_calibrate(app, ctx);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  } catch (const moeplan::Error& e) {
+    std::fprintf(stderr, "moeplan: %s%s\n", e.kind() == moeplan::ErrorKind::kUser ? "error: " : "internal error: ",
+                 e.what());
+    return e.kind() == moeplan::ErrorKind::kUser ? 2 : 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "moeplan: internal error: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}

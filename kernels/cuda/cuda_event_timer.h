@@ -1,0 +1,19 @@
+// Median kernel time with CUDA events: warm-up runs, then each timed run between two events on one stream.
+// CUDA-only header.
+#pragma once
+
+#include <cuda_runtime.h>
+
+#include <functional>
+
+namespace moeplan::kernels {
+
+// Calls run(i) for i = 0 .. warmup + repeats - 1 (callers rotate input copies by i) and returns the median
+// of the last `repeats` event-timed calls in seconds. Throws a user Error when repeats < 1.
+double median_event_time_s(const std::function<void(int)>& run, int warmup, int repeats, cudaStream_t stream);
+
+// How many input copies to rotate through so that their working set (set_bytes each) exceeds twice the L2
+// cache, capped by `max_sets` and by a quarter of free device memory.
+int rotation_sets(std::size_t set_bytes, int max_sets);
+
+}  // namespace moeplan::kernels

@@ -1,0 +1,152 @@
+// results.json of a RunResult.
+#include "reports/json_report.h"
+
+#include "reports/run_tables.h"
+
+namespace moeplan::reports {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+Json breakdown_json(const MemoryBreakdown& m) {
+  return Json{{"weights", m.weights},         {"master_weights", m.master_weights},
+              {"gradients", m.gradients},     {"optimizer", m.optimizer},
+              {"activations", m.activations}, {"comm_buffers", m.comm_buffers},
+              {"reserve", m.reserve}};
+}
+
+Json memory_json(const RunResult& r) {
+  Json stages = Json::array();
+  for (const auto& m : r.memory) {
+    Json s{{"stage", m.stage}};
+    s.update(breakdown_json(m));
+    s["total"] = m.total();
+    s["capacity"] = m.capacity;
+    s["fits"] = m.fits();
+    stages.push_back(std::move(s));
+  }
+  int peak = peak_stage_index(r);
+  Json j{{"peak_bytes_per_gpu", r.memory_peak_bytes}, {"fits", r.memory_fits}};
+  if (peak >= 0) {
+    const auto& m = r.memory[static_cast<std::size_t>(peak)];
+    j["peak_stage"] = m.stage;
+    j["capacity_bytes"] = m.capacity;
+    j["dominant"] = m.dominant();
+    j["breakdown"] = breakdown_json(m);
+  } else {
+    j["peak_stage"] = nullptr;
+    j["capacity_bytes"] = nullptr;
+    j["dominant"] = nullptr;
+    j["breakdown"] = nullptr;
+  }
+  j["stages"] = std::move(stages);
+  return j;
+}
+
+Json step_json(const StepResult& s) {
+  Json stages = Json::array();
+  for (const auto& st : s.stages)
+    stages.push_back(Json{{"stage", st.stage}, {"busy_s", st.busy_s}, {"idle_s", st.idle_s},
+                          {"exposed_comm_s", st.exposed_comm_s}});
+  return Json{{"method", s.method},
+              {"time_s", s.time_s},
+              {"mfu", s.mfu},
+              {"mfu_convention", s.mfu_convention},
+              {"tokens_per_s", s.tokens_per_s},
+              {"bubble_fraction", s.bubble_fraction},
+              {"exposed_comm_s", s.exposed_comm_s},
+              {"micro_batches", s.micro_batches},
+              {"seq_len", s.seq_len},
+              {"global_batch", s.global_batch},
+              {"stages", std::move(stages)}};
+}
+
+Json training_json(const RunResult& r) {
+  Json phases = Json::array();
+  for (const auto& p : r.phases)
+    phases.push_back(Json{{"name", p.name},
+                          {"steps", p.steps},
+                          {"tokens", p.tokens},
+                          {"seq_len", p.seq_len},
+                          {"step_time_s", p.step_time_s},
+                          {"gpu_hours", p.gpu_hours},
+                          {"days", p.days},
+                          {"given", p.given},
+                          {"given_source", p.given_source}});
+  return Json{{"gpu_hours", r.gpu_hours},
+              {"days", r.days},
+              {"cost_usd", r.cost.rental_usd},
+              {"phases", std::move(phases)}};
+}
+
+Json cost_json(const CostResult& c) {
+  return Json{{"gpu_hours", c.gpu_hours},
+              {"wall_clock_days", c.wall_clock_days},
+              {"usd_per_gpu_hour", c.usd_per_gpu_hour},
+              {"price_source", c.price_source},
+              {"rental_usd", c.rental_usd},
+              {"owned_usd", c.owned_usd},
+              {"owned_capex_usd", c.owned_capex_usd},
+              {"owned_power_usd", c.owned_power_usd},
+              {"energy_mwh", c.energy_mwh}};
+}
+
+Json goodput_json(const GoodputResult& g) {
+  return Json{{"enabled", g.enabled},
+              {"interruptions_per_day", g.interruptions_per_day},
+              {"expected_interruptions", g.expected_interruptions},
+              {"mtbf_h", g.mtbf_h},
+              {"checkpoint_bytes", g.checkpoint_bytes},
+              {"checkpoint_write_s", g.checkpoint_write_s},
+              {"checkpoint_interval_s", g.checkpoint_interval_s},
+              {"restart_s", g.restart_s},
+              {"effective_time_fraction", g.effective_time_fraction},
+              {"fraction_checkpointing", g.fraction_checkpointing},
+              {"fraction_lost_work", g.fraction_lost_work},
+              {"fraction_restarting", g.fraction_restarting},
+              {"extra_gpu_hours", g.extra_gpu_hours},
+              {"extra_usd", g.extra_usd}};
+}
+
+Json inputs_json(const RunInputs& in) {
+  return Json{{"scenario_file", in.scenario_file},
+              {"scenario_name", in.scenario_name},
+              {"calibration_profile", in.calibration_profile},
+              {"calibration_source", in.calibration_source},
+              {"moeplan_version", in.moeplan_version},
+              {"seed", in.seed},
+              {"fidelity", in.fidelity},
+              {"gpu", in.gpu},
+              {"n_gpus", in.n_gpus},
+              {"plan_summary", in.plan_summary}};
+}
+
+}  // namespace
+
+nlohmann::ordered_json run_result_json(const RunResult& r) {
+  const auto& m = r.model;
+  Json j;
+  j["schema_version"] = kRunJsonSchemaVersion;
+  j["kind"] = "run";
+  j["model"] = Json{{"name", m.name},
+                    {"params_total", m.params_total},
+                    {"params_active", m.params_active},
+                    {"params_mtp", m.params_mtp},
+                    {"params_embedding", m.params_embedding},
+                    {"train_flops_per_token", m.train_flops_per_token},
+                    {"train_flops_per_token_noncausal", m.train_flops_per_token_noncausal},
+                    {"kv_cache_bytes_per_token", m.kv_cache_bytes_per_token}};
+  j["memory"] = memory_json(r);
+  j["step"] = step_json(r.step);
+  j["training"] = training_json(r);
+  j["cost"] = cost_json(r.cost);
+  j["goodput"] = goodput_json(r.goodput);
+  j["notes"] = r.notes;
+  j["timeline"] = Json{{"events", r.timeline.events.size()}, {"memory_samples", r.timeline.memory.size()}};
+  j["inputs"] = inputs_json(r.inputs);
+  return j;
+}
+
+std::string render_json_report(const RunResult& result) { return run_result_json(result).dump(2) + "\n"; }
+
+}  // namespace moeplan::reports

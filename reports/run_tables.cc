@@ -1,0 +1,273 @@
+// Report sections of a RunResult: the summary paragraph and one Table per section.
+#include "reports/run_tables.h"
+
+#include <fmt/format.h>
+
+#include "reports/format.h"
+#include "sim/units/units.h"
+
+namespace moeplan::reports {
+namespace {
+
+// A two-column "quantity / value" table; the raw value rides along for machine renderers.
+class KeyValue {
+ public:
+  KeyValue(std::string id, std::string title)
+      : table_(std::move(id), std::move(title),
+               {{"quantity", "quantity", "", Align::kLeft}, {"value", "value", "", Align::kLeft}}) {}
+  void text(std::string name, std::string value) {
+    table_.add_row({Cell::of_text(std::move(name)), Cell::of_text(std::move(value))});
+  }
+  void number(std::string name, double raw, std::string shown) {
+    table_.add_row({Cell::of_text(std::move(name)), Cell::of_number(raw, std::move(shown))});
+  }
+  Table take() { return std::move(table_); }
+
+ private:
+  Table table_;
+};
+
+Cell num(double raw, std::string shown) { return Cell::of_number(raw, std::move(shown)); }
+Cell gib_cell(double bytes_value) { return num(bytes_value, gib(bytes_value)); }
+
+std::string flops(double f) { return sig3(f / units::kGiga) + " GFLOP"; }
+
+}  // namespace
+
+int peak_stage_index(const RunResult& result) {
+  int best = -1;
+  for (std::size_t i = 0; i < result.memory.size(); ++i)
+    if (best < 0 || result.memory[i].total() > result.memory[static_cast<std::size_t>(best)].total())
+      best = static_cast<int>(i);
+  return best;
+}
+
+std::string summary_paragraph(const RunResult& r) {
+  const auto& in = r.inputs;
+  std::string s = fmt::format("{} on {} {}", r.model.name.empty() ? in.scenario_name : r.model.name,
+                              in.n_gpus, in.gpu);
+  if (!in.plan_summary.empty()) s += " (" + in.plan_summary + ")";
+  s += fmt::format(": {}, {}, {} at {}", gpu_hours(r.cost.gpu_hours), days(r.cost.wall_clock_days),
+                   usd(r.cost.rental_usd), usd_per_gpu_hour(r.cost.usd_per_gpu_hour));
+  if (r.goodput.enabled)
+    s += fmt::format(" (including {} for failures and checkpoints)", gpu_hours(r.goodput.extra_gpu_hours));
+  s += "; ";
+  int peak = peak_stage_index(r);
+  if (peak < 0) {
+    s += "memory was not computed. ";
+  } else {
+    const auto& m = r.memory[static_cast<std::size_t>(peak)];
+    s += fmt::format("{} in memory ({} / {} on stage {}, mostly {}). ",
+                     r.memory_fits ? "fits" : "DOES NOT FIT", bytes(r.memory_peak_bytes), bytes(m.capacity),
+                     m.stage, m.dominant());
+  }
+  s += fmt::format("One step takes {} ({}), MFU {} ({} attention FLOPs), {} tokens/s, pipeline bubble {}",
+                   duration(r.step.time_s), r.step.method, percent(r.step.mfu), r.step.mfu_convention,
+                   count(r.step.tokens_per_s), percent(r.step.bubble_fraction));
+  s += r.step.exposed_comm_s > 0 ? fmt::format(", {} of exposed communication. ", duration(r.step.exposed_comm_s))
+                                 : ". ";
+  if (r.goodput.enabled)
+    s += fmt::format("With {} expected interruptions, goodput is {}. ",
+                     sig3(r.goodput.expected_interruptions), percent(r.goodput.effective_time_fraction));
+  if (r.cost.owned_usd > 0)
+    s += fmt::format("Owning the GPUs instead would cost {} ({} MWh of energy).", usd(r.cost.owned_usd),
+                     sig3(r.cost.energy_mwh));
+  while (!s.empty() && s.back() == ' ') s.pop_back();
+  return s;
+}
+
+Table model_table(const RunResult& r) {
+  const auto& m = r.model;
+  KeyValue t("model", "Model");
+  t.text("name", m.name);
+  t.number("parameters, total", m.params_total, count(m.params_total));
+  t.number("parameters, active per token", m.params_active, count(m.params_active));
+  if (m.params_mtp > 0) t.number("parameters, MTP modules", m.params_mtp, count(m.params_mtp));
+  if (m.params_embedding > 0) t.number("parameters, embedding", m.params_embedding, count(m.params_embedding));
+  t.number("training FLOPs per token (causal)", m.train_flops_per_token, flops(m.train_flops_per_token));
+  if (m.train_flops_per_token_noncausal > 0)
+    t.number("training FLOPs per token (non-causal)", m.train_flops_per_token_noncausal,
+             flops(m.train_flops_per_token_noncausal));
+  t.number("KV cache per token (BF16)", m.kv_cache_bytes_per_token, bytes(m.kv_cache_bytes_per_token));
+  return t.take();
+}
+
+Table memory_table(const RunResult& r) {
+  Table t("memory", "Memory per GPU by pipeline stage",
+          {{"stage", "stage", "", Align::kRight},
+           {"weights", "weights", "GiB", Align::kRight},
+           {"master_weights", "master", "GiB", Align::kRight},
+           {"gradients", "grads", "GiB", Align::kRight},
+           {"optimizer", "optimizer", "GiB", Align::kRight},
+           {"activations", "activations", "GiB", Align::kRight},
+           {"comm_buffers", "buffers", "GiB", Align::kRight},
+           {"reserve", "reserve", "GiB", Align::kRight},
+           {"total", "total", "GiB", Align::kRight},
+           {"capacity", "capacity", "GiB", Align::kRight},
+           {"fits", "fits", "", Align::kLeft},
+           {"note", "note", "", Align::kLeft}});
+  int peak = peak_stage_index(r);
+  for (std::size_t i = 0; i < r.memory.size(); ++i) {
+    const auto& m = r.memory[i];
+    t.add_row({num(m.stage, std::to_string(m.stage)), gib_cell(m.weights), gib_cell(m.master_weights),
+               gib_cell(m.gradients), gib_cell(m.optimizer), gib_cell(m.activations), gib_cell(m.comm_buffers),
+               gib_cell(m.reserve), gib_cell(m.total()), gib_cell(m.capacity), Cell::of_text(yes_no(m.fits())),
+               Cell::of_text(static_cast<int>(i) == peak ? "peak" : "")});
+  }
+  return t;
+}
+
+Table step_table(const RunResult& r) {
+  const auto& s = r.step;
+  KeyValue t("step", "Training step");
+  t.text("method", s.method);
+  t.number("step time", s.time_s, duration(s.time_s));
+  t.number("MFU (" + s.mfu_convention + " attention FLOPs, dense BF16 peak)", s.mfu, percent(s.mfu));
+  t.number("tokens per second", s.tokens_per_s, count(s.tokens_per_s));
+  t.number("pipeline bubble", s.bubble_fraction, percent(s.bubble_fraction));
+  t.number("exposed communication per step", s.exposed_comm_s, duration(s.exposed_comm_s));
+  t.number("micro-batches per step", s.micro_batches, std::to_string(s.micro_batches));
+  t.number("sequence length", s.seq_len, std::to_string(s.seq_len));
+  t.number("global batch (sequences)", s.global_batch, std::to_string(s.global_batch));
+  return t.take();
+}
+
+Table stage_time_table(const RunResult& r) {
+  Table t("stages", "Time per step by pipeline stage",
+          {{"stage", "stage", "", Align::kRight},
+           {"busy_s", "compute busy", "", Align::kRight},
+           {"idle_s", "idle (bubble)", "", Align::kRight},
+           {"exposed_comm_s", "exposed comm", "", Align::kRight}});
+  for (const auto& st : r.step.stages)
+    t.add_row({num(st.stage, std::to_string(st.stage)), num(st.busy_s, duration(st.busy_s)),
+               num(st.idle_s, duration(st.idle_s)), num(st.exposed_comm_s, duration(st.exposed_comm_s))});
+  return t;
+}
+
+Table phases_table(const RunResult& r) {
+  Table t("phases", "Training phases",
+          {{"name", "phase", "", Align::kLeft},
+           {"steps", "steps", "", Align::kRight},
+           {"tokens", "tokens", "", Align::kRight},
+           {"seq_len", "seq len", "", Align::kRight},
+           {"step_time_s", "step time", "", Align::kRight},
+           {"gpu_hours", "GPU-hours", "", Align::kRight},
+           {"days", "days", "", Align::kRight},
+           {"source", "source", "", Align::kLeft}});
+  for (const auto& p : r.phases) {
+    std::string source = p.given ? "given" + (p.given_source.empty() ? "" : ": " + p.given_source) : "simulated";
+    // A given phase has no steps or tokens of its own: show "-" rather than a misleading 0.
+    bool none = p.given && p.steps == 0;
+    t.add_row({Cell::of_text(p.name), num(static_cast<double>(p.steps), none ? "-" : std::to_string(p.steps)),
+               num(p.tokens, none && p.tokens == 0 ? "-" : count(p.tokens)), num(p.seq_len, p.seq_len ? std::to_string(p.seq_len) : "-"),
+               num(p.step_time_s, p.step_time_s > 0 ? duration(p.step_time_s) : "-"),
+               num(p.gpu_hours, count(p.gpu_hours)), num(p.days, sig3(p.days)), Cell::of_text(source)});
+  }
+  return t;
+}
+
+Table cost_table(const RunResult& r) {
+  const auto& c = r.cost;
+  KeyValue t("cost", "Cost");
+  t.number("GPU-hours (incl. failure overhead)", c.gpu_hours, gpu_hours(c.gpu_hours));
+  t.number("GPU-hours (phases, before failures)", r.gpu_hours, gpu_hours(r.gpu_hours));
+  t.number("wall-clock time", c.wall_clock_days, days(c.wall_clock_days));
+  t.number("rental price", c.usd_per_gpu_hour, usd_per_gpu_hour(c.usd_per_gpu_hour));
+  if (!c.price_source.empty()) t.text("price source", c.price_source);
+  t.number("rental cost", c.rental_usd, usd(c.rental_usd));
+  t.number("owned cost (capex share + power)", c.owned_usd, usd(c.owned_usd));
+  t.number("  capex share", c.owned_capex_usd, usd(c.owned_capex_usd));
+  t.number("  power", c.owned_power_usd, usd(c.owned_power_usd));
+  t.number("facility energy (incl. PUE)", c.energy_mwh, sig3(c.energy_mwh) + " MWh");
+  return t.take();
+}
+
+Table goodput_table(const RunResult& r) {
+  const auto& g = r.goodput;
+  KeyValue t("goodput", "Failures, checkpoints and goodput");
+  if (!g.enabled) return t.take();
+  t.number("interruptions per day (job)", g.interruptions_per_day, sig3(g.interruptions_per_day));
+  t.number("expected interruptions over the run", g.expected_interruptions, sig3(g.expected_interruptions));
+  t.number("job MTBF", g.mtbf_h, sig3(g.mtbf_h) + " h");
+  t.number("checkpoint size", g.checkpoint_bytes, bytes(g.checkpoint_bytes));
+  t.number("checkpoint write time", g.checkpoint_write_s, duration(g.checkpoint_write_s));
+  t.number("checkpoint interval", g.checkpoint_interval_s, duration(g.checkpoint_interval_s));
+  t.number("restart time", g.restart_s, duration(g.restart_s));
+  t.number("goodput (useful / elapsed)", g.effective_time_fraction, percent(g.effective_time_fraction));
+  t.number("time checkpointing", g.fraction_checkpointing, percent(g.fraction_checkpointing));
+  t.number("time lost to recomputed work", g.fraction_lost_work, percent(g.fraction_lost_work));
+  t.number("time restarting", g.fraction_restarting, percent(g.fraction_restarting));
+  t.number("extra GPU-hours", g.extra_gpu_hours, gpu_hours(g.extra_gpu_hours));
+  t.number("extra cost", g.extra_usd, usd(g.extra_usd));
+  return t.take();
+}
+
+Table notes_table(const RunResult& r) {
+  Table t("notes", "Notes", {{"index", "#", "", Align::kRight}, {"note", "note", "", Align::kLeft}});
+  for (std::size_t i = 0; i < r.notes.size(); ++i)
+    t.add_row({num(static_cast<double>(i + 1), std::to_string(i + 1)), Cell::of_text(r.notes[i])});
+  return t;
+}
+
+Table inputs_table(const RunResult& r) {
+  const auto& in = r.inputs;
+  KeyValue t("inputs", "Inputs (to reproduce this result)");
+  t.text("scenario file", in.scenario_file);
+  t.text("scenario name", in.scenario_name);
+  t.text("calibration profile", in.calibration_profile);
+  t.text("calibration source", in.calibration_source);
+  t.text("moeplan version", in.moeplan_version);
+  t.number("seed", static_cast<double>(in.seed), std::to_string(in.seed));
+  t.text("fidelity", in.fidelity);
+  t.text("GPU", in.gpu);
+  t.number("GPUs", in.n_gpus, std::to_string(in.n_gpus));
+  t.text("parallel plan", in.plan_summary);
+  return t.take();
+}
+
+std::vector<Table> run_tables(const RunResult& r) {
+  std::vector<Table> all;
+  for (Table t : {model_table(r), memory_table(r), step_table(r), stage_time_table(r), phases_table(r),
+                  cost_table(r), goodput_table(r), notes_table(r), inputs_table(r)})
+    if (!t.empty()) all.push_back(std::move(t));
+  return all;
+}
+
+Table results_csv_table(const RunResult& r) {
+  Table t("results", "Results",
+          {{"row", "row", "", Align::kLeft},
+           {"name", "name", "", Align::kLeft},
+           {"steps", "steps", "", Align::kRight},
+           {"tokens", "tokens", "", Align::kRight},
+           {"seq_len", "seq_len", "", Align::kRight},
+           {"step_time_s", "step_time_s", "s", Align::kRight},
+           {"gpu_hours", "gpu_hours", "GPU-h", Align::kRight},
+           {"days", "days", "d", Align::kRight},
+           {"given", "given", "", Align::kLeft},
+           {"given_source", "given_source", "", Align::kLeft},
+           {"gpu_hours_incl_failures", "gpu_hours_incl_failures", "GPU-h", Align::kRight},
+           {"wall_clock_days", "wall_clock_days", "d", Align::kRight},
+           {"rental_usd", "rental_usd", "USD", Align::kRight},
+           {"owned_usd", "owned_usd", "USD", Align::kRight},
+           {"energy_mwh", "energy_mwh", "MWh", Align::kRight},
+           {"mfu", "mfu", "", Align::kRight},
+           {"tokens_per_s", "tokens_per_s", "", Align::kRight},
+           {"peak_memory_bytes", "peak_memory_bytes", "B", Align::kRight},
+           {"memory_fits", "memory_fits", "", Align::kLeft}});
+  auto v = [](double x) { return Cell::of_number(x, ""); };
+  auto blank = [] { return Cell::of_text(""); };
+  for (const auto& p : r.phases)
+    t.add_row({Cell::of_text("phase"), Cell::of_text(p.name), v(static_cast<double>(p.steps)), v(p.tokens),
+               v(p.seq_len), v(p.step_time_s), v(p.gpu_hours), v(p.days),
+               Cell::of_text(p.given ? "true" : "false"), Cell::of_text(p.given_source), blank(), blank(),
+               blank(), blank(), blank(), blank(), blank(), blank(), blank()});
+  // The total row carries the run's own totals; per-phase columns it has no value for stay empty.
+  t.add_row({Cell::of_text("total"), Cell::of_text(r.inputs.scenario_name), blank(), blank(), v(r.step.seq_len),
+             v(r.step.time_s), v(r.gpu_hours), v(r.days), blank(), blank(), v(r.cost.gpu_hours),
+             v(r.cost.wall_clock_days), v(r.cost.rental_usd), v(r.cost.owned_usd), v(r.cost.energy_mwh),
+             v(r.step.mfu), v(r.step.tokens_per_s), v(r.memory_peak_bytes),
+             Cell::of_text(r.memory_fits ? "true" : "false")});
+  return t;
+}
+
+}  // namespace moeplan::reports

@@ -1,0 +1,181 @@
+// ProfileCalibration lookups and the profile finder/loader.
+#include "sim/calib/profile_calibration.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+
+#include "moeplan/version.h"
+#include "sim/calib/curve_fit.h"
+#include "sim/calib/profile_yaml.h"
+#include "sim/units/error.h"
+
+namespace moeplan {
+
+namespace {
+
+ErrorContext profile_ctx(const Profile& p, const std::string& key, const std::string& expected) {
+  ErrorContext c;
+  c.file = p.path;
+  c.key_path = key;
+  c.expected = expected;
+  return c;
+}
+
+std::string join_sources(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : "; ") + s;
+  return out;
+}
+
+}  // namespace
+
+ProfileCalibration::ProfileCalibration(Profile profile, const GpuSpec& gpu)
+    : profile_(std::move(profile)), gpu_(gpu) {
+  const ProfileHeader& h = profile_.header;
+  if (h.method == "published" && !gpu_.name.empty() && h.gpu != gpu_.name) {
+    ErrorContext c = profile_ctx(profile_, "header.gpu", "a profile for `" + gpu_.name + "`");
+    c.hint = "use " + default_profile_path(gpu_, "calibrate/profiles") + " or a measured profile";
+    throw_user_error("published profile is for GPU `" + h.gpu + "`", c);
+  }
+  if (profile_.gemm_curves.empty())
+    throw_user_error("profile has no GEMM curves", profile_ctx(profile_, "curves.gemm", "at least one curve"));
+  info_.path = profile_.path;
+  info_.gpu = h.gpu;
+  info_.device = h.device;
+  info_.method = h.method;
+  info_.source = join_sources(h.sources);
+  info_.date = h.date;
+
+  for (const auto& a : profile_.attention_points)
+    attention_[{static_cast<int>(a.pass), static_cast<int>(a.dtype)}].emplace_back(a.tokens, a.flops_per_s);
+  for (auto& [key, pts] : attention_) std::sort(pts.begin(), pts.end());
+
+  // FP32 GEMMs (rare: no catalog recipe uses them) without their own curve: the BF16 curve with its
+  // compute term scaled by the GPU's FP32/BF16 peak ratio; memory and overhead terms are unchanged.
+  if (gpu_.peak_fp32_flops > 0 && gpu_.peak_bf16_flops > 0) {
+    for (const auto& c : profile_.gemm_curves) {
+      if (c.dtype != DType::kBf16) continue;
+      GemmCurve s = c;
+      s.dtype = DType::kFp32;
+      if (s.peak_flops_per_s > 0) s.peak_flops_per_s *= gpu_.peak_fp32_flops / gpu_.peak_bf16_flops;
+      fp32_scaled_.push_back(s);
+    }
+  }
+}
+
+const GemmCurve& ProfileCalibration::gemm_curve_for(GemmKind kind, DType dtype) const {
+  auto find = [&](GemmKind k, DType d) -> const GemmCurve* {
+    for (const auto& c : profile_.gemm_curves)
+      if (c.kind == k && c.dtype == d) return &c;
+    if (d == DType::kFp32)
+      for (const auto& c : fp32_scaled_)
+        if (c.kind == k) return &c;
+    return nullptr;
+  };
+  std::vector<DType> dtypes{dtype};
+  if (dtype == DType::kFp16) dtypes.push_back(DType::kBf16);
+  // No FP8 tensor cores (A100, RTX 3090, ...): an FP8 recipe's GEMMs run as BF16.
+  if (dtype == DType::kFp8 && !gpu_.has_fp8()) dtypes.push_back(DType::kBf16);
+  std::vector<GemmKind> kinds{kind};
+  if (kind == GemmKind::kGrouped) kinds.push_back(GemmKind::kDense);
+  for (DType d : dtypes)
+    for (GemmKind k : kinds)
+      if (const GemmCurve* c = find(k, d)) return *c;
+  throw_user_error(std::string("profile has no ") + to_string(kind) + " curve for dtype " + to_string(dtype),
+                   profile_ctx(profile_, "curves.gemm", std::string("a curve {op: ") + to_string(kind) +
+                                                            ", dtype: " + to_string(dtype) + "}"));
+}
+
+double ProfileCalibration::gemm_time_s(const GemmShape& shape, DType dtype) const {
+  const GemmKind kind = shape.groups > 1 ? GemmKind::kGrouped : GemmKind::kDense;
+  return moeplan::gemm_time_s(gemm_curve_for(kind, dtype), shape);
+}
+
+double ProfileCalibration::gemm_flops_per_s(const GemmShape& shape, DType dtype) const {
+  if (shape.m <= 0 || shape.n <= 0 || shape.k <= 0)
+    throw_internal_error("gemm_flops_per_s: empty GEMM shape");
+  return gemm_flops(shape) / gemm_time_s(shape, dtype);
+}
+
+double ProfileCalibration::attention_flops_per_s(DType dtype, Pass pass, double tokens) const {
+  std::vector<DType> dtypes{dtype};
+  // Attention runs in BF16 in the recipes we model (DeepSeek-V3 §3.3 keeps attention operators in BF16).
+  if (dtype != DType::kBf16) dtypes.push_back(DType::kBf16);
+  std::vector<Pass> passes{pass};
+  if (pass == Pass::kBackwardWeight) passes.push_back(Pass::kBackwardInput);
+  for (Pass p : passes) {
+    for (DType d : dtypes) {
+      auto it = attention_.find({static_cast<int>(p), static_cast<int>(d)});
+      if (it == attention_.end()) continue;
+      const auto& pts = it->second;
+      if (tokens <= 0 || tokens >= pts.back().first) return pts.back().second;
+      if (tokens <= pts.front().first) return pts.front().second;
+      auto hi = std::lower_bound(pts.begin(), pts.end(), std::make_pair(tokens, 0.0));
+      auto lo = hi - 1;
+      const double w = std::log(tokens / lo->first) / std::log(hi->first / lo->first);
+      return lo->second + w * (hi->second - lo->second);
+    }
+  }
+  throw_user_error(std::string("profile has no attention points for pass ") + to_string(pass),
+                   profile_ctx(profile_, "attention", std::string("a point {pass: ") + to_string(pass) + "}"));
+}
+
+double ProfileCalibration::memory_bytes_per_s() const {
+  if (profile_.memory_curve.bytes_per_s <= 0)
+    throw_user_error("profile has no memory bandwidth",
+                     profile_ctx(profile_, "curves.memory", "bandwidth_gb_per_s > 0"));
+  return profile_.memory_curve.bytes_per_s;
+}
+
+double ProfileCalibration::comm_efficiency(FabricKind fabric, double message_bytes) const {
+  for (const auto& c : profile_.comm_curves)
+    if (c.fabric == fabric) return moeplan::comm_efficiency(c, message_bytes);
+  throw_user_error(std::string("profile has no collective curve for fabric ") + to_string(fabric),
+                   profile_ctx(profile_, "comm", std::string("points with fabric: ") + to_string(fabric)));
+}
+
+std::unique_ptr<Calibration> load_calibration(const std::string& path, const GpuSpec& gpu) {
+  return std::make_unique<ProfileCalibration>(read_profile(path), gpu);
+}
+
+std::string default_profile_path(const GpuSpec& gpu, const std::string& profiles_dir) {
+  const std::string name = gpu.profile.empty() ? gpu.name : gpu.profile;
+  if (name.empty()) throw_user_error("GPU has neither a name nor a profile name to find its profile by");
+  return (std::filesystem::path(profiles_dir) / (name + ".yaml")).string();
+}
+
+std::string find_profiles_dir(const std::string& exe_path) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> tried;
+  auto ok = [&](const fs::path& p) {
+    tried.push_back(p.string());
+    std::error_code ec;
+    return fs::is_directory(p, ec);
+  };
+  if (const char* env = std::getenv("MOEPLAN_PROFILES"); env != nullptr && *env != '\0') {
+    if (ok(env)) return env;
+    ErrorContext c;
+    c.key_path = "MOEPLAN_PROFILES";
+    c.expected = "a directory holding <gpu>.yaml profiles";
+    throw_user_error(std::string("MOEPLAN_PROFILES is not a directory: ") + env, c);
+  }
+  std::error_code ec;
+  fs::path exe = exe_path.empty() ? fs::read_symlink("/proc/self/exe", ec) : fs::path(exe_path);
+  if (!ec && !exe.empty()) {
+    const fs::path p = exe.parent_path() / ".." / "calibrate" / "profiles";
+    if (ok(p)) return fs::weakly_canonical(p, ec).string();
+  }
+  const fs::path src = fs::path(MOEPLAN_SOURCE_DIR) / "calibrate" / "profiles";
+  if (ok(src)) return src.string();
+  const fs::path cwd = fs::path("calibrate") / "profiles";
+  if (ok(cwd)) return cwd.string();
+  std::string list;
+  for (const auto& t : tried) list += (list.empty() ? "" : ", ") + t;
+  ErrorContext c;
+  c.hint = "set MOEPLAN_PROFILES to the calibrate/profiles directory";
+  throw_user_error("no calibration profile directory found (tried " + list + ")", c);
+}
+
+}  // namespace moeplan

@@ -1,0 +1,61 @@
+// ProfileCalibration: the Calibration a simulation uses, backed by one profile file and the GpuSpec of the
+// GPU it describes; plus finding and loading the shipped profiles.
+//
+// Lookups fall back only where the hardware justifies it: FP16 uses the BF16 curve (same tensor-core
+// rate on every catalog GPU, hardware.md §1a), FP8 on a GPU without FP8 tensor cores runs at the BF16
+// curve, a grouped GEMM without its own curve uses the dense one, backward-weight attention uses the
+// backward-input rate. Anything else missing is a user error naming the profile and what is missing.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sim/calib/calibration.h"
+#include "sim/calib/profile.h"
+#include "sim/spec/hardware_spec.h"
+
+namespace moeplan {
+
+class ProfileCalibration : public Calibration {
+ public:
+  // Throws a user Error when a published profile names another GPU than `gpu` (measured profiles are
+  // accepted for any GPU: the user measured that device on purpose), or when curves are unusable.
+  ProfileCalibration(Profile profile, const GpuSpec& gpu);
+
+  const ProfileInfo& info() const override { return info_; }
+  double gemm_flops_per_s(const GemmShape& shape, DType dtype) const override;
+  // `tokens` = query tokens of the kernel call; rates are interpolated linearly in log(tokens) between
+  // the profile's points and clamped at the ends; tokens <= 0 takes the largest-token point.
+  double attention_flops_per_s(DType dtype, Pass pass, double tokens) const override;
+  double memory_bytes_per_s() const override;
+  double comm_efficiency(FabricKind fabric, double message_bytes) const override;
+
+  const Profile& profile() const { return profile_; }
+  // Time of one GEMM (all groups) under the curve used for (shape, dtype), and that curve.
+  double gemm_time_s(const GemmShape& shape, DType dtype) const;
+  const GemmCurve& gemm_curve_for(GemmKind kind, DType dtype) const;
+
+ private:
+  Profile profile_;
+  GpuSpec gpu_;
+  ProfileInfo info_;
+  // (pass, dtype) -> points sorted by tokens: (tokens, flops_per_s).
+  std::map<std::pair<int, int>, std::vector<std::pair<double, double>>> attention_;
+  std::vector<GemmCurve> fp32_scaled_;  // BF16 curves rescaled to FP32 peaks when no FP32 curve exists
+};
+
+// Reads the profile at `path` and wraps it for `gpu`.
+std::unique_ptr<Calibration> load_calibration(const std::string& path, const GpuSpec& gpu);
+
+// <profiles_dir>/<gpu.profile>.yaml, or <gpu.name>.yaml when the GPU names no profile.
+std::string default_profile_path(const GpuSpec& gpu, const std::string& profiles_dir);
+
+// The first existing directory of: $MOEPLAN_PROFILES, <dir of exe_path>/../calibrate/profiles,
+// MOEPLAN_SOURCE_DIR/calibrate/profiles (from the build), ./calibrate/profiles. `exe_path` "" means
+// this process's executable (/proc/self/exe). Throws a user Error listing the places tried.
+std::string find_profiles_dir(const std::string& exe_path = "");
+
+}  // namespace moeplan

@@ -1,0 +1,348 @@
+// YAML reading of calibration profiles with positioned errors (writing is in profile_yaml_write.cc).
+#include "sim/calib/profile_yaml.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include <yaml-cpp/yaml.h>
+
+#include "sim/calib/curve_fit.h"
+#include "sim/units/error.h"
+
+namespace moeplan {
+
+namespace {
+
+int edit_distance(const std::string& a, const std::string& b) {
+  std::vector<int> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = static_cast<int>(j);
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = static_cast<int>(i);
+    for (size_t j = 1; j <= b.size(); ++j)
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+std::string join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
+// Reads one YAML map with known keys; every accessor throws a positioned user Error.
+class MapReader {
+ public:
+  MapReader(const YAML::Node& node, std::string file, std::string path, std::vector<std::string> keys)
+      : node_(node), file_(std::move(file)), path_(std::move(path)), keys_(std::move(keys)) {
+    if (!node_.IsMap()) fail(node_, path_, "is not a mapping", "a mapping of key: value");
+    for (const auto& kv : node_) {
+      const std::string key = kv.first.as<std::string>();
+      if (std::find(keys_.begin(), keys_.end(), key) != keys_.end()) continue;
+      std::string best;
+      int best_d = 1 << 30;
+      for (const auto& k : keys_) {
+        const int d = edit_distance(key, k);
+        if (d < best_d) best_d = d, best = k;
+      }
+      ErrorContext c = ctx(kv.first, child(key), "one of: " + join(keys_));
+      if (best_d <= 3) c.hint = "did you mean `" + best + "`?";
+      throw_user_error("unknown key `" + key + "`", c);
+    }
+  }
+
+  bool has(const std::string& key) const { return static_cast<bool>(node_[key]); }
+  YAML::Node node(const std::string& key) const { return node_[key]; }
+  std::string child(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
+
+  std::string str(const std::string& key, bool required, const std::string& fallback = "") const {
+    YAML::Node n = node_[key];
+    if (!n) {
+      if (required) fail(node_, child(key), "is missing", "a string");
+      return fallback;
+    }
+    if (!n.IsScalar()) fail(n, child(key), "is not a scalar", "a string");
+    return n.as<std::string>();
+  }
+
+  double num(const std::string& key, bool required, double fallback = 0, bool positive = false) const {
+    YAML::Node n = node_[key];
+    const std::string expected = positive ? "a number > 0" : "a number >= 0";
+    if (!n) {
+      if (required) fail(node_, child(key), "is missing", expected);
+      return fallback;
+    }
+    double v = 0;
+    try {
+      v = n.as<double>();
+    } catch (const YAML::Exception&) {
+      fail(n, child(key), "is not a number: `" + n.as<std::string>("") + "`", expected);
+    }
+    if (!std::isfinite(v) || v < 0 || (positive && v == 0))
+      fail(n, child(key), "is out of range: " + n.as<std::string>(""), expected);
+    return v;
+  }
+
+  bool flag(const std::string& key) const {
+    YAML::Node n = node_[key];
+    if (!n) return false;
+    try {
+      return n.as<bool>();
+    } catch (const YAML::Exception&) {
+      fail(n, child(key), "is not a boolean", "true or false");
+    }
+  }
+
+  std::vector<std::string> str_list(const std::string& key) const {
+    std::vector<std::string> out;
+    YAML::Node n = node_[key];
+    if (!n) return out;
+    if (n.IsScalar()) return {n.as<std::string>()};
+    if (!n.IsSequence()) fail(n, child(key), "is not a list", "a list of strings");
+    for (const auto& e : n) out.push_back(e.as<std::string>());
+    return out;
+  }
+
+  template <class F>
+  auto parsed(const std::string& key, F parse, bool required, const char* fallback) const {
+    YAML::Node n = node_[key];
+    const std::string s = str(key, required, fallback);
+    try {
+      return parse(s);
+    } catch (const Error& e) {
+      throw e.with_context(ctx(n ? n : node_, child(key), ""));
+    }
+  }
+
+  [[noreturn]] void fail(const YAML::Node& at, const std::string& key, const std::string& msg,
+                         const std::string& expected) const {
+    throw_user_error(msg, ctx(at, key, expected));
+  }
+
+  ErrorContext ctx(const YAML::Node& at, const std::string& key, const std::string& expected) const {
+    ErrorContext c;
+    c.file = file_;
+    const YAML::Mark m = at.Mark();
+    if (m.line >= 0) c.line = m.line + 1, c.column = m.column + 1;
+    c.key_path = key;
+    c.expected = expected;
+    return c;
+  }
+
+  int line() const { return node_.Mark().line + 1; }
+
+ private:
+  YAML::Node node_;
+  std::string file_, path_;
+  std::vector<std::string> keys_;
+};
+
+PointSource read_source(const MapReader& r) {
+  PointSource s;
+  s.source = r.str("source", true);
+  s.derived = r.str("derived", false);
+  s.unverified = r.flag("unverified");
+  s.line = r.line();
+  if (!s.derived.empty() && !s.unverified && !r.has("unverified"))
+    s.unverified = true;  // a derived number is unverified unless the file says otherwise
+  return s;
+}
+
+template <class F>
+void for_each_item(const YAML::Node& root, const std::string& key, const std::string& file, F f) {
+  YAML::Node list = root[key];
+  if (!list) return;
+  if (!list.IsSequence()) {
+    ErrorContext c;
+    c.file = file;
+    c.line = list.Mark().line + 1;
+    c.key_path = key;
+    c.expected = "a list of points";
+    throw_user_error("is not a list", c);
+  }
+  for (size_t i = 0; i < list.size(); ++i) f(list[i], key + "[" + std::to_string(i) + "]");
+}
+
+constexpr double kTera = 1e12, kGiga = 1e9, kMicro = 1e-6;
+
+}  // namespace
+
+GemmKind parse_gemm_kind(const std::string& s) {
+  if (s == "gemm") return GemmKind::kDense;
+  if (s == "grouped_gemm") return GemmKind::kGrouped;
+  ErrorContext c;
+  c.expected = "gemm or grouped_gemm";
+  throw_user_error("unknown GEMM op `" + s + "`", c);
+}
+
+DType parse_profile_dtype(const std::string& s) {
+  for (DType t : {DType::kFp8, DType::kBf16, DType::kFp16, DType::kFp32})
+    if (s == to_string(t)) return t;
+  ErrorContext c;
+  c.expected = "fp8, bf16, fp16 or fp32";
+  throw_user_error("unknown dtype `" + s + "`", c);
+}
+
+Pass parse_pass(const std::string& s) {
+  for (Pass p : {Pass::kForward, Pass::kBackwardInput, Pass::kBackwardWeight})
+    if (s == to_string(p)) return p;
+  ErrorContext c;
+  c.expected = "forward, backward_input or backward_weight";
+  throw_user_error("unknown pass `" + s + "`", c);
+}
+
+FabricKind parse_fabric_kind(const std::string& s) {
+  for (FabricKind f : {FabricKind::kNvlink, FabricKind::kPcie, FabricKind::kInfiniband, FabricKind::kRoce,
+                       FabricKind::kEthernet, FabricKind::kInfinityFabric})
+    if (s == to_string(f)) return f;
+  ErrorContext c;
+  c.expected = "nvlink, pcie, infiniband, roce, ethernet or infinity-fabric";
+  throw_user_error("unknown fabric kind `" + s + "`", c);
+}
+
+Profile parse_profile(const std::string& text, const std::string& name) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::ParserException& e) {
+    ErrorContext c;
+    c.file = name;
+    c.line = e.mark.line + 1;
+    c.column = e.mark.column + 1;
+    throw_user_error("YAML syntax error: " + e.msg, c);
+  }
+  Profile p;
+  p.path = name;
+  MapReader top(root, name, "",
+                {"moeplan_profile", "header", "gemm", "attention", "memory", "comm", "curves"});
+  const double version = top.num("moeplan_profile", true, 0, true);
+  if (static_cast<int>(version) != kProfileFormatVersion)
+    top.fail(top.node("moeplan_profile"), "moeplan_profile", "unsupported profile format version",
+             std::to_string(kProfileFormatVersion));
+
+  if (!top.has("header")) top.fail(root, "header", "is missing", "a mapping with gpu, device, method, ...");
+  MapReader h(top.node("header"), name, "header",
+              {"gpu", "device", "sm_count", "boost_clock_mhz", "memory_clock_mhz", "driver", "cuda", "date",
+               "moeplan_version", "method", "sources", "notes"});
+  ProfileHeader& hd = p.header;
+  hd.gpu = h.str("gpu", true);
+  hd.device = h.str("device", true);
+  hd.sm_count = static_cast<int>(h.num("sm_count", false));
+  hd.boost_clock_mhz = h.num("boost_clock_mhz", false);
+  hd.memory_clock_mhz = h.num("memory_clock_mhz", false);
+  hd.driver = h.str("driver", false);
+  hd.cuda = h.str("cuda", false);
+  hd.date = h.str("date", true);
+  hd.moeplan_version = h.str("moeplan_version", false);
+  hd.method = h.str("method", true);
+  if (hd.method != "published" && hd.method != "measured-cuda" && hd.method != "measured-cpu")
+    h.fail(h.node("method"), "header.method", "unknown method `" + hd.method + "`",
+           "published, measured-cuda or measured-cpu");
+  hd.sources = h.str_list("sources");
+  if (hd.sources.empty()) h.fail(h.node("sources"), "header.sources", "is missing or empty", "citations");
+  hd.notes = h.str_list("notes");
+
+  for_each_item(root, "gemm", name, [&](const YAML::Node& n, const std::string& path) {
+    MapReader r(n, name, path,
+                {"op", "dtype", "m", "n", "k", "groups", "tflops", "source", "derived", "unverified"});
+    GemmPoint g;
+    g.kind = r.parsed("op", parse_gemm_kind, true, "");
+    g.dtype = r.parsed("dtype", parse_profile_dtype, true, "");
+    g.m = r.num("m", true, 0, true);
+    g.n = r.num("n", true, 0, true);
+    g.k = r.num("k", true, 0, true);
+    g.groups = static_cast<int>(r.num("groups", false, 1, true));
+    g.flops_per_s = r.num("tflops", true, 0, true) * kTera;
+    g.src = read_source(r);
+    p.gemm_points.push_back(g);
+  });
+  for_each_item(root, "attention", name, [&](const YAML::Node& n, const std::string& path) {
+    MapReader r(n, name, path, {"pass", "dtype", "tokens", "tflops", "source", "derived", "unverified"});
+    AttentionPoint a;
+    a.pass = r.parsed("pass", parse_pass, true, "");
+    a.dtype = r.parsed("dtype", parse_profile_dtype, false, "bf16");
+    a.tokens = r.num("tokens", true, 0, true);
+    a.flops_per_s = r.num("tflops", true, 0, true) * kTera;
+    a.src = read_source(r);
+    p.attention_points.push_back(a);
+  });
+  for_each_item(root, "memory", name, [&](const YAML::Node& n, const std::string& path) {
+    MapReader r(n, name, path, {"kernel", "bytes", "gb_per_s", "source", "derived", "unverified"});
+    MemoryPoint m;
+    m.kernel = r.str("kernel", true);
+    m.bytes = r.num("bytes", false);
+    m.bytes_per_s = r.num("gb_per_s", true, 0, true) * kGiga;
+    m.src = read_source(r);
+    p.memory_points.push_back(m);
+  });
+  for_each_item(root, "comm", name, [&](const YAML::Node& n, const std::string& path) {
+    MapReader r(n, name, path,
+                {"fabric", "message_bytes", "efficiency", "source", "derived", "unverified"});
+    CommPoint c;
+    c.fabric = r.parsed("fabric", parse_fabric_kind, true, "");
+    c.message_bytes = r.num("message_bytes", true, 0, true);
+    c.efficiency = r.num("efficiency", true, 0, true);
+    if (c.efficiency > 1.0)
+      r.fail(r.node("efficiency"), path + ".efficiency", "is above 1", "a fraction in (0, 1]");
+    c.src = read_source(r);
+    p.comm_points.push_back(c);
+  });
+
+  if (!top.has("curves")) {
+    fit_profile(p);
+    return p;
+  }
+  MapReader cv(top.node("curves"), name, "curves", {"gemm", "memory", "comm"});
+  for_each_item(top.node("curves"), "gemm", name, [&](const YAML::Node& n, const std::string& path) {
+    MapReader r(n, name, "curves." + path,
+                {"op", "dtype", "peak_tflops", "bandwidth_gb_per_s", "overhead_us", "nrmse", "points"});
+    GemmCurve c;
+    c.kind = r.parsed("op", parse_gemm_kind, true, "");
+    c.dtype = r.parsed("dtype", parse_profile_dtype, true, "");
+    c.peak_flops_per_s = r.num("peak_tflops", true) * kTera;
+    c.bytes_per_s = r.num("bandwidth_gb_per_s", true) * kGiga;
+    c.overhead_s = r.num("overhead_us", true) * kMicro;
+    c.nrmse = r.num("nrmse", true);
+    c.points = static_cast<int>(r.num("points", false));
+    if (c.peak_flops_per_s == 0 && c.bytes_per_s == 0 && c.overhead_s == 0)
+      r.fail(n, "curves." + path, "has no non-zero term", "peak_tflops, bandwidth_gb_per_s or overhead_us > 0");
+    p.gemm_curves.push_back(c);
+  });
+  if (cv.has("memory")) {
+    MapReader r(cv.node("memory"), name, "curves.memory",
+                {"bandwidth_gb_per_s", "overhead_us", "nrmse", "points"});
+    p.memory_curve.bytes_per_s = r.num("bandwidth_gb_per_s", true, 0, true) * kGiga;
+    p.memory_curve.overhead_s = r.num("overhead_us", false) * kMicro;
+    p.memory_curve.nrmse = r.num("nrmse", false);
+    p.memory_curve.points = static_cast<int>(r.num("points", false));
+  }
+  for_each_item(top.node("curves"), "comm", name, [&](const YAML::Node& n, const std::string& path) {
+    MapReader r(n, name, "curves." + path, {"fabric", "inv_peak", "half_bytes", "nrmse", "points"});
+    CommCurve c;
+    c.fabric = r.parsed("fabric", parse_fabric_kind, true, "");
+    c.inv_peak = r.num("inv_peak", true);
+    c.half_bytes = r.num("half_bytes", true);
+    c.nrmse = r.num("nrmse", false);
+    c.points = static_cast<int>(r.num("points", false));
+    p.comm_curves.push_back(c);
+  });
+  return p;
+}
+
+Profile read_profile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) {
+    ErrorContext c;
+    c.file = path;
+    c.hint = "set MOEPLAN_PROFILES to the calibrate/profiles directory or pass a profile path";
+    throw_user_error("cannot open calibration profile", c);
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return parse_profile(ss.str(), path);
+}
+
+}  // namespace moeplan

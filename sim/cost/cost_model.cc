@@ -1,0 +1,90 @@
+// Cost model implementation; see cost_model.h for the formulas and their sources.
+#include "sim/cost/cost_model.h"
+
+#include <cmath>
+#include <string>
+
+#include "sim/units/error.h"
+#include "sim/units/units.h"
+
+namespace moeplan {
+
+double capex_usd_per_gpu(const GpuSpec& gpu, const PriceSpec& price) {
+  if (price.capex_usd_per_gpu > 0) return price.capex_usd_per_gpu;
+  if (gpu.purchase_usd <= 0) return 0;
+  // Epoch [S22]: the rest of the server costs ~1.64x the GPUs; network per endpoint from ISCA'25 Table 3.
+  return gpu.purchase_usd * price.server_cost_overhead + price.network_usd_per_gpu;
+}
+
+double facility_watts_per_gpu(const GpuSpec& gpu, const PriceSpec& price) {
+  // Epoch [S22]: server power = TDP x 1.82 (DGX H100), 75% average draw while training, PUE 1.25.
+  return gpu.tdp_w * price.server_power_factor * price.average_utilisation * price.pue;
+}
+
+double owned_capex_usd_per_gpu_hour(const GpuSpec& gpu, const PriceSpec& price) {
+  // Straight-line depreciation over the server lifetime (5 years for >=2023 hardware, Epoch [S22]).
+  return capex_usd_per_gpu(gpu, price) / (price.lifetime_years * units::kHoursPerYear);
+}
+
+double owned_power_usd_per_gpu_hour(const GpuSpec& gpu, const PriceSpec& price) {
+  return facility_watts_per_gpu(gpu, price) / units::kKilo * price.usd_per_kwh;
+}
+
+CostResult compute_cost(double gpu_hours, int n_gpus, const GpuSpec& gpu, const PriceSpec& price) {
+  if (!(gpu_hours >= 0) || !std::isfinite(gpu_hours)) {
+    throw_user_error("GPU-hours must be a finite non-negative number, got " + std::to_string(gpu_hours),
+                     ErrorContext{.key_path = "cost.gpu_hours"});
+  }
+  if (n_gpus <= 0) {
+    throw_user_error("the run needs at least one GPU, got " + std::to_string(n_gpus),
+                     ErrorContext{.key_path = "cluster"});
+  }
+  validate(price);
+  if (price.server_power_factor <= 0) {
+    throw_user_error("must be positive", ErrorContext{.key_path = "price.server_power_factor"});
+  }
+  if (price.usd_per_kwh < 0 || price.server_cost_overhead < 0 || price.network_usd_per_gpu < 0 ||
+      price.capex_usd_per_gpu < 0) {
+    throw_user_error("prices and cost factors must be >= 0", ErrorContext{.key_path = "price"});
+  }
+
+  CostResult r;
+  r.gpu_hours = gpu_hours;
+  r.wall_clock_days = gpu_hours / n_gpus / 24.0;
+
+  if (price.usd_per_gpu_hour > 0) {
+    r.usd_per_gpu_hour = price.usd_per_gpu_hour;
+    r.price_source = price.source.empty() ? "scenario price" : "scenario price: " + price.source;
+  } else if (gpu.rental.usd_per_gpu_hour > 0) {
+    r.usd_per_gpu_hour = gpu.rental.usd_per_gpu_hour;
+    r.price_source = "catalog rental price for " + gpu.name;
+    if (!gpu.rental.date.empty()) r.price_source += " (" + gpu.rental.date + ")";
+    if (!gpu.rental.source.empty()) r.price_source += ": " + gpu.rental.source;
+  } else if (price.mode == PriceSpec::Mode::kRental) {
+    throw_user_error("no rental price for GPU `" + gpu.name + "`",
+                     ErrorContext{.key_path = "price.usd_per_gpu_hour",
+                                  .expected = "a rate such as \"$2/h\"",
+                                  .hint = "the catalog has no rental quote for this GPU; give one in the scenario"});
+  } else {
+    r.price_source = "no rental price";
+  }
+  r.rental_usd = r.usd_per_gpu_hour * gpu_hours;
+
+  const double capex = capex_usd_per_gpu(gpu, price);
+  if (capex <= 0 && price.mode == PriceSpec::Mode::kOwned) {
+    throw_user_error("no purchase price for GPU `" + gpu.name + "` to compute owned cost",
+                     ErrorContext{.key_path = "price.capex_usd_per_gpu",
+                                  .expected = "an all-in capex per GPU such as \"$50k\"",
+                                  .hint = "set price.capex_usd_per_gpu or the GPU's purchase price in the catalog"});
+  }
+  // Energy is reported whatever the price mode: it only needs the TDP.
+  r.energy_mwh = facility_watts_per_gpu(gpu, price) * gpu_hours / units::kMega;
+  if (capex > 0) {
+    r.owned_capex_usd = owned_capex_usd_per_gpu_hour(gpu, price) * gpu_hours;
+    r.owned_power_usd = owned_power_usd_per_gpu_hour(gpu, price) * gpu_hours;
+    r.owned_usd = r.owned_capex_usd + r.owned_power_usd;
+  }
+  return r;
+}
+
+}  // namespace moeplan

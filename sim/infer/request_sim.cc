@@ -1,0 +1,295 @@
+// Request-level serving simulation; the model is described in request_sim.h.
+//
+// Simplifications, stated so results can be judged: a decode unit's KV capacity and batch limit are pooled
+// over its ranks (sequences are not pinned to a rank, so rank imbalance is not modelled); prefill does not
+// split prompts (no chunked prefill); the transfer of a prompt's KV from prefill to decode is not timed.
+#include "sim/infer/request_sim.h"
+
+#include <algorithm>
+#include <cmath>
+#include <deque>
+
+#include "sim/engine/event_queue.h"
+#include "sim/engine/sim_time.h"
+#include "sim/units/error.h"
+#include "sim/units/random.h"
+
+namespace moeplan {
+namespace {
+
+using engine::EventQueue;
+using engine::SimTime;
+
+enum Tag : std::uint32_t { kArrival = 0, kPrefillDone = 1, kDecodeDone = 2 };
+
+struct ReqState {
+  double arrival = 0, prefill_start = -1, first_token = -1, finish = -1;
+  int prompt = 0, output = 0, hit = 0;  // prompt/hit change when a preempted request is recomputed
+  int original_prompt = 0;
+  int generated = 0;
+  int context = 0;                      // KV tokens held in decode
+  std::uint64_t admitted = 0;           // admission order (preemption takes the newest)
+};
+
+struct PrefillUnit {
+  bool busy = false;
+  std::vector<int> batch;
+};
+
+struct DecodeUnit {
+  bool busy = false;
+  std::deque<int> waiting;
+  std::vector<int> active;
+  double kv_used = 0;
+  SimTime step_start = 0;
+};
+
+class Simulation {
+ public:
+  Simulation(const std::vector<Request>& reqs, const RequestSimConfig& c)
+      : c_(c), rng_(c.seed, "serving.mtp"), prefill_(c.prefill_units), decode_(c.decode_units) {
+    if (c.prefill_units < 1 || c.decode_units < 1 || c.prefill_ranks < 1 || c.decode_ranks < 1)
+      throw_internal_error("simulate_requests: units and ranks must be >= 1");
+    if (!(c.prefill_tokens_per_rank > 0) || !(c.kv_tokens_per_rank > 0))
+      throw_internal_error("simulate_requests: prefill budget and KV capacity must be > 0");
+    if (!c.prefill_step_s || !c.decode_step_s) throw_internal_error("simulate_requests: step-time callbacks missing");
+    kv_capacity_ = c.kv_tokens_per_rank * c.decode_ranks;
+    batch_limit_ = c.decode_batch_per_rank > 0 ? c.decode_batch_per_rank * c.decode_ranks : 0;
+    for (const Request& r : reqs) {
+      if (r.arrival_s >= c.duration_s) break;
+      ReqState s;
+      s.arrival = r.arrival_s;
+      s.prompt = s.original_prompt = r.prompt_tokens;
+      s.output = r.output_tokens;
+      s.hit = r.hit_tokens;
+      reqs_.push_back(s);
+      queue_.push(engine::seconds_to_time(r.arrival_s), static_cast<std::uint32_t>(reqs_.size() - 1), kArrival);
+    }
+  }
+
+  LatencyResult run() {
+    const SimTime horizon = engine::seconds_to_time(10.0 * c_.duration_s + 3600.0);
+    while (!queue_.empty() && queue_.top_time() <= horizon) {
+      const engine::Event e = queue_.pop();
+      now_ = e.time;
+      if (e.tag == kArrival) {
+        prefill_queue_.push_back(static_cast<int>(e.target));
+        start_idle_prefill();
+      } else if (e.tag == kPrefillDone) {
+        prefill_done(static_cast<int>(e.target));
+      } else {
+        decode_done(static_cast<int>(e.target));
+      }
+    }
+    return results();
+  }
+
+ private:
+  double now_s() const { return engine::time_to_seconds(now_); }
+  bool in_window(double t) const { return t >= c_.warmup_s && t <= c_.duration_s; }
+
+  void start_idle_prefill() {
+    for (int u = 0; u < c_.prefill_units && !prefill_queue_.empty(); ++u)
+      if (!prefill_[u].busy) start_prefill(u);
+  }
+
+  void start_prefill(int u) {
+    PrefillUnit& unit = prefill_[u];
+    const double budget = c_.prefill_tokens_per_rank * c_.prefill_ranks;
+    double tokens = 0, weighted_context = 0;
+    while (!prefill_queue_.empty()) {
+      ReqState& r = reqs_[prefill_queue_.front()];
+      const double miss = r.prompt - r.hit;
+      if (!unit.batch.empty() && tokens + miss > budget) break;
+      unit.batch.push_back(prefill_queue_.front());
+      prefill_queue_.pop_front();
+      if (r.prefill_start < 0) r.prefill_start = now_s();
+      tokens += miss;
+      weighted_context += miss * (r.hit + 0.5 * miss);  // mean attended positions of the computed tokens
+    }
+    if (unit.batch.empty()) return;
+    unit.busy = true;
+    const double dt = c_.prefill_step_s(tokens / c_.prefill_ranks, weighted_context / tokens);
+    queue_.push(engine::checked_add(now_, engine::seconds_to_time(dt)), static_cast<std::uint32_t>(u), kPrefillDone);
+  }
+
+  void prefill_done(int u) {
+    PrefillUnit& unit = prefill_[u];
+    for (int id : unit.batch) {
+      ReqState& r = reqs_[id];
+      if (r.first_token < 0) {
+        r.first_token = now_s();
+        r.generated = 1;  // prefill produces the first output token
+        if (in_window(r.first_token)) input_tokens_ += r.original_prompt;
+      }
+      r.context = r.prompt;  // KV of the prompt (a recomputed request's prompt is its whole context)
+      if (r.generated >= r.output) {
+        r.finish = now_s();
+        continue;
+      }
+      int best = 0;
+      for (int d = 1; d < c_.decode_units; ++d)
+        if (load(d) < load(best)) best = d;
+      decode_[best].waiting.push_back(id);
+      if (!decode_[best].busy) start_decode(best);
+    }
+    unit.batch.clear();
+    unit.busy = false;
+    start_idle_prefill();
+  }
+
+  std::size_t load(int d) const { return decode_[d].active.size() + decode_[d].waiting.size(); }
+
+  void start_decode(int d) {
+    DecodeUnit& unit = decode_[d];
+    while (!unit.waiting.empty()) {
+      ReqState& r = reqs_[unit.waiting.front()];
+      const bool slot = batch_limit_ == 0 || static_cast<int>(unit.active.size()) < batch_limit_;
+      if (!slot || unit.kv_used + r.context + 1 > kv_capacity_) {
+        if (unit.active.empty())
+          throw_user_error("a request's context (" + std::to_string(r.context) +
+                               " tokens) does not fit the decode unit's KV capacity (" +
+                               std::to_string(static_cast<long long>(kv_capacity_)) + " tokens)",
+                           ErrorContext{.key_path = "arrivals", .expected = "shorter requests or more KV memory"});
+        break;
+      }
+      r.admitted = next_admission_++;
+      unit.kv_used += r.context;
+      unit.active.push_back(unit.waiting.front());
+      unit.waiting.pop_front();
+    }
+    if (unit.active.empty()) {
+      unit.busy = false;
+      return;
+    }
+    unit.busy = true;
+    unit.step_start = now_;
+    const int per_rank = static_cast<int>((unit.active.size() + c_.decode_ranks - 1) / c_.decode_ranks);
+    const double dt = c_.decode_step_s(per_rank, unit.kv_used / unit.active.size());
+    queue_.push(engine::checked_add(now_, engine::seconds_to_time(dt)), static_cast<std::uint32_t>(d), kDecodeDone);
+  }
+
+  void decode_done(int d) {
+    DecodeUnit& unit = decode_[d];
+    // KV occupancy over the step, clipped to the measurement window.
+    const double t0 = std::max(engine::time_to_seconds(unit.step_start), c_.warmup_s);
+    const double t1 = std::min(now_s(), c_.duration_s);
+    if (t1 > t0) {
+      kv_time_integral_ += unit.kv_used / kv_capacity_ * (t1 - t0);
+      kv_peak_ = std::max(kv_peak_, unit.kv_used / kv_capacity_);
+    }
+    std::vector<int> still;
+    for (int id : unit.active) {
+      ReqState& r = reqs_[id];
+      int gain = 1 + (c_.mtp && rng_.uniform() < c_.mtp_acceptance ? 1 : 0);
+      gain = std::min(gain, r.output - r.generated);
+      r.generated += gain;
+      r.context += gain;
+      unit.kv_used += gain;
+      if (in_window(now_s())) output_tokens_ += gain;
+      if (r.generated >= r.output) {
+        r.finish = now_s();
+        unit.kv_used -= r.context;
+      } else {
+        still.push_back(id);
+      }
+    }
+    unit.active = std::move(still);
+    // Out of KV: preempt the newest sequences and recompute them (vLLM's recompute preemption).
+    while (unit.kv_used > kv_capacity_ && unit.active.size() > 1) {
+      auto newest = std::max_element(unit.active.begin(), unit.active.end(),
+                                     [&](int a, int b) { return reqs_[a].admitted < reqs_[b].admitted; });
+      ReqState& r = reqs_[*newest];
+      unit.kv_used -= r.context;
+      r.prompt = r.context;
+      r.hit = 0;
+      prefill_queue_.push_front(*newest);
+      unit.active.erase(newest);
+      ++preemptions_;
+    }
+    start_idle_prefill();
+    start_decode(d);
+  }
+
+  LatencyResult results() const {
+    LatencyResult out;
+    out.simulated = true;
+    out.prefill_units = c_.prefill_units;
+    out.decode_units = c_.decode_units;
+    out.preemptions = preemptions_;
+    std::vector<double> ttft, tpot, e2e, queue;
+    std::uint64_t ttft_ok = 0, tpot_ok = 0;
+    for (const ReqState& r : reqs_) {
+      if (r.arrival < c_.warmup_s || r.finish < 0) continue;
+      ttft.push_back(r.first_token - r.arrival);
+      e2e.push_back(r.finish - r.arrival);
+      queue.push_back(r.prefill_start - r.arrival);
+      const double tp = r.output > 1 ? (r.finish - r.first_token) / (r.output - 1) : 0.0;
+      if (r.output > 1) tpot.push_back(tp);
+      ttft_ok += (c_.slo_ttft_s <= 0 || ttft.back() <= c_.slo_ttft_s) ? 1 : 0;
+      tpot_ok += (c_.slo_tpot_s <= 0 || r.output <= 1 || tp <= c_.slo_tpot_s) ? 1 : 0;
+    }
+    out.requests_finished = ttft.size();
+    if (!ttft.empty()) {
+      out.slo_ttft_attainment = static_cast<double>(ttft_ok) / ttft.size();
+      out.slo_tpot_attainment = static_cast<double>(tpot_ok) / ttft.size();
+    }
+    out.ttft_s = percentiles(ttft);
+    out.tpot_s = percentiles(tpot);
+    out.e2e_s = percentiles(e2e);
+    out.queue_s = percentiles(queue);
+    const double window = c_.duration_s - c_.warmup_s;
+    out.kv_utilisation_mean = kv_time_integral_ / (window * c_.decode_units);
+    out.kv_utilisation_peak = kv_peak_;
+    const double decode_gpus = static_cast<double>(c_.decode_units) * c_.gpus_per_decode_unit;
+    out.output_tokens_per_s_per_gpu = output_tokens_ / window / decode_gpus;
+    out.output_tokens_per_s_per_node = out.output_tokens_per_s_per_gpu * c_.gpus_per_node;
+    const double prefill_nodes = static_cast<double>(c_.prefill_units) * c_.gpus_per_prefill_unit / c_.gpus_per_node;
+    out.input_tokens_per_s_per_node = input_tokens_ / window / prefill_nodes;
+    return out;
+  }
+
+  const RequestSimConfig& c_;
+  Rng rng_;
+  EventQueue queue_;
+  SimTime now_ = 0;
+  std::vector<ReqState> reqs_;
+  std::deque<int> prefill_queue_;
+  std::vector<PrefillUnit> prefill_;
+  std::vector<DecodeUnit> decode_;
+  double kv_capacity_ = 0;
+  int batch_limit_ = 0;
+  std::uint64_t next_admission_ = 0;
+  std::uint64_t preemptions_ = 0;
+  double output_tokens_ = 0, input_tokens_ = 0;
+  double kv_time_integral_ = 0, kv_peak_ = 0;
+};
+
+}  // namespace
+
+Percentiles percentiles(std::vector<double> values) {
+  Percentiles p;
+  p.count = values.size();
+  if (values.empty()) return p;
+  std::sort(values.begin(), values.end());
+  auto at = [&](double q) {
+    const double pos = q / 100.0 * (values.size() - 1);
+    const auto lo = static_cast<std::size_t>(std::floor(pos));
+    const std::size_t hi = std::min(lo + 1, values.size() - 1);
+    return values[lo] + (pos - lo) * (values[hi] - values[lo]);
+  };
+  p.p50 = at(50);
+  p.p90 = at(90);
+  p.p99 = at(99);
+  double sum = 0;
+  for (double v : values) sum += v;
+  p.mean = sum / values.size();
+  return p;
+}
+
+LatencyResult simulate_requests(const std::vector<Request>& requests, const RequestSimConfig& config) {
+  Simulation sim(requests, config);
+  return sim.run();
+}
+
+}  // namespace moeplan

@@ -1,0 +1,52 @@
+// Request-level discrete-event simulation of a disaggregated serving deployment.
+//
+// Prefill units take waiting requests FIFO into a step up to their token budget (a prompt is not split);
+// a prefix-cache hit skips its GEMM work. When a request's prefill ends its first token is out (TTFT) and
+// it joins the least-loaded decode unit. Decode units batch continuously: before each step they admit
+// waiting requests while the batch limit and the KV capacity allow; each step every sequence gains one
+// token, or two when its MTP draft is accepted (Bernoulli per sequence, seeded Rng). When growing
+// contexts overflow the KV capacity the newest sequences are preempted and recomputed (back to prefill,
+// their whole context as prompt, no cache hit). Step times come from the deployment model through the
+// callbacks, so the simulation knows nothing of GPUs. Events run on engine::EventQueue (integer
+// picoseconds, ties by insertion order): the same inputs and seed give identical results.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "sim/infer/arrivals.h"
+#include "sim/infer/serve_result.h"
+
+namespace moeplan {
+
+struct RequestSimConfig {
+  int prefill_units = 1;
+  int decode_units = 1;
+  int prefill_ranks = 1;               // attention DP ranks per prefill unit
+  int decode_ranks = 1;                // attention DP ranks per decode unit
+  int gpus_per_prefill_unit = 1;
+  int gpus_per_decode_unit = 1;
+  int gpus_per_node = 8;
+  double prefill_tokens_per_rank = 0;  // computed-token budget of one step, per rank
+  int decode_batch_per_rank = 0;       // batch limit per rank (0 = KV only)
+  double kv_tokens_per_rank = 0;       // decode KV capacity per rank
+  bool mtp = false;
+  double mtp_acceptance = 0;
+  double duration_s = 0;               // arrivals after this are ignored; measurement window ends here
+  double warmup_s = 0;                 // measurement window starts here
+  double slo_ttft_s = 0;
+  double slo_tpot_s = 0;
+  std::uint64_t seed = 1;
+  // Step time of a prefill unit computing `tokens_per_rank` tokens per rank with `avg_context` average
+  // attended context; of a decode unit with `batch_per_rank` sequences of `avg_kv_len` average context.
+  std::function<double(double tokens_per_rank, double avg_context)> prefill_step_s;
+  std::function<double(int batch_per_rank, double avg_kv_len)> decode_step_s;
+};
+
+LatencyResult simulate_requests(const std::vector<Request>& requests, const RequestSimConfig& config);
+
+// Linear-interpolated percentiles (p in [0, 100]) of `values` (copied and sorted).
+Percentiles percentiles(std::vector<double> values);
+
+}  // namespace moeplan

@@ -1,0 +1,125 @@
+// ServeResult: everything one serving run reports, as a plain value that renderers format.
+//
+// Throughputs are per node of the pool (the unit DeepSeek's Day-6 overview reports), latencies are
+// percentiles of the request-level simulation (absent when the scenario gave no arrivals and the
+// simulation was not run), dollars use the scenario's $/GPU-hour. JSON keys are listed in docs/serving.md.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace moeplan {
+
+struct Percentiles {
+  double p50 = 0, p90 = 0, p99 = 0, mean = 0;
+  std::uint64_t count = 0;
+};
+
+struct ServeInputs {
+  std::string scenario;
+  std::string model;
+  std::string gpu;
+  std::string precision;
+  std::string kv_cache_dtype;
+  std::string calibration;      // profile path and method
+  std::uint64_t seed = 0;
+  double usd_per_gpu_hour = 0;
+  int gpus_per_node = 0;
+  bool mtp = false;
+  double mtp_acceptance = 0;
+  double avg_prompt_tokens = 0;  // from the workload or the arrival process
+  double avg_output_tokens = 0;
+  double cache_hit_fraction = 0;
+  double avg_kv_len = 0;
+};
+
+struct PoolMemoryResult {
+  double hbm_bytes = 0, weights_bytes = 0, reserve_bytes = 0, kv_bytes = 0;
+  double kv_tokens = 0;         // per attention DP rank
+  double expert_slots_per_gpu = 0;
+};
+
+struct PrefillResult {
+  int unit_nodes = 0, ep = 0, attention_tp = 0, attention_dp = 0, micro_batches = 0;
+  double step_time_s = 0;
+  double computed_tokens_per_step = 0;          // per GPU (DP rank)
+  double computed_tokens_per_s_per_node = 0;    // prompt tokens that miss the prefix cache
+  double tokens_per_s_per_node = 0;             // input tokens incl. cache hits (Day-6 convention)
+  double compute_s = 0, comm_s = 0, exposed_comm_s = 0, attention_s = 0, expert_gemm_s = 0;
+  PoolMemoryResult memory;
+};
+
+struct DecodeResult {
+  int unit_nodes = 0, ep = 0, attention_tp = 0, attention_dp = 0, micro_batches = 0, pipeline_stages = 0;
+  int batch_per_gpu = 0;            // sequences per attention DP rank
+  int max_batch_by_kv = 0;          // what the KV memory allows at avg_kv_len
+  std::string batch_limited_by;     // "kv-memory", "tpot-slo", "user", "cap"
+  double step_time_s = 0;
+  double tokens_per_step = 0;       // accepted tokens per sequence per step (1 + acceptance with MTP)
+  double tpot_s = 0;
+  double tokens_per_s_per_request = 0;
+  double tokens_per_s_per_gpu = 0;
+  double tokens_per_s_per_node = 0;
+  double compute_s = 0, comm_s = 0, exposed_comm_s = 0, attention_s = 0, expert_gemm_s = 0;
+  PoolMemoryResult memory;
+};
+
+struct NodeCounts {
+  double prefill_exact = 0;   // nodes the daily load needs (fractional)
+  double decode_exact = 0;
+  int prefill = 0;            // rounded up to whole deployment units
+  int decode = 0;
+  int total() const { return prefill + decode; }
+};
+
+struct CostResult {
+  double usd_per_day = 0;            // all provisioned nodes for 24 h
+  double usd_per_day_exact = 0;      // fractional nodes (average occupancy), as DeepSeek's Day-6 costing
+  double usd_per_m_input_hit = 0;    // $ per million input tokens served from the prefix cache
+  double usd_per_m_input_miss = 0;   // $ per million input tokens computed
+  double usd_per_m_output = 0;
+};
+
+struct LatencyResult {
+  bool simulated = false;
+  Percentiles ttft_s, tpot_s, e2e_s, queue_s;
+  double kv_utilisation_mean = 0;    // decode KV used / capacity, time-averaged
+  double kv_utilisation_peak = 0;
+  std::uint64_t requests_finished = 0;
+  std::uint64_t preemptions = 0;
+  double output_tokens_per_s_per_gpu = 0;   // simulated decode throughput
+  double output_tokens_per_s_per_node = 0;
+  double input_tokens_per_s_per_node = 0;   // simulated prefill throughput (incl. hits)
+  double slo_ttft_attainment = 0;           // share of requests meeting the TTFT SLO (1 when none set)
+  double slo_tpot_attainment = 0;
+  int prefill_units = 0, decode_units = 0;  // what the simulation ran
+};
+
+// One GPU type priced for the same service.
+struct GpuOption {
+  std::string gpu;
+  bool feasible = false;
+  std::string reason;         // why infeasible (weights do not fit, SLO unreachable, no profile, ...)
+  int prefill_nodes = 0, decode_nodes = 0;
+  int decode_batch_per_gpu = 0;
+  double prefill_tokens_per_s_per_node = 0;
+  double decode_tokens_per_s_per_node = 0;
+  double usd_per_gpu_hour = 0;
+  double usd_per_day = 0;
+  double usd_per_m_input_miss = 0;
+  double usd_per_m_output = 0;
+};
+
+struct ServeResult {
+  ServeInputs inputs;
+  PrefillResult prefill;
+  DecodeResult decode;
+  NodeCounts nodes;
+  CostResult cost;
+  LatencyResult latency;
+  std::vector<GpuOption> compare;
+  std::vector<std::string> notes;
+};
+
+}  // namespace moeplan

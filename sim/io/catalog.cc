@@ -1,0 +1,139 @@
+// Loading and querying the catalog (see catalog.h).
+#include "sim/io/catalog.h"
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "moeplan/version.h"
+#include "sim/io/hardware_yaml.h"
+#include "sim/io/model_yaml.h"
+#include "sim/io/suggest.h"
+#include "sim/io/yaml_reader.h"
+#include "sim/units/error.h"
+
+namespace moeplan::io {
+namespace {
+
+template <typename T>
+std::vector<std::string> keys_of(const std::map<std::string, T>& m) {
+  std::vector<std::string> out;
+  for (const auto& kv : m) out.push_back(kv.first);
+  return out;
+}
+
+template <typename T>
+const T& lookup(const std::map<std::string, T>& m, const std::string& name, const char* what) {
+  auto it = m.find(name);
+  if (it != m.end()) return it->second;
+  const auto names = keys_of(m);
+  throw_user_error(std::string("unknown ") + what + " `" + name + "`",
+                   ErrorContext{.expected = std::string("a ") + what + " from the catalog: " + join_names(names),
+                                .hint = did_you_mean(name, names)});
+}
+
+// Runs a spec validator and gives its error the position of the offending key in the catalog file.
+// `prefix` maps the validator's key paths onto the file's ("model." -> "model.<name>.").
+template <typename Spec>
+void validate_located(const Spec& spec, const YamlSource& source, const std::string& from_prefix,
+                      const std::string& to_prefix) {
+  try {
+    validate(spec);
+  } catch (const Error& e) {
+    std::string key = e.context().key_path;
+    if (key.rfind(from_prefix, 0) == 0) key = to_prefix + key.substr(from_prefix.size());
+    throw e.with_context(source.context(key));
+  }
+}
+
+YamlField open_catalog_file(const std::string& path, const std::string& root_path, YamlSource& source) {
+  YamlField root(load_yaml_file(path), root_path, &source);
+  root.require_map("a mapping from entry names to entries");
+  return root;
+}
+
+}  // namespace
+
+Catalog Catalog::load(const std::string& dir) {
+  Catalog c;
+  c.dir_ = dir;
+  // Root paths "fabric"/"gpu"/"model" make entry paths match the key paths spec validation reports
+  // ("gpu.h800-sxm.bf16").
+  YamlSource fabric_src(dir + "/fabrics.yaml");
+  for (const auto& [name, entry] : open_catalog_file(fabric_src.file(), "fabric", fabric_src).entries()) {
+    FabricSpec f = read_fabric(entry, name);
+    validate_located(f, fabric_src, "", "");
+    c.fabrics_[name] = f;
+  }
+  YamlSource gpu_src(dir + "/gpus.yaml");
+  for (const auto& [name, entry] : open_catalog_file(gpu_src.file(), "gpu", gpu_src).entries()) {
+    GpuSpec g = read_gpu(entry, name);
+    validate_located(g, gpu_src, "", "");
+    for (const char* key : {"scale_up", "host_link"}) {
+      const std::string& fabric = std::string(key) == "scale_up" ? g.scale_up_fabric : g.host_link;
+      if (fabric.empty() || c.has_fabric(fabric)) continue;
+      ErrorContext ctx = gpu_src.context("gpu." + name + "." + key);
+      ctx.expected = "a fabric from " + fabric_src.file() + ": " + join_names(c.fabric_names());
+      ctx.hint = did_you_mean(fabric, c.fabric_names());
+      throw_user_error("unknown fabric `" + fabric + "`", ctx);
+    }
+    c.gpus_[name] = g;
+  }
+  YamlSource model_src(dir + "/models.yaml");
+  for (const auto& [name, entry] : open_catalog_file(model_src.file(), "model", model_src).entries()) {
+    ModelSpec m = read_model(entry, ModelSpec{});
+    m.name = name;
+    validate_located(m, model_src, "model.", "model." + name + ".");
+    c.models_[name] = m;
+  }
+  return c;
+}
+
+const GpuSpec& Catalog::gpu(const std::string& name) const { return lookup(gpus_, name, "GPU"); }
+const FabricSpec& Catalog::fabric(const std::string& name) const { return lookup(fabrics_, name, "fabric"); }
+const ModelSpec& Catalog::model(const std::string& name) const { return lookup(models_, name, "model"); }
+
+std::vector<std::string> Catalog::gpu_names() const { return keys_of(gpus_); }
+std::vector<std::string> Catalog::fabric_names() const { return keys_of(fabrics_); }
+std::vector<std::string> Catalog::model_names() const { return keys_of(models_); }
+
+void Catalog::add_gpu(const GpuSpec& g) {
+  validate(g);
+  gpus_[g.name] = g;
+}
+void Catalog::add_fabric(const FabricSpec& f) {
+  validate(f);
+  fabrics_[f.name] = f;
+}
+void Catalog::add_model(const ModelSpec& m) {
+  validate(m);
+  models_[m.name] = m;
+}
+
+std::string find_catalog_dir(const std::string& exe_path) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> tried;
+  auto usable = [&](const fs::path& p) {
+    tried.push_back(p.string());
+    std::error_code ec;
+    return fs::is_regular_file(p / "gpus.yaml", ec);
+  };
+  if (const char* env = std::getenv("MOEPLAN_CATALOG"); env != nullptr && *env != '\0') {
+    if (usable(env)) return env;
+  }
+  if (!exe_path.empty()) {
+    std::error_code ec;
+    fs::path exe = fs::weakly_canonical(fs::path(exe_path), ec);
+    if (ec) exe = fs::path(exe_path);
+    const fs::path exe_dir = exe.parent_path();
+    for (const fs::path& p : {exe_dir / ".." / "scenarios" / "catalog", exe_dir / "scenarios" / "catalog"})
+      if (usable(p)) return p.lexically_normal().string();
+  }
+  if (usable(fs::path(MOEPLAN_SOURCE_DIR) / "scenarios" / "catalog"))
+    return (fs::path(MOEPLAN_SOURCE_DIR) / "scenarios" / "catalog").string();
+  if (usable(fs::path("scenarios") / "catalog")) return (fs::path("scenarios") / "catalog").string();
+  throw_user_error("cannot find the catalog (gpus.yaml, fabrics.yaml, models.yaml)",
+                   ErrorContext{.expected = "one of: " + join_names(tried),
+                                .hint = "set MOEPLAN_CATALOG to the catalog directory"});
+}
+
+}  // namespace moeplan::io

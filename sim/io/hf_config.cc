@@ -1,0 +1,234 @@
+// HuggingFace config.json -> ModelSpec. Field names follow transformers' configuration classes
+// (configuration_llama.py, configuration_mixtral.py, configuration_qwen2.py, configuration_qwen2_moe.py)
+// and DeepSeek's configuration_deepseek.py.
+#include "sim/io/hf_config.h"
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "sim/units/error.h"
+
+namespace moeplan::io {
+namespace {
+
+using nlohmann::json;
+
+enum class Family { kDeepseek, kLlama, kMixtral, kQwen2, kQwen2Moe };
+
+struct Arch {
+  const char* architecture;
+  const char* model_type;
+  Family family;
+};
+
+constexpr Arch kArchs[] = {
+    {"DeepseekV3ForCausalLM", "deepseek_v3", Family::kDeepseek},
+    {"DeepseekV2ForCausalLM", "deepseek_v2", Family::kDeepseek},
+    {"LlamaForCausalLM", "llama", Family::kLlama},
+    {"MistralForCausalLM", "mistral", Family::kLlama},
+    {"MixtralForCausalLM", "mixtral", Family::kMixtral},
+    {"Qwen2ForCausalLM", "qwen2", Family::kQwen2},
+    {"Qwen2MoeForCausalLM", "qwen2_moe", Family::kQwen2Moe},
+};
+
+std::string supported_list() {
+  std::string out;
+  for (const Arch& a : kArchs) out += (out.empty() ? "" : ", ") + std::string(a.architecture);
+  return out;
+}
+
+// Typed field access with errors that name the file and the field.
+class Fields {
+ public:
+  Fields(const json& j, std::string file) : j_(j), file_(std::move(file)) {}
+
+  [[noreturn]] void fail(const std::string& key, const std::string& message, const std::string& expected) const {
+    throw_user_error(message, ErrorContext{.file = file_, .key_path = key, .expected = expected});
+  }
+  bool has(const std::string& key) const { return j_.contains(key) && !j_.at(key).is_null(); }
+  int integer(const std::string& key) const {
+    if (!has(key)) fail(key, "missing field", "an integer");
+    const json& v = j_.at(key);
+    if (!v.is_number_integer()) fail(key, "expected an integer, found " + v.dump(), "an integer");
+    return v.get<int>();
+  }
+  int integer(const std::string& key, int fallback) const { return has(key) ? integer(key) : fallback; }
+  double number(const std::string& key, double fallback) const {
+    if (!has(key)) return fallback;
+    const json& v = j_.at(key);
+    if (!v.is_number()) fail(key, "expected a number, found " + v.dump(), "a number");
+    return v.get<double>();
+  }
+  bool boolean(const std::string& key, bool fallback) const {
+    if (!has(key)) return fallback;
+    const json& v = j_.at(key);
+    if (!v.is_boolean()) fail(key, "expected true or false, found " + v.dump(), "a boolean");
+    return v.get<bool>();
+  }
+  std::string string(const std::string& key, const std::string& fallback) const {
+    if (!has(key)) return fallback;
+    const json& v = j_.at(key);
+    if (!v.is_string()) fail(key, "expected a string, found " + v.dump(), "a string");
+    return v.get<std::string>();
+  }
+  const json& raw() const { return j_; }
+
+ private:
+  const json& j_;
+  std::string file_;
+};
+
+void read_common(const Fields& f, ModelSpec& m) {
+  m.n_layers = f.integer("num_hidden_layers");
+  m.hidden = f.integer("hidden_size");
+  m.n_heads = f.integer("num_attention_heads");
+  m.n_kv_heads = f.integer("num_key_value_heads", m.n_heads);  // absent: MHA (transformers' default)
+  m.vocab = f.integer("vocab_size");
+  m.tied_embeddings = f.boolean("tie_word_embeddings", false);
+  m.max_seq_len = f.integer("max_position_embeddings", 0);
+  m.gated_ffn = true;  // every supported family uses a SwiGLU MLP
+}
+
+void read_gqa(const Fields& f, ModelSpec& m) {
+  m.head_dim = f.integer("head_dim", m.n_heads > 0 ? m.hidden / m.n_heads : 0);
+  m.attention = m.n_kv_heads < m.n_heads ? AttentionKind::kGqa : AttentionKind::kMha;
+}
+
+void read_deepseek(const Fields& f, ModelSpec& m) {
+  read_common(f, m);
+  m.attention = AttentionKind::kMla;  // DeepSeek-V2 §2.1
+  m.n_kv_heads = m.n_heads;
+  m.mla.q_lora_rank = f.integer("q_lora_rank", 0);  // null in V2-Lite: queries are not compressed
+  m.mla.kv_lora_rank = f.integer("kv_lora_rank");
+  m.mla.qk_nope_head_dim = f.integer("qk_nope_head_dim");
+  m.mla.qk_rope_head_dim = f.integer("qk_rope_head_dim");
+  m.mla.v_head_dim = f.integer("v_head_dim");
+  m.head_dim = m.mla.qk_nope_head_dim;  // d_h (DeepSeek-V3 §4.2: 128)
+  m.ffn_dim = f.integer("intermediate_size");
+  m.moe.n_routed_experts = f.integer("n_routed_experts", 0);
+  if (m.moe.n_routed_experts > 0) {
+    m.moe.n_shared_experts = f.integer("n_shared_experts", 0);
+    m.moe.expert_ffn_dim = f.integer("moe_intermediate_size");
+    m.moe.top_k = f.integer("num_experts_per_tok");
+    m.moe.n_expert_groups = f.integer("n_group", 1);
+    m.moe.n_limited_groups = f.integer("topk_group", 1);
+    m.moe.first_k_dense = f.integer("first_k_dense_replace", 0);
+    // HF: layer i is MoE when i >= first_k_dense_replace and i % moe_layer_freq == 0; ModelSpec counts the
+    // frequency from first_k_dense, which agrees when first_k_dense is a multiple of the frequency.
+    m.moe.moe_layer_freq = f.integer("moe_layer_freq", 1);
+    if (m.moe.moe_layer_freq < 1 || m.moe.first_k_dense % m.moe.moe_layer_freq != 0)
+      f.fail("moe_layer_freq", "moe_layer_freq " + std::to_string(m.moe.moe_layer_freq) +
+                                   " with first_k_dense_replace " + std::to_string(m.moe.first_k_dense) +
+                                   " is not supported", "first_k_dense_replace a multiple of moe_layer_freq");
+    m.moe.routed_scaling_factor = f.number("routed_scaling_factor", 1.0);
+    m.moe.score_func = f.string("scoring_func", "softmax");  // V2 configs omit it: softmax gating
+  }
+  m.mtp_depth = f.integer("num_nextn_predict_layers", 0);
+}
+
+void read_llama(const Fields& f, ModelSpec& m, bool qkv_bias) {
+  read_common(f, m);
+  read_gqa(f, m);
+  m.ffn_dim = f.integer("intermediate_size");
+  // Qwen2 always has q/k/v biases (modeling_qwen2.py); Llama/Mistral have them only with attention_bias.
+  m.attention_bias = qkv_bias || f.boolean("attention_bias", false);
+}
+
+void read_mixtral(const Fields& f, ModelSpec& m) {
+  read_common(f, m);
+  read_gqa(f, m);
+  m.ffn_dim = 0;  // every layer is MoE: no dense FFN
+  m.moe.n_routed_experts = f.integer("num_local_experts");
+  m.moe.top_k = f.integer("num_experts_per_tok");
+  m.moe.expert_ffn_dim = f.integer("intermediate_size");
+  m.moe.score_func = "softmax";
+}
+
+void read_qwen2_moe(const Fields& f, ModelSpec& m) {
+  read_common(f, m);
+  read_gqa(f, m);
+  m.attention_bias = true;
+  if (f.raw().contains("mlp_only_layers") && f.raw().at("mlp_only_layers").is_array() &&
+      !f.raw().at("mlp_only_layers").empty())
+    f.fail("mlp_only_layers", "explicit dense layer lists are not supported", "an empty list");
+  m.moe.n_routed_experts = f.integer("num_experts");
+  m.moe.top_k = f.integer("num_experts_per_tok");
+  m.moe.expert_ffn_dim = f.integer("moe_intermediate_size");
+  // One shared expert of width shared_expert_intermediate_size = that many routed-expert widths.
+  const int shared = f.integer("shared_expert_intermediate_size", 0);
+  if (shared % m.moe.expert_ffn_dim != 0)
+    f.fail("shared_expert_intermediate_size", "shared expert width " + std::to_string(shared) +
+                                                  " is not a multiple of moe_intermediate_size " +
+                                                  std::to_string(m.moe.expert_ffn_dim),
+           "a multiple of moe_intermediate_size");
+  m.moe.n_shared_experts = shared / m.moe.expert_ffn_dim;
+  // HF: layer i is sparse when (i + 1) % decoder_sparse_step == 0, i.e. layers s-1, 2s-1, ...
+  const int step = f.integer("decoder_sparse_step", 1);
+  if (step < 1) f.fail("decoder_sparse_step", "must be >= 1", "a positive integer");
+  m.moe.first_k_dense = step - 1;
+  m.moe.moe_layer_freq = step;
+  m.ffn_dim = step > 1 ? f.integer("intermediate_size") : 0;
+  m.moe.score_func = "softmax";
+}
+
+}  // namespace
+
+ModelSpec parse_hf_config(const std::string& json_text, const std::string& name_for_messages) {
+  json j;
+  try {
+    j = json::parse(json_text);
+  } catch (const json::parse_error& e) {
+    throw_user_error(std::string("malformed JSON: ") + e.what(), ErrorContext{.file = name_for_messages});
+  }
+  if (!j.is_object())
+    throw_user_error("expected a JSON object", ErrorContext{.file = name_for_messages});
+  Fields f(j, name_for_messages);
+  std::string arch_name;
+  if (j.contains("architectures") && j.at("architectures").is_array() && !j.at("architectures").empty() &&
+      j.at("architectures").at(0).is_string())
+    arch_name = j.at("architectures").at(0).get<std::string>();
+  const std::string model_type = f.string("model_type", "");
+  const Arch* arch = nullptr;
+  for (const Arch& a : kArchs)
+    if ((!arch_name.empty() && arch_name == a.architecture) || (arch_name.empty() && model_type == a.model_type))
+      arch = &a;
+  if (arch == nullptr)
+    throw_user_error("unsupported architecture `" + (arch_name.empty() ? model_type : arch_name) + "`",
+                     ErrorContext{.file = name_for_messages,
+                                  .key_path = arch_name.empty() ? "model_type" : "architectures",
+                                  .expected = "one of " + supported_list(),
+                                  .hint = "describe the model inline under `model:` instead"});
+  ModelSpec m;
+  m.source = name_for_messages;
+  switch (arch->family) {
+    case Family::kDeepseek: read_deepseek(f, m); break;
+    case Family::kLlama: read_llama(f, m, false); break;
+    case Family::kMixtral: read_mixtral(f, m); break;
+    case Family::kQwen2: read_llama(f, m, true); break;
+    case Family::kQwen2Moe: read_qwen2_moe(f, m); break;
+  }
+  namespace fs = std::filesystem;
+  const fs::path p(name_for_messages);
+  std::string name = f.string("_name_or_path", "");
+  if (name.empty()) name = p.parent_path().filename().string();
+  if (name.empty() || name == ".") name = p.stem().string();
+  m.name = name;
+  try {
+    validate(m);
+  } catch (const Error& e) {
+    throw e.with_context(ErrorContext{.file = name_for_messages});
+  }
+  return m;
+}
+
+ModelSpec load_hf_config(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw_user_error("cannot open HuggingFace config", ErrorContext{.file = path, .hint = "check the path"});
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return parse_hf_config(buffer.str(), path);
+}
+
+}  // namespace moeplan::io

@@ -1,0 +1,50 @@
+// Which transformer layers, and whether the embedding, output head and MTP modules, each pipeline rank
+// holds under a parallel plan.
+//
+// The model is cut into contiguous pipeline stages balanced by forward compute: a stage's cost is the
+// forward FLOPs of its layers, plus the output head (and MTP modules, which DeepSeek-V3 §3.2.3 places with
+// the head) on the last stage. The head is a vocab x hidden GEMM (1.85 GFLOP per token for DeepSeek-V3,
+// about 1.4 of its MoE layers; 0.66 of a LLaMA-3.1-405B layer), so a fixed "one layer" allowance would be
+// wrong by either model; the embedding lookup has no tensor-core work and costs nothing here. The slowest
+// stage sets the pipeline's pace, so the cut minimises the largest stage cost and, among those cuts, the sum
+// of squared stage costs (stages as even as possible).
+//
+// Stages map onto ranks by schedule:
+//   GPipe, 1F1B, ZB-H1: pp stages, rank r holds stage r.
+//   Interleaved 1F1B:   pp * v stages, rank r holds stages r, r + pp, ... (Narayanan et al. 2021, §2.2).
+//   DualPipe:           pp stages of two model copies; rank r holds stage r of one direction and stage
+//                       pp-1-r of the other (DualPipe README: "2x" parameters), so the first and last
+//                       ranks each hold the embedding and the head together (DeepSeek-V3 §3.2.3).
+//   DualPipeV:          2 * pp stages in a V; rank r holds stages r and 2pp-1-r (one copy of the model),
+//                       so rank 0 holds the embedding, the head and the MTP modules.
+#pragma once
+
+#include <vector>
+
+#include "sim/spec/model_spec.h"
+#include "sim/spec/parallel_plan.h"
+
+namespace moeplan {
+
+struct StageLayers {
+  int rank = 0;
+  std::vector<int> layers;  // global layer indices of all chunks on this rank, chunk by chunk
+  bool embedding = false;
+  bool head = false;
+  bool mtp = false;         // the MTP modules (with the head)
+  int chunks = 1;           // model chunks (stages) on this rank
+  std::vector<int> stages;  // global stage index of each chunk
+  std::vector<std::vector<int>> chunk_layers;  // layers of each chunk
+};
+
+// Contiguous layer ranges of `n_stages` stages (stage 0 first), balanced as described above. Throws a user
+// Error when there are fewer layers than stages.
+std::vector<std::vector<int>> partition_stages(const ModelSpec& m, int n_stages, int seq_len = 4096);
+
+// One entry per pipeline rank (plan.pp entries).
+std::vector<StageLayers> partition_layers(const ModelSpec& m, const ParallelPlan& plan, int seq_len = 4096);
+
+// Number of pipeline stages the model is cut into for this plan's schedule.
+int pipeline_stage_count(const ParallelPlan& plan);
+
+}  // namespace moeplan

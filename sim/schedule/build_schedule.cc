@@ -1,0 +1,125 @@
+// build_schedule: argument checks, the stage-to-rank placement of each schedule, and dispatch to the
+// builders in linear_schedules.cc and dualpipe_schedule.cc.
+#include "sim/schedule/build_schedule.h"
+
+#include <string>
+
+#include "sim/schedule/schedule_builders.h"
+#include "sim/units/error.h"
+
+namespace moeplan {
+namespace {
+
+[[noreturn]] void reject(const std::string& key, const std::string& message, const std::string& expected) {
+  throw_user_error(message, ErrorContext{.key_path = key, .expected = expected,
+                                         .hint = "micro-batches per step = global_batch / (dp x micro_batch)"});
+}
+
+void check_arguments(PipelineSchedule kind, int pp, int micro_batches, int v) {
+  const std::string name = to_string(kind);
+  if (pp < 1) reject("parallel.pp", "pipeline needs at least one rank, got pp = " + std::to_string(pp), "pp >= 1");
+  if (micro_batches < 1)
+    reject("parallel.micro_batch", "a step needs at least one micro-batch, got " + std::to_string(micro_batches),
+           ">= 1 micro-batch per step");
+  if (v < 1)
+    reject("parallel.virtual_stages", "virtual stages must be >= 1, got " + std::to_string(v), ">= 1");
+  if (kind != PipelineSchedule::kInterleaved1F1B && v != 1)
+    reject("parallel.virtual_stages", "virtual stages need the interleaved schedule, got " + std::to_string(v) +
+                                          " with " + name, "schedule: interleaved");
+  if (kind == PipelineSchedule::kInterleaved1F1B && v > 1 && micro_batches % pp != 0)
+    // Megatron-LM's interleaved order walks micro-batches in groups of pp.
+    reject("parallel.micro_batch",
+           "interleaved 1F1B needs micro-batches divisible by pp = " + std::to_string(pp) + ", got " +
+               std::to_string(micro_batches),
+           "micro-batches a multiple of pp");
+  if (kind == PipelineSchedule::kDualPipe) {
+    // DualPipe README: "PP denotes the number of pp stages (even)"; half the micro-batches enter at each end.
+    if (pp % 2 != 0)
+      reject("parallel.pp", "DualPipe needs an even number of pipeline stages, got " + std::to_string(pp),
+             "pp divisible by 2 (DualPipe README)");
+    if (micro_batches % 2 != 0)
+      reject("parallel.micro_batch", "DualPipe needs an even number of micro-batches, got " +
+                                         std::to_string(micro_batches),
+             "micro-batches divisible by 2 (DualPipe README)");
+    // The reference program (deepseek-ai/DualPipe) asserts num_chunks >= 2 * num_ranks: with fewer, the
+    // steady phase would have a negative length on the end ranks.
+    if (micro_batches < 2 * pp)
+      reject("parallel.micro_batch",
+             "DualPipe needs at least 2 x pp = " + std::to_string(2 * pp) + " micro-batches per step, got " +
+                 std::to_string(micro_batches),
+             "micro-batches >= 2 x pp");
+  }
+  if (kind == PipelineSchedule::kDualPipeV && micro_batches < 2 * pp)
+    // Same bound for the V shape: at least one micro-batch per stage (2 stages per rank).
+    reject("parallel.micro_batch",
+           "DualPipeV needs at least 2 x pp = " + std::to_string(2 * pp) + " micro-batches per step (one per stage), got " +
+               std::to_string(micro_batches),
+           "micro-batches >= 2 x pp");
+}
+
+}  // namespace
+
+int schedule_stage_count(PipelineSchedule kind, int pp, int virtual_stages) {
+  switch (kind) {
+    case PipelineSchedule::kInterleaved1F1B: return pp * virtual_stages;
+    case PipelineSchedule::kDualPipeV: return 2 * pp;
+    default: return pp;
+  }
+}
+
+PipelineOrder build_schedule(PipelineSchedule kind, int pp, int micro_batches, int virtual_stages) {
+  check_arguments(kind, pp, micro_batches, virtual_stages);
+  PipelineOrder order;
+  order.kind = kind;
+  order.ranks = pp;
+  order.stages = schedule_stage_count(kind, pp, virtual_stages);
+  order.directions = kind == PipelineSchedule::kDualPipe ? 2 : 1;
+  order.micro_batches = micro_batches;
+  order.per_rank.assign(static_cast<size_t>(pp), {});
+  order.rank_stages.assign(static_cast<size_t>(pp), {});
+  order.stage_rank.assign(static_cast<size_t>(order.directions), std::vector<int>(static_cast<size_t>(order.stages)));
+
+  auto place = [&](int direction, int stage, int rank) {
+    order.stage_rank[static_cast<size_t>(direction)][static_cast<size_t>(stage)] = rank;
+    order.rank_stages[static_cast<size_t>(rank)].push_back(direction * order.stages + stage);
+  };
+  switch (kind) {
+    case PipelineSchedule::kDualPipe:
+      // Rank r: stage r of direction 0 and stage pp-1-r of direction 1 (DeepSeek-V3 Figure 5).
+      for (int r = 0; r < pp; ++r) {
+        place(0, r, r);
+        place(1, pp - 1 - r, r);
+      }
+      break;
+    case PipelineSchedule::kDualPipeV:
+      // V shape: down the ranks, then back up; rank r holds stages r and 2pp-1-r.
+      for (int r = 0; r < pp; ++r) {
+        place(0, r, r);
+        place(0, 2 * pp - 1 - r, r);
+      }
+      break;
+    default:
+      // Round-robin: stage s on rank s mod pp (one stage per rank unless interleaved).
+      for (int r = 0; r < pp; ++r)
+        for (int s = r; s < order.stages; s += pp) place(0, s, r);
+      break;
+  }
+
+  switch (kind) {
+    case PipelineSchedule::kGpipe: schedule_detail::fill_gpipe(order); break;
+    case PipelineSchedule::k1F1B: schedule_detail::fill_1f1b(order, false); break;
+    case PipelineSchedule::kZbH1: schedule_detail::fill_1f1b(order, true); break;
+    case PipelineSchedule::kInterleaved1F1B:
+      if (virtual_stages == 1)
+        schedule_detail::fill_1f1b(order, false);
+      else
+        schedule_detail::fill_interleaved(order, virtual_stages);
+      break;
+    case PipelineSchedule::kDualPipe: schedule_detail::fill_dualpipe(order); break;
+    case PipelineSchedule::kDualPipeV: schedule_detail::fill_dualpipev(order); break;
+  }
+  validate_order(order);
+  return order;
+}
+
+}  // namespace moeplan

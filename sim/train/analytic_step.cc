@@ -1,0 +1,133 @@
+// Closed-form pipeline step time over stage costs (see analytic_step.h).
+#include "sim/train/analytic_step.h"
+
+#include <algorithm>
+
+namespace moeplan {
+namespace {
+
+bool overlaps_comm(PipelineSchedule s) {
+  // DualPipe overlaps one chunk's all-to-all with another chunk's compute (DeepSeek-V3 §3.2.1); the other
+  // schedules run a chunk's communication between its own computations.
+  return s == PipelineSchedule::kDualPipe || s == PipelineSchedule::kDualPipeV;
+}
+
+}  // namespace
+
+ChunkTimes chunk_times(const StageCosts& costs, const ParallelPlan& plan, int rank) {
+  const RankCosts& rc = costs.ranks.at(rank);
+  ChunkTimes t;
+  for (const ChunkCost& c : rc.chunks) {
+    ChunkTimes ct;
+    if (overlaps_comm(plan.schedule)) {
+      const double frac = costs.sm_fraction_during_comm;
+      ct.f = c.f_s + c.f_comm_s;  // alone (warm-up/cool-down) nothing hides its communication
+      ct.b = c.b_s + c.w_s + c.b_comm_s;
+      ct.w = c.w_s;
+      // F&B: compute of both chunks on the SMs left by the communication kernels, all-to-all of both
+      // chunks underneath; whichever is longer sets the pair's time.
+      ct.fb = std::max((c.f_s + c.b_s + c.w_s) / frac, c.f_comm_s + c.b_comm_s);
+    } else {
+      ct.f = c.f_s + c.f_comm_s;
+      ct.b = c.b_s + c.w_s + c.b_comm_s;
+      ct.w = c.w_s;
+      ct.fb = ct.f + ct.b;
+    }
+    t.f = std::max(t.f, ct.f);
+    t.b = std::max(t.b, ct.b);
+    t.w = std::max(t.w, ct.w);
+    t.fb = std::max(t.fb, ct.fb);
+  }
+  return t;
+}
+
+StepResult analytic_step(const StageCosts& costs, const ParallelPlan& plan, double peak_bf16_flops, int n_gpus) {
+  StepResult r;
+  r.method = "analytic";
+  r.micro_batches = costs.micro_batches;
+  const int pp = plan.pp;
+  const double m = costs.micro_batches;
+  const double send = costs.pp_send_s;
+
+  // The slowest rank sets the steady-state pace; the bubble uses its chunk times.
+  ChunkTimes worst;
+  double worst_work = 0;
+  std::vector<double> work(pp, 0.0);
+  for (int rank = 0; rank < pp; ++rank) {
+    const ChunkTimes t = chunk_times(costs, plan, rank);
+    const RankCosts& rc = costs.ranks[rank];
+    double w = 0;
+    switch (plan.schedule) {
+      case PipelineSchedule::kDualPipe:
+        // Each of the rank's two chunks serves half the micro-batches; F&B pairs cover both.
+        w = m * t.fb;
+        break;
+      case PipelineSchedule::kDualPipeV:
+        w = m * t.fb;
+        break;
+      default: {
+        double per_mb = 0;
+        for (const ChunkCost& c : rc.chunks) per_mb += c.f_s + c.f_comm_s + c.b_s + c.w_s + c.b_comm_s;
+        w = m * per_mb;
+      }
+    }
+    work[rank] = w;
+    if (w >= worst_work) {
+      worst_work = w;
+      worst = t;
+    }
+  }
+
+  double bubble = 0;
+  switch (plan.schedule) {
+    case PipelineSchedule::kGpipe:
+    case PipelineSchedule::k1F1B: bubble = (pp - 1) * (worst.f + worst.b + 2 * send); break;
+    case PipelineSchedule::kZbH1: bubble = (pp - 1) * (worst.f + worst.b - 2 * worst.w + 2 * send); break;
+    case PipelineSchedule::kInterleaved1F1B: bubble = (pp - 1) * (worst.f + worst.b + 2 * send) / plan.virtual_stages; break;
+    case PipelineSchedule::kDualPipe:
+    case PipelineSchedule::kDualPipeV:
+      bubble = (pp / 2.0 - 1) * (worst.fb + worst.b - 3 * worst.w + 2 * send);
+      break;
+  }
+  bubble = std::max(0.0, bubble);
+  const double pipeline_s = worst_work + bubble;
+
+  // Step end: gradient reduce-scatter overlaps the rank's last backward chunk, the parameter all-gather the
+  // next step's first forward chunk; the optimizer update runs alone.
+  double tail = 0;
+  for (int rank = 0; rank < pp; ++rank) {
+    const RankCosts& rc = costs.ranks[rank];
+    const ChunkTimes t = chunk_times(costs, plan, rank);
+    const double exposed = std::max(0.0, rc.dp_reduce_scatter_s - t.b) + std::max(0.0, rc.dp_all_gather_s - t.f);
+    tail = std::max(tail, exposed + rc.optimizer_s);
+  }
+
+  r.time_s = pipeline_s + tail;
+  r.bubble_fraction = r.time_s > 0 ? bubble / r.time_s : 0;
+  r.tokens_per_s = costs.tokens_per_step / r.time_s;
+  r.mfu = costs.model_flops_per_step / (r.time_s * n_gpus * peak_bf16_flops);
+  double exposed_comm = 0;
+  for (int rank = 0; rank < pp; ++rank) {
+    StageStats st;
+    st.stage = rank;
+    const RankCosts& rc = costs.ranks[rank];
+    double compute = 0, comm = 0;
+    for (const ChunkCost& c : rc.chunks) {
+      compute += c.f_s + c.b_s + c.w_s;
+      comm += c.f_comm_s + c.b_comm_s;
+    }
+    const double mb_per_chunk = plan.schedule == PipelineSchedule::kDualPipe ? m / 2 : m;
+    st.busy_s = compute * mb_per_chunk + rc.optimizer_s;
+    const double exposed = overlaps_comm(plan.schedule)
+        ? std::max(0.0, work[rank] - compute * mb_per_chunk / costs.sm_fraction_during_comm)
+        : comm * mb_per_chunk;
+    st.exposed_comm_s = exposed;
+    st.idle_s = std::max(0.0, r.time_s - st.busy_s - exposed);
+    exposed_comm = std::max(exposed_comm, exposed);
+    r.stages.push_back(st);
+  }
+  r.exposed_comm_s = exposed_comm;
+  return r;
+}
+
+}  // namespace moeplan

@@ -1,0 +1,358 @@
+// des_step: builds the step's task graph on the engine and reads the result back (see des_step.h).
+#include "sim/train/des_step.h"
+
+#include <algorithm>
+#include <map>
+#include <tuple>
+
+#include "sim/engine/simulator.h"
+#include "sim/schedule/build_schedule.h"
+#include "sim/units/error.h"
+
+namespace moeplan {
+namespace {
+
+using engine::kNoTask;
+using engine::Simulator;
+using engine::TaskId;
+using engine::TaskKind;
+using engine::TaskSpec;
+
+struct Piece {
+  bool comm = false;
+  double seconds = 0;
+  std::string name;
+};
+
+// One pass of a chunk as alternating compute and communication pieces: consecutive compute ops merge;
+// each dispatch, combine or TP collective is its own communication piece. Backward walks the ops in reverse.
+std::vector<Piece> pieces_of(const ChunkCost& c, char pass) {
+  std::vector<Piece> out;
+  auto push_compute = [&](double t, const std::string& n) {
+    if (t <= 0) return;
+    if (!out.empty() && !out.back().comm) out.back().seconds += t;
+    else out.push_back({false, t, n});
+  };
+  auto visit = [&](const OpTiming& op) {
+    if (op.cls == OpClass::kDispatch || op.cls == OpClass::kCombine || op.cls == OpClass::kTpCollective) {
+      if (op.comm_s > 0) out.push_back({true, op.comm_s, op.name});
+      return;
+    }
+    push_compute(pass == 'F' ? op.f_s : op.b_s, op.name);
+  };
+  if (pass == 'F') {
+    for (const OpTiming& op : c.ops) visit(op);
+  } else if (pass == 'B') {
+    for (auto it = c.ops.rbegin(); it != c.ops.rend(); ++it) visit(*it);
+  } else {
+    push_compute(c.w_s, "wgrad");
+  }
+  return out;
+}
+
+using Key = std::tuple<int, int, int>;  // micro-batch, stage, direction
+
+struct Span {
+  TaskId first = kNoTask, last = kNoTask;
+};
+
+struct Emitted {
+  Span span;
+  int rank = 0;
+  std::string name, kind;
+  int micro_batch = 0, direction = 0;
+};
+
+class StepGraph {
+ public:
+  StepGraph(const Scenario& s, const StageCosts& costs, const ParallelPlan& plan, bool trace)
+      : s_(s), costs_(costs), plan_(plan), trace_(trace) {}
+  StepResult run(Timeline* timeline);
+
+ private:
+  const ChunkCost& chunk_cost(int rank, int stage, int direction) const;
+  Span add_pass(int rank, const ChunkCost& c, char pass, int priority, const std::string& tag);
+  TaskId add_fixed(double seconds, engine::StreamId stream = engine::kNoStream, int priority = 0);
+  void add_memory_effect(TaskId t, int rank, double on_start, double on_finish);
+
+  const Scenario& s_;
+  const StageCosts& costs_;
+  const ParallelPlan& plan_;
+  bool trace_;
+  Simulator sim_;
+  PipelineOrder order_;
+  std::vector<engine::StreamId> compute_, comm_;
+  std::vector<engine::SmReservationId> comm_sms_;
+  std::vector<std::vector<TaskId>> compute_tasks_, comm_tasks_;
+  std::vector<Emitted> emitted_;
+  struct MemoryEvent {
+    TaskId task;
+    int rank;
+    double delta;  // > 0 at the task's start, < 0 at its finish
+  };
+  std::vector<MemoryEvent> memory_events_;
+};
+
+const ChunkCost& StepGraph::chunk_cost(int rank, int stage, int direction) const {
+  const int key = direction * order_.stages + stage;
+  const auto& held = order_.rank_stages.at(rank);
+  const auto& chunks = costs_.ranks.at(rank).chunks;
+  for (size_t i = 0; i < held.size() && i < chunks.size(); ++i)
+    if (held[i] == key) return chunks[i];
+  // Stage costs list the rank's chunks by model stage; match on the stage index as a fallback.
+  for (const ChunkCost& c : chunks)
+    if (c.stage == stage) return c;
+  throw_internal_error("rank " + std::to_string(rank) + " holds no chunk for stage " + std::to_string(stage));
+}
+
+TaskId StepGraph::add_fixed(double seconds, engine::StreamId stream, int priority) {
+  TaskSpec spec;
+  spec.kind = TaskKind::kFixed;
+  spec.duration = engine::seconds_to_time(seconds);
+  spec.stream = stream;
+  spec.priority = priority;
+  return sim_.add_task(spec);
+}
+
+Span StepGraph::add_pass(int rank, const ChunkCost& c, char pass, int priority, const std::string& tag) {
+  Span span;
+  for (const Piece& p : pieces_of(c, pass)) {
+    TaskSpec spec;
+    spec.duration = engine::seconds_to_time(p.seconds);
+    spec.priority = priority;
+    if (p.comm) {
+      spec.kind = TaskKind::kFixed;
+      spec.stream = comm_[rank];
+      spec.sm_reservation = comm_sms_[rank];
+    } else {
+      spec.kind = TaskKind::kCompute;
+      spec.stream = compute_[rank];
+    }
+    if (trace_) spec.label = sim_.label(p.comm ? tag + " " + p.name : tag);
+    const TaskId t = sim_.add_task(spec);
+    (p.comm ? comm_tasks_ : compute_tasks_)[rank].push_back(t);
+    if (span.last != kNoTask) sim_.add_dependency(span.last, t);
+    if (span.first == kNoTask) span.first = t;
+    span.last = t;
+  }
+  if (span.first == kNoTask) span.first = span.last = add_fixed(0, compute_[rank], priority);
+  return span;
+}
+
+StepResult StepGraph::run(Timeline* timeline) {
+  const int pp = plan_.pp;
+  order_ = build_schedule(plan_.schedule, pp, costs_.micro_batches, plan_.virtual_stages);
+  sim_.set_tracing(false);
+  compute_tasks_.resize(pp);
+  comm_tasks_.resize(pp);
+  for (int r = 0; r < pp; ++r) {
+    const engine::GpuId g = sim_.add_gpu(std::max(1, s_.cluster.gpu.sm_count));
+    compute_.push_back(sim_.add_stream("rank" + std::to_string(r) + "/compute", g, engine::StreamOrder::kPriority));
+    comm_.push_back(sim_.add_stream("rank" + std::to_string(r) + "/comm", g, engine::StreamOrder::kPriority));
+    const int sms = std::min(plan_.comm_sms, std::max(0, s_.cluster.gpu.sm_count - 1));
+    comm_sms_.push_back(sms > 0 ? sim_.add_sm_reservation(g, sms) : engine::kNoReservation);
+  }
+
+  std::map<Key, Span> fwd, bwd;
+  std::vector<TaskId> last_backward_first(pp, kNoTask), rank_end(pp, kNoTask), first_forward_end(pp, kNoTask);
+  std::vector<double> first_forward_s(pp, 0.0);
+  for (int r = 0; r < pp; ++r) {
+    TaskId prev = kNoTask;
+    const auto& list = order_.per_rank[r];
+    for (size_t k = 0; k < list.size(); ++k) {
+      const Chunk& ch = list[k];
+      // Earlier chunks of the rank's list win when several parts are ready: program order.
+      const int prio = -static_cast<int>(k);
+      std::vector<Span> parts;
+      auto forward = [&](int mb, int stage, int dir) {
+        const ChunkCost& cc = chunk_cost(r, stage, dir);
+        const std::string tag = "F" + std::to_string(mb) + (dir ? "'" : "");
+        const Span sp = add_pass(r, cc, 'F', prio, tag);
+        fwd[{mb, stage, dir}] = sp;
+        if (first_forward_end[r] == kNoTask) {
+          first_forward_end[r] = sp.last;
+          first_forward_s[r] = cc.f_s + cc.f_comm_s;
+        }
+        // Activations are allocated as the forward starts and freed when the backward ends.
+        add_memory_effect(sp.first, r, cc.activation_bytes, 0);
+        emitted_.push_back({sp, r, tag, "F", mb, dir});
+        parts.push_back(sp);
+      };
+      auto backward = [&](int mb, int stage, int dir, char kind) {
+        const ChunkCost& cc = chunk_cost(r, stage, dir);
+        const std::string suffix = std::to_string(mb) + (dir ? "'" : "");
+        Span sp;
+        if (kind == 'W') {
+          sp = add_pass(r, cc, 'W', prio, "W" + suffix);
+          sim_.add_dependency(bwd.at({mb, stage, dir}).last, sp.first);
+          emitted_.push_back({sp, r, "W" + suffix, "W", mb, dir});
+        } else {
+          sp = add_pass(r, cc, 'B', prio, "B" + suffix);
+          Span full = sp;
+          if (kind == 'A') {
+            const Span w = add_pass(r, cc, 'W', prio, "W" + suffix);
+            sim_.add_dependency(sp.last, w.first);
+            full.last = w.last;
+          }
+          bwd[{mb, stage, dir}] = full;
+          last_backward_first[r] = sp.first;
+          add_memory_effect(full.last, r, 0, -cc.activation_bytes);
+          emitted_.push_back({full, r, "B" + suffix, "B", mb, dir});
+          sp = full;
+        }
+        parts.push_back(sp);
+      };
+      switch (ch.kind) {
+        case ChunkKind::kF: forward(ch.micro_batch, ch.stage, ch.direction); break;
+        case ChunkKind::kB: backward(ch.micro_batch, ch.stage, ch.direction, 'B'); break;
+        case ChunkKind::kW: backward(ch.micro_batch, ch.stage, ch.direction, 'W'); break;
+        case ChunkKind::kBW: backward(ch.micro_batch, ch.stage, ch.direction, 'A'); break;
+        case ChunkKind::kFB:
+          forward(ch.micro_batch, ch.stage, ch.direction);
+          backward(ch.micro_batch2, ch.stage2, ch.direction2, 'A');
+          break;
+      }
+      for (const Span& sp : parts)
+        if (prev != kNoTask) sim_.add_dependency(prev, sp.first);
+      if (parts.size() == 1) {
+        prev = parts[0].last;
+      } else {
+        // An F&B pair ends when both halves are done.
+        prev = add_fixed(0);
+        for (const Span& sp : parts) sim_.add_dependency(sp.last, prev);
+      }
+    }
+    rank_end[r] = prev;
+  }
+
+  // Activations flow to the next stage, gradients to the previous one, each over one pipeline send.
+  const double send = costs_.pp_send_s;
+  auto via_send = [&](TaskId from, TaskId to) {
+    const TaskId x = add_fixed(send);
+    sim_.add_dependency(from, x);
+    sim_.add_dependency(x, to);
+  };
+  for (const auto& [key, span] : fwd) {
+    const auto [mb, stage, dir] = key;
+    auto next = fwd.find({mb, stage + 1, dir});
+    if (next != fwd.end()) via_send(span.last, next->second.first);
+    auto own_b = bwd.find(key);
+    if (own_b != bwd.end()) sim_.add_dependency(span.last, own_b->second.first);
+  }
+  for (const auto& [key, span] : bwd) {
+    const auto [mb, stage, dir] = key;
+    auto prev_stage = bwd.find({mb, stage - 1, dir});
+    if (prev_stage != bwd.end()) via_send(span.last, prev_stage->second.first);
+  }
+
+  // Step end: gradient reduce-scatter runs beside the rank's last backward, then the optimizer; the
+  // parameter all-gather hides under the next step's first forward, so only its excess is exposed.
+  TaskId step_end = add_fixed(0);
+  for (int r = 0; r < pp; ++r) {
+    const RankCosts& rc = costs_.ranks[r];
+    const TaskId rs = add_fixed(rc.dp_reduce_scatter_s);
+    if (last_backward_first[r] != kNoTask) sim_.add_dependency(last_backward_first[r], rs);
+    const TaskId opt = add_fixed(rc.optimizer_s);
+    sim_.add_dependency(rs, opt);
+    sim_.add_dependency(rank_end[r], opt);
+    const TaskId ag = add_fixed(std::max(0.0, rc.dp_all_gather_s - first_forward_s[r]));
+    sim_.add_dependency(opt, ag);
+    sim_.add_dependency(ag, step_end);
+  }
+  sim_.run();
+
+  StepResult res;
+  res.method = "des";
+  res.micro_batches = costs_.micro_batches;
+  res.time_s = engine::time_to_seconds(sim_.finish_time(step_end));
+  res.tokens_per_s = costs_.tokens_per_step / res.time_s;
+  res.mfu = costs_.model_flops_per_step / (res.time_s * s_.cluster.n_gpus() * s_.cluster.gpu.peak_bf16_flops);
+
+  // Per rank: compute busy time, communication not overlapped by compute, and the rest is bubble.
+  double idle_sum = 0;
+  for (int r = 0; r < pp; ++r) {
+    std::vector<std::pair<engine::SimTime, engine::SimTime>> comp, comm;
+    for (TaskId t : compute_tasks_[r]) comp.push_back({sim_.start_time(t), sim_.finish_time(t)});
+    for (TaskId t : comm_tasks_[r]) comm.push_back({sim_.start_time(t), sim_.finish_time(t)});
+    std::sort(comp.begin(), comp.end());
+    double busy = 0;
+    for (auto& [a, b] : comp) busy += engine::time_to_seconds(b - a);
+    // Exposed communication: comm intervals minus the union of compute intervals (both sorted).
+    double exposed = 0;
+    for (auto [a, b] : comm) {
+      engine::SimTime covered = 0;
+      auto it = std::lower_bound(comp.begin(), comp.end(), std::make_pair(a, engine::SimTime{0}),
+                                 [](const auto& x, const auto& y) { return x.second < y.first; });
+      if (it != comp.begin()) --it;
+      for (; it != comp.end() && it->first < b; ++it) {
+        const engine::SimTime lo = std::max(a, it->first), hi = std::min(b, it->second);
+        if (hi > lo) covered += hi - lo;
+      }
+      exposed += engine::time_to_seconds(b - a - covered);
+    }
+    StageStats st;
+    st.stage = r;
+    st.busy_s = busy;
+    st.exposed_comm_s = exposed;
+    st.idle_s = std::max(0.0, res.time_s - busy - exposed);
+    idle_sum += st.idle_s;
+    res.exposed_comm_s = std::max(res.exposed_comm_s, exposed);
+    res.stages.push_back(st);
+  }
+  res.bubble_fraction = idle_sum / pp / res.time_s;
+
+  if (timeline) {
+    for (const Emitted& e : emitted_) {
+      TimelineEvent ev;
+      ev.rank = e.rank;
+      ev.track = "compute";
+      ev.name = e.name;
+      ev.kind = e.kind;
+      ev.micro_batch = e.micro_batch;
+      ev.direction = e.direction;
+      ev.start_s = engine::time_to_seconds(sim_.start_time(e.span.first));
+      ev.duration_s = engine::time_to_seconds(sim_.finish_time(e.span.last)) - ev.start_s;
+      timeline->events.push_back(ev);
+    }
+    for (int r = 0; r < pp; ++r)
+      for (TaskId t : comm_tasks_[r]) {
+        TimelineEvent ev;
+        ev.rank = r;
+        ev.track = "comm";
+        ev.name = "all-to-all";
+        ev.kind = "comm";
+        ev.start_s = engine::time_to_seconds(sim_.start_time(t));
+        ev.duration_s = engine::time_to_seconds(sim_.finish_time(t)) - ev.start_s;
+        timeline->events.push_back(ev);
+      }
+    // Memory per rank over time from the activation allocations and frees.
+    std::vector<std::pair<double, std::pair<int, double>>> deltas;
+    for (const auto& [t, r, delta] : memory_events_) deltas.push_back({engine::time_to_seconds(
+        delta > 0 ? sim_.start_time(t) : sim_.finish_time(t)), {r, delta}});
+    std::sort(deltas.begin(), deltas.end());
+    std::vector<double> level(pp);
+    for (int r = 0; r < pp; ++r) {
+      level[r] = costs_.ranks[r].static_memory_bytes;
+      timeline->memory.push_back({r, 0.0, level[r]});
+    }
+    for (const auto& [time, rd] : deltas) {
+      level[rd.first] += rd.second;
+      timeline->memory.push_back({rd.first, time, level[rd.first]});
+    }
+  }
+  return res;
+}
+
+void StepGraph::add_memory_effect(TaskId t, int rank, double on_start, double on_finish) {
+  if (on_start != 0) memory_events_.push_back({t, rank, on_start});
+  if (on_finish != 0) memory_events_.push_back({t, rank, on_finish});
+}
+
+}  // namespace
+
+StepResult des_step(const Scenario& s, const StageCosts& costs, const ParallelPlan& plan, Timeline* timeline) {
+  StepGraph g(s, costs, plan, timeline != nullptr);
+  return g.run(timeline);
+}
+
+}  // namespace moeplan

@@ -1,0 +1,215 @@
+// run_training and simulate_step (see training_run.h).
+#include "sim/train/training_run.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "sim/cost/cost_model.h"
+#include "sim/cost/failure_model.h"
+#include "sim/model/flops.h"
+#include "sim/model/kv_cache.h"
+#include "sim/model/memory.h"
+#include "sim/model/params.h"
+#include "sim/train/analytic_step.h"
+#include "sim/train/des_step.h"
+#include "sim/train/phase_segments.h"
+#include "sim/units/random.h"
+#include "sim/units/units.h"
+#include "sim/workload/routing_sampler.h"
+
+namespace moeplan {
+
+std::string plan_summary(const ParallelPlan& p) {
+  std::string s = "TP" + std::to_string(p.tp) + " PP" + std::to_string(p.pp) + " DP" + std::to_string(p.dp);
+  if (p.ep > 1) s += " EP" + std::to_string(p.ep);
+  s += " ZeRO-" + std::to_string(p.zero_stage) + " " + to_string(p.schedule);
+  if (p.virtual_stages > 1) s += " v=" + std::to_string(p.virtual_stages);
+  s += " mb=" + std::to_string(p.micro_batch) + " recompute=" + to_string(p.recompute);
+  return s;
+}
+
+ModelSummary summarize_model(const ModelSpec& m, int seq_len) {
+  ModelSummary ms;
+  ms.name = m.name;
+  const ParamCounts pc = count_params(m);
+  ms.params_total = pc.total;
+  ms.params_active = pc.active;
+  ms.params_mtp = pc.mtp;
+  ms.params_embedding = pc.embedding;
+  ms.train_flops_per_token = train_flops_per_token(m, seq_len, true).total;
+  ms.train_flops_per_token_noncausal = train_flops_per_token(m, seq_len, false).total;
+  ms.kv_cache_bytes_per_token = kv_cache_bytes_per_token(m, DType::kBf16);
+  return ms;
+}
+
+StepResult simulate_step(const Scenario& s, const Calibration& calib, const StepShape& shape, Timeline* timeline) {
+  // The routing stream is seeded from the scenario and the step shape, so every step is reproducible.
+  Rng rng(s.seed, "routing/" + std::to_string(shape.seq_len) + "/" + std::to_string(shape.global_batch));
+  const double tokens_per_rank = static_cast<double>(shape.plan.micro_batch) * shape.seq_len;
+  const ExpertLoad load = sample_expert_load(s.model, shape.plan, s.routing, tokens_per_rank, rng);
+  const StageCosts costs = compute_stage_costs(s, shape, calib, load.max_over_mean);
+  StepResult r;
+  if (s.fidelity == Fidelity::kAnalytic) {
+    r = analytic_step(costs, shape.plan, s.cluster.gpu.peak_bf16_flops, s.cluster.n_gpus());
+  } else {
+    r = des_step(s, costs, shape.plan, timeline);
+  }
+  r.seq_len = shape.seq_len;
+  r.global_batch = shape.global_batch;
+  r.mfu_convention = shape.causal ? "causal" : "non-causal";
+  return r;
+}
+
+namespace {
+
+int batch_granule(const ParallelPlan& p) {
+  return p.dp * p.micro_batch * (p.schedule == PipelineSchedule::kDualPipe ? 2 : 1);
+}
+
+// DualPipe and DualPipeV need at least 2 x pp micro-batches per pipeline (the DualPipe reference asserts it).
+int min_batch(const ParallelPlan& p) {
+  const bool dual = p.schedule == PipelineSchedule::kDualPipe || p.schedule == PipelineSchedule::kDualPipeV;
+  return dual ? 2 * p.pp * p.dp * p.micro_batch : 0;
+}
+
+// The phase with the most tokens among the simulated ones sets the headline step and memory; -1 if none.
+int main_phase_index(const Scenario& s) {
+  int main_phase = -1;
+  double main_tokens = -1;
+  for (size_t i = 0; i < s.training.phases.size(); ++i) {
+    const TrainingPhase& ph = s.training.phases[i];
+    if (ph.given_gpu_hours > 0) continue;
+    const double tokens = ph.tokens > 0 ? ph.tokens : static_cast<double>(ph.steps) * ph.seq_len * ph.global_batch;
+    if (tokens > main_tokens) {
+      main_tokens = tokens;
+      main_phase = static_cast<int>(i);
+    }
+  }
+  return main_phase;
+}
+
+void add_does_not_fit_note(RunResult& out) {
+  if (out.memory_fits || out.memory.empty()) return;
+  const MemoryBreakdown* worst = &out.memory.front();
+  for (const MemoryBreakdown& mb : out.memory)
+    if (mb.total() > worst->total()) worst = &mb;
+  out.notes.push_back("does not fit: stage " + std::to_string(worst->stage) + " needs " +
+                      units::format_bytes(worst->total()) + " of " + units::format_bytes(worst->capacity) +
+                      " (over by " + units::format_bytes(worst->total() - worst->capacity) + "; largest part: " +
+                      worst->dominant() + ")");
+}
+
+// Inputs, model summary and memory of the main phase.
+RunResult memory_result(const Scenario& s, int main_phase, const std::string& version) {
+  RunResult out;
+  out.inputs.scenario_file = s.file;
+  out.inputs.scenario_name = s.name;
+  out.inputs.moeplan_version = version;
+  out.inputs.seed = s.seed;
+  out.inputs.fidelity = to_string(s.fidelity);
+  out.inputs.gpu = s.cluster.gpu.name;
+  out.inputs.n_gpus = s.cluster.n_gpus();
+  out.inputs.plan_summary = plan_summary(s.parallel);
+  const int main_seq = main_phase >= 0 ? s.training.phases[main_phase].seq_len : 4096;
+  out.model = summarize_model(s.model, main_seq);
+
+  const ParallelPlan& main_plan =
+      main_phase >= 0 && s.training.phases[main_phase].parallel_overridden ? s.training.phases[main_phase].parallel : s.parallel;
+  out.memory = memory_per_stage(s.model, s.cluster, main_plan, s.precision, main_seq);
+  out.memory_fits = true;
+  for (const MemoryBreakdown& mb : out.memory) {
+    out.memory_peak_bytes = std::max(out.memory_peak_bytes, mb.total());
+    out.memory_fits = out.memory_fits && mb.fits();
+  }
+  return out;
+}
+
+}  // namespace
+
+RunResult evaluate_memory(const Scenario& s, const std::string& moeplan_version) {
+  RunResult out = memory_result(s, main_phase_index(s), moeplan_version);
+  add_does_not_fit_note(out);
+  return out;
+}
+
+RunResult run_training(const Scenario& s, const Calibration& calib, const RunOptions& options) {
+  const int n_gpus = s.cluster.n_gpus();
+  const int main_phase = main_phase_index(s);
+  RunResult out = memory_result(s, main_phase, options.moeplan_version);
+  out.inputs.calibration_profile = calib.info().path;
+  out.inputs.calibration_source = calib.info().method + ": " + calib.info().source;
+
+  for (size_t i = 0; i < s.training.phases.size(); ++i) {
+    const TrainingPhase& ph = s.training.phases[i];
+    PhaseResult pr;
+    pr.name = ph.name;
+    pr.seq_len = ph.seq_len;
+    if (ph.given_gpu_hours > 0) {
+      pr.given = true;
+      pr.given_source = ph.given_source;
+      pr.gpu_hours = ph.given_gpu_hours;
+      pr.days = ph.given_gpu_hours / n_gpus / 24.0;
+      out.notes.push_back("phase `" + ph.name + "` uses the given " + units::format_count(ph.given_gpu_hours) +
+                          " GPU-hours (" + ph.given_source + "), not a prediction");
+      out.phases.push_back(pr);
+      out.gpu_hours += pr.gpu_hours;
+      continue;
+    }
+    const ParallelPlan& plan = ph.parallel_overridden ? ph.parallel : s.parallel;
+    if (ph.parallel_overridden) {
+      const auto mem = memory_per_stage(s.model, s.cluster, plan, s.precision, ph.seq_len);
+      for (const MemoryBreakdown& mb : mem)
+        if (!mb.fits()) {
+          out.memory_fits = false;
+          out.notes.push_back("phase `" + ph.name + "` does not fit in memory on stage " + std::to_string(mb.stage) +
+                              ": " + units::format_bytes(mb.total()) + " > " + units::format_bytes(mb.capacity));
+          break;
+        }
+    }
+    // Simulate each distinct batch size once.
+    std::map<int, StepResult> steps_by_batch;
+    double seconds = 0, steps = 0;
+    const bool keep_timeline = options.want_timeline && static_cast<int>(i) == main_phase;
+    const std::vector<PhaseSegment> segments = phase_segments(ph, batch_granule(plan), min_batch(plan));
+    if (segments.front().global_batch > ph.ramp.from_sequences && ph.ramp.from_sequences > 0 &&
+        segments.front().global_batch == min_batch(plan))
+      out.notes.push_back("phase `" + ph.name + "`: the batch ramp starts below the " +
+                          std::to_string(min_batch(plan)) + " sequences " + to_string(plan.schedule) +
+                          " needs (2 x pp micro-batches per pipeline); those steps run at that batch");
+    for (const PhaseSegment& seg : segments) {
+      auto it = steps_by_batch.find(seg.global_batch);
+      if (it == steps_by_batch.end()) {
+        const bool final_batch = seg.global_batch == ph.global_batch;
+        Timeline* tl = keep_timeline && final_batch ? &out.timeline : nullptr;
+        it = steps_by_batch.emplace(seg.global_batch,
+                                    simulate_step(s, calib, StepShape{plan, ph.seq_len, seg.global_batch, true}, tl))
+                 .first;
+      }
+      seconds += seg.steps * it->second.time_s;
+      steps += seg.steps;
+      pr.tokens += seg.tokens;
+    }
+    pr.steps = static_cast<long long>(std::llround(steps));
+    pr.step_time_s = steps > 0 ? seconds / steps : 0;
+    pr.gpu_hours = seconds * n_gpus / units::kSecondsPerHour;
+    pr.days = seconds / units::kSecondsPerDay;
+    if (static_cast<int>(i) == main_phase) {
+      auto final_it = steps_by_batch.find(ph.global_batch);
+      out.step = final_it != steps_by_batch.end() ? final_it->second : steps_by_batch.rbegin()->second;
+    }
+    out.gpu_hours += pr.gpu_hours;
+    out.phases.push_back(pr);
+  }
+  out.days = out.gpu_hours / n_gpus / 24.0;
+
+  out.cost = compute_cost(out.gpu_hours, n_gpus, s.cluster.gpu, s.price);
+  if (s.failures.enabled) {
+    out.goodput = compute_goodput(s.failures, n_gpus, s.cluster.gpus_per_node,
+                                  checkpoint_bytes(s.model, s.precision), out.gpu_hours, out.cost.usd_per_gpu_hour);
+  }
+  add_does_not_fit_note(out);
+  return out;
+}
+
+}  // namespace moeplan

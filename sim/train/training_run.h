@@ -1,0 +1,34 @@
+// run_training: one scenario end to end — model summary, memory per stage, step time at the scenario's
+// fidelity for every batch size its phases run, GPU-hours, days, dollars and goodput — as a RunResult.
+#pragma once
+
+#include "sim/calib/calibration.h"
+#include "sim/spec/scenario.h"
+#include "sim/train/run_result.h"
+#include "sim/workload/stage_costs.h"
+
+namespace moeplan {
+
+struct RunOptions {
+  bool want_timeline = false;  // keep the timeline of the main phase's step (traces, Gantt chart)
+  std::string moeplan_version;
+};
+
+RunResult run_training(const Scenario& s, const Calibration& calib, const RunOptions& options = {});
+
+// One step of `plan` at this sequence length and global batch, at the scenario's fidelity. Used by
+// run_training and by the planner.
+StepResult simulate_step(const Scenario& s, const Calibration& calib, const StepShape& shape,
+                         Timeline* timeline = nullptr);
+
+// Model summary, memory per stage and the fit verdict of a scenario's main phase, without timing it
+// (what `moeplan memory` shows).
+RunResult evaluate_memory(const Scenario& s, const std::string& moeplan_version = "");
+
+// The summary of the model alone (parameters, FLOPs per token at seq_len, KV cache per token).
+ModelSummary summarize_model(const ModelSpec& m, int seq_len);
+
+// One-line description of a plan: "TP1 PP16 DP128 EP64 ZeRO-1 dualpipe mb=1 recompute=selective".
+std::string plan_summary(const ParallelPlan& p);
+
+}  // namespace moeplan

@@ -1,0 +1,263 @@
+// compute_stage_costs: per-rank F/B/W compute and communication of one training step (see stage_costs.h).
+#include "sim/workload/stage_costs.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "sim/model/memory.h"
+#include "sim/model/params.h"
+#include "sim/model/stage_partition.h"
+#include "sim/network/collective_cost.h"
+#include "sim/units/error.h"
+#include "sim/workload/moe_traffic.h"
+
+namespace moeplan {
+namespace {
+
+// Model stages of the step and which of them each pipeline rank computes, in the rank's chunk order.
+struct StageMap {
+  int n_stages = 1;
+  std::vector<std::vector<int>> rank_stages;
+};
+
+StageMap map_stages(const ParallelPlan& p) {
+  StageMap m;
+  m.rank_stages.resize(p.pp);
+  switch (p.schedule) {
+    case PipelineSchedule::kDualPipe:
+      // Rank i computes stage i for micro-batches fed from the first rank and stage PP-1-i for those fed
+      // from the last rank (DeepSeek-V3 §3.2.1): two parameter copies per rank.
+      m.n_stages = p.pp;
+      for (int r = 0; r < p.pp; ++r) m.rank_stages[r] = {r, p.pp - 1 - r};
+      break;
+    case PipelineSchedule::kDualPipeV:
+      // The V shape: 2*PP stages, rank i holds stage i and stage 2*PP-1-i.
+      m.n_stages = 2 * p.pp;
+      for (int r = 0; r < p.pp; ++r) m.rank_stages[r] = {r, 2 * p.pp - 1 - r};
+      break;
+    case PipelineSchedule::kInterleaved1F1B:
+      m.n_stages = p.pp * p.virtual_stages;
+      for (int r = 0; r < p.pp; ++r)
+        for (int v = 0; v < p.virtual_stages; ++v) m.rank_stages[r].push_back(r + v * p.pp);
+      break;
+    default:
+      m.n_stages = p.pp;
+      for (int r = 0; r < p.pp; ++r) m.rank_stages[r] = {r};
+  }
+  return m;
+}
+
+bool is_recomputed(const Op& op, RecomputePolicy policy) {
+  if (policy == RecomputePolicy::kFull) return true;
+  if (policy == RecomputePolicy::kNone) return false;
+  // Selective: RMSNorm and the MLA up-projections are recomputed in backward (DeepSeek-V3 §3.2.3).
+  const std::string& n = op.name;
+  return n.find("norm") != std::string::npos || n == "q_b_proj" || n == "kv_b_proj";
+}
+
+// Bytes of one token's hidden state in a dispatch/combine payload, with the FP8 1x128 scales (FP32 each).
+double token_payload_bytes(int hidden, DType dtype, int scale_tile) {
+  double b = hidden * bytes_of(dtype);
+  if (dtype == DType::kFp8 && scale_tile > 0) b += 4.0 * std::ceil(static_cast<double>(hidden) / scale_tile);
+  return b;
+}
+
+struct Links {
+  double scale_up_Bps = 0, scale_up_latency_s = 0;
+  double scale_out_Bps = 0, scale_out_latency_s = 0;  // per GPU (NICs shared by the node's GPUs)
+};
+
+Links links_of(const Scenario& s) {
+  const ClusterSpec& c = s.cluster;
+  Links l;
+  l.scale_up_Bps = c.scale_up.achievable_Bps;
+  l.scale_up_latency_s = c.scale_up.latency_s;
+  const double nic_share = c.gpus_per_node > 0 ? static_cast<double>(c.nics_per_node) / c.gpus_per_node : 1.0;
+  l.scale_out_Bps = c.scale_out.achievable_Bps * std::min(1.0, nic_share);
+  l.scale_out_latency_s = c.scale_out.latency_s;
+  if (!c.p2p && c.scale_up.kind == FabricKind::kPcie) l.scale_up_Bps /= 2;  // bounce through host memory
+  return l;
+}
+
+// Time of one MoE all-to-all (dispatch or combine) of `tokens` tokens for this rank.
+double moe_a2a_time_s(const Scenario& s, const Links& l, double tokens, double payload_bytes,
+                      double load_factor, const Calibration& calib) {
+  const ModelSpec& m = s.model;
+  MoeRoutingShape shape{.experts = m.moe.n_routed_experts, .top_k = m.moe.top_k,
+                        .groups = m.moe.n_expert_groups, .limited_groups = m.moe.n_limited_groups,
+                        .ep = s.parallel.ep, .gpus_per_node = s.cluster.gpus_per_node};
+  if (s.routing.nodes_per_token > 0) shape.limited_groups = s.routing.nodes_per_token;
+  const MoeTraffic t = expected_moe_traffic(shape);
+  // The most loaded rank receives load_factor times the balanced traffic; it paces the all-to-all.
+  const double out_bytes = tokens * t.remote_nodes_per_token * payload_bytes * load_factor;
+  const double nvl_bytes = tokens * t.nvlink_copies_per_token * payload_bytes * load_factor;
+  double time = 0;
+  if (out_bytes > 0) {
+    const double eff = calib.comm_efficiency(s.cluster.scale_out.kind, out_bytes / std::max(1, t.ep_nodes));
+    time = std::max(time, out_bytes / (l.scale_out_Bps * eff) + l.scale_out_latency_s);
+  }
+  if (nvl_bytes > 0) {
+    const double eff = calib.comm_efficiency(s.cluster.scale_up.kind, nvl_bytes / s.cluster.gpus_per_node);
+    time = std::max(time, nvl_bytes / (l.scale_up_Bps * eff) + l.scale_up_latency_s);
+  }
+  return time;
+}
+
+OpContext context_for(const Scenario& s, const StepShape& shape, double load_factor) {
+  OpContext ctx;
+  ctx.micro_batch = shape.plan.micro_batch;
+  ctx.seq_len = shape.seq_len;
+  ctx.tp = shape.plan.tp;
+  ctx.ep = shape.plan.ep;
+  ctx.dp_per_stage = shape.plan.tp * shape.plan.dp;
+  ctx.precision = s.precision;
+  ctx.causal = shape.causal;
+  ctx.expert_load_factor = load_factor;
+  return ctx;
+}
+
+double model_flops_of(const Op& op) {
+  switch (op.cls) {
+    case OpClass::kGemm:
+    case OpClass::kGroupedGemm: return op.has_weight_grad ? 3 * op.flops : 2 * op.flops;
+    case OpClass::kAttention: return 3 * op.flops;  // backward = 2x forward (dQ, dK, dV, dP)
+    default: return 0;
+  }
+}
+
+}  // namespace
+
+StageCosts compute_stage_costs(const Scenario& s, const StepShape& shape, const Calibration& calib,
+                               double expert_load_factor) {
+  const ParallelPlan& p = shape.plan;
+  const ModelSpec& m = s.model;
+  StageCosts out;
+  out.expert_load_factor = expert_load_factor;
+  const long long seqs_per_pipeline_step = shape.global_batch / std::max(1, p.dp);
+  out.micro_batches = static_cast<int>(seqs_per_pipeline_step / p.micro_batch);
+  out.tokens_per_step = static_cast<double>(shape.global_batch) * shape.seq_len;
+  const int sms = s.cluster.gpu.sm_count;
+  out.sm_fraction_during_comm = (p.comm_sms > 0 && sms > p.comm_sms) ? static_cast<double>(sms - p.comm_sms) / sms : 1.0;
+
+  const StageMap smap = map_stages(p);
+  ParallelPlan flat = p;  // one chunk per stage, to ask the model layer for the layer split
+  flat.schedule = PipelineSchedule::k1F1B;
+  flat.pp = smap.n_stages;
+  flat.virtual_stages = 1;
+  const std::vector<StageLayers> stages = partition_layers(m, flat);
+
+  const OpContext ctx_loaded = context_for(s, shape, expert_load_factor);
+  const OpContext ctx_balanced = context_for(s, shape, 1.0);
+  const Links links = links_of(s);
+  const double tokens_per_rank = static_cast<double>(p.micro_batch) * shape.seq_len;
+  const double dispatch_payload = token_payload_bytes(m.hidden, s.precision.dispatch, s.precision.act_scale_tile);
+  const double combine_payload = token_payload_bytes(m.hidden, s.precision.combine, 0);
+  const double dispatch_s = m.is_moe() && p.ep > 1
+      ? moe_a2a_time_s(s, links, tokens_per_rank, dispatch_payload, expert_load_factor, calib) : 0;
+  const double combine_s = m.is_moe() && p.ep > 1
+      ? moe_a2a_time_s(s, links, tokens_per_rank, combine_payload, expert_load_factor, calib) : 0;
+
+  auto add_ops = [&](ChunkCost& chunk, const std::vector<Op>& loaded, const std::vector<Op>& balanced, int layer) {
+    for (size_t i = 0; i < loaded.size(); ++i) {
+      const Op& op = loaded[i];
+      OpTiming t{.name = op.name, .cls = op.cls, .part = op.part, .layer = layer};
+      t.f_s = calib.op_time_s(op, Pass::kForward, 1.0);
+      t.b_s = calib.op_time_s(op, Pass::kBackwardInput, 1.0);
+      t.w_s = op.has_weight_grad ? calib.op_time_s(op, Pass::kBackwardWeight, 1.0) : 0.0;
+      if (is_recomputed(op, p.recompute)) t.b_s += t.f_s;
+      if (op.cls == OpClass::kDispatch) t.comm_s = dispatch_s;
+      else if (op.cls == OpClass::kCombine) t.comm_s = combine_s;
+      else if (op.cls == OpClass::kTpCollective)
+        t.comm_s = network::ring_allreduce_time_s(op.comm_bytes, p.tp, links.scale_up_Bps, links.scale_up_latency_s);
+      t.flops_f = balanced[i].flops;
+      chunk.f_s += t.f_s;
+      chunk.b_s += t.b_s;
+      chunk.w_s += t.w_s;
+      chunk.f_comm_s += t.comm_s;
+      chunk.b_comm_s += t.comm_s;
+      chunk.model_flops += model_flops_of(balanced[i]);
+      chunk.ops.push_back(std::move(t));
+    }
+  };
+
+  for (int r = 0; r < p.pp; ++r) {
+    RankCosts rc;
+    rc.rank = r;
+    double rank_params_dense = 0, rank_params_expert = 0;
+    const ParamCounts pc = count_params(m);
+    for (int stage : smap.rank_stages[r]) {
+      const StageLayers& sl = stages.at(stage);
+      ChunkCost chunk;
+      chunk.stage = stage;
+      chunk.layers = sl.layers;
+      chunk.has_embedding = sl.embedding;
+      chunk.has_head = sl.head;
+      chunk.has_mtp = sl.mtp;
+      if (sl.embedding) add_ops(chunk, embedding_forward_ops(m, ctx_loaded), embedding_forward_ops(m, ctx_balanced), -1);
+      for (int layer : sl.layers) {
+        add_ops(chunk, layer_forward_ops(m, layer, ctx_loaded), layer_forward_ops(m, layer, ctx_balanced), layer);
+        rank_params_dense += pc.attention_per_layer + pc.norms / std::max(1, m.n_layers);
+        if (m.layer_is_moe(layer)) {
+          rank_params_dense += pc.shared_experts_per_layer + pc.router_per_layer;
+          rank_params_expert += pc.routed_expert_each * m.moe.n_routed_experts;
+        } else {
+          rank_params_dense += pc.dense_ffn_per_layer;
+        }
+      }
+      if (sl.head) {
+        add_ops(chunk, head_forward_ops(m, ctx_loaded), head_forward_ops(m, ctx_balanced), -1);
+        rank_params_dense += pc.head + pc.embedding;  // DualPipe/1F1B: tied placement counted once per rank
+      }
+      if (sl.mtp) {
+        add_ops(chunk, mtp_forward_ops(m, ctx_loaded), mtp_forward_ops(m, ctx_balanced), -1);
+        rank_params_dense += pc.mtp;  // MTP unique parameters (embedding and head shared)
+      }
+      chunk.activation_bytes =
+          micro_batch_activation_bytes(m, p, s.precision, sl.layers, sl.head, sl.mtp, shape.seq_len);
+      rc.chunks.push_back(std::move(chunk));
+    }
+    // Per-rank shards: TP splits dense parameters, EP splits experts.
+    const double dense_rank = rank_params_dense / p.tp;
+    const double expert_rank = rank_params_expert / p.ep;
+    const int dp_group = p.dp;
+    const int expert_dp_group = std::max(1, p.expert_dp());
+    const double grad_bytes = bytes_of(s.precision.gradients);
+    const double weight_bytes = bytes_of(s.precision.weights);
+    // ZeRO-1/2: reduce-scatter gradients, all-gather updated weights; ZeRO-0: all-reduce = both halves.
+    rc.dp_reduce_scatter_s =
+        network::ring_reduce_scatter_time_s(dense_rank * grad_bytes, dp_group, links.scale_out_Bps, links.scale_out_latency_s) +
+        network::ring_reduce_scatter_time_s(expert_rank * grad_bytes, expert_dp_group, links.scale_out_Bps, links.scale_out_latency_s);
+    rc.dp_all_gather_s =
+        network::ring_allgather_time_s(dense_rank * weight_bytes, dp_group, links.scale_out_Bps, links.scale_out_latency_s) +
+        network::ring_allgather_time_s(expert_rank * weight_bytes, expert_dp_group, links.scale_out_Bps, links.scale_out_latency_s);
+    // AdamW touches master weights, gradients, both moments (read + write) and writes the working copy.
+    const double shard = p.zero_stage >= 1 ? dense_rank / dp_group + expert_rank / expert_dp_group : dense_rank + expert_rank;
+    const double bytes_per_param = 2 * bytes_of(s.precision.master_weights) + grad_bytes +
+                                   4 * bytes_of(s.precision.optimizer_moments) + weight_bytes;
+    rc.optimizer_s = shard * bytes_per_param / calib.memory_bytes_per_s();
+    out.ranks.push_back(std::move(rc));
+  }
+
+  const std::vector<MemoryBreakdown> memory = memory_per_stage(m, s.cluster, p, s.precision, shape.seq_len);
+  for (size_t r = 0; r < out.ranks.size() && r < memory.size(); ++r)
+    out.ranks[r].static_memory_bytes = memory[r].total() - memory[r].activations;
+
+  // Activations of one micro-batch between stages, BF16, over the scale-out fabric when stages are on
+  // different nodes (a stage spans tp*dp GPUs, so adjacent stages share a node only when that is < a node).
+  const double act_bytes = tokens_per_rank * m.hidden * 2.0 / (p.sequence_parallel ? p.tp : 1);
+  const bool cross_node = p.tp * p.dp >= s.cluster.gpus_per_node || s.cluster.n_nodes > 1;
+  out.pp_send_s = p.pp > 1 ? (cross_node ? act_bytes / links.scale_out_Bps + links.scale_out_latency_s
+                                         : act_bytes / links.scale_up_Bps + links.scale_up_latency_s)
+                           : 0.0;
+
+  double flops_pipeline = 0;
+  for (const RankCosts& rc : out.ranks)
+    for (const ChunkCost& c : rc.chunks) flops_pipeline += c.model_flops;
+  // Each chunk of a DualPipe rank serves the micro-batches of one direction (half of them); every other
+  // schedule runs all micro-batches through each chunk.
+  const double mb_per_chunk = p.schedule == PipelineSchedule::kDualPipe ? out.micro_batches / 2.0 : out.micro_batches;
+  out.model_flops_per_step = flops_pipeline * mb_per_chunk * p.tp * p.dp;
+  return out;
+}
+
+}  // namespace moeplan

@@ -1,0 +1,73 @@
+// Stage costs: the time of each pipeline chunk of a training step on one rank, built from the op inventory
+// (sim/model/layer_ops.h), the calibration profile and the cluster's links. Both the analytic estimate and
+// the discrete-event workload use these, so the two fidelities time the same work.
+//
+// A chunk is one micro-batch through one model stage. Its forward (F), input-gradient backward (B) and
+// weight-gradient backward (W) compute times are given at full SMs; communication (EP dispatch/combine, TP
+// collectives) is given separately so that the schedule decides what overlaps.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "sim/calib/calibration.h"
+#include "sim/spec/scenario.h"
+
+namespace moeplan {
+
+struct OpTiming {
+  std::string name;
+  OpClass cls = OpClass::kGemm;
+  OpPart part = OpPart::kAttention;
+  int layer = -1;            // -1 for embedding / head / MTP
+  double f_s = 0, b_s = 0, w_s = 0;  // compute time per pass at full SMs
+  double comm_s = 0;         // communication time (dispatch/combine/TP), each of forward and backward
+  double flops_f = 0;        // forward FLOPs (model FLOPs, no recompute)
+};
+
+struct ChunkCost {
+  int stage = 0;             // model stage index this chunk computes
+  std::vector<int> layers;
+  bool has_embedding = false, has_head = false, has_mtp = false;
+  double f_s = 0;            // forward compute
+  double b_s = 0;            // input-gradient compute incl. recomputation
+  double w_s = 0;            // weight-gradient compute
+  double f_comm_s = 0;       // EP/TP communication in forward (overlappable with other chunks' compute)
+  double b_comm_s = 0;       // EP/TP communication in backward
+  double model_flops = 0;    // forward + backward model FLOPs (no recompute) of this chunk
+  double activation_bytes = 0;  // activations one micro-batch leaves stored on this chunk until its backward
+  std::vector<OpTiming> ops; // per-op detail, in forward order
+};
+
+struct RankCosts {
+  int rank = 0;
+  std::vector<ChunkCost> chunks;   // 1 (1F1B...), 2 (DualPipe/V), v (interleaved)
+  double optimizer_s = 0;          // optimizer update over this rank's shard
+  double dp_reduce_scatter_s = 0;  // gradient reduction at the step's end
+  double dp_all_gather_s = 0;      // parameter all-gather (ZeRO) for the next step
+  double static_memory_bytes = 0;  // weights, master, gradients, optimizer, buffers, reserve (no activations)
+};
+
+struct StageCosts {
+  std::vector<RankCosts> ranks;
+  double pp_send_s = 0;            // activation (or gradient) of one micro-batch between adjacent stages
+  double sm_fraction_during_comm = 1;  // compute SM share while communication kernels run
+  double expert_load_factor = 1;   // most-loaded rank's expert tokens / balanced
+  int micro_batches = 0;
+  double model_flops_per_step = 0; // all ranks, forward + backward
+  double tokens_per_step = 0;
+};
+
+struct StepShape {
+  ParallelPlan plan;
+  int seq_len = 4096;
+  int global_batch = 0;            // sequences
+  bool causal = true;
+};
+
+// Computes per-rank chunk costs for one step. `expert_load_factor` is the most loaded EP rank's load relative
+// to balanced (from the routing model; 1.0 = balanced).
+StageCosts compute_stage_costs(const Scenario& s, const StepShape& shape, const Calibration& calib,
+                               double expert_load_factor);
+
+}  // namespace moeplan

@@ -1,0 +1,132 @@
+// Profile files are user input: round trip, fitting on load, and positioned errors.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "sim/calib/profile_calibration.h"
+#include "sim/calib/profile_yaml.h"
+#include "sim/units/error.h"
+
+namespace moeplan {
+namespace {
+
+const char* kMinimal = R"(moeplan_profile: 1
+header:
+  gpu: test-gpu
+  device: Test GPU
+  date: "2025-01-01"
+  method: measured-cpu
+  sources: ["unit test"]
+gemm:
+  - {op: gemm, dtype: fp8, m: 64, n: 4096, k: 7168, tflops: 300, source: "t"}
+  - {op: gemm, dtype: fp8, m: 4096, n: 4096, k: 7168, tflops: 1400, source: "t"}
+  - {op: gemm, dtype: fp8, m: 128, n: 7168, k: 2048, tflops: 500, source: "t"}
+attention:
+  - {pass: forward, tokens: 1, tflops: 600, source: "t"}
+  - {pass: forward, tokens: 4096, tflops: 700, source: "t", derived: "by hand"}
+memory:
+  - {kernel: copy, gb_per_s: 3000, source: "t"}
+comm:
+  - {fabric: nvlink, message_bytes: 65536, efficiency: 0.2, source: "t"}
+  - {fabric: nvlink, message_bytes: 268435456, efficiency: 0.99, source: "t"}
+)";
+
+std::string error_of(const std::string& text) {
+  try {
+    parse_profile(text, "p.yaml");
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kUser);
+    return e.what();
+  }
+  return "";
+}
+
+TEST(ProfileLoader, FitsCurvesWhenFileHasNone) {
+  const Profile p = parse_profile(kMinimal, "p.yaml");
+  ASSERT_EQ(p.gemm_points.size(), 3u);
+  ASSERT_EQ(p.gemm_curves.size(), 1u);
+  EXPECT_GT(p.gemm_curves[0].peak_flops_per_s, 0);
+  EXPECT_NEAR(p.memory_curve.bytes_per_s, 3000e9, 1);
+  ASSERT_EQ(p.comm_curves.size(), 1u);
+  EXPECT_TRUE(p.attention_points[1].src.unverified);  // derived implies unverified
+  EXPECT_EQ(p.gemm_points[1].src.line, 10);
+}
+
+TEST(ProfileLoader, RoundTripKeepsPointsAndCurves) {
+  const Profile p = parse_profile(kMinimal, "p.yaml");
+  const Profile q = parse_profile(profile_to_yaml(p), "q.yaml");
+  ASSERT_EQ(q.gemm_points.size(), p.gemm_points.size());
+  EXPECT_DOUBLE_EQ(q.gemm_points[2].flops_per_s, p.gemm_points[2].flops_per_s);
+  ASSERT_EQ(q.gemm_curves.size(), 1u);
+  EXPECT_NEAR(q.gemm_curves[0].peak_flops_per_s / p.gemm_curves[0].peak_flops_per_s, 1.0, 1e-5);
+  EXPECT_NEAR(q.gemm_curves[0].nrmse, p.gemm_curves[0].nrmse, 1e-6);
+  EXPECT_EQ(q.header.sources, p.header.sources);
+  EXPECT_EQ(q.attention_points[1].src.derived, "by hand");
+}
+
+TEST(ProfileLoader, UnknownKeyNamesLineAndClosestKey) {
+  std::string t = kMinimal;
+  t.replace(t.find("tflops: 1400"), 6, "tflop");
+  const std::string msg = error_of(t);
+  EXPECT_NE(msg.find("p.yaml:10"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("gemm[1].tflop"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("did you mean `tflops`"), std::string::npos) << msg;
+}
+
+TEST(ProfileLoader, BadValuesAreUserErrors) {
+  std::string t = kMinimal;
+  t.replace(t.find("dtype: fp8"), 10, "dtype: fp4");
+  EXPECT_NE(error_of(t).find("fp8, bf16, fp16 or fp32"), std::string::npos);
+  t = kMinimal;
+  t.replace(t.find("tflops: 300"), 11, "tflops: -3");
+  EXPECT_NE(error_of(t).find("gemm[0].tflops"), std::string::npos);
+  t = kMinimal;
+  t.replace(t.find("method: measured-cpu"), 20, "method: guessed");
+  EXPECT_NE(error_of(t).find("header.method"), std::string::npos);
+  t = kMinimal;
+  t.replace(t.find("efficiency: 0.2"), 15, "efficiency: 1.5");
+  EXPECT_NE(error_of(t).find("comm[0].efficiency"), std::string::npos);
+  t = kMinimal;
+  t.replace(t.find(", source: \"t\"}"), 14, "}");
+  EXPECT_NE(error_of(t).find("gemm[0].source"), std::string::npos);
+  EXPECT_NE(error_of("moeplan_profile: 1\nheader: [\n").find("YAML syntax error"), std::string::npos);
+}
+
+TEST(ProfileLoader, MissingFileNamesPathAndHint) {
+  try {
+    read_profile("/nonexistent/x.yaml");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("/nonexistent/x.yaml"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("MOEPLAN_PROFILES"), std::string::npos);
+  }
+}
+
+TEST(ProfileLoader, PublishedProfileForAnotherGpuIsRejected) {
+  std::string t = kMinimal;
+  t.replace(t.find("method: measured-cpu"), 20, "method: published");
+  GpuSpec gpu;
+  gpu.name = "h100-sxm";
+  EXPECT_THROW(ProfileCalibration(parse_profile(t, "p.yaml"), gpu), Error);
+  gpu.name = "test-gpu";
+  EXPECT_NO_THROW(ProfileCalibration(parse_profile(t, "p.yaml"), gpu));
+}
+
+TEST(ProfileFinder, DefaultPathAndEnvOverride) {
+  GpuSpec gpu;
+  gpu.name = "h800-sxm";
+  EXPECT_EQ(default_profile_path(gpu, "calibrate/profiles"), "calibrate/profiles/h800-sxm.yaml");
+  gpu.profile = "h100-sxm";
+  EXPECT_EQ(default_profile_path(gpu, "d"), "d/h100-sxm.yaml");
+  // Tests run from the repository root, where the source-dir and ./calibrate/profiles candidates exist.
+  const std::string dir = find_profiles_dir();
+  EXPECT_TRUE(std::filesystem::exists(std::filesystem::path(dir) / "h800-sxm.yaml")) << dir;
+  setenv("MOEPLAN_PROFILES", "/nonexistent-profiles", 1);
+  EXPECT_THROW(find_profiles_dir(), Error);
+  unsetenv("MOEPLAN_PROFILES");
+}
+
+}  // namespace
+}  // namespace moeplan

@@ -1,0 +1,147 @@
+// The shipped published profiles: every catalog GPU has one, every point is sourced, the curves are the
+// fit of the points, and the H800 profile reproduces DeepGEMM's table (published-numbers.md §4.2).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+
+#include "sim/calib/curve_fit.h"
+#include "sim/calib/profile_calibration.h"
+#include "sim/calib/profile_yaml.h"
+
+namespace moeplan {
+namespace {
+
+const char* kGpus[] = {"h800-sxm", "h100-sxm", "h100-pcie", "h200",     "h20",      "a100-80g", "a800",
+                       "b200",     "gb200",    "rtx-3090",  "rtx-4090", "rtx-5090", "l40s",     "mi300x"};
+
+Profile load(const std::string& gpu) { return read_profile("calibrate/profiles/" + gpu + ".yaml"); }
+
+TEST(PublishedProfiles, EveryGpuHasASourcedProfileWithCurves) {
+  for (const char* gpu : kGpus) {
+    SCOPED_TRACE(gpu);
+    const Profile p = load(gpu);
+    EXPECT_EQ(p.header.gpu, gpu);
+    EXPECT_EQ(p.header.method, "published");
+    EXPECT_FALSE(p.header.sources.empty());
+    for (const auto& g : p.gemm_points) {
+      EXPECT_FALSE(g.src.source.empty());
+      if (!g.src.derived.empty()) {
+        EXPECT_TRUE(g.src.unverified);
+      }
+    }
+    for (const auto& a : p.attention_points) EXPECT_FALSE(a.src.source.empty());
+    for (const auto& c : p.comm_points) EXPECT_FALSE(c.src.source.empty());
+    bool bf16 = false;
+    for (const auto& c : p.gemm_curves) bf16 = bf16 || c.dtype == DType::kBf16;
+    EXPECT_TRUE(bf16);
+    EXPECT_GT(p.memory_curve.bytes_per_s, 0);
+    EXPECT_FALSE(p.comm_curves.empty());
+    EXPECT_FALSE(p.attention_points.empty());
+  }
+}
+
+TEST(PublishedProfiles, StoredCurvesAreTheFitOfTheStoredPoints) {
+  for (const char* gpu : kGpus) {
+    SCOPED_TRACE(gpu);
+    const Profile stored = load(gpu);
+    Profile refit = stored;
+    fit_profile(refit);
+    ASSERT_EQ(refit.gemm_curves.size(), stored.gemm_curves.size());
+    for (size_t i = 0; i < refit.gemm_curves.size(); ++i) {
+      const GemmCurve& a = stored.gemm_curves[i];
+      const GemmCurve& b = refit.gemm_curves[i];
+      for (const GemmShape& s : {GemmShape{64, 4096, 7168, 8}, GemmShape{4096, 7168, 2048, 1}}) {
+        EXPECT_NEAR(gemm_time_s(a, s) / gemm_time_s(b, s), 1.0, 1e-4);
+      }
+      EXPECT_NEAR(a.nrmse, b.nrmse, 1e-4);
+    }
+  }
+}
+
+TEST(H800Profile, ReproducesDeepGemmTableWithinFitError) {
+  const Profile p = load("h800-sxm");
+  GpuSpec gpu;
+  gpu.name = "h800-sxm";
+  gpu.peak_fp8_flops = 1979e12;  // hardware.md §1a
+  gpu.peak_bf16_flops = 989e12;
+  const ProfileCalibration cal(p, gpu);
+  for (GemmKind kind : {GemmKind::kDense, GemmKind::kGrouped}) {
+    const GemmCurve& c = cal.gemm_curve_for(kind, DType::kFp8);
+    std::printf("H800 FP8 %s curve: P %.0f TFLOP/s, B %.0f GB/s, t0 %.2f us, fit error %.1f%% RMS (%d points)\n",
+                to_string(kind), c.peak_flops_per_s / 1e12, c.bytes_per_s / 1e9, c.overhead_s * 1e6,
+                100 * c.nrmse, c.points);
+    double sq = 0;
+    int n = 0;
+    for (const GemmPoint& g : p.gemm_points) {
+      if (g.kind != kind || g.dtype != DType::kFp8) continue;
+      ASSERT_TRUE(g.src.derived.empty());  // DeepGEMM measurements, not derived
+      // The curve of the point's own kind (a masked grouped GEMM with one group is still a grouped kernel).
+      const GemmShape shape{g.m, g.n, g.k, g.groups};
+      const double pred = gemm_flops(shape) / gemm_time_s(c, shape);
+      const double err = pred / g.flops_per_s - 1;  // relative error of rate = -(time error)/(1 + it)
+      const double time_err = g.flops_per_s / pred - 1;
+      std::printf("  m %5.0f n %5.0f k %5.0f groups %d: DeepGEMM %5.0f  curve %5.0f TFLOPS  (%+.1f%%)\n", g.m, g.n,
+                  g.k, g.groups, g.flops_per_s / 1e12, pred / 1e12, 100 * err);
+      // Within three times the reported RMS fit error, point by point.
+      EXPECT_LE(std::fabs(time_err), 3 * c.nrmse);
+      sq += time_err * time_err;
+      ++n;
+    }
+    ASSERT_EQ(n, kind == GemmKind::kDense ? 18 : 10);
+    // The reported fit error is the RMS of exactly these per-point time errors.
+    EXPECT_NEAR(std::sqrt(sq / n), c.nrmse, 1e-4);
+    EXPECT_LT(c.nrmse, 0.15);
+  }
+}
+
+TEST(H800Profile, SmallTokenGemmsAreMuchLessEfficient) {
+  const Profile p = load("h800-sxm");
+  GpuSpec gpu;
+  gpu.name = "h800-sxm";
+  gpu.peak_fp8_flops = 1979e12;
+  const ProfileCalibration cal(p, gpu);
+  // Every DeepGEMM dense shape: m = 64 and 128 at least 2x below m = 4096 (the table itself shows 3-6x).
+  for (const GemmPoint& g : p.gemm_points) {
+    if (g.kind != GemmKind::kDense || g.m != 4096 || g.dtype != DType::kFp8) continue;
+    const double big = cal.gemm_flops_per_s({4096, g.n, g.k, 1}, DType::kFp8);
+    for (double m : {64.0, 128.0}) {
+      const double small = cal.gemm_flops_per_s({m, g.n, g.k, 1}, DType::kFp8);
+      std::printf("n %5.0f k %5.0f: m=%4.0f %4.0f TFLOPS vs m=4096 %4.0f (%.1fx)\n", g.n, g.k, m, small / 1e12,
+                  big / 1e12, big / small);
+      EXPECT_GE(big / small, 2.0);
+    }
+  }
+  // Per-expert grouped GEMMs of DeepSeek-V3 (8 experts per GPU, gate_up 4096x7168, down 7168x2048).
+  for (const GemmShape& s : {GemmShape{0, 4096, 7168, 8}, GemmShape{0, 7168, 2048, 8}}) {
+    GemmShape big = s, small = s;
+    big.m = 4096;
+    for (double m : {64.0, 128.0}) {
+      small.m = m;
+      const double ratio = cal.gemm_flops_per_s(big, DType::kFp8) / cal.gemm_flops_per_s(small, DType::kFp8);
+      std::printf("experts n %5.0f k %5.0f: %3.0f tokens/expert is %.1fx slower per FLOP than 4096\n", s.n, s.k,
+                  m, ratio);
+      EXPECT_GE(ratio, 2.0);
+    }
+  }
+}
+
+TEST(PublishedProfiles, OrderingFollowsHardware) {
+  // Same shape on different GPUs: B200 > H200 >= H100 = H800 > RTX 4090 for FP8; A100 runs FP8 as BF16.
+  auto rate = [](const char* name, DType dt, bool has_fp8) {
+    GpuSpec gpu;
+    gpu.name = name;
+    gpu.peak_fp8_flops = has_fp8 ? 1 : 0;
+    const ProfileCalibration cal(load(name), gpu);
+    return cal.gemm_flops_per_s({4096, 7168, 2048, 1}, dt);
+  };
+  EXPECT_GT(rate("b200", DType::kFp8, true), rate("h200", DType::kFp8, true));
+  EXPECT_GE(rate("h200", DType::kFp8, true), rate("h100-sxm", DType::kFp8, true));
+  EXPECT_NEAR(rate("h100-sxm", DType::kFp8, true) / rate("h800-sxm", DType::kFp8, true), 1.0, 1e-4);
+  EXPECT_GT(rate("h800-sxm", DType::kFp8, true), 4 * rate("rtx-4090", DType::kFp8, true));
+  EXPECT_DOUBLE_EQ(rate("a100-80g", DType::kFp8, false), rate("a100-80g", DType::kBf16, false));
+  EXPECT_GT(rate("h800-sxm", DType::kFp8, true), 1.5 * rate("h800-sxm", DType::kBf16, true));
+}
+
+}  // namespace
+}  // namespace moeplan

@@ -1,0 +1,125 @@
+// Tests of the cost model: rental arithmetic against DeepSeek-V3's Table 1 and the owned-hardware worked
+// example of shared/reference/hardware.md §3.
+#include "sim/cost/cost_model.h"
+
+#include <cstdio>
+
+#include <gtest/gtest.h>
+
+#include "sim/units/error.h"
+
+namespace moeplan {
+namespace {
+
+GpuSpec h800() {
+  GpuSpec g;
+  g.name = "h800-sxm";
+  g.tdp_w = 700;            // SXM5 board (hardware.md §1b)
+  g.purchase_usd = 30000;   // illustrative purchase price for the arithmetic below
+  g.rental = PriceQuote{2.0, "2024-12", "DeepSeek-V3 Table 1 assumption"};
+  return g;
+}
+
+TEST(CostModel, DeepSeekV3RentalMatchesTable1) {
+  // DeepSeek-V3 Table 1 (published-numbers.md §1.1): 2,788K H800 GPU-hours at $2/h = $5.576M.
+  PriceSpec price;
+  price.usd_per_gpu_hour = 2.0;
+  const CostResult c = compute_cost(2.788e6, 2048, h800(), price);
+  std::printf("DeepSeek-V3 rental: predicted $%.4fM, published $5.576M\n", c.rental_usd / 1e6);
+  EXPECT_DOUBLE_EQ(c.rental_usd, 5.576e6);
+  EXPECT_DOUBLE_EQ(c.usd_per_gpu_hour, 2.0);
+  EXPECT_EQ(c.price_source, "scenario price");
+  // Pre-training alone: 2,664K GPU-hours on 2,048 GPUs = 54.2 days (published-numbers.md §1.1 [D]).
+  const CostResult pre = compute_cost(2.664e6, 2048, h800(), price);
+  EXPECT_NEAR(pre.wall_clock_days, 54.2, 0.05);
+  EXPECT_DOUBLE_EQ(pre.rental_usd, 5.328e6);  // Table 1, pre-training column
+}
+
+TEST(CostModel, RentalScalesWithPredictedGpuHours) {
+  // cost = $5.576M x (predicted / published GPU-hours) for any prediction.
+  PriceSpec price;
+  price.usd_per_gpu_hour = 2.0;
+  for (double predicted : {1.0e6, 2.5e6, 2.788e6, 3.1e6}) {
+    const CostResult c = compute_cost(predicted, 2048, h800(), price);
+    EXPECT_NEAR(c.rental_usd, 5.576e6 * predicted / 2.788e6, 1e-6);
+    EXPECT_DOUBLE_EQ(c.wall_clock_days, predicted / 2048 / 24);
+  }
+}
+
+TEST(CostModel, CatalogPriceUsedWhenScenarioHasNone) {
+  PriceSpec price;  // usd_per_gpu_hour = 0
+  const CostResult c = compute_cost(1000, 8, h800(), price);
+  EXPECT_DOUBLE_EQ(c.usd_per_gpu_hour, 2.0);
+  EXPECT_DOUBLE_EQ(c.rental_usd, 2000);
+  EXPECT_NE(c.price_source.find("catalog"), std::string::npos);
+  EXPECT_NE(c.price_source.find("2024-12"), std::string::npos);
+
+  GpuSpec unpriced = h800();
+  unpriced.rental = PriceQuote{};
+  EXPECT_THROW(compute_cost(1000, 8, unpriced, price), Error);
+  price.mode = PriceSpec::Mode::kOwned;
+  const CostResult owned = compute_cost(1000, 8, unpriced, price);
+  EXPECT_EQ(owned.rental_usd, 0);
+  EXPECT_GT(owned.owned_usd, 0);
+}
+
+TEST(CostModel, OwnedH100WorkedExample) {
+  // hardware.md §3 worked example: $50k all-in / 5 years = $1.14/GPU-h; power 0.7 kW x 1.82 x 0.75 x 1.25
+  // = 1.19 kW x $0.0826/kWh = $0.10/GPU-h (Epoch [S22] defaults, which PriceSpec carries).
+  GpuSpec h100 = h800();
+  h100.name = "h100-sxm";
+  PriceSpec price;
+  price.mode = PriceSpec::Mode::kOwned;
+  price.capex_usd_per_gpu = 50000;
+  EXPECT_NEAR(owned_capex_usd_per_gpu_hour(h100, price), 50000.0 / (5 * 8766.0), 1e-12);
+  EXPECT_NEAR(owned_capex_usd_per_gpu_hour(h100, price), 1.14, 0.005);
+  EXPECT_NEAR(facility_watts_per_gpu(h100, price), 700 * 1.82 * 0.75 * 1.25, 1e-9);
+  EXPECT_NEAR(owned_power_usd_per_gpu_hour(h100, price), 1.194375 * 0.0826, 1e-12);
+  EXPECT_NEAR(owned_power_usd_per_gpu_hour(h100, price), 0.10, 0.005);
+
+  // One year of one GPU at 100% utilisation: capex share is exactly 1/5 of $50k.
+  const CostResult year = compute_cost(8766, 1, h100, price);
+  EXPECT_NEAR(year.owned_capex_usd, 10000, 1e-6);
+  EXPECT_NEAR(year.owned_power_usd, 8766 * 1.194375 * 0.0826, 1e-6);
+  EXPECT_NEAR(year.owned_usd, year.owned_capex_usd + year.owned_power_usd, 1e-9);
+  EXPECT_NEAR(year.energy_mwh, 8766 * 1.194375 / 1000, 1e-9);
+  std::printf("H100 owned: $%.3f/GPU-h capex + $%.4f/GPU-h power (worked example: ~$1.14 + ~$0.10)\n",
+              owned_capex_usd_per_gpu_hour(h100, price), owned_power_usd_per_gpu_hour(h100, price));
+}
+
+TEST(CostModel, CapexFromPurchasePriceWhenNotGiven) {
+  // Purchase x 1.64 server overhead (Epoch [S22]) + $4,390 network per endpoint (ISCA'25 Table 3).
+  PriceSpec price;
+  EXPECT_DOUBLE_EQ(capex_usd_per_gpu(h800(), price), 30000 * 1.64 + 4390);
+  price.capex_usd_per_gpu = 42000;
+  EXPECT_DOUBLE_EQ(capex_usd_per_gpu(h800(), price), 42000);
+  GpuSpec free_gpu = h800();
+  free_gpu.purchase_usd = 0;
+  EXPECT_DOUBLE_EQ(capex_usd_per_gpu(free_gpu, PriceSpec{}), 0);
+  PriceSpec owned;
+  owned.mode = PriceSpec::Mode::kOwned;
+  EXPECT_THROW(compute_cost(10, 1, free_gpu, owned), Error);
+}
+
+TEST(CostModel, DeepSeekV3EnergyAndOwnedCost) {
+  // 2.788M H800 GPU-hours with Epoch's defaults: 1.194 kW per GPU at the facility -> 3,330 MWh.
+  PriceSpec price;
+  price.usd_per_gpu_hour = 2.0;
+  const CostResult c = compute_cost(2.788e6, 2048, h800(), price);
+  EXPECT_NEAR(c.energy_mwh, 2.788e6 * 1.194375 / 1000, 1e-6);
+  const double per_h = (30000 * 1.64 + 4390) / (5 * 8766.0) + 1.194375 * 0.0826;
+  EXPECT_NEAR(c.owned_usd, 2.788e6 * per_h, 1e-3);
+  std::printf("DeepSeek-V3 owned: $%.3fM, energy %.0f MWh\n", c.owned_usd / 1e6, c.energy_mwh);
+}
+
+TEST(CostModel, RejectsBadInput) {
+  PriceSpec price;
+  price.usd_per_gpu_hour = 2;
+  EXPECT_THROW(compute_cost(-1, 8, h800(), price), Error);
+  EXPECT_THROW(compute_cost(10, 0, h800(), price), Error);
+  price.pue = 0.9;
+  EXPECT_THROW(compute_cost(10, 8, h800(), price), Error);
+}
+
+}  // namespace
+}  // namespace moeplan

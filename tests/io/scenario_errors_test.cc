@@ -1,0 +1,194 @@
+// One test per class of scenario error, each with the exact message a user sees: file:line:column, the
+// dotted key, what was wrong, what was expected and a hint.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "sim/io/scenario_loader.h"
+#include "sim/units/error.h"
+
+namespace moeplan::io {
+namespace {
+
+const Catalog& catalog() {
+  static const Catalog c = Catalog::load("scenarios/catalog");
+  return c;
+}
+
+// A valid DeepSeek-V3 scenario on 2 nodes; each test breaks one line of it.
+const char* kValid = R"(name: t
+model: deepseek-v3
+cluster: {gpu: h800-sxm, nodes: 2, gpus_per_node: 8, scale_out: ib-ndr}
+parallel:
+  tp: 1
+  pp: 2
+  dp: 8
+  ep: 8
+  zero: 1
+  schedule: dualpipe
+training:
+  phases:
+    - {tokens: 1B, seq_len: 4096, global_batch: 64}
+)";
+
+std::string replace(std::string text, const std::string& from, const std::string& to) {
+  const size_t at = text.find(from);
+  if (at == std::string::npos) ADD_FAILURE() << "fixture lacks `" << from << "`";
+  else text.replace(at, from.size(), to);
+  return text;
+}
+
+// The rendered message of the user Error that loading `yaml` throws ("" when it loads).
+std::string error_of(const std::string& yaml, const std::vector<std::string>& overrides = {}) {
+  try {
+    load_scenario_text(yaml, "t.yaml", catalog(), overrides);
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kUser);
+    return e.what();
+  }
+  return "";
+}
+
+TEST(ScenarioErrors, ValidFixtureLoads) { EXPECT_EQ(error_of(kValid), ""); }
+
+TEST(ScenarioErrors, MalformedYaml) {
+  // yaml-cpp reports where it notices the problem: the unclosed flow sequence runs into the next line.
+  EXPECT_EQ(error_of(replace(kValid, "ep: 8", "ep: [8")),
+            "t.yaml:9:7: malformed YAML: end of sequence flow not found");
+  EXPECT_EQ(error_of(replace(kValid, "tp: 1", "tp: 1: 2")), "t.yaml:5:8: malformed YAML: illegal map value");
+}
+
+TEST(ScenarioErrors, UnknownKeyWithHint) {
+  EXPECT_EQ(error_of(replace(kValid, "ep: 8", "epp: 8")),
+            "t.yaml:8:3: `parallel.epp`: unknown key `epp` (expected one of tp, pp, dp, ep, zero, micro_batch, "
+            "virtual_stages, schedule, recompute, comm_sms, sequence_parallel); did you mean `ep`?");
+  EXPECT_EQ(error_of(replace(kValid, "training:", "trainig:")),
+            "t.yaml:11:1: `trainig`: unknown key `trainig` (expected one of name, description, model, cluster, "
+            "parallel, precision, training, price, failures, routing, calibration, fidelity, seed, sweep); "
+            "did you mean `training`?");
+}
+
+TEST(ScenarioErrors, WrongType) {
+  EXPECT_EQ(error_of(replace(kValid, "pp: 2", "pp: two")),
+            "t.yaml:6:7: `parallel.pp`: cannot read `two` as an integer (expected an integer)");
+  EXPECT_EQ(error_of(replace(kValid, "{gpu: h800-sxm, nodes: 2, gpus_per_node: 8, scale_out: ib-ndr}", "h800-sxm")),
+            "t.yaml:3:10: `cluster`: expected a mapping, found a scalar "
+            "(expected {gpu, nodes, gpus_per_node, scale_up, scale_out, ...})");
+}
+
+TEST(ScenarioErrors, BadUnit) {
+  EXPECT_EQ(error_of(replace(kValid, "tokens: 1B", "tokens: 1 parsec")),
+            "t.yaml:13:16: `training.phases[0].tokens`: cannot read `1 parsec` as a quantity "
+            "(expected a count such as \"14.8T\", \"469B\", \"4K\" or \"4096\")");
+  EXPECT_EQ(error_of(kValid, {"price.usd_per_gpu_hour=$2/day"}),
+            "override `price.usd_per_gpu_hour=$2/day`: `price.usd_per_gpu_hour`: cannot read `$2/day` as a quantity "
+            "(expected a price such as \"$2/h\", \"2.0 $/h\" or \"2 USD/GPU-h\")");
+}
+
+TEST(ScenarioErrors, MissingKey) {
+  EXPECT_EQ(error_of(replace(kValid, "gpu: h800-sxm, ", "")),
+            "t.yaml:3:10: `cluster.gpu`: missing required key `gpu` "
+            "(expected a GPU name from the catalog such as h800-sxm)");
+  EXPECT_EQ(error_of(replace(kValid, ", scale_out: ib-ndr", "")),
+            "t.yaml:3:10: `cluster.scale_out`: missing required key `scale_out` "
+            "(expected the fabric between nodes, e.g. ib-ndr, roce-400g or eth-100g)");
+}
+
+TEST(ScenarioErrors, UnknownNamesWithHint) {
+  EXPECT_EQ(error_of(replace(kValid, "gpu: h800-sxm", "gpu: h800")),
+            "t.yaml:3:16: `cluster.gpu`: unknown GPU `h800` (expected a GPU from the catalog: a100-80g, a800, b200, "
+            "gb200, h100-pcie, h100-sxm, h20, h200, h800-sxm, l40s, mi300x, rtx-3090, rtx-4090, rtx-5090); "
+            "did you mean `h800-sxm`?");
+  EXPECT_EQ(error_of(replace(kValid, "schedule: dualpipe", "schedule: dualpip")),
+            "t.yaml:10:13: `parallel.schedule`: unknown pipeline schedule `dualpip` (expected one of gpipe, 1f1b, "
+            "interleaved, zb-h1, dualpipe, dualpipev); did you mean `dualpipe`?");
+  EXPECT_EQ(error_of(kValid, {"precision=fp8-deepsek"}),
+            "override `precision=fp8-deepsek`: `precision`: unknown precision recipe `fp8-deepsek` "
+            "(expected one of: bf16, fp8-deepseek); did you mean `fp8-deepseek`?");
+}
+
+TEST(ScenarioErrors, GpuCountMismatch) {
+  EXPECT_EQ(error_of(replace(kValid, "dp: 8", "dp: 4")),
+            "t.yaml:4:1: `parallel`: tp x pp x dp = 1 x 2 x 4 = 8 but the cluster has 16 GPUs; "
+            "set dp to 8 or change cluster.nodes");
+  EXPECT_EQ(error_of(replace(kValid, "dp: 8", "dp: auto"), {"parallel.pp=3"}),
+            "t.yaml:7:7: `parallel.dp`: dp: auto needs tp x pp = 3 to divide the 16 GPUs "
+            "(expected an explicit dp, or tp and pp dividing the GPU count)");
+}
+
+TEST(ScenarioErrors, EpDoesNotDivideExperts) {
+  EXPECT_EQ(error_of(replace(kValid, "ep: 8", "ep: 3")),
+            "t.yaml:8:3: `parallel.ep`: ep = 3 does not divide the 256 routed experts; use a divisor of 256");
+}
+
+TEST(ScenarioErrors, EpExceedsItsGroup) {
+  EXPECT_EQ(error_of(replace(kValid, "ep: 8", "ep: 16")),
+            "t.yaml:8:3: `parallel.ep`: ep = 16 must divide the 8 GPUs of a pipeline stage (tp x dp); "
+            "choose ep dividing 8");
+}
+
+TEST(ScenarioErrors, LayersNotSplittableOverStages) {
+  EXPECT_EQ(error_of(replace(replace(kValid, "model: deepseek-v3", "model: {from: deepseek-v3, n_layers: 4}"),
+                             "pp: 2\n  dp: 8\n  ep: 8", "pp: 8\n  dp: 2\n  ep: 2")),
+            "t.yaml:6:3: `parallel.pp`: the model's 4 layers cannot be split over 8 pipeline chunks; "
+            "use fewer stages");
+}
+
+TEST(ScenarioErrors, TpExceedsKvHeads) {
+  EXPECT_EQ(error_of(R"(model: llama-3.1-8b
+cluster: {gpu: h100-sxm, nodes: 1, gpus_per_node: 16}
+parallel: {tp: 16, pp: 1, dp: 1, zero: 0}
+training: {phases: [{tokens: 1B, global_batch: 16}]}
+)"),
+            "t.yaml:3:12: `parallel.tp`: tp = 16 exceeds the 8 KV heads of llama-3.1-8b; use tp <= 8");
+}
+
+TEST(ScenarioErrors, DualPipeParity) {
+  EXPECT_EQ(error_of(replace(kValid, "nodes: 2", "nodes: 3"), {"parallel.pp=3"}),
+            "override `parallel.pp=3`: `parallel.pp`: DualPipe needs an even number of pipeline stages, got 3 "
+            "(expected pp divisible by 2 (DualPipe README))");
+  EXPECT_EQ(error_of(replace(kValid, "global_batch: 64", "global_batch: 72")),
+            "t.yaml:13:35: `training.phases[0].global_batch`: DualPipe needs an even number of micro-batches, "
+            "got 9; micro-batches divisible by 2 (DualPipe README)");
+}
+
+TEST(ScenarioErrors, PhasePlanErrorsNameThePhase) {
+  EXPECT_EQ(error_of(replace(kValid, "global_batch: 64}", "global_batch: 64, parallel: {pp: 3, dp: 5}}")),
+            "t.yaml:13:64: `training.phases[0].parallel.pp`: DualPipe needs an even number of pipeline stages, "
+            "got 3 (expected pp divisible by 2 (DualPipe README))");
+  // A phase plan that is valid on its own but not for this model/cluster.
+  EXPECT_EQ(error_of(replace(kValid, "global_batch: 64}", "global_batch: 64, parallel: {ep: 16}}")),
+            "t.yaml:13:64: `training.phases[0].parallel.ep`: ep = 16 must divide the 8 GPUs of a pipeline stage "
+            "(tp x dp); choose ep dividing 8");
+}
+
+TEST(ScenarioErrors, OverrideErrorsNameTheOverride) {
+  EXPECT_EQ(error_of(kValid, {"parallel.pp=two"}),
+            "override `parallel.pp=two`: `parallel.pp`: cannot read `two` as an integer (expected an integer)");
+  EXPECT_EQ(error_of(kValid, {"parallel.pp"}), "bad override `parallel.pp` (expected key=value, e.g. parallel.pp=8)");
+  EXPECT_EQ(error_of(kValid, {"model.n_layers=3"}),
+            "override `model.n_layers=3`: `model`: cannot set `model.n_layers`: `model` is not a mapping");
+  EXPECT_EQ(error_of(kValid, {"parallel.epp=3"}),
+            "override `parallel.epp=3`: `parallel.epp`: unknown key `epp` (expected one of tp, pp, dp, ep, zero, "
+            "micro_batch, virtual_stages, schedule, recompute, comm_sms, sequence_parallel); did you mean `ep`?");
+}
+
+TEST(ScenarioErrors, DuplicateKeyAndNullValue) {
+  EXPECT_EQ(error_of(replace(kValid, "  zero: 1\n", "  zero: 1\n  zero: 0\n")),
+            "t.yaml:10:3: `parallel.zero`: duplicate key `zero`; remove one of the two");
+  EXPECT_EQ(error_of(replace(kValid, "  zero: 1\n", "  zero:\n")),
+            "t.yaml:9:3: `parallel.zero`: no value given (expected a value, or remove the key)");
+}
+
+TEST(ScenarioErrors, FileErrors) {
+  try {
+    load_scenario("scenarios/does-not-exist.yaml", catalog());
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(), "scenarios/does-not-exist.yaml: cannot open scenario file; check the path");
+  }
+}
+
+}  // namespace
+}  // namespace moeplan::io

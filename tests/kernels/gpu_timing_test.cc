@@ -1,0 +1,55 @@
+// The CUDA timing host API: with a GPU each timing is a positive, finite median and memory copies reach a
+// plausible bandwidth; without one the API says so cleanly (false + reason, or a user Error), never exits.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <string>
+
+#include "gpu_test_util.h"
+#include "kernels/cuda/cuda_timing.h"
+#include "sim/units/error.h"
+
+namespace moeplan::kernels {
+namespace {
+
+TEST(CudaTiming, ReportsMissingDeviceCleanly) {
+  std::string reason;
+  if (cuda_device_available(&reason)) GTEST_SKIP() << "a CUDA device is present; this checks the no-device path";
+  std::printf("no CUDA device: %s\n", reason.c_str());
+  EXPECT_FALSE(reason.empty());
+  try {
+    time_fp8_gemm_cuda(128, 128, 128, 3);
+    FAIL() << "timing without a device must throw";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kUser);
+    EXPECT_NE(std::string(e.what()).find("no CUDA device"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(time_d2d_copy(1 << 20, 3), Error);
+  EXPECT_THROW(time_mla_decode_cuda(MlaDecodeShape{1, 16, 128, 576, 512, 64}, 3), Error);
+}
+
+TEST(CudaTiming, TimesKernelsOnDevice) {
+  MOEPLAN_REQUIRE_CUDA_DEVICE();
+  const int m = 2048, n = 2048, k = 2048;
+  const double fp8_s = time_fp8_gemm_cuda(m, n, k, 10);
+  const double grouped_s = time_grouped_fp8_gemm_cuda(8, 256, n, k, 10);
+  const double bf16_s = time_cublaslt_gemm(m, n, k, false, 10);
+  const double copy_bytes = 256.0 * (1 << 20);
+  const double copy_s = time_d2d_copy(static_cast<std::size_t>(copy_bytes), 10);
+  const double mla_s = time_mla_decode_cuda(MlaDecodeShape{32, 128, 1024, 576, 512, 64}, 10);
+  for (double t : {fp8_s, grouped_s, bf16_s, copy_s, mla_s}) {
+    EXPECT_TRUE(std::isfinite(t));
+    EXPECT_GT(t, 0.0);
+  }
+  const double flops = 2.0 * m * n * k;
+  std::printf("fp8_gemm_cuda %dx%dx%d: %.3f ms, %.1f TFLOP/s\n", m, n, k, fp8_s * 1e3, flops / fp8_s / 1e12);
+  std::printf("grouped fp8 8x256x%dx%d: %.3f ms\n", n, k, grouped_s * 1e3);
+  std::printf("cuBLASLt bf16 %dx%dx%d: %.3f ms, %.1f TFLOP/s\n", m, n, k, bf16_s * 1e3, flops / bf16_s / 1e12);
+  std::printf("d2d copy 256 MiB: %.1f GB/s (read + write)\n", 2.0 * copy_bytes / copy_s / 1e9);
+  std::printf("mla decode b=32 h=128 L=1024: %.3f ms\n", mla_s * 1e3);
+  EXPECT_GT(2.0 * copy_bytes / copy_s, 10e9);  // any datacenter or desktop GPU copies faster than 10 GB/s
+}
+
+}  // namespace
+}  // namespace moeplan::kernels

@@ -1,0 +1,154 @@
+// The op inventory: shapes per rank, FLOPs in closed form, communication bytes.
+#include <map>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "sim/model/layer_ops.h"
+#include "sim/model/params.h"
+#include "sim/spec/precision_recipe.h"
+#include "sim/units/error.h"
+#include "tests/model/test_models.h"
+
+namespace moeplan {
+namespace {
+
+std::map<std::string, Op> by_name(const std::vector<Op>& ops) {
+  std::map<std::string, Op> out;
+  for (const Op& op : ops) out[op.name] = op;
+  return out;
+}
+
+OpContext v3_context() {
+  OpContext ctx;
+  ctx.micro_batch = 1;
+  ctx.seq_len = 4096;
+  ctx.ep = 64;
+  ctx.dp_per_stage = 128;
+  ctx.precision = precision_preset("fp8-deepseek");
+  return ctx;
+}
+
+TEST(LayerOps, DeepSeekV3MoeLayerOnAnEp64Rank) {
+  const ModelSpec m = test::deepseek_v3();
+  const OpContext ctx = v3_context();
+  const auto ops = by_name(layer_forward_ops(m, 10, ctx));
+  const double t = 4096;
+  // Experts per rank 256/64 = 4; balanced arrivals 4096 * 8 = 32768 rows, 8192 per expert.
+  const Op& up = ops.at("experts_gate_up");
+  EXPECT_EQ(up.cls, OpClass::kGroupedGemm);
+  EXPECT_EQ(up.gemm.groups, 4);
+  EXPECT_DOUBLE_EQ(up.gemm.m, 8192);
+  EXPECT_DOUBLE_EQ(up.gemm.n, 4096);
+  EXPECT_DOUBLE_EQ(up.gemm.k, 7168);
+  EXPECT_EQ(up.dtype, DType::kFp8);
+  EXPECT_EQ(up.part, OpPart::kMlp);
+  EXPECT_DOUBLE_EQ(up.flops, 2.0 * 32768 * 4096 * 7168);
+  const Op& down = ops.at("experts_down");
+  EXPECT_DOUBLE_EQ(down.gemm.n, 7168);
+  EXPECT_DOUBLE_EQ(down.gemm.k, 2048);
+  // Router in BF16 (DeepSeek-V3 §3.3: gating kept in higher precision).
+  EXPECT_EQ(ops.at("router").dtype, DType::kBf16);
+  EXPECT_DOUBLE_EQ(ops.at("router").gemm.n, 256);
+  // Shared expert on the rank's own tokens.
+  EXPECT_DOUBLE_EQ(ops.at("shared_gate_up").gemm.m, t);
+  EXPECT_DOUBLE_EQ(ops.at("shared_gate_up").gemm.n, 4096);
+  // Dispatch: FP8 payload + one FP32 scale per 128 channels, 63/64 of the copies leave the rank.
+  const double leaving = 63.0 / 64.0;
+  EXPECT_DOUBLE_EQ(ops.at("dispatch").comm_bytes, t * 8 * (7168 * 1.0 + 4.0 * 7168 / 128) * leaving);
+  EXPECT_EQ(ops.at("dispatch").cls, OpClass::kDispatch);
+  // Combine in BF16.
+  EXPECT_DOUBLE_EQ(ops.at("combine").comm_bytes, t * 8 * 7168 * 2.0 * leaving);
+  EXPECT_EQ(ops.at("combine").part, OpPart::kCombine);
+  EXPECT_EQ(ops.count("attn_tp_allreduce"), 0u);  // no TP
+}
+
+TEST(LayerOps, LoadFactorScalesExpertRows) {
+  const ModelSpec m = test::deepseek_v3();
+  OpContext ctx = v3_context();
+  ctx.expert_load_factor = 1.5;
+  const auto ops = by_name(layer_forward_ops(m, 10, ctx));
+  EXPECT_DOUBLE_EQ(ops.at("experts_gate_up").gemm.m, 8192 * 1.5);
+}
+
+TEST(LayerOps, MlaShapesAndCausalCore) {
+  const ModelSpec m = test::deepseek_v3();
+  OpContext ctx = v3_context();
+  const auto ops = by_name(layer_forward_ops(m, 0, ctx));
+  EXPECT_DOUBLE_EQ(ops.at("q_a_proj").gemm.n, 1536);
+  EXPECT_DOUBLE_EQ(ops.at("q_b_proj").gemm.n, 128.0 * 192);
+  EXPECT_DOUBLE_EQ(ops.at("kv_a_proj").gemm.n, 576);
+  EXPECT_DOUBLE_EQ(ops.at("kv_b_proj").gemm.n, 128.0 * 256);
+  EXPECT_DOUBLE_EQ(ops.at("o_proj").gemm.k, 128.0 * 128);
+  // Core: 2 * T * (s/2) * heads * (192 + 128) when causal; twice that when not.
+  const double causal = 2.0 * 4096 * 2048 * 128 * (192 + 128);
+  EXPECT_DOUBLE_EQ(ops.at("attn_core").flops, causal);
+  ctx.causal = false;
+  EXPECT_DOUBLE_EQ(by_name(layer_forward_ops(m, 0, ctx)).at("attn_core").flops, 2.0 * causal);
+  // Layer 0 is dense (first_k_dense = 3): dense FFN, no dispatch.
+  EXPECT_EQ(ops.count("ffn_gate_up"), 1u);
+  EXPECT_EQ(ops.count("dispatch"), 0u);
+}
+
+TEST(LayerOps, TensorParallelSplitsAndCollectives) {
+  const ModelSpec m = test::llama31_405b();
+  OpContext ctx;
+  ctx.seq_len = 4096;
+  ctx.tp = 8;
+  const auto ops = by_name(layer_forward_ops(m, 0, ctx));
+  // 16 query heads and 1 KV head per rank: qkv n = (16 + 2) * 128.
+  EXPECT_DOUBLE_EQ(ops.at("qkv_proj").gemm.n, 18.0 * 128);
+  EXPECT_DOUBLE_EQ(ops.at("ffn_gate_up").gemm.n, 2.0 * 53248 / 8);
+  EXPECT_DOUBLE_EQ(ops.at("ffn_down").gemm.k, 53248.0 / 8);
+  EXPECT_DOUBLE_EQ(ops.at("attn_tp_allreduce").comm_bytes, 4096.0 * 16384 * 2);
+  EXPECT_DOUBLE_EQ(ops.at("ffn_tp_allreduce").comm_bytes, 4096.0 * 16384 * 2);
+  // Per-rank GEMM FLOPs are 1/tp of the unsplit layer.
+  OpContext one = ctx;
+  one.tp = 1;
+  double split = 0, whole = 0;
+  for (const Op& op : layer_forward_ops(m, 0, ctx)) if (op.cls == OpClass::kGemm) split += op.flops;
+  for (const Op& op : layer_forward_ops(m, 0, one)) if (op.cls == OpClass::kGemm) whole += op.flops;
+  EXPECT_NEAR(split * 8, whole, 1e-9 * whole);
+}
+
+TEST(LayerOps, ForwardGemmFlopsAreTwiceActiveParams) {
+  // Per token, each layer's GEMM FLOPs = 2 x its active GEMM weights (norms and routing bias excluded).
+  const ModelSpec m = test::mixtral_8x7b();
+  OpContext ctx;
+  ctx.seq_len = 1024;
+  const LayerParams p = layer_params(m, 3);
+  double gemm = 0;
+  for (const Op& op : layer_forward_ops(m, 3, ctx))
+    if (op.cls == OpClass::kGemm || op.cls == OpClass::kGroupedGemm) gemm += op.flops;
+  EXPECT_NEAR(gemm / 1024.0, 2.0 * (p.active(2) - p.norms), 1e-6);
+}
+
+TEST(LayerOps, HeadEmbeddingAndMtp) {
+  const ModelSpec m = test::deepseek_v3();
+  const OpContext ctx = v3_context();
+  const auto head = by_name(head_forward_ops(m, ctx));
+  EXPECT_EQ(head.at("head").dtype, DType::kBf16);  // output head kept in BF16 (§3.3)
+  EXPECT_DOUBLE_EQ(head.at("head").gemm.n, 129280);
+  EXPECT_GT(head.at("cross_entropy").bytes, 0);
+  const auto emb = embedding_forward_ops(m, ctx);
+  ASSERT_EQ(emb.size(), 1u);
+  EXPECT_EQ(emb[0].cls, OpClass::kMemoryBound);
+  const auto mtp = by_name(mtp_forward_ops(m, ctx));
+  EXPECT_DOUBLE_EQ(mtp.at("mtp0.eh_proj").gemm.k, 2.0 * 7168);
+  EXPECT_EQ(mtp.count("mtp0.experts_gate_up"), 1u);  // the MTP block is an MoE layer
+  EXPECT_EQ(mtp.count("mtp0.head"), 1u);
+}
+
+TEST(LayerOps, Names) {
+  EXPECT_STREQ(to_string(OpClass::kGroupedGemm), "grouped_gemm");
+  EXPECT_STREQ(to_string(OpPart::kCombine), "combine");
+}
+
+TEST(LayerOps, EpMustDivideExperts) {
+  OpContext ctx = v3_context();
+  ctx.ep = 48;
+  EXPECT_THROW(layer_forward_ops(test::deepseek_v3(), 10, ctx), Error);
+}
+
+}  // namespace
+}  // namespace moeplan

@@ -1,0 +1,130 @@
+// A small hand-built RunResult shared by the report tests. The values are inputs to the renderers, not
+// predictions: they are chosen to be easy to check by eye and to exercise every section (two phases, one
+// given; goodput on; a timeline with both DualPipe directions, an overlapped "F&B" chunk and memory samples;
+// text that needs CSV quoting and XML escaping).
+#pragma once
+
+#include "sim/train/run_result.h"
+#include "sim/units/units.h"
+
+namespace moeplan::reports::testing {
+
+inline MemoryBreakdown sample_stage(int stage, double activations_gib) {
+  constexpr double G = units::kGiB;
+  MemoryBreakdown m;
+  m.stage = stage;
+  m.weights = 10 * G;
+  m.master_weights = 5 * G;
+  m.gradients = 2.5 * G;
+  m.optimizer = 10 * G;
+  m.activations = activations_gib * G;
+  m.comm_buffers = 3 * G;
+  m.reserve = 4 * G;
+  m.capacity = 80 * G;
+  return m;
+}
+
+inline TimelineEvent event(int rank, const char* track, const char* name, const char* kind, int mb, int dir,
+                           double start_s, double duration_s) {
+  return TimelineEvent{rank, track, name, kind, mb, dir, start_s, duration_s};
+}
+
+inline RunResult sample_run_result() {
+  RunResult r;
+  r.inputs.scenario_file = "scenarios/test-mini.yaml";
+  r.inputs.scenario_name = "test-mini";
+  r.inputs.calibration_profile = "calibrate/profiles/h800-test.yaml";
+  r.inputs.calibration_source = "hand-written test profile";
+  r.inputs.moeplan_version = "0.1.0";
+  r.inputs.seed = 42;
+  r.inputs.fidelity = "des";
+  r.inputs.gpu = "H800";
+  r.inputs.n_gpus = 64;
+  r.inputs.plan_summary = "TP1 PP4 EP8 DP16 ZeRO-1 DualPipe mb=1";
+
+  r.model.name = "MoE-mini";
+  r.model.params_total = 16.0e9;
+  r.model.params_active = 2.5e9;
+  r.model.params_mtp = 0.5e9;
+  r.model.params_embedding = 0.4e9;
+  r.model.train_flops_per_token = 16.5e9;
+  r.model.train_flops_per_token_noncausal = 18.0e9;
+  r.model.kv_cache_bytes_per_token = 70272;
+
+  r.memory = {sample_stage(0, 30), sample_stage(1, 24), sample_stage(2, 18), sample_stage(3, 12)};
+  r.memory_peak_bytes = r.memory[0].total();  // 64.5 GiB
+  r.memory_fits = true;
+
+  r.step.method = "des";
+  r.step.time_s = 2.5;
+  r.step.mfu = 0.412;
+  r.step.mfu_convention = "causal";
+  r.step.tokens_per_s = 1.6777216e6;
+  r.step.bubble_fraction = 0.075;
+  r.step.exposed_comm_s = 0.125;
+  r.step.micro_batches = 8;
+  r.step.seq_len = 4096;
+  r.step.global_batch = 1024;
+  r.step.stages = {{0, 2.25, 0.125, 0.125}, {1, 2.2, 0.2, 0.1}};
+
+  PhaseResult pre;
+  pre.name = "pretrain";
+  pre.steps = 10000;
+  pre.tokens = 4.194304e10;
+  pre.seq_len = 4096;
+  pre.step_time_s = 2.5;
+  pre.gpu_hours = 444.4444444444444;
+  pre.days = 0.28935185185185186;
+  PhaseResult sft;
+  sft.name = "post-training";
+  sft.gpu_hours = 100;
+  sft.days = 0.0651;
+  sft.given = true;
+  sft.given_source = "test input, \"given\" cost";
+  r.phases = {pre, sft};
+  r.gpu_hours = 544.4444444444444;
+  r.days = 0.35445185185185186;
+
+  r.cost.gpu_hours = 560.5;
+  r.cost.wall_clock_days = 0.365;
+  r.cost.usd_per_gpu_hour = 2.0;
+  r.cost.price_source = "rental, $2/GPU-h (DeepSeek-V3 report)";
+  r.cost.rental_usd = 1121;
+  r.cost.owned_usd = 800.25;
+  r.cost.owned_capex_usd = 700;
+  r.cost.owned_power_usd = 100.25;
+  r.cost.energy_mwh = 0.75;
+
+  r.goodput.enabled = true;
+  r.goodput.interruptions_per_day = 0.5;
+  r.goodput.expected_interruptions = 0.18;
+  r.goodput.mtbf_h = 48;
+  r.goodput.checkpoint_bytes = 200e9;
+  r.goodput.checkpoint_write_s = 30;
+  r.goodput.checkpoint_interval_s = 3600;
+  r.goodput.restart_s = 600;
+  r.goodput.effective_time_fraction = 0.95;
+  r.goodput.fraction_checkpointing = 0.02;
+  r.goodput.fraction_lost_work = 0.02;
+  r.goodput.fraction_restarting = 0.01;
+  r.goodput.extra_gpu_hours = 16.05;
+  r.goodput.extra_usd = 32.1;
+
+  r.timeline.events = {
+      event(0, "compute", "F0", "F", 0, 0, 0.0, 0.10),
+      event(0, "compute", "F4", "F", 4, 1, 0.10, 0.10),
+      event(0, "compute", "F1&B4", "FB", 1, 0, 0.20, 0.25),
+      event(0, "comm", "dispatch", "comm", 1, 0, 0.20, 0.05),
+      event(0, "compute", "W4", "W", 4, 1, 0.45, 0.05),
+      event(1, "compute", "F0", "F", 0, 0, 0.10, 0.10),
+      event(1, "compute", "B0", "B", 0, 0, 0.20, 0.15),
+      event(1, "comm", "pp-send", "comm", 0, 0, 0.35, 0.02),
+      event(1, "compute", "opt", "opt", -1, 0, 0.40, 0.10),
+  };
+  r.timeline.memory = {{0, 0.0, 40e9}, {0, 0.2, 60e9}, {0, 0.5, 45e9}, {1, 0.0, 35e9}, {1, 0.3, 55e9}};
+
+  r.notes = {"Expert routing sampled with seed 42 (Zipf skew 0.2).", "Post-training cost is an input, not simulated."};
+  return r;
+}
+
+}  // namespace moeplan::reports::testing

@@ -1,0 +1,79 @@
+// Table abstraction and number formatting shared by every report renderer.
+#include <gtest/gtest.h>
+
+#include "reports/format.h"
+#include "reports/markup.h"
+#include "reports/table.h"
+#include "sim/units/error.h"
+#include "sim/units/units.h"
+
+namespace moeplan::reports {
+namespace {
+
+Table sample_table() {
+  Table t("t", "Sample", {{"name", "name", "", Align::kLeft}, {"time_s", "time", "ms", Align::kRight}});
+  t.add_row({Cell::of_text("alpha"), Cell::of_number(0.0132, "13.2")});
+  t.add_row({Cell::of_text("b|c, \"d\""), Cell::of_number(2.5, "2500.0")});
+  return t;
+}
+
+TEST(Table, TextIsAligned) {
+  EXPECT_EQ(render_table_text(sample_table()),
+            "Sample\n"
+            "name      time [ms]\n"
+            "--------  ---------\n"
+            "alpha          13.2\n"
+            "b|c, \"d\"     2500.0\n");
+}
+
+TEST(Table, MarkdownEscapesPipes) {
+  EXPECT_EQ(render_table_markdown(sample_table()),
+            "### Sample\n\n| name | time [ms] |\n| --- | ---: |\n| alpha | 13.2 |\n| b\\|c, \"d\" | 2500.0 |\n");
+}
+
+TEST(Table, CsvUsesRawValuesAndQuotes) {
+  EXPECT_EQ(render_table_csv(sample_table()), "name,time_s\nalpha,0.0132\n\"b|c, \"\"d\"\"\",2.5\n");
+}
+
+TEST(Table, HtmlEscapes) {
+  Table t("x", "a<b", {{"k", "k", "", Align::kLeft}});
+  t.add_row({Cell::of_text("<script>&")});
+  std::string html = render_table_html(t);
+  EXPECT_NE(html.find("<caption>a&lt;b</caption>"), std::string::npos);
+  EXPECT_NE(html.find("<td>&lt;script&gt;&amp;</td>"), std::string::npos);
+}
+
+TEST(Table, WrongRowWidthIsAnInternalError) {
+  Table t("x", "x", {{"a", "a", "", Align::kLeft}, {"b", "b", "", Align::kLeft}});
+  try {
+    t.add_row({Cell::of_text("only one")});
+    FAIL() << "expected an Error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kInternal);
+  }
+}
+
+TEST(Format, ReferenceFigures) {
+  // DeepSeek-V3 technical report (arXiv:2412.19437) Table 1: 2.788M H800 GPU-hours, $5.576M at $2/GPU-h;
+  // 2664K GPU-h / 2048 GPUs / 24 h = 54.2 days of pre-training (shared/reference/published-numbers.md).
+  EXPECT_EQ(gpu_hours(2.788e6), "2.79 M GPU-h");
+  EXPECT_EQ(usd(5.576e6), "$5.58 M");
+  EXPECT_EQ(usd_per_gpu_hour(2), "$2.00/GPU-h");
+  EXPECT_EQ(days(2664e3 / 2048 / 24), "54.2 days");
+  EXPECT_EQ(bytes(71.3 * units::kGiB), "71.3 GiB");
+  EXPECT_EQ(percent(0.4321), "43.2%");
+  EXPECT_EQ(sig3(0.365), "0.365");
+  EXPECT_EQ(sig3(671), "671");
+  EXPECT_EQ(gib(64.5 * units::kGiB), "64.5");
+}
+
+TEST(Markup, Escapes) {
+  EXPECT_EQ(xml_escape("a<b>&\"c'"), "a&lt;b&gt;&amp;&quot;c&#39;");
+  EXPECT_EQ(xml_escape(std::string("x\x01y")), "xy");  // control characters are not XML
+  EXPECT_EQ(csv_field("plain"), "plain");
+  EXPECT_EQ(csv_field("a,b"), "\"a,b\"");
+  EXPECT_EQ(markdown_cell("a|b\nc"), "a\\|b c");
+}
+
+}  // namespace
+}  // namespace moeplan::reports

@@ -1,0 +1,134 @@
+// Validation of each spec on its own (sim/spec/spec_validate.cc).
+#include <gtest/gtest.h>
+
+#include "sim/spec/cluster_spec.h"
+#include "sim/spec/model_spec.h"
+#include "sim/spec/parallel_plan.h"
+#include "sim/spec/precision_recipe.h"
+#include "sim/spec/price_spec.h"
+#include "sim/spec/training_spec.h"
+#include "sim/units/error.h"
+
+namespace moeplan {
+namespace {
+
+std::string error_of(const auto& spec) {
+  try {
+    validate(spec);
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+ModelSpec gqa_model() {
+  ModelSpec m;
+  m.name = "m";
+  m.n_layers = 4;
+  m.hidden = 256;
+  m.n_heads = 8;
+  m.n_kv_heads = 2;
+  m.head_dim = 32;
+  m.attention = AttentionKind::kGqa;
+  m.ffn_dim = 1024;
+  m.vocab = 1000;
+  return m;
+}
+
+TEST(SpecValidate, Model) {
+  EXPECT_EQ(error_of(gqa_model()), "");
+  ModelSpec m = gqa_model();
+  m.n_kv_heads = 3;
+  EXPECT_EQ(error_of(m), "`model.n_kv_heads`: n_heads (8) must be a multiple of n_kv_heads (3)");
+  m = gqa_model();
+  m.moe.n_routed_experts = 8;
+  m.moe.expert_ffn_dim = 128;
+  m.moe.top_k = 9;
+  EXPECT_EQ(error_of(m), "`model.moe.top_k`: must be between 1 and n_routed_experts");
+  m.moe.top_k = 2;
+  m.moe.n_expert_groups = 3;
+  EXPECT_EQ(error_of(m), "`model.moe.n_expert_groups`: must divide n_routed_experts");
+  m.moe.n_expert_groups = 4;
+  m.moe.n_limited_groups = 5;
+  EXPECT_EQ(error_of(m), "`model.moe.n_limited_groups`: must be between 1 and n_expert_groups");
+  m.moe.n_limited_groups = 2;
+  m.ffn_dim = 0;  // all layers MoE: no dense width needed
+  EXPECT_EQ(error_of(m), "");
+  m.moe.first_k_dense = 1;
+  EXPECT_EQ(error_of(m), "`model.ffn_dim`: dense layers need an FFN width");
+  ModelSpec mla = gqa_model();
+  mla.attention = AttentionKind::kMla;
+  EXPECT_EQ(error_of(mla), "`model.mla`: MLA needs kv_lora_rank, qk_nope_head_dim and v_head_dim");
+}
+
+TEST(SpecValidate, ParallelPlan) {
+  ParallelPlan p;
+  EXPECT_EQ(error_of(p), "");
+  p.zero_stage = 4;
+  EXPECT_EQ(error_of(p), "`parallel.zero`: must be 0, 1, 2 or 3");
+  p.zero_stage = 1;
+  p.schedule = PipelineSchedule::kDualPipeV;
+  p.pp = 5;
+  EXPECT_EQ(error_of(p), "`parallel.pp`: DualPipe needs an even number of pipeline stages, got 5 "
+                         "(expected pp divisible by 2 (DualPipe README))");
+  p.pp = 4;
+  p.virtual_stages = 2;
+  EXPECT_EQ(error_of(p), "`parallel.virtual_stages`: virtual stages need the interleaved schedule "
+                         "(expected schedule: interleaved)");
+  p.schedule = PipelineSchedule::kInterleaved1F1B;
+  EXPECT_EQ(error_of(p), "");
+}
+
+TEST(SpecValidate, ClusterTrainingPrice) {
+  ClusterSpec c;
+  c.gpu.name = "g";
+  c.gpu.peak_bf16_flops = 1e15;
+  c.gpu.hbm_bytes = 80e9;
+  c.gpu.hbm_Bps = 3e12;
+  c.gpu.sm_count = 132;
+  c.gpu.tdp_w = 700;
+  c.n_nodes = 2;
+  EXPECT_EQ(error_of(c), "");
+  c.nics_per_node = 0;
+  EXPECT_EQ(error_of(c), "`cluster.nics_per_node`: a multi-node cluster needs NICs");
+  c.nics_per_node = 8;
+  c.topology.oversubscription = 0.5;
+  EXPECT_EQ(error_of(c), "`cluster.topology.oversubscription`: must be >= 1.0 "
+                         "(expected a ratio such as 1.0 (full bisection) or 7.0)");
+
+  TrainingSpec t;
+  EXPECT_EQ(error_of(t), "`training.phases`: at least one phase is needed");
+  TrainingPhase ph;
+  ph.tokens = 1e9;
+  ph.steps = 10;
+  ph.global_batch = 8;
+  t.phases.push_back(ph);
+  EXPECT_EQ(error_of(t), "`training.phases[0]`: give exactly one of `tokens` or `steps`");
+  t.phases[0].steps = 0;
+  EXPECT_EQ(error_of(t), "");
+  TrainingPhase given;
+  given.given_gpu_hours = 5000;  // a given phase needs neither tokens nor a batch
+  t.phases.push_back(given);
+  EXPECT_EQ(error_of(t), "");
+
+  PriceSpec p;
+  EXPECT_EQ(error_of(p), "");
+  p.pue = 0.9;
+  EXPECT_EQ(error_of(p), "`price.pue`: must be >= 1.0");
+}
+
+TEST(SpecValidate, PrecisionPresets) {
+  const PrecisionRecipe r = precision_preset("fp8-deepseek");  // DeepSeek-V3 §3.3
+  EXPECT_EQ(r.gemm, DType::kFp8);
+  EXPECT_EQ(r.master_weights, DType::kFp32);
+  EXPECT_EQ(r.optimizer_moments, DType::kBf16);
+  EXPECT_EQ(r.dispatch, DType::kFp8);
+  EXPECT_EQ(r.combine, DType::kBf16);
+  EXPECT_EQ(r.act_scale_tile, 128);
+  EXPECT_EQ(r.weight_scale_block, 128);
+  EXPECT_EQ(precision_preset("bf16").gemm, DType::kBf16);
+  EXPECT_THROW(precision_preset("fp4"), Error);
+}
+
+}  // namespace
+}  // namespace moeplan
