@@ -15,5 +15,6 @@ void register_memory(CLI::App& app, CliContext& ctx);
 void register_model(CLI::App& app, CliContext& ctx);
 void register_catalog(CLI::App& app, CliContext& ctx);
 void register_calibrate(CLI::App& app, CliContext& ctx);
+void register_serve(CLI::App& app, CliContext& ctx);
 
 }  // namespace moeplan::cli

@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   moeplan::cli::register_model(app, ctx);
   moeplan::cli::register_catalog(app, ctx);
   moeplan::cli::register_calibrate(app, ctx);
+  moeplan::cli::register_serve(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

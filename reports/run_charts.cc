@@ -11,6 +11,12 @@
 #include "sim/units/units.h"
 
 namespace moeplan::reports {
+namespace {
+
+constexpr std::size_t kMaxMemoryLines = 6;     // more lines than this are unreadable
+constexpr std::size_t kMaxMarkedPoints = 60;   // denser series are drawn as plain lines
+
+}  // namespace
 
 svg::StackedBarData memory_chart_data(const RunResult& r) {
   svg::StackedBarData d;
@@ -100,7 +106,29 @@ svg::LineChartData memory_timeline_chart_data(const RunResult& r) {
     s.x.push_back(m.time_s * scale);
     s.y.push_back(m.bytes / units::kGiB);
   }
-  for (auto& [rank, s] : by_rank) d.series.push_back(std::move(s));
+  // Sixteen overlapping lines in seven colours cannot be told apart: with many ranks, draw the first,
+  // the middle, the last and the peak-memory stage.
+  std::set<int> shown;
+  if (by_rank.size() <= kMaxMemoryLines) {
+    for (const auto& [rank, s] : by_rank) shown.insert(rank);
+  } else {
+    auto middle = by_rank.begin();
+    std::advance(middle, static_cast<long>(by_rank.size() / 2));
+    shown = {by_rank.begin()->first, middle->first, by_rank.rbegin()->first};
+    int peak = peak_stage_index(r);
+    if (peak >= 0 && by_rank.count(r.memory[static_cast<std::size_t>(peak)].stage))
+      shown.insert(r.memory[static_cast<std::size_t>(peak)].stage);
+    std::string list;
+    for (int rank : shown) list += (list.empty() ? "" : ", ") + std::to_string(rank);
+    d.title += " (stages " + list + " of " + std::to_string(by_rank.size()) + ")";
+  }
+  std::size_t most_points = 0;
+  for (auto& [rank, s] : by_rank)
+    if (shown.count(rank)) {
+      most_points = std::max(most_points, s.x.size());
+      d.series.push_back(std::move(s));
+    }
+  d.markers = most_points <= kMaxMarkedPoints;
   int peak = peak_stage_index(r);
   if (peak >= 0) {
     double capacity = r.memory[static_cast<std::size_t>(peak)].capacity;

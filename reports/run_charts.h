@@ -21,7 +21,8 @@ svg::StackedBarData memory_chart_data(const RunResult& result);
 svg::GanttData gantt_chart_data(const RunResult& result, int max_rows = 64);
 // Elapsed time split into useful training, checkpointing, lost work and restarting.
 svg::DonutData goodput_chart_data(const RunResult& result);
-// Memory samples of the timeline, one line per rank, GiB against time.
+// Memory samples of the timeline, GiB against time: one line per rank, or with more than 6 ranks the
+// first, middle, last and peak-memory stages (the title lists them).
 svg::LineChartData memory_timeline_chart_data(const RunResult& result);
 
 struct RenderedChart {

@@ -50,7 +50,8 @@ std::string summary_paragraph(const RunResult& r) {
   s += fmt::format(": {}, {}, {} at {}", gpu_hours(r.cost.gpu_hours), days(r.cost.wall_clock_days),
                    usd(r.cost.rental_usd), usd_per_gpu_hour(r.cost.usd_per_gpu_hour));
   if (r.goodput.enabled)
-    s += fmt::format(" (including {} for failures and checkpoints)", gpu_hours(r.goodput.extra_gpu_hours));
+    s += fmt::format(" (failure and checkpoint overhead: {}, {})", gpu_hours(r.goodput.extra_gpu_hours),
+                     usd(r.goodput.extra_usd));
   s += "; ";
   int peak = peak_stage_index(r);
   if (peak < 0) {
@@ -169,8 +170,8 @@ Table phases_table(const RunResult& r) {
 Table cost_table(const RunResult& r) {
   const auto& c = r.cost;
   KeyValue t("cost", "Cost");
-  t.number("GPU-hours (incl. failure overhead)", c.gpu_hours, gpu_hours(c.gpu_hours));
-  t.number("GPU-hours (phases, before failures)", r.gpu_hours, gpu_hours(r.gpu_hours));
+  t.number("GPU-hours priced", c.gpu_hours, gpu_hours(c.gpu_hours));
+  t.number("GPU-hours, sum of phases", r.gpu_hours, gpu_hours(r.gpu_hours));
   t.number("wall-clock time", c.wall_clock_days, days(c.wall_clock_days));
   t.number("rental price", c.usd_per_gpu_hour, usd_per_gpu_hour(c.usd_per_gpu_hour));
   if (!c.price_source.empty()) t.text("price source", c.price_source);

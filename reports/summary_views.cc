@@ -78,7 +78,15 @@ std::string render_memory_view(const RunResult& r, const std::string& format) {
     j["notes"] = r.notes;
     return j.dump(2) + "\n";
   }
-  std::string out = wrap_paragraph(summary_paragraph(r), 100) + "\n\n";
+  // A memory-only result has no step or cost, so its summary states just the verdict.
+  const MemoryBreakdown* peak = r.memory.empty() ? nullptr : &r.memory[peak_stage_index(r)];
+  std::string verdict = r.inputs.scenario_name + " on " + std::to_string(r.inputs.n_gpus) + " " + r.inputs.gpu +
+                        " (" + r.inputs.plan_summary + "): ";
+  if (peak)
+    verdict += std::string(r.memory_fits ? "fits" : "DOES NOT FIT") + "; the fullest GPU (stage " +
+               std::to_string(peak->stage) + ") needs " + bytes(peak->total()) + " of " + bytes(peak->capacity) +
+               ", mostly " + peak->dominant() + ".";
+  std::string out = wrap_paragraph(verdict, 100) + "\n\n";
   return out + render_tables({memory_table(r), notes_table(r)}, format);
 }
 

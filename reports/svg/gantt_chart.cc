@@ -99,22 +99,51 @@ std::string render_gantt(const GanttData& d) {
            d.y_label);
   svg.close();
   draw_x_axis(svg, area, ticks, x, std::string("time [") + unit.name + "]");
+  // Bars of the same kind and direction less than a pixel apart on a row are drawn as one mark (a step
+  // can hold tens of thousands of sub-pixel communication intervals); data-count says how many it holds.
+  std::vector<std::size_t> order(d.bars.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return d.bars[a].row != d.bars[b].row ? d.bars[a].row < d.bars[b].row : d.bars[a].start_s < d.bars[b].start_s;
+  });
+  struct Drawn { const GanttBar* first; double x0, x1, end_s; int count; };
+  std::vector<Drawn> drawn;
+  for (std::size_t i : order) {
+    const GanttBar& b = d.bars[i];
+    double x0 = x(b.start_s * unit.per_s), x1 = x((b.start_s + b.duration_s) * unit.per_s);
+    if (!drawn.empty()) {
+      Drawn& last = drawn.back();
+      if (last.first->row == b.row && last.first->kind == b.kind && last.first->direction == b.direction &&
+          x0 <= last.x1 + 1.0 && (x1 - x0 < 1.0 || last.x1 - last.x0 < 1.0)) {
+        last.x1 = std::max(last.x1, x1);
+        last.end_s = std::max(last.end_s, b.start_s + b.duration_s);
+        ++last.count;
+        continue;
+      }
+    }
+    drawn.push_back({&b, x0, x1, b.start_s + b.duration_s, 1});
+  }
   svg.open("g", {{"class", "marks"}});
-  for (const auto& b : d.bars) {
-    double bx = x(b.start_s * unit.per_s);
-    double bw = std::max(x((b.start_s + b.duration_s) * unit.per_s) - bx, 0.5);
+  for (const auto& m : drawn) {
+    const GanttBar& b = *m.first;
+    double bx = m.x0;
+    double bw = std::max(m.x1 - m.x0, 0.5);
     double by = area.top + d.row_height * static_cast<double>(b.row) + 2;
     double bh = d.row_height - 4;
-    std::string fill(gantt_kind_colour(b.kind));
-    svg.leaf("rect", {{"class", fmt::format("mark kind-{} dir-{}", b.kind, b.direction)}, {"x", bx}, {"y", by},
-                      {"width", bw}, {"height", bh}, {"fill", fill}, {"stroke", "#ffffff"}, {"stroke-width", 0.5},
-                      {"data-row", static_cast<int>(b.row)}, {"data-label", b.label},
-                      {"data-start-s", fmt::format("{}", b.start_s)},
-                      {"data-duration-s", fmt::format("{}", b.duration_s)}});
+    std::vector<Attr> attrs = {{"class", fmt::format("mark kind-{} dir-{}", b.kind, b.direction)},
+                               {"x", bx}, {"y", by}, {"width", bw}, {"height", bh},
+                               {"fill", std::string(gantt_kind_colour(b.kind))},
+                               {"data-row", b.row}, {"data-label", b.label},
+                               {"data-start-s", fmt::format("{}", b.start_s)},
+                               {"data-duration-s", fmt::format("{}", m.end_s - b.start_s)}};
+    // A thin white outline separates adjacent bars; on bars a few pixels wide it would hide the colour.
+    if (bw > 4) attrs.insert(attrs.end(), {{"stroke", "#ffffff"}, {"stroke-width", 0.5}});
+    if (m.count > 1) attrs.push_back({"data-count", m.count});
+    svg.leaf("rect", attrs);
     if (b.direction == 1)
       svg.leaf("rect", {{"class", "hatch"}, {"x", bx}, {"y", by}, {"width", bw}, {"height", bh},
                         {"fill", hatch_url(svg)}});
-    if (!b.label.empty() && text_width(b.label, 10) + 4 < bw)
+    if (m.count == 1 && !b.label.empty() && text_width(b.label, 10) + 4 < bw)
       svg.text("text", {{"class", "mark-label"}, {"x", bx + bw / 2}, {"y", by + bh / 2 + 3.5},
                         {"text-anchor", "middle"}, {"font-size", 10}},
                b.label);

@@ -32,7 +32,8 @@ struct GanttData {
 std::string_view gantt_kind_colour(std::string_view kind);
 
 // Standalone <svg> whose height follows the row count. Bars are <rect class="mark kind-<K> dir-<D>">
-// with data-row, data-start-s and data-duration-s; the time axis is in s, ms or us by the span. Throws an
+// with data-row, data-label, data-start-s and data-duration-s; same-kind bars under a pixel wide and under
+// a pixel apart on one row are merged into one mark with data-count; the time axis is in s, ms or us by the span. Throws an
 // internal Error for a bar whose row is out of range or whose times are negative or not finite.
 std::string render_gantt(const GanttData& data);
 

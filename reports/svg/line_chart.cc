@@ -56,7 +56,7 @@ std::string render_lines(const LineChartData& d, std::string_view kind) {
     if (path.empty()) continue;
     svg.leaf("path", {{"class", "mark line"}, {"d", path}, {"fill", "none"}, {"stroke", colour(i)},
                       {"stroke-width", 2}, {"data-series", s.name}});
-    for (std::size_t p = 0; p < s.x.size(); ++p) {
+    for (std::size_t p = 0; d.markers && p < s.x.size(); ++p) {
       if (!std::isfinite(s.x[p]) || !std::isfinite(s.y[p])) continue;
       svg.leaf("circle", {{"class", "mark point"}, {"cx", x(s.x[p])}, {"cy", y(s.y[p])}, {"r", 3.5},
                           {"fill", colour(i)}, {"data-series", s.name}, {"data-x", fmt::format("{}", s.x[p])},

@@ -25,12 +25,13 @@ struct LineChartData {
   std::vector<LineSeries> series;
   std::optional<ReferenceLine> reference;  // e.g. a latency SLO or HBM capacity
   bool y_from_zero = true;                 // start the y axis at 0 (false: fit the data)
+  bool markers = true;                     // a circle per point (off for dense series)
   double width = 760;
   double height = 420;
 };
 
-// Standalone <svg>: each series a <path class="mark line"> plus <circle class="mark point"> per point
-// (data-series, data-x, data-y). Non-finite points are skipped. Throws an internal Error when x and y
+// Standalone <svg>: each series a <path class="mark line"> plus, with `markers`, a
+// <circle class="mark point"> per point (data-series, data-x, data-y). Non-finite points are skipped. Throws an internal Error when x and y
 // lengths differ.
 std::string render_line_chart(const LineChartData& data);
 

@@ -65,7 +65,7 @@ struct Costing {
     return static_cast<double>(s.gpu.sm_count - pool.comm_sms) / s.gpu.sm_count;
   }
 
-  Op attention_op(const Op& base) const {
+  Op attention_op(const Op& base, double tokens) const {
     Op op = base;
     const ModelSpec& m = s.model;
     const double heads = static_cast<double>(m.n_heads) / pool.attention_tp;
@@ -89,7 +89,8 @@ struct Costing {
                                                               : m.head_dim;
       const double d_v = m.attention == AttentionKind::kMla ? m.mla.v_head_dim : m.head_dim;
       // Each computed token attends to `context` positions (cached prefix included).
-      op.flops = 2.0 * base.gemm.m * context * heads * (d_qk + d_v);
+      op.flops = 2.0 * tokens * context * heads * (d_qk + d_v);
+      op.gemm.m = tokens;  // query tokens of the kernel call: the prefill end of the attention curve
     }
     return op;
   }
@@ -126,7 +127,7 @@ struct Costing {
           break;
       }
       Op op = raw;
-      if (raw.cls == OpClass::kAttention) op = attention_op(raw);
+      if (raw.cls == OpClass::kAttention) op = attention_op(raw, tokens);
       if (raw.name.size() >= 6 && raw.name.compare(raw.name.size() - 6, 6, "router") == 0 && s.model.is_moe()) {
         op.gemm.n = s.model.moe.n_routed_experts;  // the router scores E experts, not the slots
         op.flops = 2.0 * op.gemm.m * op.gemm.n * op.gemm.k;

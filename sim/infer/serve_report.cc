@@ -136,9 +136,9 @@ std::string render_serve_text(const ServeResult& r) {
                      in.mtp ? fmt::format("on, acceptance {:.2f}", in.mtp_acceptance) : "off");
   out += fmt::format("calibration: {}   seed: {}   price: ${:.2f}/GPU-hour\n\n", in.calibration, in.seed,
                      in.usd_per_gpu_hour);
-  out += fmt::format("{:<34}{:>18}{:>18}\n", "", "prefill", "decode");
+  out += fmt::format("{:<30}{:>24}{:>24}\n", "", "prefill", "decode");
   auto row = [&](const std::string& name, const std::string& a, const std::string& b) {
-    out += fmt::format("{:<34}{:>18}{:>18}\n", name, a, b);
+    out += fmt::format("{:<30}{:>24}{:>24}\n", name, a, b);
   };
   row("deployment unit (nodes)", std::to_string(p.unit_nodes), std::to_string(d.unit_nodes));
   row("EP / attention TP x DP", fmt::format("{} / {}x{}", p.ep, p.attention_tp, p.attention_dp),

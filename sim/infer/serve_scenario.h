@@ -95,7 +95,7 @@ struct ServeScenario {
   double usd_per_gpu_hour = 0;   // 0 = the GPU's catalog rental price
   std::uint64_t seed = 1;
   double duration_s = 600;       // simulated window of the request-level DES
-  double warmup_s = 0;           // requests arriving before this are not measured (0 = duration / 4)
+  double warmup_s = 0;           // requests arriving before this are not measured (files: default duration / 4)
   double workspace_bytes = 0;    // per GPU reserve for activations, buffers, fragmentation (0 = default)
   std::string calibration;       // profile path; "" = the GPU's default profile
   std::vector<GpuSpec> compare_gpus;     // other GPUs to cost the same service on

@@ -268,7 +268,7 @@ ServeScenario convert(const YAML::Node& node, io::YamlSource& source, const io::
     s.seed = static_cast<std::uint64_t>(v);
   }
   s.duration_s = root.get_quantity("duration", units::parse_duration, s.duration_s, "a duration such as 10 min");
-  s.warmup_s = root.get_quantity("warmup", units::parse_duration, 0, "a duration such as 2 min");
+  s.warmup_s = root.get_quantity("warmup", units::parse_duration, s.duration_s / 4.0, "a duration such as 2 min");
   s.calibration = root.get_string("calibration", "");
   if (!s.calibration.empty() && fs::path(s.calibration).is_relative() && !base_dir.empty() &&
       fs::exists(fs::path(base_dir) / s.calibration))

@@ -52,7 +52,7 @@ RequestSimConfig sim_config(const ServeScenario& s, const Calibration& pc, const
   c.mtp = s.mtp_enabled;
   c.mtp_acceptance = s.mtp_acceptance;
   c.duration_s = s.duration_s;
-  c.warmup_s = s.warmup_s > 0 ? s.warmup_s : s.duration_s / 4.0;
+  c.warmup_s = s.warmup_s;
   c.slo_ttft_s = s.slo.ttft_s;
   c.slo_tpot_s = s.slo.tpot_s;
   c.seed = s.seed;

@@ -86,7 +86,7 @@ std::vector<SweepAxis> read_sweep(const YamlField& f) {
   return axes;
 }
 
-// The whole conversion; `check_sweep` is off when checking a sweep value (the copy has no sweep).
+// Converts every section except `sweep` (read separately by load(), which also checks its values).
 Scenario convert(const YAML::Node& root_node, YamlSource& source, const Catalog& catalog,
                  const std::string& base_dir) {
   YamlField root(root_node, "", &source);

@@ -77,6 +77,12 @@ void validate(const Scenario& s) {
     if (pp_plan.schedule == PipelineSchedule::kDualPipe && micro_batches % 2 != 0)
       fail(phase_key + ".global_batch", "DualPipe needs an even number of micro-batches, got " + n(micro_batches),
            "micro-batches divisible by 2 (DualPipe README)");
+    const bool dual = pp_plan.schedule == PipelineSchedule::kDualPipe || pp_plan.schedule == PipelineSchedule::kDualPipeV;
+    if (dual && micro_batches < 2LL * pp_plan.pp)
+      fail(phase_key + ".global_batch",
+           std::string(to_string(pp_plan.schedule)) + " needs at least 2 x pp = " + n(2LL * pp_plan.pp) +
+               " micro-batches per step, got " + n(micro_batches),
+           "raise the global batch, lower dp or pp, or use another schedule");
   }
   if (s.precision.gemm == DType::kFp8 && !s.cluster.gpu.has_fp8())
     fail("precision", s.cluster.gpu.name + " has no FP8 tensor cores", "use precision: bf16");

@@ -140,6 +140,7 @@ RunResult run_training(const Scenario& s, const Calibration& calib, const RunOpt
   out.inputs.calibration_profile = calib.info().path;
   out.inputs.calibration_source = calib.info().method + ": " + calib.info().source;
 
+  bool phases_fit = true;  // phases with their own plan are checked separately from the main memory
   for (size_t i = 0; i < s.training.phases.size(); ++i) {
     const TrainingPhase& ph = s.training.phases[i];
     PhaseResult pr;
@@ -161,7 +162,7 @@ RunResult run_training(const Scenario& s, const Calibration& calib, const RunOpt
       const auto mem = memory_per_stage(s.model, s.cluster, plan, s.precision, ph.seq_len);
       for (const MemoryBreakdown& mb : mem)
         if (!mb.fits()) {
-          out.memory_fits = false;
+          phases_fit = false;
           out.notes.push_back("phase `" + ph.name + "` does not fit in memory on stage " + std::to_string(mb.stage) +
                               ": " + units::format_bytes(mb.total()) + " > " + units::format_bytes(mb.capacity));
           break;
@@ -209,6 +210,7 @@ RunResult run_training(const Scenario& s, const Calibration& calib, const RunOpt
                                   checkpoint_bytes(s.model, s.precision), out.gpu_hours, out.cost.usd_per_gpu_hour);
   }
   add_does_not_fit_note(out);
+  out.memory_fits = out.memory_fits && phases_fit;
   return out;
 }
 

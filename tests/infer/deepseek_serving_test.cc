@@ -65,3 +65,46 @@ TEST_F(DeepSeekServing, Day6Comparison) {
 
 }  // namespace
 }  // namespace moeplan
+
+namespace moeplan {
+namespace {
+
+// The full path with a CSV trace: the same scenario and seed give identical percentiles, and the JSON
+// carries the documented keys.
+TEST(ServingRun, TraceScenarioIsDeterministicAndRendersJson) {
+  const io::Catalog catalog = io::Catalog::load("scenarios/catalog");
+  const char* yaml = R"(model: deepseek-v3
+cluster: {gpu: h800-sxm}
+serving:
+  prefill: {nodes: 4, redundant_experts: 32}
+  decode: {nodes: 18, redundant_experts: 32, pipeline_stages: 5}
+  mtp: {enabled: true, acceptance: 0.9}
+arrivals: {trace: scenarios/traces/small-trace.csv, prefix_hit_fraction: 0.5}
+slo: {ttft: 2 s, tpot: 60 ms}
+duration: 2 s
+warmup: 0 s
+seed: 11
+)";
+  const ServeScenario s = load_serve_scenario_text(yaml, "trace.yaml", catalog);
+  const auto calib = load_calibration("calibrate/profiles/h800-sxm.yaml", s.gpu);
+  const ServeResult a = run_serving(s, *calib, *calib);
+  const ServeResult b = run_serving(s, *calib, *calib);
+  ASSERT_TRUE(a.latency.simulated);
+  EXPECT_EQ(a.latency.requests_finished, 20u);
+  EXPECT_EQ(a.latency.ttft_s.p50, b.latency.ttft_s.p50);
+  EXPECT_EQ(a.latency.ttft_s.p99, b.latency.ttft_s.p99);
+  EXPECT_EQ(a.latency.tpot_s.p50, b.latency.tpot_s.p50);
+  EXPECT_EQ(a.latency.tpot_s.p99, b.latency.tpot_s.p99);
+  EXPECT_EQ(render_serve_json(a), render_serve_json(b));
+  // A lightly loaded decode unit runs far below the SLO's TPOT; TTFT is at least one prefill step.
+  EXPECT_LT(a.latency.tpot_s.p99, 0.06);
+  EXPECT_GT(a.latency.ttft_s.p50, 0.0);
+  const std::string json = render_serve_json(a);
+  for (const char* key : {"\"prefill\"", "\"tokens_per_s_per_node\"", "\"decode\"", "\"batch_per_gpu\"",
+                          "\"nodes\"", "\"cost\"", "\"usd_per_day\"", "\"latency\"", "\"ttft_s\"", "\"tpot_s\"",
+                          "\"p50\"", "\"p99\"", "\"kv_utilisation\""})
+    EXPECT_NE(json.find(key), std::string::npos) << key;
+}
+
+}  // namespace
+}  // namespace moeplan

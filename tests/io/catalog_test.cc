@@ -15,6 +15,7 @@
 namespace moeplan::io {
 namespace {
 
+using units::kGiB;
 using units::kGiga;
 using units::kTera;
 
@@ -70,7 +71,7 @@ TEST(Catalog, H800MatchesPublishedFigures) {
   const GpuSpec& g = catalog().gpu("h800-sxm");
   EXPECT_DOUBLE_EQ(g.peak_fp8_flops, 1979 * kTera);  // hardware.md §1a: same tensor rate as H100 SXM
   EXPECT_DOUBLE_EQ(g.peak_bf16_flops, 989 * kTera);
-  EXPECT_DOUBLE_EQ(g.hbm_bytes, 80 * kGiga);          // "80 GB" decimal, as quoted
+  EXPECT_DOUBLE_EQ(g.hbm_bytes, 80 * kGiB);  // "80 GB" of HBM3 is 5 x 16 GiB stacks: binary, as the chips are
   EXPECT_DOUBLE_EQ(g.hbm_Bps, 3.35 * kTera);
   EXPECT_EQ(g.sm_count, 132);                         // "20 out of the 132 SMs" (DeepSeek-V3 §3.5.1)
   EXPECT_EQ(g.scale_up_fabric, "nvlink4-h800");

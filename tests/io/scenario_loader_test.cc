@@ -61,9 +61,9 @@ TEST(ScenarioLoader, DeepSeekV3H800IsThePublishedRun) {
   EXPECT_EQ(c32.seq_len, 32768);
   EXPECT_EQ(c32.global_batch, 1920);
   EXPECT_TRUE(c32.parallel_overridden);
-  EXPECT_EQ(c32.parallel.tp, 2);
+  EXPECT_EQ(c32.parallel.tp, 4);
   EXPECT_EQ(c32.parallel.pp, 16);
-  EXPECT_EQ(c32.parallel.dp, 64);  // re-derived: 2048 / (2 x 16)
+  EXPECT_EQ(c32.parallel.dp, 32);  // re-derived: 2048 / (4 x 16)
   EXPECT_EQ(c32.parallel.ep, 64);
   EXPECT_TRUE(c32.parallel.sequence_parallel);
   const TrainingPhase& c128 = s.training.phases[2];

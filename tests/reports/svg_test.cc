@@ -163,6 +163,23 @@ TEST(SvgCharts, GanttRowLimit) {
   EXPECT_EQ(data.bars.size(), result.timeline.events.size() - 1);  // the one "stage 1 comm" event is left out
 }
 
+TEST(SvgCharts, GanttMergesSubPixelBars) {
+  // 1000 back-to-back 1 ms comm intervals over 1 s on a ~800 px axis are each under a pixel: one mark
+  // holding all 1000. A 200 ms forward bar on the same row and a wide bar after a gap stay separate.
+  svg::GanttData g;
+  g.rows = {"stage 0"};
+  for (int i = 0; i < 1000; ++i) g.bars.push_back({0, i * 1e-3, 1e-3, "comm", 0, "c"});
+  g.bars.push_back({0, 1.2, 0.2, "F", 0, "F0"});
+  g.bars.push_back({0, 1.6, 0.2, "F", 0, "F1"});
+  auto root = parse_xml(svg::render_gantt(g));
+  auto marks = root->with_class("mark");
+  ASSERT_EQ(marks.size(), 3u);
+  EXPECT_EQ(marks[0]->attr("data-count"), "1000");
+  EXPECT_NEAR(std::stod(marks[0]->attr("data-duration-s")), 1.0, 1e-9);
+  EXPECT_EQ(marks[1]->attr("data-count"), "");
+  EXPECT_EQ(root->with_class("mark-label").size(), 2u);  // F0, F1 are wide enough for their labels
+}
+
 TEST(SvgCharts, GoodputDonut) {
   auto root = parse_xml(svg::render_donut(goodput_chart_data(testing::sample_run_result())));
   EXPECT_EQ(root->with_class("slice").size(), 4u);

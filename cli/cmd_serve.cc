@@ -1,0 +1,31 @@
+// `moeplan serve SCENARIO`: size and cost a disaggregated prefill/decode deployment under its load and SLOs.
+#include <CLI/CLI.hpp>
+
+#include "cli/cli_context.h"
+#include "cli/commands.h"
+#include "sim/infer/serve_report.h"
+#include "sim/infer/serve_scenario.h"
+#include "sim/infer/serving_run.h"
+
+namespace moeplan::cli {
+
+void register_serve(CLI::App& app, CliContext& ctx) {
+  struct Args {
+    std::string scenario;
+    std::vector<std::string> sets;
+    std::string format = "text";
+  };
+  auto args = std::make_shared<Args>();
+  CLI::App* cmd = app.add_subcommand("serve", "Serving: nodes per pool, throughput, latency percentiles, $ per day and per M tokens");
+  cmd->add_option("scenario", args->scenario, "Serving scenario YAML file")->required();
+  cmd->add_option("--set", args->sets, "Override a scenario key: --set serving.decode.nodes=18 (repeatable)");
+  cmd->add_option("--format", args->format, "text | json");
+  cmd->callback([&ctx, args] {
+    require_format(args->format, {"text", "json"});
+    const ServeScenario s = load_serve_scenario(args->scenario, ctx.catalog(), args->sets);
+    const ServeResult r = run_serving(s);
+    print(args->format == "json" ? render_serve_json(r) : render_serve_text(r));
+  });
+}
+
+}  // namespace moeplan::cli
