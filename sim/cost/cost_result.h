@@ -7,7 +7,7 @@
 namespace moeplan {
 
 struct CostResult {
-  double gpu_hours = 0;              // including failure overhead when goodput was applied
+  double gpu_hours = 0;              // GPU-hours priced: failure-free; GoodputResult::extra_* holds the overhead
   double wall_clock_days = 0;
   double usd_per_gpu_hour = 0;       // effective rate used for the rental figure
   std::string price_source;
