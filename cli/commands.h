@@ -15,6 +15,9 @@ void register_memory(CLI::App& app, CliContext& ctx);
 void register_model(CLI::App& app, CliContext& ctx);
 void register_catalog(CLI::App& app, CliContext& ctx);
 void register_calibrate(CLI::App& app, CliContext& ctx);
+void register_plan(CLI::App& app, CliContext& ctx);
+void register_compare(CLI::App& app, CliContext& ctx);
+void register_sweep(CLI::App& app, CliContext& ctx);
 void register_serve(CLI::App& app, CliContext& ctx);
 
 }  // namespace moeplan::cli

@@ -23,6 +23,9 @@ int main(int argc, char** argv) {
   moeplan::cli::register_model(app, ctx);
   moeplan::cli::register_catalog(app, ctx);
   moeplan::cli::register_calibrate(app, ctx);
+  moeplan::cli::register_plan(app, ctx);
+  moeplan::cli::register_compare(app, ctx);
+  moeplan::cli::register_sweep(app, ctx);
   moeplan::cli::register_serve(app, ctx);
   try {
     app.parse(argc, argv);

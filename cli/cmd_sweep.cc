@@ -1,0 +1,81 @@
+// `moeplan sweep FILE`: run every point of a scenario's sweep axes into a resumable SQLite results file,
+// on all local cores, or split across MPI ranks under mpirun.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <filesystem>
+
+#include "cli/cli_context.h"
+#include "cli/commands.h"
+#include "moeplan/version.h"
+#include "reports/plan_report.h"
+#include "sim/plan/sweep_runner.h"
+
+namespace moeplan::cli {
+namespace {
+
+struct SweepArgs {
+  std::string scenario;
+  std::string db;
+  int jobs = 0;
+  bool quiet = false;
+  CommonOptions common;
+};
+
+// "[#########-----------]  9/20  1 error  ETA 12 s" on one stderr line, redrawn in place.
+void draw_progress(const SweepProgress& p) {
+  constexpr int kWidth = 30;
+  const int filled = p.total > 0 ? static_cast<int>(kWidth * p.done / p.total) : kWidth;
+  std::string bar(filled, '#');
+  bar += std::string(kWidth - filled, '-');
+  std::fprintf(stderr, "\r[%s] %zu/%zu  %zu error%s  elapsed %.0f s  ETA %.0f s ", bar.c_str(), p.done, p.total,
+               p.failed, p.failed == 1 ? "" : "s", p.elapsed_s, p.eta_s);
+  if (p.done == p.total) std::fputc('\n', stderr);
+  std::fflush(stderr);
+}
+
+void run(CliContext& ctx, const SweepArgs& a) {
+  require_format(a.common.format, {"text", "json", "md", "csv"});
+  MpiWorld world;
+  SweepOptions o;
+  o.db_path = a.db.empty() ? std::filesystem::path(a.scenario).replace_extension(".results.sqlite").string() : a.db;
+  o.jobs = a.jobs;
+  o.rank = world.rank();
+  o.n_ranks = world.size();
+  o.moeplan_version = MOEPLAN_VERSION;
+  if (!a.common.gpu.empty()) o.overrides.push_back("cluster.gpu=" + a.common.gpu);
+  if (!a.common.fidelity.empty()) o.overrides.push_back("fidelity=" + a.common.fidelity);
+  o.overrides.insert(o.overrides.end(), a.common.sets.begin(), a.common.sets.end());
+  if (!a.quiet && world.rank() == 0) o.progress = draw_progress;
+  const io::Catalog& catalog = ctx.catalog();
+  SweepResult r = run_sweep(a.scenario, catalog, [&ctx](const Scenario& s) { return ctx.calibration_for(s); }, o);
+  if (world.active()) {
+    world.barrier();  // every rank's points are committed before rank 0 reads the table
+    if (world.rank() != 0) return;
+    const std::size_t mine = r.computed_now;
+    r = read_sweep(a.scenario, catalog, o);
+    r.computed_now = mine;
+    r.n_ranks = world.size();
+  }
+  const std::string& f = a.common.format;
+  if (f == "json") print(reports::render_sweep_json(r));
+  else if (f == "md") print(reports::render_sweep_markdown(r));
+  else if (f == "csv") print(reports::render_sweep_csv(r));
+  else print(reports::render_sweep_text(r));
+}
+
+}  // namespace
+
+void register_sweep(CLI::App& app, CliContext& ctx) {
+  auto a = std::make_shared<SweepArgs>();
+  CLI::App* cmd = app.add_subcommand("sweep", "Run a scenario's sweep axes into a resumable SQLite results file");
+  cmd->add_option("scenario", a->scenario, "Scenario YAML file with a sweep: section")->required();
+  cmd->add_option("--db", a->db, "Results file (default: FILE with extension .results.sqlite)");
+  cmd->add_option("--jobs,-j", a->jobs, "Worker threads (default: all cores)");
+  cmd->add_flag("--quiet,-q", a->quiet, "No progress bar on stderr");
+  add_common_options(*cmd, a->common, false);
+  cmd->callback([&ctx, a] { run(ctx, *a); });
+}
+
+}  // namespace moeplan::cli

@@ -1,0 +1,126 @@
+// GPU comparison (see compare.h).
+#include "sim/plan/compare.h"
+
+#include "sim/units/error.h"
+#include "sim/units/units.h"
+
+namespace moeplan {
+namespace {
+
+// GeForce boards are the catalog's GPUs without ECC memory; they also lack NVLink and (in the stock
+// driver) PCIe peer-to-peer (hardware.md §4 [S20]).
+bool is_consumer(const GpuSpec& g) { return !g.ecc; }
+
+}  // namespace
+
+Scenario scenario_for_gpu(const Scenario& s, const io::Catalog& catalog, const std::string& gpu_name,
+                          std::vector<std::string>* notes) {
+  Scenario out = s;
+  const GpuSpec& gpu = catalog.gpu(gpu_name);
+  const bool own_gpu = gpu.name == s.cluster.gpu.name;
+  out.cluster.gpu = gpu;
+  out.calibration.clear();  // the scenario's profile describes its own GPU
+  if (own_gpu) out.calibration = s.calibration;
+  auto note = [&](const std::string& n) {
+    if (notes) notes->push_back(gpu.name + ": " + n);
+  };
+
+  const bool consumer = is_consumer(gpu);
+  // A bridge that pairs two cards (RTX 3090) is no scale-up fabric for an 8-GPU node: use PCIe.
+  bool bridge_only = false;
+  if (!gpu.scale_up_fabric.empty() && catalog.has_fabric(gpu.scale_up_fabric))
+    bridge_only = consumer && catalog.fabric(gpu.scale_up_fabric).kind == FabricKind::kNvlink;
+  const std::string up = gpu.scale_up_fabric.empty() || bridge_only ? gpu.host_link : gpu.scale_up_fabric;
+  if (!own_gpu && !up.empty()) out.cluster.scale_up = catalog.fabric(up);
+  if (consumer && !own_gpu) {
+    out.cluster.p2p = false;
+    if (catalog.has_fabric("eth-100g") && out.cluster.scale_out.kind != FabricKind::kEthernet) {
+      out.cluster.scale_out = catalog.fabric("eth-100g");
+      out.cluster.nics_per_node = 1;
+      out.cluster.topology.planes = 1;
+      note("consumer class: " + up + " inside a node, P2P off, one 100 GbE NIC per node");
+    }
+  }
+  if (!own_gpu) {
+    out.price.usd_per_gpu_hour = gpu.rental.usd_per_gpu_hour;
+    out.price.source = gpu.rental.source;
+    out.price.capex_usd_per_gpu = 0;
+  }
+  if (out.precision.gemm == DType::kFp8 && !gpu.has_fp8()) {
+    out.precision = precision_preset("bf16");
+    note("no FP8 tensor cores: BF16 recipe");
+  }
+  if (out.parallel.comm_sms >= gpu.sm_count && gpu.sm_count > 0) out.parallel.comm_sms = gpu.sm_count / 8;
+  for (TrainingPhase& ph : out.training.phases)
+    if (ph.parallel_overridden) ph.parallel.comm_sms = out.parallel.comm_sms;
+  return out;
+}
+
+CompareResult compare_gpus(const Scenario& s, const io::Catalog& catalog, const CalibrationFactory& calib_for,
+                           const CompareOptions& options) {
+  CompareResult out;
+  out.scenario_name = s.name;
+  out.model = s.model.name;
+  out.objective = options.search.objective;
+  for (const TrainingPhase& ph : s.training.phases)
+    if (ph.given_gpu_hours <= 0)
+      out.tokens += ph.tokens > 0 ? ph.tokens : static_cast<double>(ph.steps) * ph.seq_len * ph.global_batch;
+  const bool sized = options.deadline_days > 0 || options.budget_usd > 0;
+
+  for (const std::string& name : options.gpus) {
+    CompareEntry e;
+    e.gpu = name;
+    const Scenario g = scenario_for_gpu(s, catalog, name, &out.notes);
+    e.display_name = g.cluster.gpu.display_name;
+    e.scale_up = g.cluster.scale_up.name;
+    e.scale_out = g.cluster.scale_out.name;
+    e.nics_per_node = g.cluster.nics_per_node;
+    e.p2p = g.cluster.p2p;
+    e.n_gpus = g.cluster.n_gpus();
+    e.n_nodes = g.cluster.n_nodes;
+    e.usd_per_gpu_hour = g.price.usd_per_gpu_hour;
+    std::unique_ptr<Calibration> calib;
+    try {
+      calib = calib_for(g);
+    } catch (const Error& err) {
+      e.infeasible_reason = "no calibration profile: " + std::string(err.what());
+      out.entries.push_back(e);
+      continue;
+    }
+    PlanSearchOptions search = options.search;
+    // Without a price, rank by time rather than fail: the table shows $0 and says so.
+    if (search.objective == PlanObjective::kCost && g.price.usd_per_gpu_hour <= 0 &&
+        g.price.mode == PriceSpec::Mode::kRental) {
+      search.objective = PlanObjective::kTime;
+      out.notes.push_back(name + ": no rental price in the catalog; ranked by time");
+    }
+    if (sized) {
+      std::vector<int> counts = options.gpu_counts;
+      if (counts.empty()) counts = {g.cluster.n_gpus()};
+      const CapacityResult cap = plan_capacity(g, *calib, counts, options.deadline_days, options.budget_usd, search);
+      if (cap.chosen < 0 || cap.chosen_search.top.empty()) {
+        std::string why;
+        for (const CapacityOption& o : cap.options)
+          why += (why.empty() ? "" : "; ") + std::to_string(o.n_gpus) + " GPUs: " + o.verdict;
+        e.infeasible_reason = "no cluster size meets the constraints (" + why + ")";
+      } else {
+        e.feasible = true;
+        e.best = cap.chosen_search.top.front();
+        e.n_gpus = e.best.n_gpus;
+        e.n_nodes = e.best.n_nodes;
+      }
+    } else {
+      const PlanResult r = search_plans(g, *calib, search);
+      if (r.top.empty()) {
+        e.infeasible_reason = infeasible_reason(r, g);
+      } else {
+        e.feasible = true;
+        e.best = r.top.front();
+      }
+    }
+    out.entries.push_back(e);
+  }
+  return out;
+}
+
+}  // namespace moeplan

@@ -1,0 +1,69 @@
+// Sweep runner: every point of a scenario's `sweep:` axes loaded (the point's overrides applied like
+// --set) and run end to end, on a pool of threads, each finished point committed to the SQLite results
+// store at once. Re-running the same sweep computes only the points the store lacks; a point whose plan is
+// invalid is stored as an error and the sweep goes on. Under MPI, rank r of n runs the points with
+// index % n == r, all ranks writing into the same store.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "sim/io/catalog.h"
+#include "sim/plan/plan_result.h"
+#include "sim/plan/plan_search.h"
+#include "sim/train/run_result.h"
+
+namespace moeplan {
+
+struct SweepProgress {
+  std::size_t done = 0;             // points of this rank finished in this run
+  std::size_t total = 0;            // points of this rank to compute in this run
+  std::size_t failed = 0;
+  double elapsed_s = 0;
+  double eta_s = 0;                 // from the mean time per point so far and the workers
+};
+
+struct SweepOptions {
+  std::string db_path;              // results store file (required)
+  int jobs = 0;                     // worker threads; 0: hardware_concurrency
+  int rank = 0, n_ranks = 1;        // MPI split
+  std::vector<std::string> overrides;  // applied to every point before its own (e.g. --set, --fidelity)
+  std::string moeplan_version;
+  // Called after each point is committed (serialised; never concurrently).
+  std::function<void(const SweepProgress&)> progress;
+};
+
+// Runs the sweep of the scenario at `path` and returns the table of every point found in the store
+// (points other ranks have not finished yet are listed as missing: ok = false, message "not computed").
+// Throws a user Error when the scenario has no sweep axes or the store cannot be opened.
+SweepResult run_sweep(const std::string& path, const io::Catalog& catalog, const CalibrationFactory& calib_for,
+                      const SweepOptions& options);
+
+// The table of the sweep as stored, without computing anything.
+SweepResult read_sweep(const std::string& path, const io::Catalog& catalog, const SweepOptions& options);
+
+// The JSON stored for one point: plan, step, memory verdict, GPU-hours, days, cost and phases.
+std::string sweep_point_json(const RunResult& r);
+
+// MPI world for `moeplan sweep` under mpirun: initialised only when the process was started by an MPI
+// launcher (Open MPI, MPICH/PMI, PMIx environment variables), so a plain run never needs MPI at all.
+class MpiWorld {
+ public:
+  MpiWorld();
+  ~MpiWorld();
+  MpiWorld(const MpiWorld&) = delete;
+  MpiWorld& operator=(const MpiWorld&) = delete;
+  int rank() const { return rank_; }
+  int size() const { return size_; }
+  bool active() const { return active_; }
+  void barrier() const;
+  // Whether this binary was built with MPI.
+  static bool available();
+
+ private:
+  int rank_ = 0, size_ = 1;
+  bool active_ = false;
+};
+
+}  // namespace moeplan
