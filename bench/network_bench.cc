@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/engine/rng.h"
+#include "sim/units/random.h"
 #include "sim/network/collective_cost.h"
 #include "sim/network/moe_alltoall.h"
 #include "sim/network/topology.h"
@@ -37,7 +37,7 @@ void BM_MoeDispatchEp64DesFull(benchmark::State& state) {
   spec.bytes_per_token = network::fp8_dispatch_bytes_per_token(7168);
   network::MoeCommResult r;
   for (auto _ : state) {
-    engine::Rng rng(1);
+    Rng rng(1);
     r = network::simulate_moe_alltoall(topo, ranks, spec, network::MoeDirection::kDispatch, rng);
   }
   state.SetLabel(std::to_string(r.rate_solves) + " rate solves, simulated " + std::to_string(r.time_s * 1e6) + " us");

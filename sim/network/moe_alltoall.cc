@@ -24,7 +24,7 @@ struct Traffic {
   std::vector<double> node_tokens;
 };
 
-Traffic sample_traffic(int ep, int g, const MoeCommSpec& spec, engine::Rng& rng) {
+Traffic sample_traffic(int ep, int g, const MoeCommSpec& spec, Rng& rng) {
   Traffic tr;
   tr.ep = ep;
   tr.g = g;
@@ -59,7 +59,7 @@ Traffic sample_traffic(int ep, int g, const MoeCommSpec& spec, engine::Rng& rng)
 }  // namespace
 
 MoeCommResult simulate_moe_alltoall(const Topology& topo, std::span<const int> ranks, const MoeCommSpec& spec,
-                                    MoeDirection direction, engine::Rng& rng) {
+                                    MoeDirection direction, Rng& rng) {
   validate(spec.routing);
   const int ep = static_cast<int>(ranks.size());
   if (ep < 1 || spec.routing.n_experts % ep != 0)

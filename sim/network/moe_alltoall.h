@@ -15,7 +15,7 @@
 
 #include <span>
 
-#include "sim/engine/rng.h"
+#include "sim/units/random.h"
 #include "sim/network/moe_routing.h"
 #include "sim/network/topology.h"
 
@@ -55,7 +55,7 @@ struct MoeCommResult {
 // [i E/ep, (i+1) E/ep)) and simulates every transfer. `ranks` must be one node's GPUs or whole nodes listed
 // node after node.
 MoeCommResult simulate_moe_alltoall(const Topology& topo, std::span<const int> ranks, const MoeCommSpec& spec,
-                                    MoeDirection direction, engine::Rng& rng);
+                                    MoeDirection direction, Rng& rng);
 
 // Closed form for balanced routing: per-rank IB bytes T x E[nodes hit] x (N-1)/N x b, per-rank NVLink
 // bytes T x E[ranks hit] x (1 - 1/g) x b (every (token, rank) pair except the sender itself and the

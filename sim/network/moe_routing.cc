@@ -38,7 +38,7 @@ void validate(const MoeRoutingSpec& r) {
     bad("model.moe.top_k", "must be between 1 and the experts available in the allowed groups");
 }
 
-void sample_routing(const MoeRoutingSpec& r, int n_tokens, engine::Rng& rng, std::vector<int>& experts) {
+void sample_routing(const MoeRoutingSpec& r, int n_tokens, Rng& rng, std::vector<int>& experts) {
   validate(r);
   const int per_group = r.n_experts / r.n_groups;
   const int pool = r.max_groups * per_group;

@@ -10,7 +10,7 @@
 
 #include <vector>
 
-#include "sim/engine/rng.h"
+#include "sim/units/random.h"
 
 namespace moeplan::network {
 
@@ -25,7 +25,7 @@ struct MoeRoutingSpec {
 void validate(const MoeRoutingSpec& r);
 
 // Appends n_tokens x top_k expert indices (token-major, distinct within a token) to `experts`.
-void sample_routing(const MoeRoutingSpec& r, int n_tokens, engine::Rng& rng, std::vector<int>& experts);
+void sample_routing(const MoeRoutingSpec& r, int n_tokens, Rng& rng, std::vector<int>& experts);
 
 // With the experts split into n_members equal contiguous blocks (EP ranks, or nodes), the expected number
 // of distinct blocks one token reaches under balanced routing. Blocks must either nest inside groups or be

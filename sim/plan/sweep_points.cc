@@ -10,8 +10,6 @@
 namespace moeplan {
 namespace {
 
-constexpr std::uint64_t kFnvPrime = 1099511628211ull;  // FNV-1a 64-bit prime
-
 std::string escape_value(const std::string& v) {
   std::string out;
   for (char ch : v) {
@@ -23,8 +21,8 @@ std::string escape_value(const std::string& v) {
 
 std::uint64_t hash_field(std::uint64_t h, std::string_view field) {
   const std::string len = std::to_string(field.size()) + ":";
-  h = fnv1a_64(len, h);
-  return fnv1a_64(field, h);
+  h = fnv1a64(len, h);
+  return fnv1a64(field, h);
 }
 
 void check_axes(const std::vector<SweepAxis>& axes) {
@@ -48,15 +46,6 @@ void check_axes(const std::vector<SweepAxis>& axes) {
 }
 
 }  // namespace
-
-std::uint64_t fnv1a_64(std::string_view bytes, std::uint64_t seed) {
-  std::uint64_t h = seed;
-  for (unsigned char ch : bytes) {
-    h ^= ch;
-    h *= kFnvPrime;
-  }
-  return h;
-}
 
 std::string to_hex16(std::uint64_t value) {
   static constexpr char kDigits[] = "0123456789abcdef";
@@ -99,7 +88,7 @@ std::vector<SweepPoint> expand_sweep(const std::vector<SweepAxis>& axes) {
       if (k > 0) pt.canonical += ';';
       pt.canonical += axes[a].key + "=" + escape_value(axes[a].values[digit[a]]);
     }
-    pt.id = fnv1a_64(pt.canonical);
+    pt.id = fnv1a64(pt.canonical);
     points.push_back(std::move(pt));
     for (std::size_t a = axes.size(); a-- > 0;) {
       if (++digit[a] < axes[a].values.size()) break;
@@ -110,7 +99,7 @@ std::vector<SweepPoint> expand_sweep(const std::vector<SweepAxis>& axes) {
 }
 
 std::uint64_t sweep_id(std::string_view scenario_text, const std::vector<SweepAxis>& axes) {
-  std::uint64_t h = hash_field(fnv1a_64(""), scenario_text);
+  std::uint64_t h = hash_field(fnv1a64(""), scenario_text);
   h = hash_field(h, std::to_string(axes.size()));
   for (const auto& a : axes) {
     h = hash_field(h, a.key);

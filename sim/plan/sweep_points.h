@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "sim/spec/scenario.h"
+#include "sim/units/random.h"  // fnv1a64
 
 namespace moeplan {
 
@@ -18,11 +19,8 @@ struct SweepPoint {
   std::size_t index = 0;                 // position in the expansion order
   std::vector<std::string> overrides;    // "key=value", in axis order
   std::string canonical;                 // "k1=v1;k2=v2" with keys sorted; ';' and '\' in values escaped
-  std::uint64_t id = 0;                  // fnv1a_64(canonical)
+  std::uint64_t id = 0;                  // fnv1a64(canonical)
 };
-
-// 64-bit FNV-1a (Fowler/Noll/Vo; offset basis 14695981039346656037, prime 1099511628211).
-std::uint64_t fnv1a_64(std::string_view bytes, std::uint64_t seed = 14695981039346656037ull);
 
 // Sixteen lower-case hex digits, zero-padded.
 std::string to_hex16(std::uint64_t value);

@@ -3,19 +3,22 @@
 
 #include <cmath>
 
+#include "sim/units/error.h"
+
 namespace moeplan {
 namespace {
+std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+}  // namespace
+
 std::uint64_t splitmix64(std::uint64_t& x) {
   std::uint64_t z = (x += 0x9E3779B97F4A7C15ULL);
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
   return z ^ (z >> 31);
 }
-std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-}  // namespace
 
-std::uint64_t fnv1a64(std::string_view text) {
-  std::uint64_t h = 0xCBF29CE484222325ULL;
+std::uint64_t fnv1a64(std::string_view text, std::uint64_t seed) {
+  std::uint64_t h = seed;
   for (unsigned char c : text) {
     h ^= c;
     h *= 0x100000001B3ULL;
@@ -24,7 +27,7 @@ std::uint64_t fnv1a64(std::string_view text) {
 }
 
 Rng::Rng(std::uint64_t seed, std::string_view stream) {
-  std::uint64_t x = seed ^ fnv1a64(stream);
+  std::uint64_t x = stream.empty() ? seed : seed ^ fnv1a64(stream);
   for (auto& s : s_) s = splitmix64(x);
 }
 
@@ -45,12 +48,17 @@ double Rng::uniform() { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53
 double Rng::uniform(double lo, double hi) { return lo + (hi - lo) * uniform(); }
 
 std::uint64_t Rng::below(std::uint64_t n) {
-  // Lemire's rejection keeps the result unbiased.
-  const std::uint64_t threshold = (0 - n) % n;
-  for (;;) {
-    const std::uint64_t r = next_u64();
-    if (r >= threshold) return r % n;
+  if (n == 0) throw_internal_error("Rng::below(0)");
+  unsigned __int128 m = static_cast<unsigned __int128>(next_u64()) * n;
+  auto low = static_cast<std::uint64_t>(m);
+  if (low < n) {
+    const std::uint64_t threshold = (0 - n) % n;
+    while (low < threshold) {
+      m = static_cast<unsigned __int128>(next_u64()) * n;
+      low = static_cast<std::uint64_t>(m);
+    }
   }
+  return static_cast<std::uint64_t>(m >> 64);
 }
 
 double Rng::normal() {

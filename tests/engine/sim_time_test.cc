@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "sim/engine/event_queue.h"
-#include "sim/engine/rng.h"
+#include "sim/units/random.h"
 #include "sim/engine/sim_time.h"
 #include "sim/units/error.h"
 
@@ -78,7 +78,7 @@ TEST(Rng, IsDeterministicAndUniform) {
   for (int c : counts) EXPECT_NEAR(c, n / 10, 5 * 95);  // ~5 sigma of a binomial(1e5, 0.1)
   double sum = 0;
   for (int i = 0; i < n; ++i) {
-    const double u = r.uniform01();
+    const double u = r.uniform();
     ASSERT_GE(u, 0.0);
     ASSERT_LT(u, 1.0);
     sum += u;

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <vector>
 
-#include "sim/engine/rng.h"
+#include "sim/units/random.h"
 #include "sim/engine/simulator.h"
 #include "sim/units/error.h"
 

@@ -8,7 +8,7 @@
 #include <set>
 #include <vector>
 
-#include "sim/engine/rng.h"
+#include "sim/units/random.h"
 #include "sim/network/moe_alltoall.h"
 #include "sim/network/moe_routing.h"
 #include "tests/network/test_clusters.h"
@@ -26,7 +26,7 @@ std::vector<int> iota(int n) {
 }
 
 TEST(MoeRouting, SamplesDistinctExpertsInsideAtMostMGroupsUniformly) {
-  engine::Rng rng(7);
+  Rng rng(7);
   std::vector<int> experts;
   const int n = 20000;
   sample_routing(kV3, n, rng, experts);
@@ -48,7 +48,7 @@ TEST(MoeRouting, SamplesDistinctExpertsInsideAtMostMGroupsUniformly) {
   // Balanced: each expert expects n * 8 / 256 = 625 hits; binomial sd ~ 24.6; allow 5 sd.
   for (int l : load) EXPECT_NEAR(l, 625, 125);
   // Same seed, same routing.
-  engine::Rng a(99), b(99);
+  Rng a(99), b(99);
   std::vector<int> ea, eb;
   sample_routing(kV3, 100, a, ea);
   sample_routing(kV3, 100, b, eb);
@@ -56,7 +56,7 @@ TEST(MoeRouting, SamplesDistinctExpertsInsideAtMostMGroupsUniformly) {
 }
 
 TEST(MoeRouting, ExpectedBlocksHitMatchesSampling) {
-  engine::Rng rng(11);
+  Rng rng(11);
   std::vector<int> experts;
   const int n = 40000;
   sample_routing(kV3, n, rng, experts);
@@ -96,7 +96,7 @@ void report(const char* what, double predicted, double target) {
 TEST(MoeAllToAll, DeepEpIntranodeEp8Dispatch) {
   // DeepEP's intranode test routes top-8 of 256 with no group limit (tests/test_intranode.py).
   const Topology topo = Topology::from_cluster(testing::h800_cluster(1));
-  engine::Rng rng(2025);
+  Rng rng(2025);
   const auto spec = deepep_spec({256, 8, 1, 1}, MoeDirection::kDispatch);
   const MoeCommResult r = simulate_moe_alltoall(topo, iota(8), spec, MoeDirection::kDispatch, rng);
   const double closed = moe_alltoall_time_s(spec, 8, 8, 160e9, 3.33e-6, 0, 0);
@@ -112,7 +112,7 @@ TEST(MoeAllToAll, DeepEpIntranodeEp8Dispatch) {
 
 TEST(MoeAllToAll, DeepEpIntranodeEp8Combine) {
   const Topology topo = Topology::from_cluster(testing::h800_cluster(1));
-  engine::Rng rng(2025);
+  Rng rng(2025);
   const auto spec = deepep_spec({256, 8, 1, 1}, MoeDirection::kCombine);
   const MoeCommResult r = simulate_moe_alltoall(topo, iota(8), spec, MoeDirection::kCombine, rng);
   report("EP8 intranode combine (NVLink)", r.scale_up_Bps_per_rank, 158e9);
@@ -122,7 +122,7 @@ TEST(MoeAllToAll, DeepEpIntranodeEp8Combine) {
 TEST(MoeAllToAll, DeepEpInternodeEp64DispatchAndCombine) {
   // EP64 = 8 H800 nodes; groups = nodes, top-4 groups (tests/test_internode.py), multi-plane IB.
   const Topology topo = Topology::from_cluster(testing::h800_cluster(8));
-  engine::Rng rng(2025);
+  Rng rng(2025);
   const auto spec = deepep_spec(kV3, MoeDirection::kDispatch);
   const MoeCommResult r = simulate_moe_alltoall(topo, iota(64), spec, MoeDirection::kDispatch, rng);
   const double closed = moe_alltoall_time_s(spec, 64, 8, 160e9, 3.33e-6, 50e9, 2.8e-6);
@@ -136,7 +136,7 @@ TEST(MoeAllToAll, DeepEpInternodeEp64DispatchAndCombine) {
   EXPECT_NEAR(r.time_s / closed, 1.0, 0.10);
   EXPECT_GE(r.time_s, 0.99 * closed);
 
-  engine::Rng rng2(2025);
+  Rng rng2(2025);
   const auto cspec = deepep_spec(kV3, MoeDirection::kCombine);
   const MoeCommResult c = simulate_moe_alltoall(topo, iota(64), cspec, MoeDirection::kCombine, rng2);
   report("EP64 internode combine (RDMA)", c.scale_out_Bps_per_rank, 50e9);
@@ -147,7 +147,7 @@ TEST(MoeAllToAll, DeterministicForASeed) {
   const Topology topo = Topology::from_cluster(testing::h800_cluster(2));
   MoeCommSpec spec = deepep_spec(kV3, MoeDirection::kDispatch);
   spec.tokens_per_rank = 512;
-  engine::Rng a(5), b(5);
+  Rng a(5), b(5);
   const auto ra = simulate_moe_alltoall(topo, iota(16), spec, MoeDirection::kDispatch, a);
   const auto rb = simulate_moe_alltoall(topo, iota(16), spec, MoeDirection::kDispatch, b);
   EXPECT_EQ(ra.time_s, rb.time_s);
