@@ -106,8 +106,8 @@ struct Costing {
   double ep_comm_s(const Op& op, double tokens) const {
     const ModelSpec& m = s.model;
     const EpTraffic t = decode ? low_latency_traffic(m, pool.ep) : normal_kernel_traffic(m, pool.ep, s.gpus_per_node);
-    const double row = op.cls == OpClass::kDispatch ? dispatch_bytes_per_copy(m, s.precision)
-                                                     : combine_bytes_per_copy(m, s.precision);
+    const double row = op.cls == OpClass::kDispatch ? moe_dispatch_bytes_per_token(m, s.precision)
+                                                     : moe_combine_bytes_per_token(m, s.precision);
     const double share = static_cast<double>(s.nics_per_node) / s.gpus_per_node;
     // Tokens a GPU sends: its 1/tp share of the DP rank's tokens (layer_ops.h sequence-parallel layout).
     return ep_transfer_time_s(t, tokens / pool.attention_tp, row, s.scale_up, s.scale_out, share, calib);
@@ -241,7 +241,7 @@ PoolMemory pool_memory(const ServeScenario& s, const ServePool& pool, bool decod
     const double rows = m.is_moe() ? mb_tokens * m.moe.top_k / tp : 0.0;
     const double ffn = m.is_moe() ? m.moe.expert_ffn_dim : m.ffn_dim;
     const double act = mb_tokens * m.hidden * 2.0 * 4.0 + rows * ffn * 2.0 * 2.0;
-    const double buffers = rows * (dispatch_bytes_per_copy(m, s.precision) + combine_bytes_per_copy(m, s.precision));
+    const double buffers = rows * (moe_dispatch_bytes_per_token(m, s.precision) + moe_combine_bytes_per_token(m, s.precision));
     r.reserve_bytes = kFragmentationFraction * r.hbm_bytes + kCublasWorkspaceBytes +
                       pool.micro_batches * (act + buffers);
   }

@@ -55,17 +55,6 @@ CommBoundTpot comm_bound_tpot(double tokens, double experts_per_token, double hi
   return r;
 }
 
-double dispatch_bytes_per_copy(const ModelSpec& m, const PrecisionRecipe& p) {
-  const double h = m.hidden;
-  // FP8 payloads carry one FP32 scale per 1x128 tile (DeepSeek-V3 §3.3.2).
-  const double scales = (p.dispatch == DType::kFp8 && p.act_scale_tile > 0) ? 4.0 * h / p.act_scale_tile : 0.0;
-  return h * bytes_of(p.dispatch) + scales;
-}
-
-double combine_bytes_per_copy(const ModelSpec& m, const PrecisionRecipe& p) {
-  return m.hidden * bytes_of(p.combine);
-}
-
 EpTraffic normal_kernel_traffic(const ModelSpec& m, int ep, int gpus_per_node) {
   EpTraffic t;
   if (!m.is_moe() || ep <= 1) return t;

@@ -34,9 +34,6 @@ CommBoundTpot comm_bound_tpot(double tokens, double experts_per_token, double hi
                               double dispatch_bytes_per_element, double combine_bytes_per_element, double link_Bps,
                               int layers);
 
-// Bytes one token copy carries: dispatch (with FP8 scales when the recipe has 1x128 tiles) and combine.
-double dispatch_bytes_per_copy(const ModelSpec& m, const PrecisionRecipe& p);
-double combine_bytes_per_copy(const ModelSpec& m, const PrecisionRecipe& p);
 
 // Where one EP group's traffic goes, per token held by a GPU (balanced routing, expected values).
 struct EpTraffic {

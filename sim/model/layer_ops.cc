@@ -158,10 +158,8 @@ struct Builder {
 
     const double copies = t * e.top_k;  // token copies this rank sends (balanced routing)
     const DType disp = ctx.precision.dispatch, comb = ctx.precision.combine;
-    // FP8 payloads carry one FP32 scale per 1x128 tile (DeepSeek-V3 §3.3.2).
-    const double scale_bytes =
-        (disp == DType::kFp8 && ctx.precision.act_scale_tile > 0) ? 4.0 * h / ctx.precision.act_scale_tile : 0.0;
-    const double disp_row = h * bytes_of(disp) + scale_bytes;
+    const double disp_row = moe_dispatch_bytes_per_token(m, ctx.precision);
+    const double comb_row = moe_combine_bytes_per_token(m, ctx.precision);
     // With balanced routing a copy stays on this rank with probability 1/ep.
     const double leaving = static_cast<double>(ctx.ep - 1) / ctx.ep;
     memory("permute", OpPart::kDispatch, t * h * act() + copies * disp_row);
@@ -179,9 +177,9 @@ struct Builder {
       memory("shared_act", OpPart::kMlp, activation_bytes(t, fs));
       gemm("shared_down", OpPart::kMlp, t, h, fs, g);
     }
-    comm("combine", OpClass::kCombine, OpPart::kCombine, copies * h * bytes_of(comb) * leaving, comb);
+    comm("combine", OpClass::kCombine, OpPart::kCombine, copies * comb_row * leaving, comb);
     // Weighted sum of the top-k returned rows plus the shared expert output.
-    memory("unpermute", OpPart::kCombine, copies * h * bytes_of(comb) + 2.0 * t * h * act());
+    memory("unpermute", OpPart::kCombine, copies * comb_row + 2.0 * t * h * act());
     if (ctx.tp > 1)
       comm("moe_tp_allgather", OpClass::kTpCollective, OpPart::kCombine, tokens() * h * act(),
            ctx.precision.activations);
@@ -263,6 +261,16 @@ std::vector<Op> mtp_forward_ops(const ModelSpec& m, const OpContext& ctx) {
     for (auto& op : b.ops) all.push_back(std::move(op));
   }
   return all;
+}
+
+double moe_dispatch_bytes_per_token(const ModelSpec& m, const PrecisionRecipe& p) {
+  const double h = m.hidden;
+  const double scales = (p.dispatch == DType::kFp8 && p.act_scale_tile > 0) ? 4.0 * h / p.act_scale_tile : 0.0;
+  return h * bytes_of(p.dispatch) + scales;
+}
+
+double moe_combine_bytes_per_token(const ModelSpec& m, const PrecisionRecipe& p) {
+  return m.hidden * bytes_of(p.combine);
 }
 
 const char* to_string(OpClass c) {

@@ -65,6 +65,11 @@ std::vector<Op> embedding_forward_ops(const ModelSpec& m, const OpContext& ctx);
 std::vector<Op> head_forward_ops(const ModelSpec& m, const OpContext& ctx);
 std::vector<Op> mtp_forward_ops(const ModelSpec& m, const OpContext& ctx);
 
+// Bytes of one token copy in an MoE dispatch (FP8 payloads carry one FP32 scale per 1x128 tile,
+// DeepSeek-V3 §3.3.2) and in a combine, in the recipe's dispatch and combine formats.
+double moe_dispatch_bytes_per_token(const ModelSpec& m, const PrecisionRecipe& p);
+double moe_combine_bytes_per_token(const ModelSpec& m, const PrecisionRecipe& p);
+
 const char* to_string(OpClass c);
 const char* to_string(OpPart p);
 

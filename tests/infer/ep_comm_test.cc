@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "sim/infer/ep_comm.h"
+#include "sim/model/layer_ops.h"
 #include "sim/spec/model_spec.h"
 #include "sim/spec/precision_recipe.h"
 
@@ -53,8 +54,8 @@ TEST(EpPayload, Fp8DispatchBf16Combine) {
   m.hidden = 7168;
   const PrecisionRecipe p = precision_preset("fp8-deepseek");
   // 7168 x 1 B + 7168 / 128 FP32 scales (DeepSeek-V3 §3.3.2); combine 7168 x 2 B.
-  EXPECT_DOUBLE_EQ(dispatch_bytes_per_copy(m, p), 7168.0 + 56.0 * 4.0);
-  EXPECT_DOUBLE_EQ(combine_bytes_per_copy(m, p), 14336.0);
+  EXPECT_DOUBLE_EQ(moe_dispatch_bytes_per_token(m, p), 7168.0 + 56.0 * 4.0);
+  EXPECT_DOUBLE_EQ(moe_combine_bytes_per_token(m, p), 14336.0);
 }
 
 TEST(EpTraffic, LowLatencySendsEveryRemoteCopy) {
