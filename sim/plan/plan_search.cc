@@ -26,24 +26,6 @@ PlanObjective parse_objective(const std::string& text) {
                    ErrorContext{.key_path = "--objective", .expected = "time, cost or energy"});
 }
 
-int main_phase_index(const Scenario& s) {
-  int best = -1;
-  double best_tokens = -1;
-  for (size_t i = 0; i < s.training.phases.size(); ++i) {
-    const TrainingPhase& ph = s.training.phases[i];
-    if (ph.given_gpu_hours > 0) continue;
-    const double tokens = ph.tokens > 0 ? ph.tokens : static_cast<double>(ph.steps) * ph.seq_len * ph.global_batch;
-    if (tokens > best_tokens) {
-      best_tokens = tokens;
-      best = static_cast<int>(i);
-    }
-  }
-  if (best < 0)
-    throw_user_error("the scenario has no simulated training phase to plan for",
-                     ErrorContext{.key_path = "training.phases", .hint = "add a phase with tokens or steps"});
-  return best;
-}
-
 bool same_layout(const ParallelPlan& a, const ParallelPlan& b) {
   return a.tp == b.tp && a.pp == b.pp && a.dp == b.dp && a.ep == b.ep && a.zero_stage == b.zero_stage &&
          a.micro_batch == b.micro_batch && a.schedule == b.schedule && a.recompute == b.recompute &&
@@ -288,6 +270,9 @@ std::string explain_candidate(const PlanCandidate& c, const PlanCandidate& best)
 PlanResult search_plans(const Scenario& s, const Calibration& calib, const PlanSearchOptions& options) {
   const auto t0 = std::chrono::steady_clock::now();
   const int main_phase = main_phase_index(s);
+  if (main_phase < 0)
+    throw_user_error("the scenario has no simulated training phase to plan for",
+                     ErrorContext{.key_path = "training.phases", .hint = "add a phase with tokens or steps"});
   const TrainingPhase& main = s.training.phases[main_phase];
   const ParallelPlan scenario_plan = main.parallel_overridden ? main.parallel : s.parallel;
   const Budget budget = make_budget(s);

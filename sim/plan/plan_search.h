@@ -37,10 +37,6 @@ struct PlanSearchOptions {
                                          RecomputePolicy::kFull};
 };
 
-// The phase that sets the headline step: the simulated phase with the most tokens (as run_training picks
-// it). Throws a user Error when every phase is given rather than simulated.
-int main_phase_index(const Scenario& s);
-
 // Every combination of the option grids for the scenario's cluster size, before validation: dp is the
 // GPUs left after tp x pp (combinations where it is not whole are not generated), ep runs over the divisors
 // of the routed experts that divide tp x dp (1 for a dense model), interleaving uses v = 2, and pp = 1

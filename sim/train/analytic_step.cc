@@ -12,6 +12,12 @@ bool overlaps_comm(PipelineSchedule s) {
   return s == PipelineSchedule::kDualPipe || s == PipelineSchedule::kDualPipeV;
 }
 
+// DualPipe's F&B pair for one chunk: compute of a forward and a backward chunk on the SMs the
+// communication kernels leave, their all-to-all underneath; whichever is longer sets the pair's time.
+double pair_time_s(const ChunkCost& c, double sm_fraction) {
+  return std::max((c.f_s + c.b_s + c.w_s) / sm_fraction, c.f_comm_s + c.b_comm_s);
+}
+
 }  // namespace
 
 ChunkTimes chunk_times(const StageCosts& costs, const ParallelPlan& plan, int rank) {
@@ -24,9 +30,7 @@ ChunkTimes chunk_times(const StageCosts& costs, const ParallelPlan& plan, int ra
       ct.f = c.f_s + c.f_comm_s;  // alone (warm-up/cool-down) nothing hides its communication
       ct.b = c.b_s + c.w_s + c.b_comm_s;
       ct.w = c.w_s;
-      // F&B: compute of both chunks on the SMs left by the communication kernels, all-to-all of both
-      // chunks underneath; whichever is longer sets the pair's time.
-      ct.fb = std::max((c.f_s + c.b_s + c.w_s) / frac, c.f_comm_s + c.b_comm_s);
+      ct.fb = pair_time_s(c, frac);
     } else {
       ct.f = c.f_s + c.f_comm_s;
       ct.b = c.b_s + c.w_s + c.b_comm_s;
@@ -59,12 +63,13 @@ StepResult analytic_step(const StageCosts& costs, const ParallelPlan& plan, doub
     double w = 0;
     switch (plan.schedule) {
       case PipelineSchedule::kDualPipe:
-        // Each of the rank's two chunks serves half the micro-batches; F&B pairs cover both.
-        w = m * t.fb;
+      case PipelineSchedule::kDualPipeV: {
+        // DualPipe: each of the rank's two chunks serves the half of the micro-batches fed from its end.
+        // DualPipeV: both chunks (two stages of the V) serve every micro-batch. F&B pairs cover the work.
+        const double mb_per_chunk = micro_batches_per_chunk(plan, costs.micro_batches);
+        for (const ChunkCost& c : rc.chunks) w += mb_per_chunk * pair_time_s(c, costs.sm_fraction_during_comm);
         break;
-      case PipelineSchedule::kDualPipeV:
-        w = m * t.fb;
-        break;
+      }
       default: {
         double per_mb = 0;
         for (const ChunkCost& c : rc.chunks) per_mb += c.f_s + c.f_comm_s + c.b_s + c.w_s + c.b_comm_s;
@@ -116,7 +121,7 @@ StepResult analytic_step(const StageCosts& costs, const ParallelPlan& plan, doub
       compute += c.f_s + c.b_s + c.w_s;
       comm += c.f_comm_s + c.b_comm_s;
     }
-    const double mb_per_chunk = plan.schedule == PipelineSchedule::kDualPipe ? m / 2 : m;
+    const double mb_per_chunk = micro_batches_per_chunk(plan, costs.micro_batches);
     st.busy_s = compute * mb_per_chunk + rc.optimizer_s;
     const double exposed = overlaps_comm(plan.schedule)
         ? std::max(0.0, work[rank] - compute * mb_per_chunk / costs.sm_fraction_during_comm)

@@ -73,22 +73,6 @@ int min_batch(const ParallelPlan& p) {
   return dual ? 2 * p.pp * p.dp * p.micro_batch : 0;
 }
 
-// The phase with the most tokens among the simulated ones sets the headline step and memory; -1 if none.
-int main_phase_index(const Scenario& s) {
-  int main_phase = -1;
-  double main_tokens = -1;
-  for (size_t i = 0; i < s.training.phases.size(); ++i) {
-    const TrainingPhase& ph = s.training.phases[i];
-    if (ph.given_gpu_hours > 0) continue;
-    const double tokens = ph.tokens > 0 ? ph.tokens : static_cast<double>(ph.steps) * ph.seq_len * ph.global_batch;
-    if (tokens > main_tokens) {
-      main_tokens = tokens;
-      main_phase = static_cast<int>(i);
-    }
-  }
-  return main_phase;
-}
-
 void add_does_not_fit_note(RunResult& out) {
   if (out.memory_fits || out.memory.empty()) return;
   const MemoryBreakdown* worst = &out.memory.front();
@@ -126,6 +110,21 @@ RunResult memory_result(const Scenario& s, int main_phase, const std::string& ve
 }
 
 }  // namespace
+
+int main_phase_index(const Scenario& s) {
+  int main_phase = -1;
+  double main_tokens = -1;
+  for (size_t i = 0; i < s.training.phases.size(); ++i) {
+    const TrainingPhase& ph = s.training.phases[i];
+    if (ph.given_gpu_hours > 0) continue;
+    const double tokens = ph.tokens > 0 ? ph.tokens : static_cast<double>(ph.steps) * ph.seq_len * ph.global_batch;
+    if (tokens > main_tokens) {
+      main_tokens = tokens;
+      main_phase = static_cast<int>(i);
+    }
+  }
+  return main_phase;
+}
 
 RunResult evaluate_memory(const Scenario& s, const std::string& moeplan_version) {
   RunResult out = memory_result(s, main_phase_index(s), moeplan_version);

@@ -25,6 +25,10 @@ StepResult simulate_step(const Scenario& s, const Calibration& calib, const Step
 // (what `moeplan memory` shows).
 RunResult evaluate_memory(const Scenario& s, const std::string& moeplan_version = "");
 
+// The phase that sets the headline step and memory: the simulated phase with the most tokens; -1 when
+// every phase is given rather than simulated.
+int main_phase_index(const Scenario& s);
+
 // The summary of the model alone (parameters, FLOPs per token at seq_len, KV cache per token).
 ModelSummary summarize_model(const ModelSpec& m, int seq_len);
 

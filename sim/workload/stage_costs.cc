@@ -5,11 +5,10 @@
 #include <cmath>
 
 #include "sim/model/memory.h"
-#include "sim/model/params.h"
 #include "sim/model/stage_partition.h"
 #include "sim/network/collective_cost.h"
+#include "sim/network/moe_alltoall.h"
 #include "sim/units/error.h"
-#include "sim/workload/moe_traffic.h"
 
 namespace moeplan {
 namespace {
@@ -55,13 +54,6 @@ bool is_recomputed(const Op& op, RecomputePolicy policy) {
   return n.find("norm") != std::string::npos || n == "q_b_proj" || n == "kv_b_proj";
 }
 
-// Bytes of one token's hidden state in a dispatch/combine payload, with the FP8 1x128 scales (FP32 each).
-double token_payload_bytes(int hidden, DType dtype, int scale_tile) {
-  double b = hidden * bytes_of(dtype);
-  if (dtype == DType::kFp8 && scale_tile > 0) b += 4.0 * std::ceil(static_cast<double>(hidden) / scale_tile);
-  return b;
-}
-
 struct Links {
   double scale_up_Bps = 0, scale_up_latency_s = 0;
   double scale_out_Bps = 0, scale_out_latency_s = 0;  // per GPU (NICs shared by the node's GPUs)
@@ -79,28 +71,23 @@ Links links_of(const Scenario& s) {
   return l;
 }
 
-// Time of one MoE all-to-all (dispatch or combine) of `tokens` tokens for this rank.
+// Time of one MoE all-to-all (dispatch or combine) of `tokens` tokens for this rank: the network layer's
+// closed form for DeepEP-style node-limited routing, on the achievable link bandwidths scaled by the
+// profile's collective efficiency. The most loaded rank carries load_factor times the balanced traffic.
 double moe_a2a_time_s(const Scenario& s, const Links& l, double tokens, double payload_bytes,
                       double load_factor, const Calibration& calib) {
   const ModelSpec& m = s.model;
-  MoeRoutingShape shape{.experts = m.moe.n_routed_experts, .top_k = m.moe.top_k,
-                        .groups = m.moe.n_expert_groups, .limited_groups = m.moe.n_limited_groups,
-                        .ep = s.parallel.ep, .gpus_per_node = s.cluster.gpus_per_node};
-  if (s.routing.nodes_per_token > 0) shape.limited_groups = s.routing.nodes_per_token;
-  const MoeTraffic t = expected_moe_traffic(shape);
-  // The most loaded rank receives load_factor times the balanced traffic; it paces the all-to-all.
-  const double out_bytes = tokens * t.remote_nodes_per_token * payload_bytes * load_factor;
-  const double nvl_bytes = tokens * t.nvlink_copies_per_token * payload_bytes * load_factor;
-  double time = 0;
-  if (out_bytes > 0) {
-    const double eff = calib.comm_efficiency(s.cluster.scale_out.kind, out_bytes / std::max(1, t.ep_nodes));
-    time = std::max(time, out_bytes / (l.scale_out_Bps * eff) + l.scale_out_latency_s);
-  }
-  if (nvl_bytes > 0) {
-    const double eff = calib.comm_efficiency(s.cluster.scale_up.kind, nvl_bytes / s.cluster.gpus_per_node);
-    time = std::max(time, nvl_bytes / (l.scale_up_Bps * eff) + l.scale_up_latency_s);
-  }
-  return time;
+  network::MoeCommSpec spec;
+  spec.tokens_per_rank = static_cast<int>(std::lround(tokens * load_factor));
+  spec.bytes_per_token = payload_bytes;
+  spec.routing = {.n_experts = m.moe.n_routed_experts, .top_k = m.moe.top_k, .n_groups = m.moe.n_expert_groups,
+                  .max_groups = s.routing.nodes_per_token > 0 ? s.routing.nodes_per_token : m.moe.n_limited_groups};
+  const int per_node = std::min(s.parallel.ep, s.cluster.gpus_per_node);
+  const double message = tokens * payload_bytes / std::max(1, per_node);
+  const double intra = l.scale_up_Bps * calib.comm_efficiency(s.cluster.scale_up.kind, message);
+  const double inter = l.scale_out_Bps * calib.comm_efficiency(s.cluster.scale_out.kind, message);
+  return network::moe_alltoall_time_s(spec, s.parallel.ep, s.cluster.gpus_per_node, intra, l.scale_up_latency_s,
+                                      inter, l.scale_out_latency_s);
 }
 
 OpContext context_for(const Scenario& s, const StepShape& shape, double load_factor) {
@@ -127,6 +114,10 @@ double model_flops_of(const Op& op) {
 
 }  // namespace
 
+double micro_batches_per_chunk(const ParallelPlan& p, int micro_batches) {
+  return p.schedule == PipelineSchedule::kDualPipe ? micro_batches / 2.0 : micro_batches;
+}
+
 StageCosts compute_stage_costs(const Scenario& s, const StepShape& shape, const Calibration& calib,
                                double expert_load_factor) {
   const ParallelPlan& p = shape.plan;
@@ -144,14 +135,15 @@ StageCosts compute_stage_costs(const Scenario& s, const StepShape& shape, const 
   flat.schedule = PipelineSchedule::k1F1B;
   flat.pp = smap.n_stages;
   flat.virtual_stages = 1;
-  const std::vector<StageLayers> stages = partition_layers(m, flat);
+  const std::vector<StageLayers> stages = partition_layers(m, flat, shape.seq_len);
+  const std::vector<StageLayers> rank_layers = partition_layers(m, p, shape.seq_len);
 
   const OpContext ctx_loaded = context_for(s, shape, expert_load_factor);
   const OpContext ctx_balanced = context_for(s, shape, 1.0);
   const Links links = links_of(s);
   const double tokens_per_rank = static_cast<double>(p.micro_batch) * shape.seq_len;
-  const double dispatch_payload = token_payload_bytes(m.hidden, s.precision.dispatch, s.precision.act_scale_tile);
-  const double combine_payload = token_payload_bytes(m.hidden, s.precision.combine, 0);
+  const double dispatch_payload = moe_dispatch_bytes_per_token(m, s.precision);
+  const double combine_payload = moe_combine_bytes_per_token(m, s.precision);
   const double dispatch_s = m.is_moe() && p.ep > 1
       ? moe_a2a_time_s(s, links, tokens_per_rank, dispatch_payload, expert_load_factor, calib) : 0;
   const double combine_s = m.is_moe() && p.ep > 1
@@ -183,8 +175,6 @@ StageCosts compute_stage_costs(const Scenario& s, const StepShape& shape, const 
   for (int r = 0; r < p.pp; ++r) {
     RankCosts rc;
     rc.rank = r;
-    double rank_params_dense = 0, rank_params_expert = 0;
-    const ParamCounts pc = count_params(m);
     for (int stage : smap.rank_stages[r]) {
       const StageLayers& sl = stages.at(stage);
       ChunkCost chunk;
@@ -196,29 +186,21 @@ StageCosts compute_stage_costs(const Scenario& s, const StepShape& shape, const 
       if (sl.embedding) add_ops(chunk, embedding_forward_ops(m, ctx_loaded), embedding_forward_ops(m, ctx_balanced), -1);
       for (int layer : sl.layers) {
         add_ops(chunk, layer_forward_ops(m, layer, ctx_loaded), layer_forward_ops(m, layer, ctx_balanced), layer);
-        rank_params_dense += pc.attention_per_layer + pc.norms / std::max(1, m.n_layers);
-        if (m.layer_is_moe(layer)) {
-          rank_params_dense += pc.shared_experts_per_layer + pc.router_per_layer;
-          rank_params_expert += pc.routed_expert_each * m.moe.n_routed_experts;
-        } else {
-          rank_params_dense += pc.dense_ffn_per_layer;
-        }
       }
       if (sl.head) {
         add_ops(chunk, head_forward_ops(m, ctx_loaded), head_forward_ops(m, ctx_balanced), -1);
-        rank_params_dense += pc.head + pc.embedding;  // DualPipe/1F1B: tied placement counted once per rank
       }
       if (sl.mtp) {
         add_ops(chunk, mtp_forward_ops(m, ctx_loaded), mtp_forward_ops(m, ctx_balanced), -1);
-        rank_params_dense += pc.mtp;  // MTP unique parameters (embedding and head shared)
       }
       chunk.activation_bytes =
           micro_batch_activation_bytes(m, p, s.precision, sl.layers, sl.head, sl.mtp, shape.seq_len);
       rc.chunks.push_back(std::move(chunk));
     }
-    // Per-rank shards: TP splits dense parameters, EP splits experts.
-    const double dense_rank = rank_params_dense / p.tp;
-    const double expert_rank = rank_params_expert / p.ep;
+    // The rank's parameters after TP and EP splitting, from the model layer.
+    const RankParams held = rank_params(m, p, rank_layers.at(r));
+    const double dense_rank = held.dense;
+    const double expert_rank = held.expert;
     const int dp_group = p.dp;
     const int expert_dp_group = std::max(1, p.expert_dp());
     const double grad_bytes = bytes_of(s.precision.gradients);
@@ -253,10 +235,7 @@ StageCosts compute_stage_costs(const Scenario& s, const StepShape& shape, const 
   double flops_pipeline = 0;
   for (const RankCosts& rc : out.ranks)
     for (const ChunkCost& c : rc.chunks) flops_pipeline += c.model_flops;
-  // Each chunk of a DualPipe rank serves the micro-batches of one direction (half of them); every other
-  // schedule runs all micro-batches through each chunk.
-  const double mb_per_chunk = p.schedule == PipelineSchedule::kDualPipe ? out.micro_batches / 2.0 : out.micro_batches;
-  out.model_flops_per_step = flops_pipeline * mb_per_chunk * p.tp * p.dp;
+  out.model_flops_per_step = flops_pipeline * micro_batches_per_chunk(p, out.micro_batches) * p.tp * p.dp;
   return out;
 }
 

@@ -65,6 +65,10 @@ struct StepShape {
   bool causal = true;
 };
 
+// Micro-batches each of a rank's chunks runs in one step: a DualPipe chunk serves the half fed from its
+// end of the pipeline; every other schedule runs all micro-batches through each chunk.
+double micro_batches_per_chunk(const ParallelPlan& p, int micro_batches);
+
 // Computes per-rank chunk costs for one step. `expert_load_factor` is the most loaded EP rank's load relative
 // to balanced (from the routing model; 1.0 = balanced).
 StageCosts compute_stage_costs(const Scenario& s, const StepShape& shape, const Calibration& calib,
