@@ -95,6 +95,20 @@ std::vector<std::vector<TaskId>> ring_on_groups(NetworkSim& net, const std::vect
   return out;
 }
 
+// Completion tasks indexed [node][local] become the ready tasks of rings indexed [local][node], and back.
+std::vector<std::vector<TaskId>> transpose(const std::vector<std::vector<TaskId>>& in) {
+  std::vector<std::vector<TaskId>> out(in.empty() ? 0 : in[0].size(), std::vector<TaskId>(in.size()));
+  for (size_t a = 0; a < in.size(); ++a)
+    for (size_t b = 0; b < in[a].size(); ++b) out[b][a] = in[a][b];
+  return out;
+}
+
+TaskId join_all(NetworkSim& net, const std::vector<std::vector<TaskId>>& groups) {
+  std::vector<TaskId> all;
+  for (const auto& v : groups) all.insert(all.end(), v.begin(), v.end());
+  return net.join(all);
+}
+
 }  // namespace
 
 TaskId append_send_recv(NetworkSim& net, int src, int dst, double bytes, TaskId after) {
@@ -160,45 +174,27 @@ TaskId append_alltoall(NetworkSim& net, std::span<const int> ranks, double bytes
 
 TaskId append_hierarchical_reduce_scatter(NetworkSim& net, std::span<const int> ranks, double bytes, TaskId after) {
   const TwoLevel tl = split_two_level(net, ranks);
-  auto intra_ready = std::vector<std::vector<TaskId>>(tl.n_nodes, std::vector<TaskId>(tl.g, after));
+  const auto intra_ready = std::vector<std::vector<TaskId>>(tl.n_nodes, std::vector<TaskId>(tl.g, after));
   const auto intra_done = ring_on_groups(net, tl.intra, bytes, Phase::kReduceScatter, intra_ready);
-  std::vector<std::vector<TaskId>> inter_ready(tl.g, std::vector<TaskId>(tl.n_nodes));
-  for (int n = 0; n < tl.n_nodes; ++n)
-    for (int k = 0; k < tl.g; ++k) inter_ready[k][n] = intra_done[n][k];
-  const auto inter_done = ring_on_groups(net, tl.inter, bytes / tl.g, Phase::kReduceScatter, inter_ready);
-  std::vector<TaskId> all;
-  for (const auto& v : inter_done) all.insert(all.end(), v.begin(), v.end());
-  return net.join(all);
+  const auto inter_done = ring_on_groups(net, tl.inter, bytes / tl.g, Phase::kReduceScatter, transpose(intra_done));
+  return join_all(net, inter_done);
 }
 
 TaskId append_hierarchical_allgather(NetworkSim& net, std::span<const int> ranks, double bytes, TaskId after) {
   const TwoLevel tl = split_two_level(net, ranks);
-  auto inter_ready = std::vector<std::vector<TaskId>>(tl.g, std::vector<TaskId>(tl.n_nodes, after));
+  const auto inter_ready = std::vector<std::vector<TaskId>>(tl.g, std::vector<TaskId>(tl.n_nodes, after));
   const auto inter_done = ring_on_groups(net, tl.inter, bytes / tl.g, Phase::kAllGather, inter_ready);
-  std::vector<std::vector<TaskId>> intra_ready(tl.n_nodes, std::vector<TaskId>(tl.g));
-  for (int n = 0; n < tl.n_nodes; ++n)
-    for (int k = 0; k < tl.g; ++k) intra_ready[n][k] = inter_done[k][n];
-  const auto intra_done = ring_on_groups(net, tl.intra, bytes, Phase::kAllGather, intra_ready);
-  std::vector<TaskId> all;
-  for (const auto& v : intra_done) all.insert(all.end(), v.begin(), v.end());
-  return net.join(all);
+  const auto intra_done = ring_on_groups(net, tl.intra, bytes, Phase::kAllGather, transpose(inter_done));
+  return join_all(net, intra_done);
 }
 
 TaskId append_hierarchical_allreduce(NetworkSim& net, std::span<const int> ranks, double bytes, TaskId after) {
   const TwoLevel tl = split_two_level(net, ranks);
-  auto ready = std::vector<std::vector<TaskId>>(tl.n_nodes, std::vector<TaskId>(tl.g, after));
+  const auto ready = std::vector<std::vector<TaskId>>(tl.n_nodes, std::vector<TaskId>(tl.g, after));
   const auto rs = ring_on_groups(net, tl.intra, bytes, Phase::kReduceScatter, ready);
-  std::vector<std::vector<TaskId>> inter_ready(tl.g, std::vector<TaskId>(tl.n_nodes));
-  for (int n = 0; n < tl.n_nodes; ++n)
-    for (int k = 0; k < tl.g; ++k) inter_ready[k][n] = rs[n][k];
-  const auto ar = ring_on_groups(net, tl.inter, bytes / tl.g, Phase::kAllReduce, inter_ready);
-  std::vector<std::vector<TaskId>> ag_ready(tl.n_nodes, std::vector<TaskId>(tl.g));
-  for (int n = 0; n < tl.n_nodes; ++n)
-    for (int k = 0; k < tl.g; ++k) ag_ready[n][k] = ar[k][n];
-  const auto ag = ring_on_groups(net, tl.intra, bytes, Phase::kAllGather, ag_ready);
-  std::vector<TaskId> all;
-  for (const auto& v : ag) all.insert(all.end(), v.begin(), v.end());
-  return net.join(all);
+  const auto ar = ring_on_groups(net, tl.inter, bytes / tl.g, Phase::kAllReduce, transpose(rs));
+  const auto ag = ring_on_groups(net, tl.intra, bytes, Phase::kAllGather, transpose(ar));
+  return join_all(net, ag);
 }
 
 const char* to_string(Collective c) {
