@@ -15,7 +15,7 @@ struct Fixture {
   io::Catalog catalog = io::Catalog::load("scenarios/catalog");
   Scenario s = io::load_scenario("scenarios/deepseek-v3-h800.yaml", catalog);
   std::unique_ptr<Calibration> calib =
-      load_calibration(default_profile_path(s.cluster.gpu, "calibrate/profiles"), s.cluster.gpu);
+      load_calibration(scenario_profile_path(s.calibration, s.file, s.cluster.gpu, "calibrate/profiles"), s.cluster.gpu);
 };
 
 void step(benchmark::State& state, Fidelity fidelity) {

@@ -65,9 +65,10 @@ std::string fmt(const char* format, double v) {
   return buf;
 }
 
-PointSource derived_source(const std::string& how, const std::string& detail) {
+// Each derived point names the recipe file it comes from.
+PointSource derived_source(const std::string& recipe, const std::string& how, const std::string& detail) {
   PointSource s;
-  s.source = "derived (calibrate/profiles/published/derivations.yaml)";
+  s.source = "derived (calibrate/profiles/published/" + std::filesystem::path(recipe).filename().string() + ")";
   s.derived = how + "; " + detail;
   s.unverified = true;
   return s;
@@ -98,7 +99,7 @@ void add_gemm_points(Profile& out, const Profile& base, const std::string& file,
       GemmPoint d = p;
       d.dtype = to;
       d.flops_per_s = gemm_flops(s) / gemm_time_s(scaled, s);
-      d.src = derived_source(how, detail);
+      d.src = derived_source(file, how, detail);
       out.gemm_points.push_back(d);
       any = true;
     }
@@ -117,7 +118,7 @@ void add_comm_points(Profile& out, const std::string& file, const YAML::Node& c,
     p.fabric = f;
     p.message_bytes = s;
     p.efficiency = s / (s + latency_s * bw);
-    p.src = derived_source(how, "alpha-beta with alpha " + fmt("%.3g", latency_s * 1e6) + " us, B " +
+    p.src = derived_source(file, how, "alpha-beta with alpha " + fmt("%.3g", latency_s * 1e6) + " us, B " +
                                     fmt("%.4g", bw / 1e9) + " GB/s");
     out.comm_points.push_back(p);
   }
@@ -159,6 +160,7 @@ std::vector<Profile> derive_profiles(const std::string& recipe_path, const std::
     Profile p;
     ProfileHeader& h = p.header;
     h.gpu = req_str(file, t, "gpu", path);
+    if (t["file"]) p.path = t["file"].as<std::string>();  // output file name; default <gpu>.yaml
     h.device = req_str(file, t, "device", path);
     if (t["sm_count"]) h.sm_count = t["sm_count"].as<int>();
     if (t["boost_clock_mhz"]) h.boost_clock_mhz = t["boost_clock_mhz"].as<double>();
@@ -183,7 +185,7 @@ std::vector<Profile> derive_profiles(const std::string& recipe_path, const std::
       const std::string how = req_str(file, a, "how", path + ".attention");
       for (AttentionPoint ap : base.attention_points) {
         ap.flops_per_s *= ca;
-        ap.src = derived_source(how, "base point (" + ap.src.source + ") x" + fmt("%.4g", ca));
+        ap.src = derived_source(file, how, "base point (" + ap.src.source + ") x" + fmt("%.4g", ca));
         p.attention_points.push_back(ap);
       }
       const YAML::Node m = t["memory"];
@@ -192,7 +194,7 @@ std::vector<Profile> derive_profiles(const std::string& recipe_path, const std::
       const std::string mhow = req_str(file, m, "how", path + ".memory");
       for (MemoryPoint mp : base.memory_points) {
         mp.bytes_per_s *= cm;
-        mp.src = derived_source(mhow, "base point (" + mp.src.source + ") x" + fmt("%.4g", cm));
+        mp.src = derived_source(file, mhow, "base point (" + mp.src.source + ") x" + fmt("%.4g", cm));
         p.memory_points.push_back(mp);
       }
     }

@@ -29,7 +29,9 @@ int main(int argc, char** argv) {
     const std::string cmd = argc > 1 ? argv[1] : "";
     if (cmd == "derive" && argc == 4) {
       for (Profile& p : derive_profiles(argv[2], MOEPLAN_VERSION)) {
-        const std::string out = (std::filesystem::path(argv[3]) / (p.header.gpu + ".yaml")).string();
+        // A target's `file` names the profile when it is not the GPU's default (e.g. an older kernel generation).
+        const std::string name = p.path.empty() ? p.header.gpu + ".yaml" : p.path;
+        const std::string out = (std::filesystem::path(argv[3]) / name).string();
         write_profile(p, out);
         std::printf("%s\n", out.c_str());
         print_curves(p);

@@ -2,6 +2,7 @@
 #include "cli/cli_context.h"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 
 #include "sim/calib/profile_calibration.h"
@@ -23,13 +24,18 @@ Scenario CliContext::load(const std::string& path, const CommonOptions& opts) {
   if (!opts.gpu.empty()) overrides.push_back("cluster.gpu=" + opts.gpu);
   if (!opts.fidelity.empty()) overrides.push_back("fidelity=" + opts.fidelity);
   overrides.insert(overrides.end(), opts.sets.begin(), opts.sets.end());
-  return io::load_scenario(path, catalog(), overrides);
+  Scenario s = io::load_scenario(path, catalog(), overrides);
+  // --gpu asks for another GPU: a profile the scenario pins describes its own GPU, so the new GPU gets its
+  // default profile unless --set calibration=... names one.
+  const bool calibration_set = std::any_of(opts.sets.begin(), opts.sets.end(),
+                                           [](const std::string& kv) { return kv.rfind("calibration=", 0) == 0; });
+  if (!opts.gpu.empty() && !calibration_set) s.calibration.clear();
+  return s;
 }
 
 std::unique_ptr<Calibration> CliContext::calibration_for(const Scenario& s) {
-  if (!s.calibration.empty()) return load_calibration(s.calibration, s.cluster.gpu);
   if (profiles_dir.empty()) profiles_dir = find_profiles_dir(exe_path);
-  return load_calibration(default_profile_path(s.cluster.gpu, profiles_dir), s.cluster.gpu);
+  return load_calibration(scenario_profile_path(s.calibration, s.file, s.cluster.gpu, profiles_dir), s.cluster.gpu);
 }
 
 void add_common_options(CLI::App& cmd, CommonOptions& opts, bool with_report) {

@@ -50,9 +50,10 @@ double Calibration::op_time_s(const Op& op, Pass pass, double compute_sm_fractio
     }
     case OpClass::kMemoryBound: {
       if (pass == Pass::kBackwardWeight) return 0.0;
-      const double ratio = pass == Pass::kForward ? 1.0 : kMemoryBoundBackwardBytesRatio;
       // HBM bandwidth saturates with a fraction of the SMs, so communication SMs do not slow these.
-      return ratio * op.bytes / memory_bytes_per_s();
+      if (pass == Pass::kForward) return op.bytes / memory_bytes_per_s();
+      const double bytes = op.bytes_backward >= 0 ? op.bytes_backward : kMemoryBoundBackwardBytesRatio * op.bytes;
+      return bytes / memory_bytes_per_s();
     }
     case OpClass::kDispatch:
     case OpClass::kCombine:

@@ -146,6 +146,21 @@ std::string default_profile_path(const GpuSpec& gpu, const std::string& profiles
   return (std::filesystem::path(profiles_dir) / (name + ".yaml")).string();
 }
 
+std::string scenario_profile_path(const std::string& calibration_key, const std::string& scenario_file,
+                                  const GpuSpec& gpu, const std::string& profiles_dir) {
+  namespace fs = std::filesystem;
+  if (calibration_key.empty()) return default_profile_path(gpu, profiles_dir);
+  const fs::path key(calibration_key);
+  if (!key.has_parent_path() && key.extension() != ".yaml")
+    return (fs::path(profiles_dir) / (calibration_key + ".yaml")).string();
+  if (key.is_relative() && !scenario_file.empty()) {
+    std::error_code ec;
+    const fs::path beside = fs::path(scenario_file).parent_path() / key;
+    if (fs::is_regular_file(beside, ec)) return beside.string();
+  }
+  return calibration_key;
+}
+
 std::string find_profiles_dir(const std::string& exe_path) {
   namespace fs = std::filesystem;
   std::vector<std::string> tried;

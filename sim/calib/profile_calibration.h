@@ -53,6 +53,12 @@ std::unique_ptr<Calibration> load_calibration(const std::string& path, const Gpu
 // <profiles_dir>/<gpu.profile>.yaml, or <gpu.name>.yaml when the GPU names no profile.
 std::string default_profile_path(const GpuSpec& gpu, const std::string& profiles_dir);
 
+// The profile file a scenario's `calibration` key names: a bare name ("h800-sxm-2024") is a profile in
+// `profiles_dir`; a path is taken relative to the scenario file's directory when it exists there, else as
+// given. An empty key means the GPU's default profile. Existence is checked by the loader, not here.
+std::string scenario_profile_path(const std::string& calibration_key, const std::string& scenario_file,
+                                  const GpuSpec& gpu, const std::string& profiles_dir);
+
 // The first existing directory of: $MOEPLAN_PROFILES, <dir of exe_path>/../calibrate/profiles,
 // MOEPLAN_SOURCE_DIR/calibrate/profiles (from the build), ./calibrate/profiles. `exe_path` "" means
 // this process's executable (/proc/self/exe). Throws a user Error listing the places tried.

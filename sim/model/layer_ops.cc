@@ -31,8 +31,35 @@ struct Builder {
     return ctx.precision.gemm == DType::kFp8 ? DType::kBf16 : ctx.precision.gemm;
   }
 
+  // How an FP8 GEMM's input reaches FP8 in the forward pass.
+  enum class Input {
+    kCast,       // a separate cast kernel quantises the BF16 input (1x128 tiles)
+    kShared,     // a sibling GEMM on the same input already cast it (q_a / kv_a)
+    kArrivesFp8  // the input arrives in FP8 (MoE dispatch payload)
+  };
+
+  // FP8 data movement the recipe adds around one FP8 GEMM (DeepSeek-V3 §3.3): forward, the input cast to
+  // FP8 with one FP32 scale per 1x128 tile; backward, the output gradient cast twice (1x128 tiles along the
+  // features for dgrad, 128x1 tiles along the tokens for wgrad, which reduces over tokens) and the cached
+  // FP8 input re-tiled to 128x1 for wgrad. Casts read and write HBM once each; nothing here is fused into
+  // the GEMMs, which is what a recipe with per-tile scales along different axes requires.
+  void fp8_casts(const std::string& name, OpPart part, double m_rows, double n, double k, int groups, Input in) {
+    const int tile = ctx.precision.act_scale_tile > 0 ? ctx.precision.act_scale_tile : 128;
+    const double scale = 4.0 / tile;  // FP32 scale bytes per element
+    const double x = m_rows * k * groups, dy = m_rows * n * groups;
+    Op op;
+    op.name = prefix + name + "_fp8_cast";
+    op.cls = OpClass::kMemoryBound;
+    op.part = part;
+    op.dtype = DType::kFp8;
+    op.bytes = in == Input::kCast ? x * (act() + 1.0 + scale) : 0.0;
+    op.bytes_backward = dy * (act() + 2.0 * (1.0 + scale)) + (in == Input::kShared ? 0.0 : x * 2.0 * (1.0 + scale));
+    ops.push_back(std::move(op));
+  }
+
   void gemm(const std::string& name, OpPart part, double m_rows, double n, double k, DType dt,
-            int groups = 1) {
+            int groups = 1, Input in = Input::kCast) {
+    if (dt == DType::kFp8) fp8_casts(name, part, m_rows, n, k, groups, in);
     Op op;
     op.name = prefix + name;
     op.cls = groups > 1 ? OpClass::kGroupedGemm : OpClass::kGemm;
@@ -102,7 +129,8 @@ struct Builder {
     } else {
       gemm("q_proj", OpPart::kAttention, t, hr * qk, h, g);
     }
-    gemm("kv_a_proj", OpPart::kAttention, t, a.kv_lora_rank + a.qk_rope_head_dim, h, g);
+    gemm("kv_a_proj", OpPart::kAttention, t, a.kv_lora_rank + a.qk_rope_head_dim, h, g, 1,
+         a.q_lora_rank > 0 ? Input::kShared : Input::kCast);
     memory("kv_a_norm", OpPart::kAttention, 2.0 * t * a.kv_lora_rank * act());
     gemm("kv_b_proj", OpPart::kAttention, t, hr * (a.qk_nope_head_dim + a.v_head_dim), a.kv_lora_rank, g);
     // RoPE on the decoupled query parts and the shared key part: read and write.
@@ -168,7 +196,8 @@ struct Builder {
     const int groups = e.n_routed_experts / ctx.ep;
     const double arriving = copies * ctx.expert_load_factor;  // rows this rank's experts process
     const double rows = arriving / groups;
-    gemm("experts_gate_up", OpPart::kMlp, rows, up_width(f), h, g, groups);
+    gemm("experts_gate_up", OpPart::kMlp, rows, up_width(f), h, g, groups,
+         disp == DType::kFp8 ? Input::kArrivesFp8 : Input::kCast);
     memory("experts_act", OpPart::kMlp, activation_bytes(arriving, f));
     gemm("experts_down", OpPart::kMlp, rows, h, f, g, groups);
     if (e.n_shared_experts > 0) {

@@ -20,7 +20,7 @@ enum class OpClass {
   kGemm,         // one dense GEMM
   kGroupedGemm,  // routed experts: `groups` GEMMs of m x n x k (contiguous layout, tokens sorted by expert)
   kAttention,    // core attention (QK^T, softmax, PV), FLOPs and bytes given
-  kMemoryBound,  // norms, activations, rope, router softmax/top-k, permutation: timed by bytes
+  kMemoryBound,  // norms, activations, rope, router softmax/top-k, permutation, FP8 casts: timed by bytes
   kDispatch,     // MoE all-to-all dispatch: `comm_bytes` sent by this rank
   kCombine,      // MoE all-to-all combine
   kTpCollective, // TP all-reduce / reduce-scatter+all-gather of `comm_bytes`
@@ -42,6 +42,8 @@ struct Op {
   DType dtype = DType::kBf16;  // tensor-core input format
   double flops = 0;       // forward FLOPs on this rank
   double bytes = 0;       // forward HBM bytes (memory-bound ops, attention's KV/Q/O traffic)
+  // Backward HBM bytes of a memory-bound op when they are not the generic 1.5x of the forward (< 0: generic).
+  double bytes_backward = -1;
   double comm_bytes = 0;  // bytes this rank sends (dispatch, combine, TP collectives)
   bool has_weight_grad = false;  // contributes a W chunk in backward
 };

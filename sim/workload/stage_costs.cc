@@ -46,8 +46,10 @@ StageMap map_stages(const ParallelPlan& p) {
   return m;
 }
 
-bool is_recomputed(const Op& op, RecomputePolicy policy) {
+bool is_recomputed(const Op& op, RecomputePolicy policy, const PrecisionRecipe& precision) {
   if (policy == RecomputePolicy::kFull) return true;
+  // A recipe that caches the SwiGLU inputs in FP8 recomputes its output in backward (DeepSeek-V3 §3.3.4).
+  if (precision.fp8_cached_moe_inputs && op.name == "experts_act") return true;
   if (policy == RecomputePolicy::kNone) return false;
   // Selective: RMSNorm and the MLA up-projections are recomputed in backward (DeepSeek-V3 §3.2.3).
   const std::string& n = op.name;
@@ -156,7 +158,7 @@ StageCosts compute_stage_costs(const Scenario& s, const StepShape& shape, const 
       t.f_s = calib.op_time_s(op, Pass::kForward, 1.0);
       t.b_s = calib.op_time_s(op, Pass::kBackwardInput, 1.0);
       t.w_s = op.has_weight_grad ? calib.op_time_s(op, Pass::kBackwardWeight, 1.0) : 0.0;
-      if (is_recomputed(op, p.recompute)) t.b_s += t.f_s;
+      if (is_recomputed(op, p.recompute, s.precision)) t.b_s += t.f_s;
       if (op.cls == OpClass::kDispatch) t.comm_s = dispatch_s;
       else if (op.cls == OpClass::kCombine) t.comm_s = combine_s;
       else if (op.cls == OpClass::kTpCollective)

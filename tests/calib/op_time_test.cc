@@ -69,6 +69,11 @@ TEST_F(OpTime, MemoryBoundAndAttentionRoofline) {
   EXPECT_NEAR(cal_->op_time_s(mem, Pass::kForward), 1e-3, 1e-9);
   EXPECT_NEAR(cal_->op_time_s(mem, Pass::kBackwardInput), 1.5e-3, 1e-9);
   EXPECT_EQ(cal_->op_time_s(mem, Pass::kBackwardWeight), 0.0);
+  // An op that states its own backward traffic (FP8 casts) is timed by it, not by the generic 1.5x.
+  mem.bytes_backward = 6e9;
+  EXPECT_NEAR(cal_->op_time_s(mem, Pass::kBackwardInput), 2e-3, 1e-9);
+  mem.bytes = 0;
+  EXPECT_EQ(cal_->op_time_s(mem, Pass::kForward), 0.0);
 
   // MLA decode, 128 sequences x 4096 context, 32 heads per rank (TP4 attention, DeepSeek-V3 §3.4): reads
   // 128 x 4096 x 576 x 2 B of KV for 2 x 128 x 32 x 4096 x 1088 FLOPs (60 FLOP/B, below H800's

@@ -123,6 +123,13 @@ TEST(ProfileFinder, DefaultPathAndEnvOverride) {
   // Tests run from the repository root, where the source-dir and ./calibrate/profiles candidates exist.
   const std::string dir = find_profiles_dir();
   EXPECT_TRUE(std::filesystem::exists(std::filesystem::path(dir) / "h800-sxm.yaml")) << dir;
+  // A scenario's `calibration` key: a bare name is a profile in the profiles directory, a path is taken
+  // beside the scenario file when it exists there, and an empty key is the GPU's default.
+  gpu.profile.clear();
+  EXPECT_EQ(scenario_profile_path("h800-sxm-2024", "scenarios/x.yaml", gpu, "d"), "d/h800-sxm-2024.yaml");
+  EXPECT_EQ(scenario_profile_path("", "scenarios/x.yaml", gpu, "d"), "d/h800-sxm.yaml");
+  EXPECT_EQ(scenario_profile_path("catalog/gpus.yaml", "scenarios/x.yaml", gpu, "d"), "scenarios/catalog/gpus.yaml");
+  EXPECT_EQ(scenario_profile_path("my/p.yaml", "scenarios/x.yaml", gpu, "d"), "my/p.yaml");
   setenv("MOEPLAN_PROFILES", "/nonexistent-profiles", 1);
   EXPECT_THROW(find_profiles_dir(), Error);
   unsetenv("MOEPLAN_PROFILES");

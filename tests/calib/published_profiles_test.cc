@@ -95,6 +95,35 @@ TEST(H800Profile, ReproducesDeepGemmTableWithinFitError) {
   }
 }
 
+TEST(H800Profile2024, PointsAreTheCutlassBaselineDeepGemmReports) {
+  // DeepGEMM's first README (v-Feb, published-numbers.md §4.2) prints each shape's TFLOPS and its speedup
+  // over DeepSeek's in-house CUTLASS 3.6 kernels; the 2024 profile's points are the quotient.
+  const Profile p = read_profile("calibrate/profiles/h800-sxm-2024.yaml");
+  EXPECT_EQ(p.header.gpu, "h800-sxm");
+  struct Row { double m, n, k; int groups; double tflops, speedup; };
+  const Row rows[] = {{4096, 7168, 16384, 1, 1358, 1.2}, {4096, 24576, 1536, 1, 990, 1.0},
+                      {128, 4096, 7168, 1, 533, 2.0},    {8192, 4096, 7168, 4, 1297, 1.2}};
+  for (const Row& r : rows) {
+    bool found = false;
+    for (const GemmPoint& g : p.gemm_points) {
+      if (g.dtype != DType::kFp8 || g.m != r.m || g.n != r.n || g.k != r.k || g.groups != r.groups) continue;
+      EXPECT_NEAR(g.flops_per_s / 1e12 / (r.tflops / r.speedup), 1.0, 1e-3) << r.m << "x" << r.n << "x" << r.k;
+      found = true;
+    }
+    EXPECT_TRUE(found) << r.m << "x" << r.n << "x" << r.k;
+  }
+  // Slower than the DeepGEMM v-Apr default at the large training shapes (speedups 1.2-1.4x).
+  GpuSpec gpu;
+  gpu.name = "h800-sxm";
+  const auto old_kernels = load_calibration("calibrate/profiles/h800-sxm-2024.yaml", gpu);
+  const auto current = load_calibration("calibrate/profiles/h800-sxm.yaml", gpu);
+  const GemmShape big{4096, 7168, 16384, 1};
+  const double ratio = current->gemm_flops_per_s(big, DType::kFp8) / old_kernels->gemm_flops_per_s(big, DType::kFp8);
+  std::printf("4096x7168x16384 FP8: DeepGEMM v-Apr profile / 2024 profile = %.2f\n", ratio);
+  EXPECT_GT(ratio, 1.1);
+  EXPECT_LT(ratio, 1.6);
+}
+
 TEST(H800Profile, SmallTokenGemmsAreMuchLessEfficient) {
   const Profile p = load("h800-sxm");
   GpuSpec gpu;

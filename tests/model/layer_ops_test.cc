@@ -63,6 +63,32 @@ TEST(LayerOps, DeepSeekV3MoeLayerOnAnEp64Rank) {
   EXPECT_EQ(ops.count("attn_tp_allreduce"), 0u);  // no TP
 }
 
+TEST(LayerOps, Fp8RecipeCastsAroundEachFp8Gemm) {
+  // DeepSeek-V3 §3.3: FP8 GEMM inputs are cast with one FP32 scale per 1x128 tile; in backward the output
+  // gradient is cast along both axes (dgrad and wgrad) and the cached FP8 input is re-tiled for wgrad.
+  const ModelSpec m = test::deepseek_v3();
+  const auto ops = by_name(layer_forward_ops(m, 10, v3_context()));
+  const double t = 4096, scale = 4.0 / 128;
+  // o_proj: input 4096 x 16384 (BF16 -> FP8), output gradient 4096 x 7168.
+  const Op& o = ops.at("o_proj_fp8_cast");
+  EXPECT_EQ(o.cls, OpClass::kMemoryBound);
+  EXPECT_DOUBLE_EQ(o.bytes, t * 16384 * (2 + 1 + scale));
+  EXPECT_DOUBLE_EQ(o.bytes_backward, t * 7168 * (2 + 2 * (1 + scale)) + t * 16384 * 2 * (1 + scale));
+  // kv_a shares q_a's cast input: no forward cast and no second re-tile of the input.
+  EXPECT_DOUBLE_EQ(ops.at("kv_a_proj_fp8_cast").bytes, 0);
+  EXPECT_DOUBLE_EQ(ops.at("kv_a_proj_fp8_cast").bytes_backward, t * 576 * (2 + 2 * (1 + scale)));
+  // Routed experts receive FP8 rows from the dispatch: no forward cast; 32768 rows in backward.
+  const Op& up = ops.at("experts_gate_up_fp8_cast");
+  EXPECT_DOUBLE_EQ(up.bytes, 0);
+  EXPECT_DOUBLE_EQ(up.bytes_backward, 32768 * 4096 * (2 + 2 * (1 + scale)) + 32768 * 7168 * 2 * (1 + scale));
+  // BF16 GEMMs (router) get no casts.
+  EXPECT_EQ(ops.count("router_fp8_cast"), 0u);
+  // A BF16 recipe has no casts at all.
+  OpContext bf16 = v3_context();
+  bf16.precision = precision_preset("bf16");
+  for (const Op& op : layer_forward_ops(m, 10, bf16)) EXPECT_EQ(op.name.find("fp8_cast"), std::string::npos);
+}
+
 TEST(LayerOps, LoadFactorScalesExpertRows) {
   const ModelSpec m = test::deepseek_v3();
   OpContext ctx = v3_context();

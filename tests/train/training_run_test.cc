@@ -18,8 +18,10 @@ struct Loaded {
   Scenario load(const std::string& path, const std::vector<std::string>& overrides = {}) {
     return io::load_scenario(path, catalog, overrides);
   }
+  // The scenario's own profile (its `calibration` key), else the GPU's default.
   std::unique_ptr<Calibration> calib(const Scenario& s) {
-    return load_calibration(default_profile_path(s.cluster.gpu, "calibrate/profiles"), s.cluster.gpu);
+    return load_calibration(scenario_profile_path(s.calibration, s.file, s.cluster.gpu, "calibrate/profiles"),
+                            s.cluster.gpu);
   }
 };
 
@@ -42,30 +44,44 @@ TEST(TrainingRun, AnalyticAndDesAgreeForOneF1BWithoutOverlap) {
 
 TEST(TrainingRun, DeepSeekV3PredictionAgainstPublishedGpuHours) {
   // Published: 180K H800 GPU-hours per trillion pre-training tokens and 2.788M GPU-hours in total
-  // (arXiv:2412.19437 §1 and Table 1). This is a prediction from the published-measurement profile,
-  // with no constant fitted to these figures.
+  // (arXiv:2412.19437 §1 and Table 1). These are predictions from published-measurement profiles, with no
+  // constant fitted to these figures. The scenario pins the FP8 kernels of the run's time (h800-sxm-2024);
+  // the same run on the GPU's default profile (DeepGEMM, 2025) is printed beside it. Published GPU-hours are
+  // what the cluster was held for, so the comparison also shows the expected failure and checkpoint
+  // overhead (Llama 3 interruption rates, Young/Daly interval) on top of the failure-free simulation.
   Loaded l;
   const Scenario s = l.load("scenarios/deepseek-v3-h800.yaml");
-  auto calib = l.calib(s);
-  const RunResult r = run_training(s, *calib);
-  ASSERT_FALSE(r.phases.empty());
-  const double per_trillion = r.phases.front().gpu_hours / (r.phases.front().tokens / 1e12);
-  std::printf("pre-training GPU-hours per 1T tokens: predicted %.0f, published 180000, error %+.1f%%\n",
-              per_trillion, 100 * (per_trillion / 180e3 - 1));
-  std::printf("whole run GPU-hours: predicted %.0f, published 2788000, error %+.1f%%\n", r.gpu_hours,
-              100 * (r.gpu_hours / 2.788e6 - 1));
-  std::printf("step: %.2f s, MFU %.1f%%, bubble %.1f%%\n", r.step.time_s, 100 * r.step.mfu,
-              100 * r.step.bubble_fraction);
-  // Regression band around the current first-principles prediction (see the issue notes: the model is
-  // still optimistic against the published run, so the 10% target is not asserted yet).
-  EXPECT_GT(per_trillion / 180e3, 0.6);
-  EXPECT_LT(per_trillion / 180e3, 1.4);
-  EXPECT_TRUE(r.memory_fits);
-  // GPU-hours are the sum of the phases; days follow from 2048 GPUs.
-  double sum = 0;
-  for (const PhaseResult& p : r.phases) sum += p.gpu_hours;
-  EXPECT_NEAR(r.gpu_hours, sum, 1e-6 * sum);
-  EXPECT_NEAR(r.days, r.gpu_hours / 2048 / 24, 1e-9 * r.days);
+  ASSERT_EQ(s.calibration, "h800-sxm-2024");
+  Scenario current_kernels = s;
+  current_kernels.calibration.clear();
+  double pinned_per_trillion = 0;
+  for (const Scenario* sc : std::initializer_list<const Scenario*>{&s, &current_kernels}) {
+    auto calib = l.calib(*sc);
+    const RunResult r = run_training(*sc, *calib);
+    ASSERT_FALSE(r.phases.empty());
+    const double per_trillion = r.phases.front().gpu_hours / (r.phases.front().tokens / 1e12);
+    const double with_failures = r.gpu_hours + r.goodput.extra_gpu_hours;
+    std::printf("profile %s\n", calib->info().path.c_str());
+    std::printf("  pre-training GPU-hours per 1T tokens: predicted %.0f, published 180000, error %+.1f%%\n",
+                per_trillion, 100 * (per_trillion / 180e3 - 1));
+    std::printf("  whole run GPU-hours, failure-free: predicted %.0f, published 2788000, error %+.1f%%\n",
+                r.gpu_hours, 100 * (r.gpu_hours / 2.788e6 - 1));
+    std::printf("  whole run GPU-hours with expected failure overhead: predicted %.0f, published 2788000, "
+                "error %+.1f%%\n", with_failures, 100 * (with_failures / 2.788e6 - 1));
+    std::printf("  step: %.2f s, MFU %.1f%%, bubble %.1f%%\n", r.step.time_s, 100 * r.step.mfu,
+                100 * r.step.bubble_fraction);
+    EXPECT_TRUE(r.memory_fits);
+    // GPU-hours are the sum of the phases; days follow from 2048 GPUs.
+    double sum = 0;
+    for (const PhaseResult& p : r.phases) sum += p.gpu_hours;
+    EXPECT_NEAR(r.gpu_hours, sum, 1e-6 * sum);
+    EXPECT_NEAR(r.days, r.gpu_hours / 2048 / 24, 1e-9 * r.days);
+    if (sc == &s) pinned_per_trillion = per_trillion;
+  }
+  // Regression band around the current first-principles prediction of the pinned run: the model is still
+  // optimistic against the published run, so the 10% target is not asserted.
+  EXPECT_GT(pinned_per_trillion / 180e3, 0.6);
+  EXPECT_LT(pinned_per_trillion / 180e3, 1.4);
 }
 
 TEST(TrainingRun, DesTimelineCoversEveryChunk) {
