@@ -61,6 +61,7 @@ struct Emitted {
   int rank = 0;
   std::string name, kind;
   int micro_batch = 0, direction = 0;
+  Span also = {};  // an F&B pair's second half (none otherwise): the event covers both spans
 };
 
 class StepGraph {
@@ -207,10 +208,19 @@ StepResult StepGraph::run(Timeline* timeline) {
         case ChunkKind::kB: backward(ch.micro_batch, ch.stage, ch.direction, 'B'); break;
         case ChunkKind::kW: backward(ch.micro_batch, ch.stage, ch.direction, 'W'); break;
         case ChunkKind::kBW: backward(ch.micro_batch, ch.stage, ch.direction, 'A'); break;
-        case ChunkKind::kFB:
+        case ChunkKind::kFB: {
           forward(ch.micro_batch, ch.stage, ch.direction);
           backward(ch.micro_batch2, ch.stage2, ch.direction2, 'A');
+          // The timeline shows the pair as one overlapped chunk, as DualPipe schedules it (its F and B
+          // pieces interleave on the compute stream, so two separate bars would overlap on one row).
+          Emitted b = emitted_.back();
+          emitted_.pop_back();
+          Emitted& f = emitted_.back();
+          f.also = b.span;
+          f.name += "&" + b.name;
+          f.kind = "FB";
           break;
+        }
       }
       for (const Span& sp : parts)
         if (prev != kNoTask) sim_.add_dependency(prev, sp.first);
@@ -310,8 +320,13 @@ StepResult StepGraph::run(Timeline* timeline) {
       ev.kind = e.kind;
       ev.micro_batch = e.micro_batch;
       ev.direction = e.direction;
-      ev.start_s = engine::time_to_seconds(sim_.start_time(e.span.first));
-      ev.duration_s = engine::time_to_seconds(sim_.finish_time(e.span.last)) - ev.start_s;
+      engine::SimTime start = sim_.start_time(e.span.first), finish = sim_.finish_time(e.span.last);
+      if (e.also.first != kNoTask) {
+        start = std::min(start, sim_.start_time(e.also.first));
+        finish = std::max(finish, sim_.finish_time(e.also.last));
+      }
+      ev.start_s = engine::time_to_seconds(start);
+      ev.duration_s = engine::time_to_seconds(finish) - ev.start_s;
       timeline->events.push_back(ev);
     }
     for (int r = 0; r < pp; ++r)

@@ -101,5 +101,32 @@ TEST(TrainingRun, DesTimelineCoversEveryChunk) {
   EXPECT_EQ(forwards, m * s.parallel.pp);  // one forward per micro-batch per stage
 }
 
+TEST(TrainingRun, DualPipeTimelineShowsOverlappedPairsAndBothDirections) {
+  // DeepSeek-V3 §3.2.1: DualPipe overlaps a forward and a backward chunk and feeds micro-batches from both
+  // ends. Each rank runs one forward per micro-batch (half of them per direction, on its two stages); a
+  // forward that is part of an F&B pair appears once, as the pair.
+  Loaded l;
+  const Scenario s = l.load("scenarios/deepseek-v3-h800.yaml");
+  auto calib = l.calib(s);
+  const TrainingPhase& ph = s.training.phases.front();
+  Timeline tl;
+  const StepResult d = simulate_step(s, *calib, StepShape{s.parallel, ph.seq_len, ph.global_batch, true}, &tl);
+  std::vector<int> forwards(s.parallel.pp, 0), pairs(s.parallel.pp, 0);
+  int reverse = 0;
+  for (const TimelineEvent& e : tl.events) {
+    if (e.kind == "F" || e.kind == "FB") ++forwards.at(e.rank);
+    if (e.kind == "FB") {
+      ++pairs.at(e.rank);
+      EXPECT_NE(e.name.find('&'), std::string::npos) << e.name;
+    }
+    if (e.track == "compute" && e.direction == 1) ++reverse;
+  }
+  for (int r = 0; r < s.parallel.pp; ++r) {
+    EXPECT_EQ(forwards[r], d.micro_batches) << "rank " << r;
+    EXPECT_GT(pairs[r], d.micro_batches / 2) << "rank " << r;  // most of the step is overlapped pairs
+  }
+  EXPECT_GT(reverse, 0);
+}
+
 }  // namespace
 }  // namespace moeplan
