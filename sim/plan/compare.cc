@@ -19,8 +19,9 @@ Scenario scenario_for_gpu(const Scenario& s, const io::Catalog& catalog, const s
   const GpuSpec& gpu = catalog.gpu(gpu_name);
   const bool own_gpu = gpu.name == s.cluster.gpu.name;
   out.cluster.gpu = gpu;
-  out.calibration.clear();  // the scenario's profile describes its own GPU
-  if (own_gpu) out.calibration = s.calibration;
+  // Every GPU runs on its default profile, so the comparison sees one kernel generation: a profile the
+  // scenario pins (e.g. the kernels of a past run) describes its own GPU only.
+  out.calibration.clear();
   auto note = [&](const std::string& n) {
     if (notes) notes->push_back(gpu.name + ": " + n);
   };
@@ -66,6 +67,10 @@ CompareResult compare_gpus(const Scenario& s, const io::Catalog& catalog, const 
     if (ph.given_gpu_hours <= 0)
       out.tokens += ph.tokens > 0 ? ph.tokens : static_cast<double>(ph.steps) * ph.seq_len * ph.global_batch;
   const bool sized = options.deadline_days > 0 || options.budget_usd > 0;
+  if (!s.calibration.empty())
+    out.notes.push_back("every GPU uses its default calibration profile; the scenario's own profile (" +
+                        s.calibration + ") is not used here, so " + s.cluster.gpu.name +
+                        " may differ from `moeplan run`");
 
   for (const std::string& name : options.gpus) {
     CompareEntry e;
