@@ -8,6 +8,7 @@
 #include "sim/calib/profile_calibration.h"
 #include "sim/infer/arrivals.h"
 #include "sim/infer/deployment.h"
+#include "sim/infer/kv_transfer.h"
 #include "sim/units/error.h"
 #include "sim/units/units.h"
 
@@ -27,13 +28,27 @@ PoolMemoryResult to_result(const PoolMemory& m) {
                                 .hint = "GPU " + s.gpu.name});
 }
 
-// Mean attended context of a computed prompt token: the cached prefix plus half the computed part.
-double prefill_context(const RequestShape& r) {
-  const double hit = r.hit_fraction * r.prompt_tokens;
-  return hit + 0.5 * (r.prompt_tokens - hit);
+// E[length^2] of a length distribution (before rounding to whole tokens).
+double second_moment(const LengthDist& d) {
+  switch (d.kind) {
+    case LengthKind::kFixed: return d.mean * d.mean;
+    case LengthKind::kLognormal: return d.mean * d.mean * std::exp(d.sigma * d.sigma);
+    case LengthKind::kUniform: return (d.min * d.min + d.min * d.max + d.max * d.max) / 3.0;
+  }
+  return d.mean * d.mean;
 }
 
+// Computed (cache-missing) prompt tokens of the mean request; at least one, so a full hit still costs a step.
+double computed_tokens(const RequestShape& r) { return std::max(1.0, (1.0 - r.hit_fraction) * r.prompt_tokens); }
+
 }  // namespace
+
+double prefill_context(const RequestShape& r) {
+  // A prompt of P tokens computes (1 - h) P tokens attending h P + (1 - h) P / 2 positions on average;
+  // weighting by computed tokens gives (h + (1 - h) / 2) E[P^2] / E[P].
+  const double p2 = std::max(r.prompt_second_moment, r.prompt_tokens * r.prompt_tokens);
+  return (r.hit_fraction + 0.5 * (1.0 - r.hit_fraction)) * p2 / std::max(1.0, r.prompt_tokens);
+}
 
 RequestShape request_shape(const ServeScenario& s) {
   RequestShape r;
@@ -42,12 +57,15 @@ RequestShape request_shape(const ServeScenario& s) {
       const auto reqs = read_trace_csv(s.arrivals.trace_path, s.arrivals.prefix_hit_fraction);
       for (const Request& q : reqs) {
         r.prompt_tokens += q.prompt_tokens;
+        r.prompt_second_moment += static_cast<double>(q.prompt_tokens) * q.prompt_tokens;
         r.output_tokens += q.output_tokens;
       }
       r.prompt_tokens /= reqs.size();
+      r.prompt_second_moment /= reqs.size();
       r.output_tokens /= reqs.size();
     } else {
       r.prompt_tokens = s.arrivals.prompt_tokens.expected();
+      r.prompt_second_moment = second_moment(s.arrivals.prompt_tokens);
       r.output_tokens = s.arrivals.output_tokens.expected();
     }
     r.hit_fraction = s.arrivals.prefix_hit_fraction;
@@ -58,9 +76,23 @@ RequestShape request_shape(const ServeScenario& s) {
   const double ratio = w.input_tokens_per_day / w.output_tokens_per_day;
   r.output_tokens = w.avg_kv_len / (ratio + 0.5);
   r.prompt_tokens = ratio * r.output_tokens;
+  r.prompt_second_moment = r.prompt_tokens * r.prompt_tokens;  // one request shape
   r.hit_fraction = w.cache_hit_fraction;
   r.avg_kv_len = w.avg_kv_len;
   return r;
+}
+
+double decode_kv_busy_s(const KvTransfer& kv, const RequestShape& shape, const ServeScenario& s, int batch) {
+  // A sequence stays output_tokens / tokens-per-step steps, so a rank of `batch` sequences takes in
+  // batch x tokens-per-step / output_tokens requests per step, each bringing its prompt's KV.
+  const double admitted = batch * tokens_per_decode_step(s) / std::max(1.0, shape.output_tokens);
+  return kv.busy_s(admitted * shape.prompt_tokens);
+}
+
+double decode_step_time_s(const ServeScenario& s, const Calibration& calib, const KvTransfer& kv,
+                          const RequestShape& shape, int batch, double avg_kv_len) {
+  const StepCost c = decode_step(s, calib, batch, avg_kv_len);
+  return std::max(c.time_s, c.scale_out_s + decode_kv_busy_s(kv, shape, s, batch));
 }
 
 PoolPlan plan_pools(const ServeScenario& s, const Calibration& prefill_calib, const Calibration& decode_calib,
@@ -72,16 +104,21 @@ PoolPlan plan_pools(const ServeScenario& s, const Calibration& prefill_calib, co
   const PoolMemory pm = pool_memory(s, s.prefill, false);
   if (!pm.fits()) does_not_fit(s, pm, "prefill");
   const StepCost ps = prefill_step(s, prefill_calib, prefill_context(shape));
+  // The step's requests send their whole prompts' KV (cached prefix included) on the NIC share that the
+  // all-to-all's scale-out legs also use: computed tokens / (1 - h) prompt tokens per rank per step.
+  const KvTransfer kv = kv_transfer(s);
+  const double prefill_nic_s = ps.scale_out_s + kv.busy_s(ps.tokens * shape.prompt_tokens / computed_tokens(shape));
+  const double prefill_step_s = std::max(ps.time_s, prefill_nic_s);
   PrefillResult& pr = out.prefill;
   pr.unit_nodes = s.prefill.nodes;
   pr.ep = s.prefill.ep;
   pr.attention_tp = s.prefill.attention_tp;
   pr.attention_dp = s.prefill.attention_dp;
   pr.micro_batches = s.prefill.micro_batches;
-  pr.step_time_s = ps.time_s;
+  pr.step_time_s = prefill_step_s;
   pr.computed_tokens_per_step = ps.tokens;
   // Per node: DP ranks per node = gpn / tp, each computing ps.tokens per step.
-  pr.computed_tokens_per_s_per_node = ps.tokens * gpn / s.prefill.attention_tp / ps.time_s;
+  pr.computed_tokens_per_s_per_node = ps.tokens * gpn / s.prefill.attention_tp / prefill_step_s;
   // Input tokens counted with their cache hits (Day-6 convention): computed = (1 - hit) x input.
   pr.tokens_per_s_per_node = pr.computed_tokens_per_s_per_node / std::max(1e-9, 1.0 - shape.hit_fraction);
   pr.compute_s = ps.compute_s;
@@ -101,7 +138,7 @@ PoolPlan plan_pools(const ServeScenario& s, const Calibration& prefill_calib, co
                          std::to_string(static_cast<long long>(shape.avg_kv_len)) + " tokens",
                      ErrorContext{.key_path = "serving.decode", .expected = "more KV memory (larger unit, FP8 KV cache)"});
   const double per_step = tokens_per_decode_step(s);
-  auto tpot_at = [&](int b) { return decode_step(s, decode_calib, b, shape.avg_kv_len).time_s / per_step; };
+  auto tpot_at = [&](int b) { return decode_step_time_s(s, decode_calib, kv, shape, b, shape.avg_kv_len) / per_step; };
   int batch = 0;
   if (s.decode.batch_per_gpu > 0) {
     batch = s.decode.batch_per_gpu;
@@ -129,6 +166,7 @@ PoolPlan plan_pools(const ServeScenario& s, const Calibration& prefill_calib, co
     batch = hi;
   }
   const StepCost ds = decode_step(s, decode_calib, batch, shape.avg_kv_len);
+  const double decode_step_s = decode_step_time_s(s, decode_calib, kv, shape, batch, shape.avg_kv_len);
   dr.unit_nodes = s.decode.nodes;
   dr.ep = s.decode.ep;
   dr.attention_tp = s.decode.attention_tp;
@@ -136,11 +174,11 @@ PoolPlan plan_pools(const ServeScenario& s, const Calibration& prefill_calib, co
   dr.micro_batches = s.decode.micro_batches;
   dr.pipeline_stages = s.decode.pipeline_stages;
   dr.batch_per_gpu = batch;
-  dr.step_time_s = ds.time_s;
+  dr.step_time_s = decode_step_s;
   dr.tokens_per_step = per_step;
-  dr.tpot_s = ds.time_s / per_step;
+  dr.tpot_s = decode_step_s / per_step;
   dr.tokens_per_s_per_request = 1.0 / dr.tpot_s;
-  dr.tokens_per_s_per_gpu = batch * per_step / ds.time_s / s.decode.attention_tp;
+  dr.tokens_per_s_per_gpu = batch * per_step / decode_step_s / s.decode.attention_tp;
   dr.tokens_per_s_per_node = dr.tokens_per_s_per_gpu * gpn;
   dr.compute_s = ds.compute_s;
   dr.comm_s = ds.comm_s;
@@ -148,11 +186,49 @@ PoolPlan plan_pools(const ServeScenario& s, const Calibration& prefill_calib, co
   dr.attention_s = ds.attention_core_s;
   dr.expert_gemm_s = ds.expert_gemm_s;
   dr.memory = to_result(dm);
+
+  KvTransferResult& kr = out.kv_transfer;
+  kr.bytes_per_token = kv.bytes_per_token;
+  kr.bytes_per_request = kv.bytes(shape.prompt_tokens);
+  kr.bandwidth_Bps = kv.rank_Bps;
+  kr.latency_s = kv.latency_s;
+  kr.time_s_mean = kv.time_s(shape.prompt_tokens);
+  kr.prefill_nic_utilisation = prefill_nic_s / ps.time_s;
+  kr.prefill_nic_bound = prefill_nic_s > ps.time_s;
+  kr.decode_nic_utilisation = (ds.scale_out_s + decode_kv_busy_s(kv, shape, s, batch)) / ds.time_s;
+  kr.decode_nic_bound = decode_step_s > ds.time_s;
   return out;
 }
 
-void size_and_cost(const ServeScenario& s, const RequestShape& shape, const PoolPlan& plan, NodeCounts& nodes,
-                   CostResult& cost) {
+double peak_request_rate(const ServeScenario& s, const RequestShape& shape) {
+  if (s.workload.enabled)
+    return s.workload.input_tokens_per_day / units::kSecondsPerDay * s.workload.peak_to_average /
+           std::max(1.0, shape.prompt_tokens);
+  return s.arrivals.rate_per_s;
+}
+
+PrefillQueue prefill_queue(const ServeScenario& s, const Calibration& prefill_calib, const RequestShape& shape) {
+  PrefillQueue q;
+  q.load.rate_per_s = peak_request_rate(s, shape);
+  q.load.prompt_mean = shape.prompt_tokens;
+  q.load.prompt_second_moment = std::max(shape.prompt_second_moment, shape.prompt_tokens * shape.prompt_tokens);
+  q.load.hit_fraction = shape.hit_fraction;
+  const int ranks = s.prefill.attention_dp, mb = s.prefill.micro_batches;
+  const double context = prefill_context(shape);
+  // The same step the request-level simulation runs: the unit's computed tokens spread over its ranks.
+  q.unit.step_s = [&s, &prefill_calib, ranks, mb, context](double computed_tokens) {
+    return prefill_step(s, prefill_calib, context, std::max(1.0, computed_tokens / ranks / mb)).time_s;
+  };
+  q.unit.budget_tokens = static_cast<double>(s.prefill.tokens_per_micro_batch) * mb * ranks;
+  q.unit.ranks = ranks;
+  const KvTransfer kv = kv_transfer(s);
+  q.unit.handoff_s_per_token = kv.busy_s(1.0);
+  q.unit.handoff_latency_s = kv.latency_s;
+  return q;
+}
+
+void size_and_cost(const ServeScenario& s, const RequestShape& shape, const PoolPlan& plan,
+                   const Calibration& prefill_calib, NodeCounts& nodes, CostResult& cost, TtftModelResult& ttft) {
   // Daily rates: the workload's, or the arrival process's mean (Poisson rate x mean lengths).
   double input_per_s = 0, output_per_s = 0, peak = 1.0;
   if (s.workload.enabled) {
@@ -168,11 +244,34 @@ void size_and_cost(const ServeScenario& s, const RequestShape& shape, const Pool
   if (input_per_s > 0) {
     nodes.prefill_exact = peak * input_per_s / plan.prefill.tokens_per_s_per_node;
     nodes.decode_exact = peak * output_per_s / plan.decode.tokens_per_s_per_node;
-    auto units_of = [](double exact, int unit) {
-      return static_cast<int>(std::ceil(exact / unit - 1e-9)) * unit;
-    };
-    nodes.prefill = units_of(nodes.prefill_exact, s.prefill.nodes);
-    nodes.decode = units_of(nodes.decode_exact, s.decode.nodes);
+    auto units_of = [](double exact, int unit) { return static_cast<int>(std::ceil(exact / unit - 1e-9)); };
+    nodes.decode = units_of(nodes.decode_exact, s.decode.nodes) * s.decode.nodes;
+
+    // Prefill: the units the throughput needs, grown until the predicted TTFT meets the objective.
+    const PrefillQueue q = prefill_queue(s, prefill_calib, shape);
+    ttft.evaluated = true;
+    ttft.percentile = s.slo.ttft_percentile;
+    ttft.slo_s = s.slo.ttft_s;
+    ttft.rate_per_s = q.load.rate_per_s;
+    ttft.units_for_throughput = std::max(1, units_of(nodes.prefill_exact, s.prefill.nodes));
+    ttft.min_achievable_s = empty_pool_ttft_quantile_s(q.load, q.unit, ttft.percentile);
+    ttft.units = ttft.units_for_throughput;
+    nodes.prefill_limited_by = "throughput";
+    if (s.slo.ttft_s > 0) {
+      ttft.units_for_ttft = units_for_ttft(q.load, q.unit, ttft.percentile, s.slo.ttft_s, 1);
+      if (ttft.units_for_ttft > ttft.units) {
+        ttft.units = ttft.units_for_ttft;
+        nodes.prefill_limited_by = "ttft-slo";
+      }
+    }
+    const TtftPrediction at = predict_ttft(q.load, q.unit, ttft.units, ttft.percentile);
+    ttft.predicted_s = at.quantile_s;
+    ttft.predicted_mean_s = at.mean_s;
+    ttft.utilisation = at.utilisation;
+    ttft.mean_batch_requests = at.mean_batch_requests;
+    ttft.mean_step_s = at.mean_step_s;
+    ttft.idle_share = at.idle_share;
+    nodes.prefill = ttft.units * s.prefill.nodes;
     cost.usd_per_day = nodes.total() * gpn * 24.0 * s.usd_per_gpu_hour;
     cost.usd_per_day_exact = (nodes.prefill_exact + nodes.decode_exact) * gpn * 24.0 * s.usd_per_gpu_hour;
   }
@@ -231,9 +330,11 @@ GpuOption price_on_gpu(const ServeScenario& base, const GpuSpec& gpu, const Fabr
     const PoolPlan plan = plan_pools(s, *calib, *calib, shape);
     NodeCounts nodes;
     CostResult cost;
-    size_and_cost(s, shape, plan, nodes, cost);
+    TtftModelResult ttft;
+    size_and_cost(s, shape, plan, *calib, nodes, cost, ttft);
     o.feasible = true;
     o.prefill_nodes = nodes.prefill;
+    o.prefill_limited_by = nodes.prefill_limited_by;
     o.decode_nodes = nodes.decode;
     o.decode_batch_per_gpu = plan.decode.batch_per_gpu;
     o.prefill_tokens_per_s_per_node = plan.prefill.tokens_per_s_per_node;

@@ -6,6 +6,8 @@
 #include <string>
 
 #include "sim/calib/calibration.h"
+#include "sim/infer/kv_transfer.h"
+#include "sim/infer/prefill_ttft.h"
 #include "sim/infer/serve_result.h"
 #include "sim/infer/serve_scenario.h"
 
@@ -14,6 +16,7 @@ namespace moeplan {
 // Average request shape the pools are sized for.
 struct RequestShape {
   double prompt_tokens = 0;   // per request, incl. cached prefix
+  double prompt_second_moment = 0;  // E[prompt^2]: long prompts weigh more in attention and in the queue
   double output_tokens = 0;
   double hit_fraction = 0;    // share of the prompt found in the prefix cache
   double avg_kv_len = 0;      // average KV length per output token
@@ -24,17 +27,46 @@ struct RequestShape {
 // O = L / (r + 1/2) and P = r O. From arrivals: the distributions' means. [D]
 RequestShape request_shape(const ServeScenario& s);
 
-// Per-node throughputs and the decode batch, without any node count.
+// Per-node throughputs and the decode batch, without any node count. The KV handoff (kv_transfer.h) is
+// NIC time on both pools: a step's NIC share is busy with the expert all-to-all's scale-out legs plus the
+// KV the step's requests send (prefill) or receive (decode); when that exceeds the step's compute-bound
+// time, the NIC sets the step.
 struct PoolPlan {
   PrefillResult prefill;
   DecodeResult decode;
+  KvTransferResult kv_transfer;
 };
 PoolPlan plan_pools(const ServeScenario& s, const Calibration& prefill_calib, const Calibration& decode_calib,
                     const RequestShape& shape);
 
-// Nodes for the daily load (x peak_to_average), rounded up to whole deployment units, and the costs.
-void size_and_cost(const ServeScenario& s, const RequestShape& shape, const PoolPlan& plan, NodeCounts& nodes,
-                   CostResult& cost);
+// One decode step of `batch` sequences per rank, stretched when the NIC share's work (the all-to-all's
+// scale-out legs plus the KV of the requests a step admits at the planned rates) exceeds its compute-bound
+// time; and the KV receive part alone.
+double decode_step_time_s(const ServeScenario& s, const Calibration& calib, const KvTransfer& kv,
+                          const RequestShape& shape, int batch, double avg_kv_len);
+double decode_kv_busy_s(const KvTransfer& kv, const RequestShape& shape, const ServeScenario& s, int batch);
+
+// Mean attended context of a computed prompt token: the cached prefix plus half the computed part,
+// weighted by computed tokens (so E[prompt^2] / E[prompt] for varying lengths).
+double prefill_context(const RequestShape& shape);
+
+// Requests per second the prefill pool is sized for: the daily input at peak_to_average over the mean
+// prompt, or the arrival rate. 0 without a load.
+double peak_request_rate(const ServeScenario& s, const RequestShape& shape);
+
+// The TTFT queueing model's view of the prefill pool (prefill_ttft.h): the scenario's load and one unit
+// (its step times from the deployment model, token budget, ranks and KV handoff).
+struct PrefillQueue {
+  PrefillLoad load;
+  PrefillUnit unit;
+};
+PrefillQueue prefill_queue(const ServeScenario& s, const Calibration& prefill_calib, const RequestShape& shape);
+
+// Nodes for the daily load (x peak_to_average), rounded up to whole deployment units, and the costs. The
+// decode pool is sized by throughput; the prefill pool by throughput or, with slo.ttft, by the fewest units
+// whose predicted TTFT at slo.ttft_percentile meets it, whichever is more (`ttft` says which and why).
+void size_and_cost(const ServeScenario& s, const RequestShape& shape, const PoolPlan& plan,
+                   const Calibration& prefill_calib, NodeCounts& nodes, CostResult& cost, TtftModelResult& ttft);
 
 // The same service on `gpu` (with its scale-up fabric); calibration from `profiles_dir`. Infeasible
 // options carry the reason instead of throwing.

@@ -47,6 +47,7 @@ ModelSpec slotted_model(const ServeScenario& s, const ServePool& p) {
 struct OpSums {
   double compute_s = 0;
   double comm_s = 0;
+  double scale_out_s = 0;  // part of comm_s's time during which the NIC share is busy
   double attention_s = 0;
   double expert_s = 0;
 };
@@ -103,23 +104,26 @@ struct Costing {
     return bytes / (s.scale_up.achievable_Bps * calib.comm_efficiency(s.scale_up.kind, op.comm_bytes));
   }
 
-  double ep_comm_s(const Op& op, double tokens) const {
+  EpLegTimes ep_comm(const Op& op, double tokens) const {
     const ModelSpec& m = s.model;
     const EpTraffic t = decode ? low_latency_traffic(m, pool.ep) : normal_kernel_traffic(m, pool.ep, s.gpus_per_node);
     const double row = op.cls == OpClass::kDispatch ? moe_dispatch_bytes_per_token(m, s.precision)
                                                      : moe_combine_bytes_per_token(m, s.precision);
     const double share = static_cast<double>(s.nics_per_node) / s.gpus_per_node;
     // Tokens a GPU sends: its 1/tp share of the DP rank's tokens (layer_ops.h sequence-parallel layout).
-    return ep_transfer_time_s(t, tokens / pool.attention_tp, row, s.scale_up, s.scale_out, share, calib);
+    return ep_transfer_legs(t, tokens / pool.attention_tp, row, s.scale_up, s.scale_out, share, calib);
   }
 
   void add(const std::vector<Op>& ops, double tokens, OpSums& out) const {
     for (const Op& raw : ops) {
       switch (raw.cls) {
         case OpClass::kDispatch:
-        case OpClass::kCombine:
-          out.comm_s += ep_comm_s(raw, tokens);
+        case OpClass::kCombine: {
+          const EpLegTimes legs = ep_comm(raw, tokens);
+          out.comm_s += legs.time_s();
+          out.scale_out_s += legs.scale_out_s;
           continue;
+        }
         case OpClass::kTpCollective:
           out.compute_s += tp_collective_s(raw);
           continue;
@@ -179,6 +183,7 @@ LayerTotals run_layers(const Costing& c, const ModelSpec& slotted, double mb_tok
     if (layer == 0) out.first_fill_s = mb >= 2 ? std::min(one.compute_s, one.comm_s) / p.pipeline_stages : 0.0;
     out.sums.compute_s += compute;
     out.sums.comm_s += comm;
+    out.sums.scale_out_s += mb * one.scale_out_s;
     out.sums.attention_s += mb * one.attention_s;
     out.sums.expert_s += mb * one.expert_s;
   }
@@ -190,6 +195,7 @@ StepCost finish(const LayerTotals& layers, const OpSums& serial) {
   r.time_s = layers.overlapped_s + layers.first_fill_s + serial.compute_s + serial.comm_s;
   r.compute_s = layers.sums.compute_s + serial.compute_s;
   r.comm_s = layers.sums.comm_s + serial.comm_s;
+  r.scale_out_s = layers.sums.scale_out_s + serial.scale_out_s;
   r.attention_core_s = layers.sums.attention_s + serial.attention_s;
   r.expert_gemm_s = layers.sums.expert_s + serial.expert_s;
   r.exposed_comm_s = std::max(0.0, r.time_s - r.compute_s);

@@ -41,6 +41,7 @@ struct StepCost {
   double time_s = 0;            // one step of the pool
   double compute_s = 0;         // GPU compute over all layers and micro-batches (incl. head, MTP)
   double comm_s = 0;            // dispatch + combine over all layers and micro-batches
+  double scale_out_s = 0;       // of which the scale-out (NIC) legs: how long the GPU's NIC share is busy
   double attention_core_s = 0;  // part of compute_s: core attention (MLA decode: KV reads)
   double expert_gemm_s = 0;     // part of compute_s: routed-expert grouped GEMMs
   double exposed_comm_s = 0;    // time_s - compute_s (communication not hidden)

@@ -77,6 +77,11 @@ EpTraffic low_latency_traffic(const ModelSpec& m, int ep) {
 
 double ep_transfer_time_s(const EpTraffic& traffic, double tokens, double bytes_per_copy, const FabricSpec& scale_up,
                           const FabricSpec& scale_out, double scale_out_share, const Calibration& calib) {
+  return ep_transfer_legs(traffic, tokens, bytes_per_copy, scale_up, scale_out, scale_out_share, calib).time_s();
+}
+
+EpLegTimes ep_transfer_legs(const EpTraffic& traffic, double tokens, double bytes_per_copy, const FabricSpec& scale_up,
+                            const FabricSpec& scale_out, double scale_out_share, const Calibration& calib) {
   auto leg = [&](double copies, const FabricSpec& f, double share) {
     if (copies <= 0 || tokens <= 0) return 0.0;
     const double bytes = copies * tokens * bytes_per_copy;
@@ -87,8 +92,8 @@ double ep_transfer_time_s(const EpTraffic& traffic, double tokens, double bytes_
     // The calibrated efficiency is alpha-beta: it already carries the fabric's latency for this size.
     return bytes / (link_Bps * calib.comm_efficiency(f.kind, bytes));
   };
-  return std::max(leg(traffic.scale_up_copies, scale_up, 1.0),
-                  leg(traffic.scale_out_copies, scale_out, scale_out_share));
+  return EpLegTimes{leg(traffic.scale_up_copies, scale_up, 1.0),
+                    leg(traffic.scale_out_copies, scale_out, scale_out_share)};
 }
 
 }  // namespace moeplan

@@ -52,4 +52,14 @@ EpTraffic low_latency_traffic(const ModelSpec& m, int ep);
 double ep_transfer_time_s(const EpTraffic& traffic, double tokens, double bytes_per_copy, const FabricSpec& scale_up,
                           const FabricSpec& scale_out, double scale_out_share, const Calibration& calib);
 
+// The two legs of ep_transfer_time_s separately: the scale-out leg is how long the GPU's NIC share is busy,
+// which the KV handoff from prefill to decode competes for (kv_handoff.h).
+struct EpLegTimes {
+  double scale_up_s = 0;
+  double scale_out_s = 0;
+  double time_s() const { return scale_up_s > scale_out_s ? scale_up_s : scale_out_s; }
+};
+EpLegTimes ep_transfer_legs(const EpTraffic& traffic, double tokens, double bytes_per_copy, const FabricSpec& scale_up,
+                            const FabricSpec& scale_out, double scale_out_share, const Calibration& calib);
+
 }  // namespace moeplan

@@ -2,7 +2,8 @@
 //
 // Simplifications, stated so results can be judged: a decode unit's KV capacity and batch limit are pooled
 // over its ranks (sequences are not pinned to a rank, so rank imbalance is not modelled); prefill does not
-// split prompts (no chunked prefill); the transfer of a prompt's KV from prefill to decode is not timed.
+// split prompts (no chunked prefill); the KV handoff holds only the sending rank's NIC share (its contention
+// with the expert all-to-all is accounted on the pools' throughput, capacity.h).
 #include "sim/infer/request_sim.h"
 
 #include <algorithm>
@@ -20,10 +21,11 @@ namespace {
 using engine::EventQueue;
 using engine::SimTime;
 
-enum Tag : std::uint32_t { kArrival = 0, kPrefillDone = 1, kDecodeDone = 2 };
+enum Tag : std::uint32_t { kArrival = 0, kPrefillDone = 1, kDecodeDone = 2, kKvArrived = 3 };
 
 struct ReqState {
   double arrival = 0, prefill_start = -1, first_token = -1, finish = -1;
+  double handoff_s = -1;                // first KV handoff: prefill end to cache on decode
   int prompt = 0, output = 0, hit = 0;  // prompt/hit change when a preempted request is recomputed
   int original_prompt = 0;
   int generated = 0;
@@ -34,6 +36,7 @@ struct ReqState {
 struct PrefillUnit {
   bool busy = false;
   std::vector<int> batch;
+  std::vector<SimTime> nic_free;  // per attention DP rank: when its NIC share has sent what it was given
 };
 
 struct DecodeUnit {
@@ -54,6 +57,8 @@ class Simulation {
       throw_internal_error("simulate_requests: prefill budget and KV capacity must be > 0");
     if (!c.prefill_step_s || !c.decode_step_s) throw_internal_error("simulate_requests: step-time callbacks missing");
     kv_capacity_ = c.kv_tokens_per_rank * c.decode_ranks;
+    handoff_ = c.kv_handoff_s_per_token > 0 || c.kv_handoff_latency_s > 0;
+    for (PrefillUnit& u : prefill_) u.nic_free.assign(c.prefill_ranks, 0);
     batch_limit_ = c.decode_batch_per_rank > 0 ? c.decode_batch_per_rank * c.decode_ranks : 0;
     for (const Request& r : reqs) {
       if (r.arrival_s >= c.duration_s) break;
@@ -77,6 +82,8 @@ class Simulation {
         start_idle_prefill();
       } else if (e.tag == kPrefillDone) {
         prefill_done(static_cast<int>(e.target));
+      } else if (e.tag == kKvArrived) {
+        to_decode(static_cast<int>(e.target));
       } else {
         decode_done(static_cast<int>(e.target));
       }
@@ -115,27 +122,53 @@ class Simulation {
 
   void prefill_done(int u) {
     PrefillUnit& unit = prefill_[u];
-    for (int id : unit.batch) {
+    const double end = now_s();
+    for (std::size_t i = 0; i < unit.batch.size(); ++i) {
+      const int id = unit.batch[i];
       ReqState& r = reqs_[id];
-      if (r.first_token < 0) {
-        r.first_token = now_s();
-        r.generated = 1;  // prefill produces the first output token
-        if (in_window(r.first_token)) input_tokens_ += r.original_prompt;
-      }
-      r.context = r.prompt;  // KV of the prompt (a recomputed request's prompt is its whole context)
+      const bool first = r.generated == 0;
+      if (first) r.generated = 1;  // prefill produces the first output token
+      r.context = r.prompt;        // KV of the prompt (a recomputed request's prompt is its whole context)
       if (r.generated >= r.output) {
-        r.finish = now_s();
+        // Nothing left to decode: the request ends with its prefill and its cache stays where it is.
+        first_token_out(r, end);
+        r.finish = end;
         continue;
       }
-      int best = 0;
-      for (int d = 1; d < c_.decode_units; ++d)
-        if (load(d) < load(best)) best = d;
-      decode_[best].waiting.push_back(id);
-      if (!decode_[best].busy) start_decode(best);
+      if (!handoff_) {
+        if (first) r.handoff_s = 0;
+        to_decode(id);
+        continue;
+      }
+      // The cache leaves through its rank's NIC share once that share has sent the requests before it.
+      SimTime& free = unit.nic_free[i % unit.nic_free.size()];
+      const SimTime start = std::max(now_, free);
+      free = engine::checked_add(start, engine::seconds_to_time(r.prompt * c_.kv_handoff_s_per_token));
+      const SimTime arrive = engine::checked_add(free, engine::seconds_to_time(c_.kv_handoff_latency_s));
+      if (first) r.handoff_s = engine::time_to_seconds(arrive) - end;
+      queue_.push(arrive, static_cast<std::uint32_t>(id), kKvArrived);
     }
     unit.batch.clear();
     unit.busy = false;
     start_idle_prefill();
+  }
+
+  // TTFT: the first token is counted out when decoding can continue (or when the request ends at prefill).
+  void first_token_out(ReqState& r, double t) {
+    if (r.first_token >= 0) return;
+    r.first_token = t;
+    if (in_window(t)) input_tokens_ += r.original_prompt;
+  }
+
+  // The request's cache is on the decode side: it joins the least-loaded decode unit.
+  void to_decode(int id) {
+    ReqState& r = reqs_[id];
+    first_token_out(r, now_s());
+    int best = 0;
+    for (int d = 1; d < c_.decode_units; ++d)
+      if (load(d) < load(best)) best = d;
+    decode_[best].waiting.push_back(id);
+    if (!decode_[best].busy) start_decode(best);
   }
 
   std::size_t load(int d) const { return decode_[d].active.size() + decode_[d].waiting.size(); }
@@ -217,13 +250,14 @@ class Simulation {
     out.prefill_units = c_.prefill_units;
     out.decode_units = c_.decode_units;
     out.preemptions = preemptions_;
-    std::vector<double> ttft, tpot, e2e, queue;
+    std::vector<double> ttft, tpot, e2e, queue, handoff;
     std::uint64_t ttft_ok = 0, tpot_ok = 0;
     for (const ReqState& r : reqs_) {
       if (r.arrival < c_.warmup_s || r.finish < 0) continue;
       ttft.push_back(r.first_token - r.arrival);
       e2e.push_back(r.finish - r.arrival);
       queue.push_back(r.prefill_start - r.arrival);
+      if (r.handoff_s >= 0) handoff.push_back(r.handoff_s);
       const double tp = r.output > 1 ? (r.finish - r.first_token) / (r.output - 1) : 0.0;
       if (r.output > 1) tpot.push_back(tp);
       ttft_ok += (c_.slo_ttft_s <= 0 || ttft.back() <= c_.slo_ttft_s) ? 1 : 0;
@@ -238,6 +272,8 @@ class Simulation {
     out.tpot_s = percentiles(tpot);
     out.e2e_s = percentiles(e2e);
     out.queue_s = percentiles(queue);
+    out.kv_handoff_s = percentiles(handoff);
+    out.ttft_at_slo_percentile_s = percentile_at(ttft, c_.slo_ttft_percentile);
     const double window = c_.duration_s - c_.warmup_s;
     out.kv_utilisation_mean = kv_time_integral_ / (window * c_.decode_units);
     out.kv_utilisation_peak = kv_peak_;
@@ -258,6 +294,7 @@ class Simulation {
   std::vector<PrefillUnit> prefill_;
   std::vector<DecodeUnit> decode_;
   double kv_capacity_ = 0;
+  bool handoff_ = false;
   int batch_limit_ = 0;
   std::uint64_t next_admission_ = 0;
   std::uint64_t preemptions_ = 0;
@@ -267,20 +304,32 @@ class Simulation {
 
 }  // namespace
 
+namespace {
+
+// Linear interpolation between order statistics of sorted values; q in [0, 1].
+double interpolate(const std::vector<double>& sorted, double q) {
+  const double pos = q * (sorted.size() - 1);
+  const auto lo = static_cast<std::size_t>(std::floor(pos));
+  const std::size_t hi = std::min(lo + 1, sorted.size() - 1);
+  return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
+}
+
+}  // namespace
+
+double percentile_at(std::vector<double> values, double q) {
+  if (values.empty()) return 0.0;
+  std::sort(values.begin(), values.end());
+  return interpolate(values, std::clamp(q, 0.0, 1.0));
+}
+
 Percentiles percentiles(std::vector<double> values) {
   Percentiles p;
   p.count = values.size();
   if (values.empty()) return p;
   std::sort(values.begin(), values.end());
-  auto at = [&](double q) {
-    const double pos = q / 100.0 * (values.size() - 1);
-    const auto lo = static_cast<std::size_t>(std::floor(pos));
-    const std::size_t hi = std::min(lo + 1, values.size() - 1);
-    return values[lo] + (pos - lo) * (values[hi] - values[lo]);
-  };
-  p.p50 = at(50);
-  p.p90 = at(90);
-  p.p99 = at(99);
+  p.p50 = interpolate(values, 0.50);
+  p.p90 = interpolate(values, 0.90);
+  p.p99 = interpolate(values, 0.99);
   double sum = 0;
   for (double v : values) sum += v;
   p.mean = sum / values.size();

@@ -86,7 +86,33 @@ std::string render_serve_json(const ServeResult& r) {
                 {"decode", r.nodes.decode},
                 {"total", r.nodes.total()},
                 {"prefill_exact", r.nodes.prefill_exact},
-                {"decode_exact", r.nodes.decode_exact}};
+                {"decode_exact", r.nodes.decode_exact},
+                {"prefill_limited_by", r.nodes.prefill_limited_by}};
+  const KvTransferResult& kv = r.kv_transfer;
+  j["kv_transfer"] = {{"bytes_per_token", kv.bytes_per_token},
+                      {"bytes_per_request", kv.bytes_per_request},
+                      {"bandwidth_Bps", kv.bandwidth_Bps},
+                      {"latency_s", kv.latency_s},
+                      {"time_s_mean", kv.time_s_mean},
+                      {"prefill_nic_utilisation", kv.prefill_nic_utilisation},
+                      {"decode_nic_utilisation", kv.decode_nic_utilisation},
+                      {"prefill_nic_bound", kv.prefill_nic_bound},
+                      {"decode_nic_bound", kv.decode_nic_bound}};
+  const TtftModelResult& t = r.ttft_model;
+  j["ttft_model"] = {{"evaluated", t.evaluated},
+                     {"percentile", t.percentile},
+                     {"slo_s", t.slo_s},
+                     {"predicted_s", t.predicted_s},
+                     {"predicted_mean_s", t.predicted_mean_s},
+                     {"min_achievable_s", t.min_achievable_s},
+                     {"rate_per_s", t.rate_per_s},
+                     {"utilisation", t.utilisation},
+                     {"mean_batch_requests", t.mean_batch_requests},
+                     {"mean_step_s", t.mean_step_s},
+                     {"idle_share", t.idle_share},
+                     {"units", t.units},
+                     {"units_for_throughput", t.units_for_throughput},
+                     {"units_for_ttft", t.units_for_ttft}};
   j["cost"] = {{"usd_per_day", r.cost.usd_per_day},
                {"usd_per_day_exact", r.cost.usd_per_day_exact},
                {"usd_per_m_input_hit", r.cost.usd_per_m_input_hit},
@@ -98,6 +124,8 @@ std::string render_serve_json(const ServeResult& r) {
                   {"tpot_s", pct(l.tpot_s)},
                   {"e2e_s", pct(l.e2e_s)},
                   {"queue_s", pct(l.queue_s)},
+                  {"kv_handoff_s", pct(l.kv_handoff_s)},
+                  {"ttft_at_slo_percentile_s", l.ttft_at_slo_percentile_s},
                   {"requests_finished", l.requests_finished},
                   {"preemptions", l.preemptions},
                   {"slo_ttft_attainment", l.slo_ttft_attainment},
@@ -114,6 +142,7 @@ std::string render_serve_json(const ServeResult& r) {
                    {"feasible", o.feasible},
                    {"reason", o.reason},
                    {"prefill_nodes", o.prefill_nodes},
+                   {"prefill_limited_by", o.prefill_limited_by},
                    {"decode_nodes", o.decode_nodes},
                    {"decode_batch_per_gpu", o.decode_batch_per_gpu},
                    {"prefill_tokens_per_s_per_node", o.prefill_tokens_per_s_per_node},
@@ -153,9 +182,26 @@ std::string render_serve_text(const ServeResult& r) {
   row("tokens/s per node", fmt::format("{:.0f} in", p.tokens_per_s_per_node),
       fmt::format("{:.0f} out", d.tokens_per_s_per_node));
   row("TPOT / tokens/s per request", "", fmt::format("{} / {:.1f}", ms(d.tpot_s), d.tokens_per_s_per_request));
+  row("NIC busy (all-to-all + KV)", fmt::format("{:.0f}%", 100 * r.kv_transfer.prefill_nic_utilisation),
+      fmt::format("{:.0f}%", 100 * r.kv_transfer.decode_nic_utilisation));
   row("nodes", fmt::format("{} ({:.1f})", r.nodes.prefill, r.nodes.prefill_exact),
       fmt::format("{} ({:.1f})", r.nodes.decode, r.nodes.decode_exact));
   out += "\n";
+  const KvTransferResult& kv = r.kv_transfer;
+  out += fmt::format("KV handoff prefill -> decode: {} per request ({} per token) at {}/s per rank + {} latency "
+                     "= {} on idle NICs{}\n",
+                     units::format_bytes(kv.bytes_per_request), units::format_bytes(kv.bytes_per_token),
+                     units::format_bytes(kv.bandwidth_Bps), units::format_duration(kv.latency_s), ms(kv.time_s_mean),
+                     kv.prefill_nic_bound ? "; the NICs, not compute, bound prefill throughput" : "");
+  const TtftModelResult& t = r.ttft_model;
+  if (t.evaluated) {
+    const std::string pct = fmt::format("p{:g}", 100 * t.percentile);
+    out += fmt::format("prefill pool: {} unit(s), set by {} (throughput {}{}); predicted TTFT {} {} (mean {}), "
+                       "empty pool {}\n",
+                       t.units, r.nodes.prefill_limited_by, t.units_for_throughput,
+                       t.slo_s > 0 ? fmt::format(", TTFT {} {} -> {}", ms(t.slo_s), pct, t.units_for_ttft) : "",
+                       pct, ms(t.predicted_s), ms(t.predicted_mean_s), ms(t.min_achievable_s));
+  }
   out += fmt::format("cost: {} per day ({} at fractional nodes); $/M tokens: input hit {:.4f}, input miss {:.4f}, "
                      "output {:.4f}\n",
                      units::format_usd(r.cost.usd_per_day), units::format_usd(r.cost.usd_per_day_exact),
@@ -170,6 +216,7 @@ std::string render_serve_text(const ServeResult& r) {
     lat("TPOT", l.tpot_s);
     lat("end to end", l.e2e_s);
     lat("queueing", l.queue_s);
+    lat("KV handoff", l.kv_handoff_s);
     out += fmt::format("requests {}  preemptions {}  KV utilisation mean {:.0f}% peak {:.0f}%\n", l.requests_finished,
                        l.preemptions, 100 * l.kv_utilisation_mean, 100 * l.kv_utilisation_peak);
   }

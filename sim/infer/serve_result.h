@@ -66,11 +66,44 @@ struct DecodeResult {
 };
 
 struct NodeCounts {
-  double prefill_exact = 0;   // nodes the daily load needs (fractional)
+  double prefill_exact = 0;   // nodes the daily load's throughput needs (fractional)
   double decode_exact = 0;
   int prefill = 0;            // rounded up to whole deployment units
   int decode = 0;
+  std::string prefill_limited_by;  // what set `prefill`: "throughput" or "ttft-slo"
   int total() const { return prefill + decode; }
+};
+
+// The KV-cache handoff from prefill to decode (kv_transfer.h) and the NIC time it adds to the pools.
+struct KvTransferResult {
+  double bytes_per_token = 0;         // all layers' KV of one token in the cache dtype
+  double bytes_per_request = 0;       // at the mean prompt (cached prefix included)
+  double bandwidth_Bps = 0;           // one attention DP rank's NIC share
+  double latency_s = 0;
+  double time_s_mean = 0;             // bytes / bandwidth + latency at the mean prompt, on idle NICs
+  // NIC share busy per step over the step time: expert all-to-all (scale-out legs) plus KV sends / receives.
+  double prefill_nic_utilisation = 0;
+  double decode_nic_utilisation = 0;
+  bool prefill_nic_bound = false;     // the NIC, not compute, sets the prefill step (and throughput)
+  bool decode_nic_bound = false;
+};
+
+// The prefill pool's TTFT at the peak load, from the queueing model (prefill_ttft.h).
+struct TtftModelResult {
+  bool evaluated = false;           // false without a load to size for
+  double percentile = 0.9;
+  double slo_s = 0;                 // 0: no TTFT objective (the prediction is still reported)
+  double predicted_s = 0;           // TTFT at the percentile with the sized pool
+  double predicted_mean_s = 0;
+  double min_achievable_s = 0;      // an empty pool, at the percentile: a lone prompt's step + its handoff
+  double utilisation = 0;           // offered computed tokens over full-budget throughput, per unit
+  double mean_batch_requests = 0;   // requests per prefill step at the operating point
+  double mean_step_s = 0;
+  double idle_share = 0;            // requests that find their unit idle
+  double rate_per_s = 0;            // requests per second the pool is sized for (peak)
+  int units = 0;                    // prefill deployment units provisioned
+  int units_for_throughput = 0;
+  int units_for_ttft = 0;           // the fewest meeting the objective (0 without one)
 };
 
 struct CostResult {
@@ -84,6 +117,8 @@ struct CostResult {
 struct LatencyResult {
   bool simulated = false;
   Percentiles ttft_s, tpot_s, e2e_s, queue_s;
+  Percentiles kv_handoff_s;          // prefill end to KV cache on decode, incl. waiting for the rank's NIC
+  double ttft_at_slo_percentile_s = 0;  // simulated TTFT at the objective's percentile (slo.ttft_percentile)
   double kv_utilisation_mean = 0;    // decode KV used / capacity, time-averaged
   double kv_utilisation_peak = 0;
   std::uint64_t requests_finished = 0;
@@ -102,6 +137,7 @@ struct GpuOption {
   bool feasible = false;
   std::string reason;         // why infeasible (weights do not fit, SLO unreachable, no profile, ...)
   int prefill_nodes = 0, decode_nodes = 0;
+  std::string prefill_limited_by;  // "throughput" or "ttft-slo"
   int decode_batch_per_gpu = 0;
   double prefill_tokens_per_s_per_node = 0;
   double decode_tokens_per_s_per_node = 0;
@@ -116,6 +152,8 @@ struct ServeResult {
   PrefillResult prefill;
   DecodeResult decode;
   NodeCounts nodes;
+  KvTransferResult kv_transfer;
+  TtftModelResult ttft_model;
   CostResult cost;
   LatencyResult latency;
   std::vector<GpuOption> compare;

@@ -64,6 +64,8 @@ void validate(const ServeScenario& s) {
   if (s.workload.enabled && !(s.workload.avg_kv_len >= 1))
     fail("workload.avg_kv_len", "avg_kv_len must be >= 1", "tokens, e.g. 4989");
   if (s.slo.ttft_s < 0 || s.slo.tpot_s < 0) fail("slo", "SLOs must be >= 0", "durations");
+  if (!(s.slo.ttft_percentile > 0 && s.slo.ttft_percentile < 1))
+    fail("slo.ttft_percentile", "ttft_percentile must be in (0, 1)", "a fraction such as 0.9 (p90)");
   if (!(s.usd_per_gpu_hour > 0))
     fail("price.usd_per_gpu_hour", "no price per GPU-hour: the catalog has none for `" + s.gpu.name + "`",
          "price: $2/h");

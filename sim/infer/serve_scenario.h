@@ -71,6 +71,7 @@ struct DailyWorkload {
 
 struct ServeSlo {
   double ttft_s = 0;  // 0 = no TTFT objective
+  double ttft_percentile = 0.9;  // the share of requests that must meet ttft_s (sizes the prefill pool)
   double tpot_s = 0;  // 0 = no TPOT objective (output_tokens_per_s is stored as its inverse)
 };
 

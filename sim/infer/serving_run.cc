@@ -4,10 +4,13 @@
 #include <algorithm>
 #include <cmath>
 
+#include <fmt/format.h>
+
 #include "sim/calib/profile_calibration.h"
 #include "sim/infer/arrivals.h"
 #include "sim/infer/capacity.h"
 #include "sim/infer/deployment.h"
+#include "sim/infer/kv_transfer.h"
 #include "sim/infer/request_sim.h"
 #include "sim/units/error.h"
 #include "sim/units/units.h"
@@ -35,8 +38,11 @@ ServeInputs inputs_of(const ServeScenario& s, const Calibration& calib, const Re
   return in;
 }
 
-RequestSimConfig sim_config(const ServeScenario& s, const Calibration& pc, const Calibration& dc,
-                            const PoolPlan& plan, int prefill_units, int decode_units) {
+}  // namespace
+
+RequestSimConfig serving_sim_config(const ServeScenario& s, const Calibration& pc, const Calibration& dc,
+                                    const PoolPlan& plan, const RequestShape& shape, int prefill_units,
+                                    int decode_units) {
   RequestSimConfig c;
   c.prefill_units = prefill_units;
   c.decode_units = decode_units;
@@ -54,17 +60,22 @@ RequestSimConfig sim_config(const ServeScenario& s, const Calibration& pc, const
   c.duration_s = s.duration_s;
   c.warmup_s = s.warmup_s;
   c.slo_ttft_s = s.slo.ttft_s;
+  c.slo_ttft_percentile = s.slo.ttft_percentile;
+  const KvTransfer kv = kv_transfer(s);
+  c.kv_handoff_s_per_token = kv.busy_s(1.0);
+  c.kv_handoff_latency_s = kv.latency_s;
   c.slo_tpot_s = s.slo.tpot_s;
   c.seed = s.seed;
   const int mb = s.prefill.micro_batches;
   c.prefill_step_s = [&s, &pc, mb](double tokens_per_rank, double avg_context) {
     return prefill_step(s, pc, avg_context, std::max(1.0, tokens_per_rank / mb)).time_s;
   };
-  c.decode_step_s = [&s, &dc](int batch, double avg_kv_len) { return decode_step(s, dc, batch, avg_kv_len).time_s; };
+  // Decode steps as planned, NIC share included (KV received at the planned admission rate).
+  c.decode_step_s = [&s, &dc, kv, shape](int batch, double avg_kv_len) {
+    return decode_step_time_s(s, dc, kv, shape, batch, avg_kv_len);
+  };
   return c;
 }
-
-}  // namespace
 
 ServeResult run_serving(const ServeScenario& s_in, const Calibration& prefill_calib, const Calibration& decode_calib,
                         const std::string& profiles_dir) {
@@ -85,7 +96,8 @@ ServeResult run_serving(const ServeScenario& s_in, const Calibration& prefill_ca
   const PoolPlan plan = plan_pools(s, prefill_calib, decode_calib, shape);
   r.prefill = plan.prefill;
   r.decode = plan.decode;
-  size_and_cost(s, shape, plan, r.nodes, r.cost);
+  r.kv_transfer = plan.kv_transfer;
+  size_and_cost(s, shape, plan, prefill_calib, r.nodes, r.cost, r.ttft_model);
 
   if (s.workload.enabled) {
     r.notes.push_back("request shape derived from the daily workload: prompt " +
@@ -96,7 +108,29 @@ ServeResult run_serving(const ServeScenario& s_in, const Calibration& prefill_ca
   r.notes.push_back("decode batch " + std::to_string(r.decode.batch_per_gpu) + " per attention DP rank, limited by " +
                     r.decode.batch_limited_by + " (KV memory allows " + std::to_string(r.decode.max_batch_by_kv) + ")");
   r.notes.push_back("$/M input (cache hit) charges only the attention over cached positions; prefix-cache storage "
-                    "and KV transfer from prefill to decode are not costed");
+                    "is not costed");
+  const KvTransferResult& kv = r.kv_transfer;
+  r.notes.push_back("KV handoff " + units::format_bytes(kv.bytes_per_request) + " per request, " +
+                    units::format_duration(kv.time_s_mean) + " on idle NICs, counted in TTFT; NIC share busy " +
+                    units::format_count(100 * kv.prefill_nic_utilisation) + "% of a prefill step, " +
+                    units::format_count(100 * kv.decode_nic_utilisation) + "% of a decode step (all-to-all + KV)");
+  if (kv.prefill_nic_bound)
+    r.notes.push_back("prefill throughput is bound by the NICs (all-to-all + KV handoff), not by compute");
+  if (kv.decode_nic_bound)
+    r.notes.push_back("decode steps are bound by the NICs (all-to-all + KV received), not by compute");
+  if (r.ttft_model.evaluated) {
+    const TtftModelResult& t = r.ttft_model;
+    const std::string pct = fmt::format("p{:g}", 100 * t.percentile);
+    std::string line = "prefill pool " + std::to_string(t.units) + " unit(s), set by " + r.nodes.prefill_limited_by +
+                       " (throughput needs " + std::to_string(t.units_for_throughput) + ")";
+    if (t.slo_s > 0)
+      line += ", TTFT objective " + units::format_duration(t.slo_s) + " " + pct + " needs " +
+              std::to_string(t.units_for_ttft);
+    line += "; predicted TTFT " + pct + " " + units::format_duration(t.predicted_s) + " at " +
+            units::format_count(t.rate_per_s) + " requests/s (empty pool " +
+            units::format_duration(t.min_achievable_s) + ")";
+    r.notes.push_back(line);
+  }
 
   // Request-level simulation.
   int prefill_units = 0, decode_units = 0;
@@ -104,22 +138,22 @@ ServeResult run_serving(const ServeScenario& s_in, const Calibration& prefill_ca
     prefill_units = std::max(1, r.nodes.prefill / s.prefill.nodes);
     decode_units = std::max(1, r.nodes.decode / s.decode.nodes);
   } else if (r.nodes.decode > 0) {
-    // One decode unit's share of the daily load (Poisson, fixed request shape), with the prefill units that
-    // share needs; the units of a pool are independent, so a slice stands for the whole service.
-    const int total_decode_units = r.nodes.decode / s.decode.nodes;
-    const double prefill_share = r.nodes.prefill_exact / total_decode_units / s.prefill.nodes;
-    decode_units = 1;
-    prefill_units = std::max(1, static_cast<int>(std::ceil(prefill_share - 1e-9)));
-    const double rate = s.workload.input_tokens_per_day / units::kSecondsPerDay * s.workload.peak_to_average /
-                        shape.prompt_tokens / total_decode_units;
+    // The whole provisioned service at the peak rate: every prefill unit shares one FIFO, so a slice with
+    // fewer units would batch (and queue) differently from the pool the TTFT objective sized.
+    decode_units = r.nodes.decode / s.decode.nodes;
+    prefill_units = std::max(1, r.nodes.prefill / s.prefill.nodes);
+    const double rate = peak_request_rate(s, shape);
     Rng rng(s.seed, "serving.arrivals");
     requests = poisson_requests(rate, LengthDist{.mean = shape.prompt_tokens}, LengthDist{.mean = shape.output_tokens},
                                 shape.hit_fraction, s.duration_s, rng);
-    r.notes.push_back("latency simulated on a slice: 1 decode unit and " + std::to_string(prefill_units) +
-                      " prefill unit(s) at " + units::format_count(rate) + " requests/s");
+    r.notes.push_back("latency simulated for the whole service: " + std::to_string(decode_units) +
+                      " decode unit(s) and " + std::to_string(prefill_units) + " prefill unit(s) at " +
+                      units::format_count(rate) + " requests/s");
   }
   if (!requests.empty()) {
-    r.latency = simulate_requests(requests, sim_config(s, prefill_calib, decode_calib, plan, prefill_units, decode_units));
+    r.latency = simulate_requests(requests,
+                                  serving_sim_config(s, prefill_calib, decode_calib, plan, shape, prefill_units,
+                                                     decode_units));
     if (r.latency.preemptions > 0)
       r.notes.push_back(std::to_string(r.latency.preemptions) + " decode preemptions (KV cache full, recomputed)");
   }

@@ -34,6 +34,52 @@ TEST(RequestSim, SingleRequestClosedForm) {
   EXPECT_NEAR(r.queue_s.p50, 0.0, 1e-12);
 }
 
+TEST(RequestSim, KvHandoffAddsItsClosedFormToTtft) {
+  // One request: the handoff holds the rank's NIC for prompt x s/token, then the latency; TTFT and the end
+  // grow by exactly that, TPOT does not change.
+  RequestSimConfig c = fixed_config();
+  c.prefill_ranks = 4;
+  const LatencyResult base = simulate_requests({{1.0, 1000, 100, 0}}, c);
+  c.kv_handoff_s_per_token = 7e-6;
+  c.kv_handoff_latency_s = 3e-6;
+  const LatencyResult r = simulate_requests({{1.0, 1000, 100, 0}}, c);
+  const double handoff = 1000 * 7e-6 + 3e-6;
+  EXPECT_NEAR(r.ttft_s.p50 - base.ttft_s.p50, handoff, 1e-9);
+  EXPECT_NEAR(r.e2e_s.p50 - base.e2e_s.p50, handoff, 1e-9);
+  EXPECT_NEAR(r.tpot_s.p50, base.tpot_s.p50, 1e-12);
+  EXPECT_NEAR(r.kv_handoff_s.p50, handoff, 1e-9);
+  EXPECT_EQ(base.kv_handoff_s.p50, 0.0);
+  // Sparse arrivals (each prefill step holds one request): every TTFT grows by exactly the handoff.
+  std::vector<Request> sparse;
+  for (int i = 0; i < 20; ++i) sparse.push_back({2.0 * i, 1000 + 100 * i, 10, 0});
+  c.kv_handoff_s_per_token = 0;
+  c.kv_handoff_latency_s = 0;
+  const LatencyResult sparse_base = simulate_requests(sparse, c);
+  c.kv_handoff_s_per_token = 7e-6;
+  c.kv_handoff_latency_s = 3e-6;
+  const LatencyResult sparse_kv = simulate_requests(sparse, c);
+  const double mean_handoff = (1000 + 100 * 9.5) * 7e-6 + 3e-6;
+  EXPECT_NEAR(sparse_kv.ttft_s.mean - sparse_base.ttft_s.mean, mean_handoff, 1e-9);
+  EXPECT_NEAR(sparse_kv.kv_handoff_s.mean, mean_handoff, 1e-9);
+}
+
+TEST(RequestSim, KvHandoffsOfOneRankGoOneAfterAnother) {
+  // A lone request keeps the unit busy for 0.5 s; five more arriving meanwhile share the next step over two
+  // ranks: rank 0 sends requests 0, 2, 4 of that step and rank 1 requests 1, 3, each send holding its rank
+  // for 10 ms, so the handoffs take 10, 10, 20, 20 and 30 ms.
+  RequestSimConfig c = fixed_config();
+  c.prefill_ranks = 2;
+  c.kv_handoff_s_per_token = 1e-5;  // 1000 tokens: 10 ms
+  std::vector<Request> reqs = {{0.0, 1000, 50, 0}};
+  for (int i = 0; i < 5; ++i) reqs.push_back({0.1, 1000, 50, 0});
+  const LatencyResult r = simulate_requests(reqs, c);
+  ASSERT_EQ(r.requests_finished, 6u);
+  EXPECT_NEAR(r.kv_handoff_s.mean, (0.010 + 0.090) / 6, 1e-9);
+  EXPECT_NEAR(r.kv_handoff_s.p50, 0.010 + 0.5 * (0.020 - 0.010), 1e-9);  // sorted 10 10 10 20 20 30
+  // TTFT: 0.5 s + 10 ms for the first; (1.0 - 0.1) s + handoff for the others.
+  EXPECT_NEAR(r.ttft_s.mean, (0.510 + 5 * 0.9 + 0.090) / 6, 1e-9);
+}
+
 TEST(RequestSim, MtpAcceptanceShortensDecode) {
   RequestSimConfig c = fixed_config();
   c.mtp = true;

@@ -91,6 +91,16 @@ TEST(ServeScenario, UnevenExpertSlotsAreRejected) {
   EXPECT_NE(std::string(f.what()).find("288"), std::string::npos) << f.what();  // the hint cites Day 6
 }
 
+TEST(ServeScenario, TtftPercentileDefaultsToP90AndIsChecked) {
+  EXPECT_DOUBLE_EQ(load_serve_scenario_text(kMinimal, "test.yaml", catalog()).slo.ttft_percentile, 0.9);
+  const ServeScenario s =
+      load_serve_scenario_text(kMinimal, "test.yaml", catalog(), {"slo.ttft=1 s", "slo.ttft_percentile=0.99"});
+  EXPECT_DOUBLE_EQ(s.slo.ttft_s, 1.0);
+  EXPECT_DOUBLE_EQ(s.slo.ttft_percentile, 0.99);
+  const Error e = load_error(kMinimal, {"slo.ttft_percentile=90"});  // a fraction, not a percent
+  EXPECT_EQ(e.context().key_path, "slo.ttft_percentile");
+}
+
 TEST(ServeScenario, BadUnitsAndMissingLoad) {
   EXPECT_EQ(load_error(kMinimal, {"slo.ttft=2 parsecs"}).context().key_path, "slo.ttft");
   std::string no_load = kMinimal;
