@@ -15,6 +15,8 @@ namespace moeplan::engine {
 namespace {
 // Below this many links in use a linear scan for the bottleneck beats heap maintenance.
 constexpr std::size_t kLinearScanLinks = 512;
+// ... and when links^2 stays within this many times the crossings (about the heap's log factor).
+constexpr std::size_t kScanPerCrossing = 16;
 }  // namespace
 
 std::uint32_t PathPool::add(std::span<const std::uint32_t> path_links) {
@@ -67,6 +69,29 @@ void MaxMinSolver::solve(std::span<const double> capacity_Bps, const PathPool& p
       for (std::uint32_t l : paths.path(flow_paths[f])) ++count_[l];
   }
   frozen_.assign(n_flows, 0);
+  // A flow that shares none of its links with another flow (nor crosses one twice) gets its path's smallest
+  // capacity, exactly what progressive filling would give it. Settling those first keeps the solve cheap
+  // when most flows run side by side without meeting (pipeline sends of many replicas).
+  for (std::size_t f = 0; f < n_flows; ++f) {
+    const auto path = paths.path(flow_paths[f]);
+    bool alone = true;
+    for (std::uint32_t l : path) alone = alone && count_[l] == 1;
+    if (!alone) continue;
+    double rate = cap_[path[0]];
+    for (std::uint32_t l : path) {
+      rate = std::min(rate, cap_[l]);
+      count_[l] = 0;
+    }
+    frozen_[f] = 1;
+    rates_Bps[f] = rate;
+  }
+  active_.clear();
+  std::size_t crossings = 0;
+  for (std::uint32_t l : touched_)
+    if (count_[l] > 0) {
+      active_.push_back(l);
+      crossings += count_[l];
+    }
   // Freezes every unfrozen flow crossing link l at l's current fair share; `push` re-queues the links
   // whose share changed (heap variant only).
   const auto later = [](const HeapEntry& a, const HeapEntry& b) {
@@ -92,12 +117,15 @@ void MaxMinSolver::solve(std::span<const double> capacity_Bps, const PathPool& p
       }
     }
   };
-  if (touched_.size() <= kLinearScanLinks) {
+  // The scan costs up to links^2, the heap crossings x log(links): scan only when the links are few
+  // against the crossings (an all-to-all on one switch), not when many links each carry a few flows.
+  const std::size_t links = active_.size();
+  if (links <= kLinearScanLinks && links * links <= crossings * kScanPerCrossing) {
     // Few links, possibly many flows: find the bottleneck by scanning the links, O(links^2 + crossings).
     for (;;) {
       std::uint32_t best = 0xFFFFFFFFu;
       double best_share = 0;
-      for (std::uint32_t l : touched_) {
+      for (std::uint32_t l : active_) {
         if (count_[l] == 0) continue;
         const double share = std::max(cap_[l], 0.0) / count_[l];
         if (best == 0xFFFFFFFFu || share < best_share) {
@@ -111,7 +139,7 @@ void MaxMinSolver::solve(std::span<const double> capacity_Bps, const PathPool& p
   } else {
     // Many links: a lazy min-heap of shares, O(crossings x log links).
     heap_.clear();
-    for (std::uint32_t l : touched_) heap_.push_back({cap_[l] / count_[l], l, ++version_[l]});
+    for (std::uint32_t l : active_) heap_.push_back({cap_[l] / count_[l], l, ++version_[l]});
     std::make_heap(heap_.begin(), heap_.end(), later);
     while (!heap_.empty()) {
       std::pop_heap(heap_.begin(), heap_.end(), later);

@@ -48,6 +48,7 @@ class MaxMinSolver {
   std::vector<std::uint32_t> list_len_;
   std::vector<std::uint32_t> list_;
   std::vector<std::uint32_t> touched_;
+  std::vector<std::uint32_t> active_;  // touched links still shared after lone flows are settled
   std::vector<std::uint8_t> frozen_;
   std::vector<HeapEntry> heap_;
 };

@@ -17,6 +17,8 @@ namespace {
 constexpr std::uint32_t kTagFinish = 0;
 constexpr std::uint32_t kTagActivate = 1;
 constexpr double kPsToS = 1e-12;
+// Full solves between two searches for separate components while every flow keeps needing a re-solve.
+constexpr std::uint32_t kWholeSolvesBetweenChecks = 8;
 
 std::uint32_t make_tag(std::uint32_t version, std::uint32_t type) { return (version << 1) | type; }
 }  // namespace
@@ -268,7 +270,7 @@ void Simulator::activate_flow(std::uint32_t t) {
     events_.push(now_, t, make_tag(task.version, kTagFinish));
     return;
   }
-  flows_.push_back(Flow{t, task.path, task.remaining, 0.0, 0.0, kTimeNever});
+  flows_.push_back(Flow{t, task.path, task.remaining, 0.0, 0.0, kTimeNever, true});
   flows_dirty_ = true;
 }
 
@@ -338,7 +340,10 @@ void Simulator::complete_due_flows() {
       // A flow that ended inside its rounding slack has sent exactly what it asked for.
       const double sent = f.sent + std::min(f.rate * dt_s, std::max(f.remaining, 0.0));
       delivered_bytes_ += sent;
-      for (std::uint32_t l : paths_.path(f.path)) link_bytes_[l] += sent;
+      for (std::uint32_t l : paths_.path(f.path)) {
+        link_bytes_[l] += sent;
+        freed_links_.push_back(l);
+      }
       due_.push_back(f.task);
     } else {
       next = std::min(next, f.finish);
@@ -351,22 +356,81 @@ void Simulator::complete_due_flows() {
   for (std::uint32_t t : due_) finish(t);
 }
 
+std::uint32_t Simulator::link_root(std::uint32_t l) {
+  if (link_stamp_[l] != solve_stamp_) {
+    link_stamp_[l] = solve_stamp_;
+    link_parent_[l] = l;
+  }
+  while (link_parent_[l] != l) {
+    link_parent_[l] = link_parent_[link_parent_[l]];  // path halving (parents are always current)
+    l = link_parent_[l];
+  }
+  return l;
+}
+
 void Simulator::solve_flows() {
   ++rate_solves_;
   const double dt_s = static_cast<double>(now_ - flows_updated_at_) * kPsToS;
-  flow_paths_.resize(flows_.size());
-  for (std::size_t i = 0; i < flows_.size(); ++i) {
-    Flow& f = flows_[i];
+  for (Flow& f : flows_) {
     const double moved = std::min(f.rate * dt_s, std::max(f.remaining, 0.0));
     f.sent += moved;
     f.remaining -= moved;
-    flow_paths_[i] = f.path;
   }
-  solver_.solve(link_capacity_, paths_, flow_paths_, flow_rates_);
-  SimTime next = kTimeNever;
-  for (std::size_t i = 0; i < flows_.size(); ++i) {
+  // Max-min rates of separate components (flows linked through shared links) do not depend on each other,
+  // so only the components holding a flow that started, or a link a finished flow freed, are re-solved;
+  // every other flow keeps its rate, exactly what a full solve would give it again.
+  // When the last solve had to re-solve every flow (one component holding them all: an all-to-all in full
+  // swing), finding the components again is wasted work: solve everything, and look again every few solves.
+  if (whole_streak_ > 0 && whole_streak_ % kWholeSolvesBetweenChecks != 0) {
+    ++whole_streak_;
+    freed_links_.clear();
+    for (Flow& f : flows_) f.fresh = false;
+    subset_.resize(flows_.size());
+    subset_paths_.resize(flows_.size());
+    for (std::uint32_t i = 0; i < flows_.size(); ++i) {
+      subset_[i] = i;
+      subset_paths_[i] = flows_[i].path;
+    }
+    finish_solve();
+    return;
+  }
+  if (link_parent_.size() < link_capacity_.size()) {
+    link_parent_.resize(link_capacity_.size(), 0);
+    link_stamp_.resize(link_capacity_.size(), 0);
+    root_dirty_stamp_.resize(link_capacity_.size(), 0);
+  }
+  ++solve_stamp_;
+  for (const Flow& f : flows_) {
+    const auto path = paths_.path(f.path);
+    const std::uint32_t a = link_root(path[0]);
+    for (std::uint32_t l : path.subspan(1)) {
+      const std::uint32_t b = link_root(l);
+      if (a != b) link_parent_[b] = a;
+    }
+  }
+  for (const Flow& f : flows_)
+    if (f.fresh) root_dirty_stamp_[link_root(paths_.path(f.path)[0])] = solve_stamp_;
+  for (std::uint32_t l : freed_links_)
+    if (link_stamp_[l] == solve_stamp_) root_dirty_stamp_[link_root(l)] = solve_stamp_;
+  freed_links_.clear();
+  subset_.clear();
+  subset_paths_.clear();
+  for (std::uint32_t i = 0; i < flows_.size(); ++i) {
     Flow& f = flows_[i];
-    f.rate = flow_rates_[i];
+    f.fresh = false;
+    if (root_dirty_stamp_[link_root(paths_.path(f.path)[0])] != solve_stamp_) continue;
+    subset_.push_back(i);
+    subset_paths_.push_back(f.path);
+  }
+  whole_streak_ = subset_.size() == flows_.size() && flows_.size() > 1 ? whole_streak_ + 1 : 0;
+  finish_solve();
+}
+
+void Simulator::finish_solve() {
+  solver_.solve(link_capacity_, paths_, subset_paths_, subset_rates_);
+  for (std::size_t k = 0; k < subset_.size(); ++k) flows_[subset_[k]].rate = subset_rates_[k];
+  SimTime next = kTimeNever;
+  for (Flow& f : flows_) {
     f.finish = finish_after(now_, std::max(f.remaining, 0.0), f.rate * kPsToS);
     if (flow_quantum_ > 1 && f.finish != kTimeNever && f.finish % flow_quantum_ != 0)
       f.finish = checked_add(f.finish - f.finish % flow_quantum_, flow_quantum_);

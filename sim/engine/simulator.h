@@ -170,6 +170,7 @@ class Simulator {
     double sent;       // bytes integrated from rate x time
     double rate;       // bytes/s
     SimTime finish;
+    bool fresh;        // started since the last rate solve
   };
 
   void make_ready(std::uint32_t t);
@@ -182,6 +183,8 @@ class Simulator {
   void apply_counter(std::uint32_t counter, double delta);
   void complete_due_flows();
   void solve_flows();
+  void finish_solve();
+  std::uint32_t link_root(std::uint32_t l);
   void build_successors();
 
   std::vector<Task> tasks_;
@@ -197,9 +200,15 @@ class Simulator {
   std::vector<std::string> link_names_;
   PathPool paths_;
   std::vector<Flow> flows_;
-  std::vector<std::uint32_t> flow_paths_;
-  std::vector<double> flow_rates_;
   std::vector<std::uint32_t> due_;
+  // Re-solving only what changed: links freed by finished flows since the last solve, and a union-find of
+  // the links the active flows connect (valid where link_stamp_ equals solve_stamp_).
+  std::vector<std::uint32_t> freed_links_;
+  std::vector<std::uint32_t> link_parent_, link_stamp_, root_dirty_stamp_;
+  std::uint32_t solve_stamp_ = 0;
+  std::uint32_t whole_streak_ = 0;  // consecutive solves that re-solved every flow
+  std::vector<std::uint32_t> subset_, subset_paths_;
+  std::vector<double> subset_rates_;
   MaxMinSolver solver_;
   SimTime flows_updated_at_ = 0;
   SimTime flow_quantum_ = 1;

@@ -251,7 +251,8 @@ RoutingSpec read_routing(const YamlField& f) {
   RoutingSpec r;
   if (auto d = f.find("distribution"))
     r.distribution = d->as_enum<std::string>(
-        {{"balanced", "balanced"}, {"zipf", "zipf"}, {"dirichlet", "dirichlet"}}, "routing distribution");
+        {{"balanced", "balanced"}, {"balanced-exact", "balanced-exact"}, {"zipf", "zipf"}, {"dirichlet", "dirichlet"}},
+        "routing distribution");
   r.skew = f.get_double("skew", r.skew);
   if (r.skew < 0) f.find("skew")->fail("must be >= 0", "a non-negative number");
   r.nodes_per_token = f.get_int("nodes_per_token", r.nodes_per_token);

@@ -16,32 +16,48 @@ double bf16_combine_bytes_per_token(int hidden) { return hidden * 2.0; }
 
 namespace {
 
-struct Traffic {
-  int ep = 0, g = 0, n_nodes = 0;
-  // tokens[s * ep + d]: tokens of source s that need rank d (once per token and rank).
-  std::vector<double> tokens;
-  // node_tokens[s * n_nodes + m]: tokens of source s that need node m.
-  std::vector<double> node_tokens;
-};
+void check_group(int ep, int gpus_per_node, const MoeCommSpec& spec) {
+  validate(spec.routing);
+  if (ep < 1 || spec.routing.n_experts % ep != 0)
+    throw_user_error("the EP group size must divide the number of routed experts",
+                     ErrorContext{.key_path = "parallel.ep"});
+  if (spec.tokens_per_rank < 0 || !(spec.bytes_per_token > 0) || spec.chunks < 1)
+    throw_user_error("MoE all-to-all needs tokens >= 0, a positive token size and chunks >= 1");
+  const int g = std::min(ep, gpus_per_node);
+  if (ep % g != 0) throw_user_error("an EP group spanning nodes must use whole nodes");
+}
 
-Traffic sample_traffic(int ep, int g, const MoeCommSpec& spec, Rng& rng) {
-  Traffic tr;
+MoeTraffic empty_traffic(int ep, int gpus_per_node) {
+  MoeTraffic tr;
   tr.ep = ep;
-  tr.g = g;
-  tr.n_nodes = ep / g;
+  tr.g = std::min(ep, gpus_per_node);
+  tr.n_nodes = ep / tr.g;
   tr.tokens.assign(static_cast<std::size_t>(ep) * ep, 0.0);
   tr.node_tokens.assign(static_cast<std::size_t>(ep) * tr.n_nodes, 0.0);
+  tr.received_copies.assign(ep, 0.0);
+  return tr;
+}
+
+}  // namespace
+
+MoeTraffic sample_moe_traffic(int ep, int gpus_per_node, const MoeCommSpec& spec, Rng& rng,
+                              std::span<const double> expert_weights) {
+  check_group(ep, gpus_per_node, spec);
+  MoeTraffic tr = empty_traffic(ep, gpus_per_node);
+  const int g = tr.g;
   const int experts_per_rank = spec.routing.n_experts / ep;
   std::vector<int> experts;
   std::vector<char> rank_hit(ep), node_hit(tr.n_nodes);
   for (int s = 0; s < ep; ++s) {
     experts.clear();
-    sample_routing(spec.routing, spec.tokens_per_rank, rng, experts);
+    if (expert_weights.empty()) sample_routing(spec.routing, spec.tokens_per_rank, rng, experts);
+    else sample_routing_weighted(spec.routing, expert_weights, spec.tokens_per_rank, rng, experts);
     for (int t = 0; t < spec.tokens_per_rank; ++t) {
       std::fill(rank_hit.begin(), rank_hit.end(), 0);
       std::fill(node_hit.begin(), node_hit.end(), 0);
       for (int k = 0; k < spec.routing.top_k; ++k) {
         const int d = experts[static_cast<std::size_t>(t) * spec.routing.top_k + k] / experts_per_rank;
+        tr.received_copies[d] += 1;
         if (!rank_hit[d]) {
           rank_hit[d] = 1;
           tr.tokens[static_cast<std::size_t>(s) * ep + d] += 1;
@@ -56,26 +72,38 @@ Traffic sample_traffic(int ep, int g, const MoeCommSpec& spec, Rng& rng) {
   return tr;
 }
 
-}  // namespace
+MoeTraffic expected_moe_traffic(int ep, int gpus_per_node, const MoeCommSpec& spec) {
+  check_group(ep, gpus_per_node, spec);
+  MoeTraffic tr = empty_traffic(ep, gpus_per_node);
+  const double T = spec.tokens_per_rank;
+  const double p_rank = expected_blocks_hit(spec.routing, ep) / ep;
+  const double p_node = tr.n_nodes > 1 ? expected_blocks_hit(spec.routing, tr.n_nodes) / tr.n_nodes : 1.0;
+  std::fill(tr.tokens.begin(), tr.tokens.end(), T * p_rank);
+  std::fill(tr.node_tokens.begin(), tr.node_tokens.end(), T * p_node);
+  std::fill(tr.received_copies.begin(), tr.received_copies.end(), T * spec.routing.top_k);
+  return tr;
+}
 
 MoeCommResult simulate_moe_alltoall(const Topology& topo, std::span<const int> ranks, const MoeCommSpec& spec,
                                     MoeDirection direction, Rng& rng) {
-  validate(spec.routing);
   const int ep = static_cast<int>(ranks.size());
-  if (ep < 1 || spec.routing.n_experts % ep != 0)
-    throw_user_error("the EP group size must divide the number of routed experts",
-                     ErrorContext{.key_path = "parallel.ep"});
-  if (spec.tokens_per_rank < 0 || !(spec.bytes_per_token > 0) || spec.chunks < 1)
-    throw_user_error("MoE all-to-all needs tokens >= 0, a positive token size and chunks >= 1");
+  check_group(ep, topo.gpus_per_node(), spec);
+  const MoeTraffic tr = sample_moe_traffic(ep, topo.gpus_per_node(), spec, rng);
+  return simulate_moe_traffic(topo, ranks, tr, spec, direction);
+}
+
+MoeCommResult simulate_moe_traffic(const Topology& topo, std::span<const int> ranks, const MoeTraffic& tr,
+                                   const MoeCommSpec& spec, MoeDirection direction) {
+  const int ep = static_cast<int>(ranks.size());
+  check_group(ep, topo.gpus_per_node(), spec);
   // EP layout: one partial node, or whole nodes in order.
   const int g = std::min(ep, topo.gpus_per_node());
-  if (ep % g != 0) throw_user_error("an EP group spanning nodes must use whole nodes");
+  if (tr.ep != ep || tr.g != g) throw_internal_error("simulate_moe_traffic: traffic drawn for another group shape");
   for (int i = 0; i < ep; ++i)
     if (topo.node_of(ranks[i]) != topo.node_of(ranks[(i / g) * g]) ||
         (i % g == 0 && i > 0 && topo.node_of(ranks[i]) == topo.node_of(ranks[i - 1])))
       throw_user_error("an EP group lists each node's GPUs consecutively, one node after another");
 
-  const Traffic tr = sample_traffic(ep, g, spec, rng);
   const double b = spec.bytes_per_token;
   const int C = spec.chunks;
   const bool dispatch = direction == MoeDirection::kDispatch;

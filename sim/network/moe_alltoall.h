@@ -14,6 +14,7 @@
 #pragma once
 
 #include <span>
+#include <vector>
 
 #include "sim/units/random.h"
 #include "sim/network/moe_routing.h"
@@ -51,9 +52,34 @@ struct MoeCommResult {
   std::uint64_t rate_solves = 0;
 };
 
+// The traffic of one dispatch (or, reversed, one combine) among the ep members of an EP group laid out as
+// ep / g nodes of g members (member i holds experts [i E/ep, (i+1) E/ep)).
+struct MoeTraffic {
+  int ep = 0, g = 0, n_nodes = 0;
+  // tokens[s * ep + d]: tokens of source s that need member d (once per token and member).
+  std::vector<double> tokens;
+  // node_tokens[s * n_nodes + m]: tokens of source s that need node m.
+  std::vector<double> node_tokens;
+  // received_copies[d]: (token, expert) pairs member d's experts process, its own tokens included; the
+  // balanced mean is tokens_per_rank x top_k.
+  std::vector<double> received_copies;
+};
+
+// Samples the routing of spec.tokens_per_rank tokens on every member (sample_routing, or
+// sample_routing_weighted when `expert_weights` is not empty) and counts the traffic.
+MoeTraffic sample_moe_traffic(int ep, int gpus_per_node, const MoeCommSpec& spec, Rng& rng,
+                              std::span<const double> expert_weights = {});
+// The expected traffic under balanced routing (fractional token counts, no sampling noise): every member
+// sends T x P(member hit) tokens to each member and T x P(node hit) to each node, and receives T x k copies.
+MoeTraffic expected_moe_traffic(int ep, int gpus_per_node, const MoeCommSpec& spec);
+
+// Simulates every transfer of `traffic` among `ranks` (GPU indices of the topology, member i = ranks[i])
+// with max-min link sharing. `ranks` must be one node's GPUs or whole nodes listed node after node.
+MoeCommResult simulate_moe_traffic(const Topology& topo, std::span<const int> ranks, const MoeTraffic& traffic,
+                                   const MoeCommSpec& spec, MoeDirection direction);
+
 // des-full: samples routing for every rank of `ranks` (the EP group; rank i holds experts
-// [i E/ep, (i+1) E/ep)) and simulates every transfer. `ranks` must be one node's GPUs or whole nodes listed
-// node after node.
+// [i E/ep, (i+1) E/ep)) and simulates every transfer: sample_moe_traffic then simulate_moe_traffic.
 MoeCommResult simulate_moe_alltoall(const Topology& topo, std::span<const int> ranks, const MoeCommSpec& spec,
                                     MoeDirection direction, Rng& rng);
 

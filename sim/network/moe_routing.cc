@@ -65,6 +65,65 @@ void sample_routing(const MoeRoutingSpec& r, int n_tokens, Rng& rng, std::vector
   }
 }
 
+namespace {
+// Index i with probability w[i] / total among entries not yet taken (taken entries have w = 0).
+int weighted_pick(const double* w, int n, double total, Rng& rng) {
+  double u = rng.uniform() * total;
+  int last = -1;
+  for (int i = 0; i < n; ++i) {
+    if (w[i] <= 0) continue;
+    last = i;
+    if (u < w[i]) return i;
+    u -= w[i];
+  }
+  return last;  // rounding left u just above the sum
+}
+}  // namespace
+
+void sample_routing_weighted(const MoeRoutingSpec& r, std::span<const double> expert_weights, int n_tokens,
+                             Rng& rng, std::vector<int>& experts) {
+  validate(r);
+  if (static_cast<int>(expert_weights.size()) != r.n_experts)
+    throw_internal_error("sample_routing_weighted: one weight per expert expected");
+  if (r.top_k > 64) throw_user_error("top_k above 64 is not supported by the router sampler");
+  const int per_group = r.n_experts / r.n_groups;
+  const int pool = r.max_groups * per_group;
+  // A floor keeps every expert reachable, so M groups and k experts can always be found.
+  double max_w = 0;
+  for (double w : expert_weights) max_w = std::max(max_w, w);
+  const double floor_w = max_w > 0 ? max_w * 1e-12 : 1.0;
+  std::vector<double> ew(r.n_experts), gw(r.n_groups, 0.0), group_left(r.n_groups), pool_w(pool);
+  for (int e = 0; e < r.n_experts; ++e) {
+    ew[e] = std::max(expert_weights[e], floor_w);
+    gw[e / per_group] += ew[e];
+  }
+  std::vector<int> groups(r.max_groups);
+  experts.reserve(experts.size() + static_cast<std::size_t>(n_tokens) * r.top_k);
+  for (int t = 0; t < n_tokens; ++t) {
+    group_left = gw;
+    double total = 0;
+    for (double w : gw) total += w;
+    for (int i = 0; i < r.max_groups; ++i) {
+      const int g = weighted_pick(group_left.data(), r.n_groups, total, rng);
+      groups[i] = g;
+      total -= group_left[g];
+      group_left[g] = 0;
+    }
+    double pool_total = 0;
+    for (int i = 0; i < r.max_groups; ++i)
+      for (int j = 0; j < per_group; ++j) {
+        pool_w[i * per_group + j] = ew[groups[i] * per_group + j] / gw[groups[i]];
+        pool_total += pool_w[i * per_group + j];
+      }
+    for (int i = 0; i < r.top_k; ++i) {
+      const int slot = weighted_pick(pool_w.data(), pool, pool_total, rng);
+      pool_total -= pool_w[slot];
+      pool_w[slot] = 0;
+      experts.push_back(groups[slot / per_group] * per_group + slot % per_group);
+    }
+  }
+}
+
 double expected_blocks_hit(const MoeRoutingSpec& r, int n_members) {
   validate(r);
   if (n_members < 1 || r.n_experts % n_members != 0)

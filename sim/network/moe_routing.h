@@ -8,6 +8,7 @@
 // experts uniformly among the M x E/G experts of those groups.
 #pragma once
 
+#include <span>
 #include <vector>
 
 #include "sim/units/random.h"
@@ -26,6 +27,16 @@ void validate(const MoeRoutingSpec& r);
 
 // Appends n_tokens x top_k expert indices (token-major, distinct within a token) to `experts`.
 void sample_routing(const MoeRoutingSpec& r, int n_tokens, Rng& rng, std::vector<int>& experts);
+
+// The same under skewed popularity: group j is chosen with probability proportional to the summed weight
+// of its experts (M distinct groups, drawn one after another without replacement), then k distinct experts
+// of the chosen groups, one after another in proportion to their weight within their group (the group's
+// popularity already counted when it was chosen), so an expert's hit rate follows its weight as closely as
+// the M-group limit allows. `expert_weights` has one non-negative entry per expert; groups or experts of
+// zero weight are never chosen unless nothing else is left. Uniform weights give the distribution of
+// sample_routing (not the same random stream).
+void sample_routing_weighted(const MoeRoutingSpec& r, std::span<const double> expert_weights, int n_tokens,
+                             Rng& rng, std::vector<int>& experts);
 
 // With the experts split into n_members equal contiguous blocks (EP ranks, or nodes), the expected number
 // of distinct blocks one token reaches under balanced routing. Blocks must either nest inside groups or be

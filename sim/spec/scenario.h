@@ -18,7 +18,7 @@ namespace moeplan {
 enum class Fidelity { kAnalytic, kDes, kDesFull };
 
 struct RoutingSpec {
-  std::string distribution = "balanced";  // "balanced" | "zipf" | "dirichlet"
+  std::string distribution = "balanced";  // "balanced" | "balanced-exact" | "zipf" | "dirichlet"
   double skew = 0;                        // zipf exponent or 1/dirichlet-concentration; 0 = uniform
   int nodes_per_token = 0;                // node-limited routing M; 0 = from model (n_limited_groups)
 };

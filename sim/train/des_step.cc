@@ -7,6 +7,8 @@
 
 #include "sim/engine/simulator.h"
 #include "sim/schedule/build_schedule.h"
+#include "sim/train/chunk_pieces.h"
+#include "sim/train/step_stats.h"
 #include "sim/units/error.h"
 
 namespace moeplan {
@@ -17,38 +19,6 @@ using engine::Simulator;
 using engine::TaskId;
 using engine::TaskKind;
 using engine::TaskSpec;
-
-struct Piece {
-  bool comm = false;
-  double seconds = 0;
-  std::string name;
-};
-
-// One pass of a chunk as alternating compute and communication pieces: consecutive compute ops merge;
-// each dispatch, combine or TP collective is its own communication piece. Backward walks the ops in reverse.
-std::vector<Piece> pieces_of(const ChunkCost& c, char pass) {
-  std::vector<Piece> out;
-  auto push_compute = [&](double t, const std::string& n) {
-    if (t <= 0) return;
-    if (!out.empty() && !out.back().comm) out.back().seconds += t;
-    else out.push_back({false, t, n});
-  };
-  auto visit = [&](const OpTiming& op) {
-    if (op.cls == OpClass::kDispatch || op.cls == OpClass::kCombine || op.cls == OpClass::kTpCollective) {
-      if (op.comm_s > 0) out.push_back({true, op.comm_s, op.name});
-      return;
-    }
-    push_compute(pass == 'F' ? op.f_s : op.b_s, op.name);
-  };
-  if (pass == 'F') {
-    for (const OpTiming& op : c.ops) visit(op);
-  } else if (pass == 'B') {
-    for (auto it = c.ops.rbegin(); it != c.ops.rend(); ++it) visit(*it);
-  } else {
-    push_compute(c.w_s, "wgrad");
-  }
-  return out;
-}
 
 using Key = std::tuple<int, int, int>;  // micro-batch, stage, direction
 
@@ -117,11 +87,11 @@ TaskId StepGraph::add_fixed(double seconds, engine::StreamId stream, int priorit
 
 Span StepGraph::add_pass(int rank, const ChunkCost& c, char pass, int priority, const std::string& tag) {
   Span span;
-  for (const Piece& p : pieces_of(c, pass)) {
+  for (const ChunkPiece& p : chunk_pieces(c, pass)) {
     TaskSpec spec;
     spec.duration = engine::seconds_to_time(p.seconds);
     spec.priority = priority;
-    if (p.comm) {
+    if (p.comm()) {
       spec.kind = TaskKind::kFixed;
       spec.stream = comm_[rank];
       spec.sm_reservation = comm_sms_[rank];
@@ -129,9 +99,9 @@ Span StepGraph::add_pass(int rank, const ChunkCost& c, char pass, int priority, 
       spec.kind = TaskKind::kCompute;
       spec.stream = compute_[rank];
     }
-    if (trace_) spec.label = sim_.label(p.comm ? tag + " " + p.name : tag);
+    if (trace_) spec.label = sim_.label(p.comm() ? tag + " " + p.name : tag);
     const TaskId t = sim_.add_task(spec);
-    (p.comm ? comm_tasks_ : compute_tasks_)[rank].push_back(t);
+    (p.comm() ? comm_tasks_ : compute_tasks_)[rank].push_back(t);
     if (span.last != kNoTask) sim_.add_dependency(span.last, t);
     if (span.first == kNoTask) span.first = t;
     span.last = t;
@@ -281,25 +251,11 @@ StepResult StepGraph::run(Timeline* timeline) {
   // Per rank: compute busy time, communication not overlapped by compute, and the rest is bubble.
   double idle_sum = 0;
   for (int r = 0; r < pp; ++r) {
-    std::vector<std::pair<engine::SimTime, engine::SimTime>> comp, comm;
+    std::vector<SimInterval> comp, comm;
     for (TaskId t : compute_tasks_[r]) comp.push_back({sim_.start_time(t), sim_.finish_time(t)});
     for (TaskId t : comm_tasks_[r]) comm.push_back({sim_.start_time(t), sim_.finish_time(t)});
-    std::sort(comp.begin(), comp.end());
-    double busy = 0;
-    for (auto& [a, b] : comp) busy += engine::time_to_seconds(b - a);
-    // Exposed communication: comm intervals minus the union of compute intervals (both sorted).
-    double exposed = 0;
-    for (auto [a, b] : comm) {
-      engine::SimTime covered = 0;
-      auto it = std::lower_bound(comp.begin(), comp.end(), std::make_pair(a, engine::SimTime{0}),
-                                 [](const auto& x, const auto& y) { return x.second < y.first; });
-      if (it != comp.begin()) --it;
-      for (; it != comp.end() && it->first < b; ++it) {
-        const engine::SimTime lo = std::max(a, it->first), hi = std::min(b, it->second);
-        if (hi > lo) covered += hi - lo;
-      }
-      exposed += engine::time_to_seconds(b - a - covered);
-    }
+    const RankBusy rb = rank_busy(comp, comm);
+    const double busy = rb.busy_s, exposed = rb.exposed_comm_s;
     StageStats st;
     st.stage = r;
     st.busy_s = busy;

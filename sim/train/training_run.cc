@@ -12,6 +12,7 @@
 #include "sim/model/memory.h"
 #include "sim/model/params.h"
 #include "sim/train/analytic_step.h"
+#include "sim/train/des_full_step.h"
 #include "sim/train/des_step.h"
 #include "sim/train/phase_segments.h"
 #include "sim/units/random.h"
@@ -44,16 +45,21 @@ ModelSummary summarize_model(const ModelSpec& m, int seq_len) {
 }
 
 StepResult simulate_step(const Scenario& s, const Calibration& calib, const StepShape& shape, Timeline* timeline) {
-  // The routing stream is seeded from the scenario and the step shape, so every step is reproducible.
-  Rng rng(s.seed, "routing/" + std::to_string(shape.seq_len) + "/" + std::to_string(shape.global_batch));
-  const double tokens_per_rank = static_cast<double>(shape.plan.micro_batch) * shape.seq_len;
-  const ExpertLoad load = sample_expert_load(s.model, shape.plan, s.routing, tokens_per_rank, rng);
-  const StageCosts costs = compute_stage_costs(s, shape, calib, load.max_over_mean);
   StepResult r;
-  if (s.fidelity == Fidelity::kAnalytic) {
-    r = analytic_step(costs, shape.plan, s.cluster.gpu.peak_bf16_flops, s.cluster.n_gpus());
+  if (s.fidelity == Fidelity::kDesFull) {
+    // Every rank draws its own routing, so the costs are taken at balanced load and re-timed per rank.
+    r = des_full_step(s, calib, shape, compute_stage_costs(s, shape, calib, 1.0), timeline);
   } else {
-    r = des_step(s, costs, shape.plan, timeline);
+    // The routing stream is seeded from the scenario and the step shape, so every step is reproducible.
+    Rng rng(s.seed, "routing/" + std::to_string(shape.seq_len) + "/" + std::to_string(shape.global_batch));
+    const double tokens_per_rank = static_cast<double>(shape.plan.micro_batch) * shape.seq_len;
+    const ExpertLoad load = sample_expert_load(s.model, shape.plan, s.routing, tokens_per_rank, rng);
+    const StageCosts costs = compute_stage_costs(s, shape, calib, load.max_over_mean);
+    if (s.fidelity == Fidelity::kAnalytic) {
+      r = analytic_step(costs, shape.plan, s.cluster.gpu.peak_bf16_flops, s.cluster.n_gpus());
+    } else {
+      r = des_step(s, costs, shape.plan, timeline);
+    }
   }
   r.seq_len = shape.seq_len;
   r.global_batch = shape.global_batch;

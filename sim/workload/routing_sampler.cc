@@ -8,11 +8,10 @@
 #include "sim/units/error.h"
 
 namespace moeplan {
-namespace {
 
 std::vector<double> expert_popularity(int experts, const RoutingSpec& r, Rng& rng) {
   std::vector<double> w(experts, 1.0);
-  if (r.distribution == "balanced" || r.skew <= 0) {
+  if (r.distribution == "balanced" || r.distribution == "balanced-exact" || r.skew <= 0) {
     // uniform
   } else if (r.distribution == "zipf") {
     std::vector<int> order(experts);
@@ -23,14 +22,13 @@ std::vector<double> expert_popularity(int experts, const RoutingSpec& r, Rng& rn
     for (double& x : w) x = rng.gamma(1.0 / r.skew);
   } else {
     throw_user_error("unknown routing distribution `" + r.distribution + "`",
-                     ErrorContext{.key_path = "routing.distribution", .expected = "balanced, zipf or dirichlet"});
+                     ErrorContext{.key_path = "routing.distribution",
+                                  .expected = "balanced, balanced-exact, zipf or dirichlet"});
   }
   const double sum = std::accumulate(w.begin(), w.end(), 0.0);
   for (double& x : w) x /= sum;
   return w;
 }
-
-}  // namespace
 
 ExpertLoad sample_expert_load(const ModelSpec& m, const ParallelPlan& p, const RoutingSpec& routing,
                               double tokens_per_rank, Rng& rng, int samples) {
@@ -40,6 +38,10 @@ ExpertLoad sample_expert_load(const ModelSpec& m, const ParallelPlan& p, const R
     return out;
   }
   const int experts = m.moe.n_routed_experts;
+  if (routing.distribution == "balanced-exact") {
+    out.rank_share.assign(p.ep, 1.0 / p.ep);
+    return out;  // max_over_mean stays 1: no sampling noise
+  }
   const int per_rank = experts / p.ep;
   const double copies = tokens_per_rank * p.ep * m.moe.top_k;  // token-copies routed in one all-to-all
   double sum_max = 0;

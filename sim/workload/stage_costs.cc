@@ -116,6 +116,39 @@ double model_flops_of(const Op& op) {
 
 }  // namespace
 
+OpTiming time_op(const Op& op, const Calibration& calib, RecomputePolicy recompute,
+                 const PrecisionRecipe& precision) {
+  OpTiming t{.name = op.name, .cls = op.cls, .part = op.part};
+  t.f_s = calib.op_time_s(op, Pass::kForward, 1.0);
+  t.b_s = calib.op_time_s(op, Pass::kBackwardInput, 1.0);
+  t.w_s = op.has_weight_grad ? calib.op_time_s(op, Pass::kBackwardWeight, 1.0) : 0.0;
+  if (is_recomputed(op, recompute, precision)) t.b_s += t.f_s;
+  return t;
+}
+
+bool is_routed_expert_op(const OpTiming& op) {
+  // layer_ops.h names them experts_gate_up, experts_act and experts_down (with an "mtpN." prefix in MTP).
+  return op.part == OpPart::kMlp && op.name.find("experts_") != std::string::npos;
+}
+
+ExpertTimes routed_expert_times(const Scenario& s, const StepShape& shape, const Calibration& calib,
+                                double load_factor) {
+  ExpertTimes out;
+  const ModelSpec& m = s.model;
+  int layer = 0;
+  while (layer < m.n_layers && !m.layer_is_moe(layer)) ++layer;
+  if (layer == m.n_layers) return out;
+  // Every MoE layer has the same routed-expert shapes, so one layer stands for all (and for MTP's).
+  for (const Op& op : layer_forward_ops(m, layer, context_for(s, shape, load_factor))) {
+    const OpTiming t = time_op(op, calib, shape.plan.recompute, s.precision);
+    if (!is_routed_expert_op(t)) continue;
+    out.f_s += t.f_s;
+    out.b_s += t.b_s;
+    out.w_s += t.w_s;
+  }
+  return out;
+}
+
 double micro_batches_per_chunk(const ParallelPlan& p, int micro_batches) {
   return p.schedule == PipelineSchedule::kDualPipe ? micro_batches / 2.0 : micro_batches;
 }
@@ -144,21 +177,22 @@ StageCosts compute_stage_costs(const Scenario& s, const StepShape& shape, const 
   const OpContext ctx_balanced = context_for(s, shape, 1.0);
   const Links links = links_of(s);
   const double tokens_per_rank = static_cast<double>(p.micro_batch) * shape.seq_len;
+  // With TP the MoE block of each rank routes its 1/tp share of the tokens (layer_ops.h), so that is what
+  // each rank's dispatch and combine carry.
+  const double moe_tokens = tokens_per_rank / std::max(1, p.tp);
   const double dispatch_payload = moe_dispatch_bytes_per_token(m, s.precision);
   const double combine_payload = moe_combine_bytes_per_token(m, s.precision);
   const double dispatch_s = m.is_moe() && p.ep > 1
-      ? moe_a2a_time_s(s, links, tokens_per_rank, dispatch_payload, expert_load_factor, calib) : 0;
+      ? moe_a2a_time_s(s, links, moe_tokens, dispatch_payload, expert_load_factor, calib) : 0;
   const double combine_s = m.is_moe() && p.ep > 1
-      ? moe_a2a_time_s(s, links, tokens_per_rank, combine_payload, expert_load_factor, calib) : 0;
+      ? moe_a2a_time_s(s, links, moe_tokens, combine_payload, expert_load_factor, calib) : 0;
 
   auto add_ops = [&](ChunkCost& chunk, const std::vector<Op>& loaded, const std::vector<Op>& balanced, int layer) {
     for (size_t i = 0; i < loaded.size(); ++i) {
       const Op& op = loaded[i];
-      OpTiming t{.name = op.name, .cls = op.cls, .part = op.part, .layer = layer};
-      t.f_s = calib.op_time_s(op, Pass::kForward, 1.0);
-      t.b_s = calib.op_time_s(op, Pass::kBackwardInput, 1.0);
-      t.w_s = op.has_weight_grad ? calib.op_time_s(op, Pass::kBackwardWeight, 1.0) : 0.0;
-      if (is_recomputed(op, p.recompute, s.precision)) t.b_s += t.f_s;
+      OpTiming t = time_op(op, calib, p.recompute, s.precision);
+      t.layer = layer;
+      t.comm_bytes = op.comm_bytes;
       if (op.cls == OpClass::kDispatch) t.comm_s = dispatch_s;
       else if (op.cls == OpClass::kCombine) t.comm_s = combine_s;
       else if (op.cls == OpClass::kTpCollective)
@@ -207,6 +241,10 @@ StageCosts compute_stage_costs(const Scenario& s, const StepShape& shape, const 
     const int expert_dp_group = std::max(1, p.expert_dp());
     const double grad_bytes = bytes_of(s.precision.gradients);
     const double weight_bytes = bytes_of(s.precision.weights);
+    rc.dp_grad_bytes_dense = dense_rank * grad_bytes;
+    rc.dp_grad_bytes_expert = expert_rank * grad_bytes;
+    rc.dp_weight_bytes_dense = dense_rank * weight_bytes;
+    rc.dp_weight_bytes_expert = expert_rank * weight_bytes;
     // ZeRO-1/2: reduce-scatter gradients, all-gather updated weights; ZeRO-0: all-reduce = both halves.
     rc.dp_reduce_scatter_s =
         network::ring_reduce_scatter_time_s(dense_rank * grad_bytes, dp_group, links.scale_out_Bps, links.scale_out_latency_s) +
@@ -230,6 +268,7 @@ StageCosts compute_stage_costs(const Scenario& s, const StepShape& shape, const 
   // different nodes (a stage spans tp*dp GPUs, so adjacent stages share a node only when that is < a node).
   const double act_bytes = tokens_per_rank * m.hidden * 2.0 / (p.sequence_parallel ? p.tp : 1);
   const bool cross_node = p.tp * p.dp >= s.cluster.gpus_per_node || s.cluster.n_nodes > 1;
+  out.pp_send_bytes = p.pp > 1 ? act_bytes : 0.0;
   out.pp_send_s = p.pp > 1 ? (cross_node ? act_bytes / links.scale_out_Bps + links.scale_out_latency_s
                                          : act_bytes / links.scale_up_Bps + links.scale_up_latency_s)
                            : 0.0;

@@ -22,6 +22,7 @@ struct OpTiming {
   int layer = -1;            // -1 for embedding / head / MTP
   double f_s = 0, b_s = 0, w_s = 0;  // compute time per pass at full SMs
   double comm_s = 0;         // communication time (dispatch/combine/TP), each of forward and backward
+  double comm_bytes = 0;     // bytes this rank sends in that communication (the op's comm_bytes)
   double flops_f = 0;        // forward FLOPs (model FLOPs, no recompute)
 };
 
@@ -45,12 +46,17 @@ struct RankCosts {
   double optimizer_s = 0;          // optimizer update over this rank's shard
   double dp_reduce_scatter_s = 0;  // gradient reduction at the step's end
   double dp_all_gather_s = 0;      // parameter all-gather (ZeRO) for the next step
+  // What those two collectives move per GPU: gradients reduce-scattered and weights all-gathered over the
+  // DP group (dense parameters) and over the expert-DP group (routed-expert parameters).
+  double dp_grad_bytes_dense = 0, dp_grad_bytes_expert = 0;
+  double dp_weight_bytes_dense = 0, dp_weight_bytes_expert = 0;
   double static_memory_bytes = 0;  // weights, master, gradients, optimizer, buffers, reserve (no activations)
 };
 
 struct StageCosts {
   std::vector<RankCosts> ranks;
   double pp_send_s = 0;            // activation (or gradient) of one micro-batch between adjacent stages
+  double pp_send_bytes = 0;        // the bytes of that send, per GPU
   double sm_fraction_during_comm = 1;  // compute SM share while communication kernels run
   double expert_load_factor = 1;   // most-loaded rank's expert tokens / balanced
   int micro_batches = 0;
@@ -68,6 +74,23 @@ struct StepShape {
 // Micro-batches each of a rank's chunks runs in one step: a DualPipe chunk serves the half fed from its
 // end of the pipeline; every other schedule runs all micro-batches through each chunk.
 double micro_batches_per_chunk(const ParallelPlan& p, int micro_batches);
+
+// Compute time of one op in each pass at full SMs (F, B incl. recomputation under `recompute` and what the
+// precision recipe recomputes, W); communication ops get zero compute (their comm_s is set by
+// compute_stage_costs).
+OpTiming time_op(const Op& op, const Calibration& calib, RecomputePolicy recompute, const PrecisionRecipe& precision);
+
+// True for the ops of an MoE layer whose work follows the tokens routed to this rank (the routed experts'
+// grouped GEMMs and their activation function).
+bool is_routed_expert_op(const OpTiming& op);
+
+// F, B and W compute of the routed-expert ops of one MoE layer when this rank's experts receive
+// `load_factor` times the balanced number of token copies.
+struct ExpertTimes {
+  double f_s = 0, b_s = 0, w_s = 0;
+};
+ExpertTimes routed_expert_times(const Scenario& s, const StepShape& shape, const Calibration& calib,
+                                double load_factor);
 
 // Computes per-rank chunk costs for one step. `expert_load_factor` is the most loaded EP rank's load relative
 // to balanced (from the routing model; 1.0 = balanced).

@@ -154,5 +154,57 @@ TEST(MoeAllToAll, DeterministicForASeed) {
   EXPECT_EQ(ra.scale_out_bytes, rb.scale_out_bytes);
 }
 
+TEST(MoeRouting, WeightedSamplingFollowsPopularityInsideTheGroupLimit) {
+  // Uniform weights reproduce balanced routing; skewed weights keep every token within M groups and on
+  // distinct experts, and an expert drawn three times as often as another is hit about three times as often.
+  Rng rng(17);
+  std::vector<int> experts;
+  const int n = 20000;
+  sample_routing_weighted(kV3, std::vector<double>(256, 1.0), n, rng, experts);
+  std::vector<int> load(256, 0);
+  for (int x : experts) ++load[x];
+  for (int l : load) EXPECT_NEAR(l, 625, 125);  // as in the unweighted test: 5 binomial sd
+
+  std::vector<double> w(256, 1.0);
+  for (int e = 0; e < 32; ++e) w[e] = 3.0;  // group 0 three times as popular, expert by expert
+  experts.clear();
+  sample_routing_weighted(kV3, w, n, rng, experts);
+  std::vector<int> hot(256, 0);
+  for (int t = 0; t < n; ++t) {
+    std::set<int> e, g;
+    for (int k = 0; k < 8; ++k) {
+      e.insert(experts[t * 8 + k]);
+      g.insert(experts[t * 8 + k] / 32);
+      ++hot[experts[t * 8 + k]];
+    }
+    EXPECT_EQ(e.size(), 8u);
+    EXPECT_LE(g.size(), 4u);
+  }
+  const double group0 = std::accumulate(hot.begin(), hot.begin() + 32, 0.0) / 32;
+  const double others = std::accumulate(hot.begin() + 32, hot.end(), 0.0) / 224;
+  std::printf("weighted routing: group-0 expert hit %.0f times, others %.0f (weight ratio 3)\n", group0, others);
+  // A token takes a group at most once, so a popular group's hit rate saturates below its weight ratio.
+  EXPECT_GT(group0 / others, 1.5);
+  EXPECT_LT(group0 / others, 3.0);
+}
+
+TEST(MoeAllToAll, ExpectedTrafficMatchesTheClosedFormOnOneNode) {
+  // Balanced routing without sampling noise on one NVSwitch node: every link carries exactly the closed
+  // form's bytes, so the DES of the expected traffic equals the closed form.
+  const Topology topo = Topology::from_cluster(testing::h800_cluster(1));
+  const auto spec = deepep_spec({256, 8, 1, 1}, MoeDirection::kDispatch);
+  const MoeTraffic tr = expected_moe_traffic(8, 8, spec);
+  for (double c : tr.received_copies) EXPECT_DOUBLE_EQ(c, 4096.0 * 8);
+  const MoeCommResult r = simulate_moe_traffic(topo, iota(8), tr, spec, MoeDirection::kDispatch);
+  const double closed = moe_alltoall_time_s(spec, 8, 8, topo.scale_up_Bps(), topo.scale_up_latency_s(), 0, 0);
+  std::printf("EP8 expected-traffic dispatch: DES %.3f us, closed form %.3f us\n", r.time_s * 1e6, closed * 1e6);
+  EXPECT_NEAR(r.time_s / closed, 1.0, 1e-3);
+  // Sampled traffic counts every (token, expert) pair once: T k copies on average per rank.
+  Rng rng(3);
+  const MoeTraffic sampled = sample_moe_traffic(8, 8, spec, rng);
+  EXPECT_DOUBLE_EQ(std::accumulate(sampled.received_copies.begin(), sampled.received_copies.end(), 0.0),
+                   8.0 * 4096 * 8);
+}
+
 }  // namespace
 }  // namespace moeplan::network

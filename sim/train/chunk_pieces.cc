@@ -1,0 +1,56 @@
+// chunk_pieces (see chunk_pieces.h).
+#include "sim/train/chunk_pieces.h"
+
+namespace moeplan {
+
+int moe_layers_in(const ChunkCost& c) {
+  int n = 0;
+  for (const OpTiming& op : c.ops) n += op.cls == OpClass::kDispatch;
+  return n;
+}
+
+std::vector<ChunkPiece> chunk_pieces(const ChunkCost& c, char pass) {
+  std::vector<ChunkPiece> out;
+  // MoE layer of each op: the number of dispatches up to and including it, minus one. Routed experts and
+  // the combine sit after their layer's dispatch.
+  std::vector<int> layer_of(c.ops.size());
+  int n = -1;
+  for (size_t i = 0; i < c.ops.size(); ++i) {
+    if (c.ops[i].cls == OpClass::kDispatch) ++n;
+    layer_of[i] = n;
+  }
+  auto push_compute = [&](double t, const std::string& name, int moe_layer) {
+    if (t <= 0) return;
+    if (!out.empty() && !out.back().comm()) {
+      ChunkPiece& p = out.back();
+      p.seconds += t;
+      // A dispatch and a combine separate the routed experts of two layers whenever they take time (EP > 1);
+      // without them (EP = 1: no routing variation to follow) the piece keeps its first layer.
+      if (p.moe_layer < 0) p.moe_layer = moe_layer;
+    } else {
+      out.push_back({PieceKind::kCompute, t, name, moe_layer, 0});
+    }
+  };
+  auto visit = [&](size_t i) {
+    const OpTiming& op = c.ops[i];
+    if (op.cls == OpClass::kDispatch || op.cls == OpClass::kCombine || op.cls == OpClass::kTpCollective) {
+      if (op.comm_s <= 0) return;
+      const PieceKind kind = op.cls == OpClass::kDispatch  ? PieceKind::kDispatch
+                             : op.cls == OpClass::kCombine ? PieceKind::kCombine
+                                                           : PieceKind::kTpCollective;
+      out.push_back({kind, op.comm_s, op.name, kind == PieceKind::kTpCollective ? -1 : layer_of[i], op.comm_bytes});
+      return;
+    }
+    push_compute(pass == 'F' ? op.f_s : op.b_s, op.name, is_routed_expert_op(op) ? layer_of[i] : -1);
+  };
+  if (pass == 'F') {
+    for (size_t i = 0; i < c.ops.size(); ++i) visit(i);
+  } else if (pass == 'B') {
+    for (size_t i = c.ops.size(); i-- > 0;) visit(i);
+  } else {
+    push_compute(c.w_s, "wgrad", -1);
+  }
+  return out;
+}
+
+}  // namespace moeplan

@@ -1,0 +1,36 @@
+// A chunk pass (F, B or W) cut into the alternating compute and communication pieces the DES replays:
+// consecutive compute ops merge into one piece; each dispatch, combine or TP collective is its own piece.
+// Shared by `des` and `des-full` so both fidelities replay the same pieces.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/workload/stage_costs.h"
+
+namespace moeplan {
+
+enum class PieceKind : std::uint8_t { kCompute, kDispatch, kCombine, kTpCollective };
+
+struct ChunkPiece {
+  PieceKind kind = PieceKind::kCompute;
+  double seconds = 0;      // compute at full SMs, or the communication's closed-form time (comm_s)
+  std::string name;        // first op of a compute piece, or the communication op
+  // The chunk's MoE layer this piece belongs to, counted from 0 in forward order: for a compute piece the
+  // layer whose routed experts it holds (-1: none), for a dispatch or combine its layer. With EP > 1 a
+  // compute piece holds at most one layer's routed experts.
+  int moe_layer = -1;
+  double comm_bytes = 0;   // communication pieces: bytes sent per rank
+
+  bool comm() const { return kind != PieceKind::kCompute; }
+};
+
+// `pass` is 'F' (ops in order), 'B' (ops in reverse) or 'W' (one compute piece of the chunk's w_s).
+// Communication ops of zero time are left out, as are compute ops of zero time.
+std::vector<ChunkPiece> chunk_pieces(const ChunkCost& c, char pass);
+
+// MoE layers in the chunk (its dispatch ops).
+int moe_layers_in(const ChunkCost& c);
+
+}  // namespace moeplan

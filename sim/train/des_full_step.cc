@@ -1,0 +1,485 @@
+// des_full_step: every unit's task graph on one engine, and the result read back (see des_full_step.h).
+#include "sim/train/des_full_step.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <unordered_map>
+
+#include "sim/engine/simulator.h"
+#include "sim/network/network_sim.h"
+#include "sim/schedule/build_schedule.h"
+#include "sim/train/chunk_pieces.h"
+#include "sim/train/des_full_comm.h"
+#include "sim/train/des_full_routing.h"
+#include "sim/train/step_stats.h"
+#include "sim/units/error.h"
+
+namespace moeplan {
+namespace {
+
+using engine::kNoTask;
+using engine::TaskId;
+using engine::TaskKind;
+using engine::TaskSpec;
+
+struct Span {
+  TaskId first = kNoTask, last = kNoTask;
+};
+
+struct Emitted {
+  Span span;
+  int rank = 0;
+  std::string name, kind;
+  int micro_batch = 0, direction = 0;
+};
+
+class FullGraph {
+ public:
+  FullGraph(const Scenario& s, const Calibration& calib, const StepShape& shape, const StageCosts& costs,
+            const DesFullOptions& options, bool timeline);
+  StepResult run(Timeline* timeline);
+
+ private:
+  int unit(int r, int d) const { return r * dp_ + d; }
+  int gpu_of(int u) const { return layout_.gpu(u / dp_, u % dp_); }
+  bool traced(int u) const { return timeline_ && u % dp_ == 0; }
+  std::size_t span_index(int mb, int stage, int dir, int d) const {
+    return ((static_cast<std::size_t>(dir) * order_.stages + stage) * order_.micro_batches + mb) * dp_ + d;
+  }
+  const ChunkCost& chunk_cost(int r, int stage, int direction) const;
+  const std::vector<ChunkPiece>& pieces(const ChunkCost& c, char pass);
+  TaskId add_task(TaskKind kind, double seconds, engine::StreamId stream, int priority, bool hold_sms, int u);
+  TaskId join(std::span<const TaskId> deps);
+  std::vector<Span> add_pass(int r, int d0, const ChunkCost& c, char pass, int mb, int stage, int priority);
+  void reserve();
+  void build_block(int r, int d0);
+  void add_sends();
+  TaskId send(int from_unit, int to_unit, TaskId after, TaskId before);
+
+  const Scenario& s_;
+  const StageCosts& costs_;
+  const ParallelPlan& plan_;
+  DesFullOptions options_;
+  bool timeline_;
+  int dp_ = 1, n_units_ = 1, units_per_block_ = 1;
+  network::Topology topo_;
+  DesFullComm comm_;
+  StepLayout layout_;
+  engine::Simulator sim_;
+  network::NetworkSim net_;
+  PipelineOrder order_;
+  EpBlockRouting routing_;
+  std::vector<engine::StreamId> compute_, comm_stream_;
+  std::vector<engine::SmReservationId> sms_;
+  std::vector<std::vector<TaskId>> compute_tasks_, comm_tasks_;
+  std::vector<double> nominal_;
+  std::vector<Span> fwd_, bwd_;
+  std::vector<TaskId> last_backward_first_, rank_end_;
+  std::vector<double> first_forward_s_;
+  std::unordered_map<const ChunkCost*, std::vector<ChunkPiece>> pieces_[3];
+  std::unordered_map<std::uint64_t, network::PathRef> paths_;
+  std::vector<Emitted> emitted_;
+  struct Traced {
+    TaskId task;
+    int unit;
+    const std::string* name;  // a cached piece's name (stable: pieces_ never changes an inserted entry)
+  };
+  std::vector<Traced> traced_comm_;
+  std::vector<std::pair<TaskId, int>> traced_sends_;  // (task, unit)
+  struct MemoryEvent {
+    TaskId task;
+    int unit;
+    double delta;  // > 0 at the task's start, < 0 at its finish
+  };
+  std::vector<MemoryEvent> memory_events_;
+};
+
+FullGraph::FullGraph(const Scenario& s, const Calibration& calib, const StepShape& shape, const StageCosts& costs,
+                     const DesFullOptions& options, bool timeline)
+    : s_(s),
+      costs_(costs),
+      plan_(shape.plan),
+      options_(options),
+      timeline_(timeline),
+      topo_(network::Topology::from_cluster(s.cluster)),
+      comm_(s, calib, shape, topo_, options.ep_draws),
+      layout_(comm_.layout()),
+      net_(sim_, topo_),
+      routing_(s, calib, shape, comm_) {
+  dp_ = plan_.dp;
+  n_units_ = plan_.pp * plan_.dp;
+  units_per_block_ = routing_.units_per_block();
+  if (dp_ % units_per_block_ != 0) throw_user_error("EP groups must tile the DP x TP ranks of a stage",
+                                                    ErrorContext{.key_path = "parallel.ep"});
+}
+
+const ChunkCost& FullGraph::chunk_cost(int r, int stage, int direction) const {
+  const int key = direction * order_.stages + stage;
+  const auto& held = order_.rank_stages.at(r);
+  const auto& chunks = costs_.ranks.at(r).chunks;
+  for (size_t i = 0; i < held.size() && i < chunks.size(); ++i)
+    if (held[i] == key) return chunks[i];
+  for (const ChunkCost& c : chunks)
+    if (c.stage == stage) return c;
+  throw_internal_error("rank " + std::to_string(r) + " holds no chunk for stage " + std::to_string(stage));
+}
+
+const std::vector<ChunkPiece>& FullGraph::pieces(const ChunkCost& c, char pass) {
+  auto& cache = pieces_[pass == 'F' ? 0 : pass == 'B' ? 1 : 2];
+  auto it = cache.find(&c);
+  if (it != cache.end()) return it->second;
+  std::vector<ChunkPiece> p = chunk_pieces(c, pass);
+  for (ChunkPiece& piece : p)
+    if (piece.kind == PieceKind::kTpCollective) piece.seconds = comm_.tp_allreduce_s(piece.comm_bytes);
+  return cache.emplace(&c, std::move(p)).first->second;
+}
+
+TaskId FullGraph::add_task(TaskKind kind, double seconds, engine::StreamId stream, int priority, bool hold_sms,
+                           int u) {
+  TaskSpec spec;
+  spec.kind = kind;
+  spec.duration = engine::seconds_to_time(std::max(0.0, seconds));
+  spec.stream = stream;
+  spec.priority = priority;
+  if (hold_sms) spec.sm_reservation = sms_[u];
+  return sim_.add_task(spec);
+}
+
+TaskId FullGraph::join(std::span<const TaskId> deps) { return net_.join(deps); }
+
+std::vector<Span> FullGraph::add_pass(int r, int d0, const ChunkCost& c, char pass, int mb, int stage, int priority) {
+  const int n = units_per_block_;
+  std::vector<Span> spans(n);
+  std::vector<TaskId> cur(n, kNoTask);
+  auto chain = [&](int j, TaskId t) {
+    if (cur[j] != kNoTask) sim_.add_dependency(cur[j], t);
+    else spans[j].first = t;
+    cur[j] = t;
+  };
+  std::vector<TaskId> members(n);
+  for (const ChunkPiece& p : pieces(c, pass)) {
+    if (p.kind == PieceKind::kCompute) {
+      for (int j = 0; j < n; ++j) {
+        const int u = unit(r, d0 + j);
+        const double sec = p.seconds + routing_.expert_delta(c, pass, p.moe_layer, j, mb, stage);
+        const TaskId t = add_task(TaskKind::kCompute, sec, compute_[u], priority, false, u);
+        compute_tasks_[u].push_back(t);
+        nominal_[u] += engine::time_to_seconds(engine::seconds_to_time(std::max(0.0, sec)));
+        chain(j, t);
+      }
+      continue;
+    }
+    double sec = p.seconds;  // TP collective: simulated on the node (pieces())
+    if (p.kind != PieceKind::kTpCollective && comm_.has_ep()) {
+      const EpBlockDraw& bd = routing_.draw(mb, stage, p.moe_layer);
+      sec = p.kind == PieceKind::kDispatch ? bd.dispatch_s : bd.combine_s;
+    }
+    const bool collective = p.kind != PieceKind::kTpCollective && n > 1;
+    if (collective) {
+      // The EP collective starts when every member is ready and ends for all members together.
+      for (int j = 0; j < n; ++j) {
+        if (cur[j] == kNoTask) chain(j, join({}));
+        members[j] = cur[j];
+      }
+      const TaskId ready = join(members);
+      for (int j = 0; j < n; ++j) {
+        const int u = unit(r, d0 + j);
+        members[j] = add_task(TaskKind::kFixed, sec, comm_stream_[u], priority, true, u);
+        sim_.add_dependency(ready, members[j]);
+        comm_tasks_[u].push_back(members[j]);
+        if (traced(u)) traced_comm_.push_back({members[j], u, &p.name});
+      }
+      const TaskId done = join(members);
+      for (int j = 0; j < n; ++j) cur[j] = done;
+    } else {
+      for (int j = 0; j < n; ++j) {
+        const int u = unit(r, d0 + j);
+        const TaskId t = add_task(TaskKind::kFixed, sec, comm_stream_[u], priority, true, u);
+        comm_tasks_[u].push_back(t);
+        if (traced(u)) traced_comm_.push_back({t, u, &p.name});
+        chain(j, t);
+      }
+    }
+  }
+  for (int j = 0; j < n; ++j) {
+    if (cur[j] == kNoTask) {
+      const int u = unit(r, d0 + j);
+      chain(j, add_task(TaskKind::kFixed, 0, compute_[u], priority, false, u));
+    }
+    spans[j].last = cur[j];
+  }
+  return spans;
+}
+
+void FullGraph::reserve() {
+  // Millions of tasks at DeepSeek-V3 scale: count them first so the engine's arrays grow once.
+  std::size_t tasks = 0, edges = 0;
+  const std::size_t n = units_per_block_;
+  for (int r = 0; r < plan_.pp; ++r) {
+    std::size_t per_block = 0;
+    auto pass = [&](int stage, int dir, char p) {
+      for (const ChunkPiece& piece : pieces(chunk_cost(r, stage, dir), p)) {
+        const bool collective = piece.comm() && piece.kind != PieceKind::kTpCollective && n > 1;
+        per_block += n + (collective ? 2 : 0);
+      }
+      per_block += n;  // markers, joins and chunk links, roughly one per unit
+    };
+    for (const Chunk& ch : order_.per_rank[r]) {
+      if (ch.kind == ChunkKind::kF || ch.kind == ChunkKind::kFB) pass(ch.stage, ch.direction, 'F');
+      if (ch.kind == ChunkKind::kB || ch.kind == ChunkKind::kBW) pass(ch.stage, ch.direction, 'B');
+      if (ch.kind == ChunkKind::kW || ch.kind == ChunkKind::kBW) pass(ch.stage, ch.direction, 'W');
+      if (ch.kind == ChunkKind::kFB) {
+        pass(ch.stage2, ch.direction2, 'B');
+        pass(ch.stage2, ch.direction2, 'W');
+      }
+    }
+    tasks += per_block * (dp_ / n);
+  }
+  edges = tasks * 2;
+  sim_.reserve_tasks(tasks, edges);
+  for (int u = 0; u < n_units_; ++u) compute_tasks_[u].reserve(tasks / n_units_ / 2);
+}
+
+void FullGraph::build_block(int r, int d0) {
+  const int n = units_per_block_;
+  routing_.start_block(r, d0);
+  std::vector<TaskId> prev(n, kNoTask);
+  const auto& list = order_.per_rank[r];
+  for (size_t k = 0; k < list.size(); ++k) {
+    const Chunk& ch = list[k];
+    const int prio = -static_cast<int>(k);  // earlier chunks of the rank's list win: program order
+    std::vector<std::vector<Span>> parts;
+    auto emit = [&](const std::vector<Span>& sp, const std::string& name, const char* kind, int mb, int dir) {
+      if (timeline_ && d0 == 0) emitted_.push_back({sp[0], layout_.gpu(r, 0), name, kind, mb, dir});
+    };
+    auto forward = [&](int mb, int stage, int dir) {
+      const ChunkCost& cc = chunk_cost(r, stage, dir);
+      std::vector<Span> sp = add_pass(r, d0, cc, 'F', mb, stage, prio);
+      for (int j = 0; j < n; ++j) {
+        fwd_[span_index(mb, stage, dir, d0 + j)] = sp[j];
+        if (traced(unit(r, d0 + j))) memory_events_.push_back({sp[j].first, unit(r, d0 + j), cc.activation_bytes});
+      }
+      if (first_forward_s_[r] < 0) first_forward_s_[r] = cc.f_s + cc.f_comm_s;
+      emit(sp, "F" + std::to_string(mb) + (dir ? "'" : ""), "F", mb, dir);
+      parts.push_back(std::move(sp));
+    };
+    auto backward = [&](int mb, int stage, int dir, char kind) {
+      const ChunkCost& cc = chunk_cost(r, stage, dir);
+      const std::string suffix = std::to_string(mb) + (dir ? "'" : "");
+      std::vector<Span> sp;
+      if (kind == 'W') {
+        sp = add_pass(r, d0, cc, 'W', mb, stage, prio);
+        for (int j = 0; j < n; ++j) sim_.add_dependency(bwd_[span_index(mb, stage, dir, d0 + j)].last, sp[j].first);
+        emit(sp, "W" + suffix, "W", mb, dir);
+      } else {
+        sp = add_pass(r, d0, cc, 'B', mb, stage, prio);
+        for (int j = 0; j < n; ++j) last_backward_first_[unit(r, d0 + j)] = sp[j].first;
+        if (kind == 'A') {
+          const std::vector<Span> w = add_pass(r, d0, cc, 'W', mb, stage, prio);
+          for (int j = 0; j < n; ++j) {
+            sim_.add_dependency(sp[j].last, w[j].first);
+            sp[j].last = w[j].last;
+          }
+        }
+        for (int j = 0; j < n; ++j) {
+          bwd_[span_index(mb, stage, dir, d0 + j)] = sp[j];
+          if (traced(unit(r, d0 + j))) memory_events_.push_back({sp[j].last, unit(r, d0 + j), -cc.activation_bytes});
+        }
+        emit(sp, "B" + suffix, "B", mb, dir);
+      }
+      parts.push_back(std::move(sp));
+    };
+    switch (ch.kind) {
+      case ChunkKind::kF: forward(ch.micro_batch, ch.stage, ch.direction); break;
+      case ChunkKind::kB: backward(ch.micro_batch, ch.stage, ch.direction, 'B'); break;
+      case ChunkKind::kW: backward(ch.micro_batch, ch.stage, ch.direction, 'W'); break;
+      case ChunkKind::kBW: backward(ch.micro_batch, ch.stage, ch.direction, 'A'); break;
+      case ChunkKind::kFB:
+        forward(ch.micro_batch, ch.stage, ch.direction);
+        backward(ch.micro_batch2, ch.stage2, ch.direction2, 'A');
+        break;
+    }
+    for (int j = 0; j < n; ++j) {
+      for (const auto& sp : parts)
+        if (prev[j] != kNoTask) sim_.add_dependency(prev[j], sp[j].first);
+      if (parts.size() == 1) {
+        prev[j] = parts[0][j].last;
+      } else {
+        // An F&B pair ends when both halves are done.
+        const TaskId both[2] = {parts[0][j].last, parts[1][j].last};
+        prev[j] = join(both);
+      }
+    }
+  }
+  for (int j = 0; j < n; ++j) rank_end_[unit(r, d0 + j)] = prev[j];
+}
+
+TaskId FullGraph::send(int from_unit, int to_unit, TaskId after, TaskId before) {
+  const int src = gpu_of(from_unit), dst = gpu_of(to_unit);
+  const std::uint64_t key = (static_cast<std::uint64_t>(src) << 32) | static_cast<std::uint32_t>(dst);
+  auto it = paths_.find(key);
+  if (it == paths_.end()) it = paths_.emplace(key, net_.path(src, dst)).first;
+  const TaskId x = net_.transfer(it->second, costs_.pp_send_bytes, {after});
+  sim_.add_dependency(x, before);
+  if (traced(from_unit)) traced_sends_.push_back({x, from_unit});
+  return x;
+}
+
+void FullGraph::add_sends() {
+  // Activations flow to the next stage, gradients to the previous one, within one DP replica.
+  for (int dir = 0; dir < order_.directions; ++dir)
+    for (int stage = 0; stage < order_.stages; ++stage)
+      for (int mb = 0; mb < order_.micro_batches; ++mb)
+        for (int d = 0; d < dp_; ++d) {
+          const Span f = fwd_[span_index(mb, stage, dir, d)];
+          if (f.first == kNoTask) continue;
+          const int here = unit(order_.stage_rank[dir][stage], d);
+          if (stage + 1 < order_.stages) {
+            const Span next = fwd_[span_index(mb, stage + 1, dir, d)];
+            if (next.first != kNoTask) send(here, unit(order_.stage_rank[dir][stage + 1], d), f.last, next.first);
+          }
+          const Span b = bwd_[span_index(mb, stage, dir, d)];
+          if (b.first != kNoTask) sim_.add_dependency(f.last, b.first);
+          if (b.first != kNoTask && stage > 0) {
+            const Span prev = bwd_[span_index(mb, stage - 1, dir, d)];
+            if (prev.first != kNoTask) send(here, unit(order_.stage_rank[dir][stage - 1], d), b.last, prev.first);
+          }
+        }
+}
+
+StepResult FullGraph::run(Timeline* timeline) {
+  const int pp = plan_.pp;
+  order_ = build_schedule(plan_.schedule, pp, costs_.micro_batches, plan_.virtual_stages);
+  sim_.set_tracing(false);
+  sim_.set_flow_quantum(std::max<engine::SimTime>(1, engine::seconds_to_time(options_.flow_quantum_s)));
+  const int sms = std::min(plan_.comm_sms, std::max(0, s_.cluster.gpu.sm_count - 1));
+  for (int u = 0; u < n_units_; ++u) {
+    const engine::GpuId g = sim_.add_gpu(std::max(1, s_.cluster.gpu.sm_count));
+    const std::string name = "gpu" + std::to_string(gpu_of(u));
+    compute_.push_back(sim_.add_stream(name + "/compute", g, engine::StreamOrder::kPriority));
+    comm_stream_.push_back(sim_.add_stream(name + "/comm", g, engine::StreamOrder::kPriority));
+    sms_.push_back(sms > 0 ? sim_.add_sm_reservation(g, sms) : engine::kNoReservation);
+  }
+  compute_tasks_.resize(n_units_);
+  comm_tasks_.resize(n_units_);
+  nominal_.assign(n_units_, 0.0);
+  last_backward_first_.assign(n_units_, kNoTask);
+  rank_end_.assign(n_units_, kNoTask);
+  first_forward_s_.assign(pp, -1.0);
+  const std::size_t n_spans = span_index(0, 0, order_.directions, 0);
+  fwd_.assign(n_spans, Span{});
+  bwd_.assign(n_spans, Span{});
+  reserve();
+  for (int r = 0; r < pp; ++r)
+    for (int d0 = 0; d0 < dp_; d0 += units_per_block_) build_block(r, d0);
+  add_sends();
+
+  // Step end per pipeline rank: the DP reduce-scatter waits for every replica's last backward to start (it
+  // runs beside it), each optimizer for the reduce-scatter and its own last chunk, and the parameter
+  // all-gather for every optimizer; it hides under the next step's first forward except for its excess.
+  const TaskId step_end = join({});
+  std::vector<TaskId> group;
+  for (int r = 0; r < pp; ++r) {
+    const RankCosts& rc = costs_.ranks[r];
+    group.clear();
+    for (int d = 0; d < dp_; ++d) group.push_back(last_backward_first_[unit(r, d)]);
+    const TaskId ready = join(group);
+    const TaskId rs = add_task(TaskKind::kFixed, comm_.dp_reduce_scatter_s(rc), engine::kNoStream, 0, false, 0);
+    sim_.add_dependency(ready, rs);
+    group.clear();
+    for (int d = 0; d < dp_; ++d) {
+      const TaskId opt = add_task(TaskKind::kFixed, rc.optimizer_s, engine::kNoStream, 0, false, 0);
+      sim_.add_dependency(rs, opt);
+      sim_.add_dependency(rank_end_[unit(r, d)], opt);
+      group.push_back(opt);
+    }
+    const TaskId updated = join(group);
+    const double ag_exposed = std::max(0.0, comm_.dp_all_gather_s(rc) - std::max(0.0, first_forward_s_[r]));
+    const TaskId ag = add_task(TaskKind::kFixed, ag_exposed, engine::kNoStream, 0, false, 0);
+    sim_.add_dependency(updated, ag);
+    sim_.add_dependency(ag, step_end);
+  }
+  sim_.run();
+
+  StepResult res;
+  res.method = "des-full";
+  res.micro_batches = costs_.micro_batches;
+  res.time_s = engine::time_to_seconds(sim_.finish_time(step_end));
+  res.tokens_per_s = costs_.tokens_per_step / res.time_s;
+  res.mfu = costs_.model_flops_per_step / (res.time_s * s_.cluster.n_gpus() * s_.cluster.gpu.peak_bf16_flops);
+
+  // Per unit: busy, exposed communication and bubble; a stage reports its worst unit.
+  res.stages.resize(pp);
+  double idle_sum = 0;
+  std::vector<SimInterval> comp, comms;
+  for (int u = 0; u < n_units_; ++u) {
+    comp.clear();
+    comms.clear();
+    for (TaskId t : compute_tasks_[u]) comp.push_back({sim_.start_time(t), sim_.finish_time(t)});
+    for (TaskId t : comm_tasks_[u]) comms.push_back({sim_.start_time(t), sim_.finish_time(t)});
+    const RankBusy rb = rank_busy(comp, comms);
+    const double idle = std::max(0.0, res.time_s - rb.busy_s - rb.exposed_comm_s);
+    idle_sum += idle;
+    StageStats& st = res.stages[u / dp_];
+    st.stage = u / dp_;
+    st.busy_s = std::max(st.busy_s, rb.busy_s);
+    st.exposed_comm_s = std::max(st.exposed_comm_s, rb.exposed_comm_s);
+    res.exposed_comm_s = std::max(res.exposed_comm_s, rb.exposed_comm_s);
+    if (options_.unit_stats)
+      options_.unit_stats->push_back({gpu_of(u), u / dp_, u % dp_, rb.busy_s, rb.exposed_comm_s, nominal_[u],
+                                      static_cast<int>(compute_tasks_[u].size())});
+  }
+  for (StageStats& st : res.stages) st.idle_s = std::max(0.0, res.time_s - st.busy_s - st.exposed_comm_s);
+  res.bubble_fraction = idle_sum / n_units_ / res.time_s;
+
+  if (timeline) {
+    auto interval = [&](TaskId first, TaskId last, TimelineEvent& ev) {
+      ev.start_s = engine::time_to_seconds(sim_.start_time(first));
+      ev.duration_s = engine::time_to_seconds(sim_.finish_time(last)) - ev.start_s;
+    };
+    for (const Emitted& e : emitted_) {
+      TimelineEvent ev{.rank = e.rank, .track = "compute", .name = e.name, .kind = e.kind,
+                       .micro_batch = e.micro_batch, .direction = e.direction};
+      interval(e.span.first, e.span.last, ev);
+      timeline->events.push_back(ev);
+    }
+    for (const auto& [t, u, name] : traced_comm_) {
+      TimelineEvent ev{.rank = gpu_of(u), .track = "comm", .name = *name, .kind = "comm"};
+      interval(t, t, ev);
+      timeline->events.push_back(ev);
+    }
+    for (const auto& [t, u] : traced_sends_) {
+      TimelineEvent ev{.rank = gpu_of(u), .track = "pp-send", .name = "pp-send", .kind = "comm"};
+      interval(t, t, ev);
+      timeline->events.push_back(ev);
+    }
+    std::vector<std::pair<double, std::pair<int, double>>> deltas;
+    for (const auto& [t, u, delta] : memory_events_)
+      deltas.push_back({engine::time_to_seconds(delta > 0 ? sim_.start_time(t) : sim_.finish_time(t)), {u, delta}});
+    std::sort(deltas.begin(), deltas.end());
+    std::vector<double> level(n_units_, 0.0);
+    for (int r = 0; r < pp; ++r) {
+      const int u = unit(r, 0);
+      level[u] = costs_.ranks[r].static_memory_bytes;
+      timeline->memory.push_back({gpu_of(u), 0.0, level[u]});
+    }
+    for (const auto& [time, ud] : deltas) {
+      level[ud.first] += ud.second;
+      timeline->memory.push_back({gpu_of(ud.first), time, level[ud.first]});
+    }
+  }
+  return res;
+}
+
+}  // namespace
+
+StepResult des_full_step(const Scenario& s, const Calibration& calib, const StepShape& shape, const StageCosts& costs,
+                         Timeline* timeline, const DesFullOptions& options) {
+  if (static_cast<int>(costs.ranks.size()) != shape.plan.pp)
+    throw_internal_error("des_full_step: stage costs for another pipeline depth");
+  FullGraph g(s, calib, shape, costs, options, timeline != nullptr);
+  return g.run(timeline);
+}
+
+}  // namespace moeplan
