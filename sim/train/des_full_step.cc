@@ -32,6 +32,7 @@ struct Emitted {
   int rank = 0;
   std::string name, kind;
   int micro_batch = 0, direction = 0;
+  Span also = {};  // an F&B pair's second half (none otherwise): the event covers both spans
 };
 
 class FullGraph {
@@ -298,6 +299,14 @@ void FullGraph::build_block(int r, int d0) {
       case ChunkKind::kFB:
         forward(ch.micro_batch, ch.stage, ch.direction);
         backward(ch.micro_batch2, ch.stage2, ch.direction2, 'A');
+        if (timeline_ && d0 == 0) {  // one overlapped chunk in the timeline, as in des_step
+          const Emitted b = emitted_.back();
+          emitted_.pop_back();
+          Emitted& f = emitted_.back();
+          f.also = b.span;
+          f.name += "&" + b.name;
+          f.kind = "FB";
+        }
         break;
     }
     for (int j = 0; j < n; ++j) {
@@ -442,6 +451,11 @@ StepResult FullGraph::run(Timeline* timeline) {
       TimelineEvent ev{.rank = e.rank, .track = "compute", .name = e.name, .kind = e.kind,
                        .micro_batch = e.micro_batch, .direction = e.direction};
       interval(e.span.first, e.span.last, ev);
+      if (e.also.first != kNoTask) {
+        const double end = ev.start_s + ev.duration_s;
+        ev.start_s = std::min(ev.start_s, engine::time_to_seconds(sim_.start_time(e.also.first)));
+        ev.duration_s = std::max(end, engine::time_to_seconds(sim_.finish_time(e.also.last))) - ev.start_s;
+      }
       timeline->events.push_back(ev);
     }
     for (const auto& [t, u, name] : traced_comm_) {
