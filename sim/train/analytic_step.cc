@@ -12,11 +12,24 @@ bool overlaps_comm(PipelineSchedule s) {
   return s == PipelineSchedule::kDualPipe || s == PipelineSchedule::kDualPipeV;
 }
 
-// DualPipe's F&B pair for one chunk: compute of a forward and a backward chunk on the SMs the
-// communication kernels leave, their all-to-all underneath; whichever is longer sets the pair's time.
-double pair_time_s(const ChunkCost& c, double sm_fraction) {
-  return std::max((c.f_s + c.b_s + c.w_s) / sm_fraction, c.f_comm_s + c.b_comm_s);
+// ZeRO-3 gathers of one pass, prefetched one parameter group ahead (chunk_pieces.h): the first group's
+// gather is exposed, the others hide under the compute of the groups before them.
+double exposed_gather_s(const ChunkCost& c, double compute_s) {
+  if (c.param_gather_s.empty()) return 0;
+  const double first = c.param_gather_s.front();
+  const double groups = static_cast<double>(c.param_gather_s.size());
+  const double hiding = compute_s * (groups - 1) / groups;
+  return first + std::max(0.0, c.param_gather_total_s() - first - hiding);
 }
+
+// DualPipe's F&B pair for one chunk: compute of a forward and a backward chunk on the SMs the
+// communication kernels leave, their all-to-all (and ZeRO-3 gathers) underneath; the longer sets the time.
+double pair_time_s(const ChunkCost& c, double sm_fraction) {
+  return std::max((c.f_s + c.b_s + c.w_s) / sm_fraction, c.f_comm_s + c.b_comm_s + 2 * c.param_gather_total_s());
+}
+
+double forward_alone_s(const ChunkCost& c) { return c.f_s + c.f_comm_s + exposed_gather_s(c, c.f_s); }
+double backward_alone_s(const ChunkCost& c) { return c.b_s + c.w_s + c.b_comm_s + exposed_gather_s(c, c.b_s); }
 
 }  // namespace
 
@@ -25,18 +38,11 @@ ChunkTimes chunk_times(const StageCosts& costs, const ParallelPlan& plan, int ra
   ChunkTimes t;
   for (const ChunkCost& c : rc.chunks) {
     ChunkTimes ct;
-    if (overlaps_comm(plan.schedule)) {
-      const double frac = costs.sm_fraction_during_comm;
-      ct.f = c.f_s + c.f_comm_s;  // alone (warm-up/cool-down) nothing hides its communication
-      ct.b = c.b_s + c.w_s + c.b_comm_s;
-      ct.w = c.w_s;
-      ct.fb = pair_time_s(c, frac);
-    } else {
-      ct.f = c.f_s + c.f_comm_s;
-      ct.b = c.b_s + c.w_s + c.b_comm_s;
-      ct.w = c.w_s;
-      ct.fb = ct.f + ct.b;
-    }
+    // Alone (warm-up, cool-down, or a schedule without overlap) nothing hides a chunk's communication.
+    ct.f = forward_alone_s(c);
+    ct.b = backward_alone_s(c);
+    ct.w = c.w_s;
+    ct.fb = overlaps_comm(plan.schedule) ? pair_time_s(c, costs.sm_fraction_during_comm) : ct.f + ct.b;
     t.f = std::max(t.f, ct.f);
     t.b = std::max(t.b, ct.b);
     t.w = std::max(t.w, ct.w);
@@ -72,7 +78,7 @@ StepResult analytic_step(const StageCosts& costs, const ParallelPlan& plan, doub
       }
       default: {
         double per_mb = 0;
-        for (const ChunkCost& c : rc.chunks) per_mb += c.f_s + c.f_comm_s + c.b_s + c.w_s + c.b_comm_s;
+        for (const ChunkCost& c : rc.chunks) per_mb += forward_alone_s(c) + backward_alone_s(c);
         w = m * per_mb;
       }
     }
@@ -119,7 +125,7 @@ StepResult analytic_step(const StageCosts& costs, const ParallelPlan& plan, doub
     double compute = 0, comm = 0;
     for (const ChunkCost& c : rc.chunks) {
       compute += c.f_s + c.b_s + c.w_s;
-      comm += c.f_comm_s + c.b_comm_s;
+      comm += forward_alone_s(c) - c.f_s + backward_alone_s(c) - c.b_s - c.w_s;
     }
     const double mb_per_chunk = micro_batches_per_chunk(plan, costs.micro_batches);
     st.busy_s = compute * mb_per_chunk + rc.optimizer_s;

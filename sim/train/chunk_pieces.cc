@@ -31,8 +31,14 @@ std::vector<ChunkPiece> chunk_pieces(const ChunkCost& c, char pass) {
       out.push_back({PieceKind::kCompute, t, name, moe_layer, 0});
     }
   };
+  int group = -1;
   auto visit = [&](size_t i) {
     const OpTiming& op = c.ops[i];
+    if (op.param_group >= 0 && op.param_group != group) {
+      group = op.param_group;
+      const double g = c.param_gather_s.at(group);
+      if (g > 0) out.push_back({PieceKind::kParamGather, g, "zero3 all-gather", -1, 0});
+    }
     if (op.cls == OpClass::kDispatch || op.cls == OpClass::kCombine || op.cls == OpClass::kTpCollective) {
       if (op.comm_s <= 0) return;
       const PieceKind kind = op.cls == OpClass::kDispatch  ? PieceKind::kDispatch

@@ -11,7 +11,10 @@
 
 namespace moeplan {
 
-enum class PieceKind : std::uint8_t { kCompute, kDispatch, kCombine, kTpCollective };
+// kParamGather: a ZeRO-3 all-gather of one parameter group. It is prefetched: it waits for the previous
+// gather of the pass and for the work before the previous group, not for the compute just before it, so it
+// runs one group ahead; the group's first piece waits for it.
+enum class PieceKind : std::uint8_t { kCompute, kDispatch, kCombine, kTpCollective, kParamGather };
 
 struct ChunkPiece {
   PieceKind kind = PieceKind::kCompute;
@@ -24,10 +27,12 @@ struct ChunkPiece {
   double comm_bytes = 0;   // communication pieces: bytes sent per rank
 
   bool comm() const { return kind != PieceKind::kCompute; }
+  bool prefetched() const { return kind == PieceKind::kParamGather; }
 };
 
 // `pass` is 'F' (ops in order), 'B' (ops in reverse) or 'W' (one compute piece of the chunk's w_s).
-// Communication ops of zero time are left out, as are compute ops of zero time.
+// Communication ops of zero time are left out, as are compute ops of zero time. Under ZeRO-3 each parameter
+// group's gather precedes the group's ops in F and in B.
 std::vector<ChunkPiece> chunk_pieces(const ChunkCost& c, char pass);
 
 // MoE layers in the chunk (its dispatch ops).

@@ -153,13 +153,33 @@ std::vector<Span> FullGraph::add_pass(int r, int d0, const ChunkCost& c, char pa
   const int n = units_per_block_;
   std::vector<Span> spans(n);
   std::vector<TaskId> cur(n, kNoTask);
+  // ZeRO-3 prefetch (chunk_pieces.h): per unit, the last gather, the chain task the next gather waits for,
+  // and the gather the next chain piece waits for.
+  std::vector<TaskId> last_gather(n, kNoTask), gather_gate(n, kNoTask), pending_gather(n, kNoTask);
   auto chain = [&](int j, TaskId t) {
     if (cur[j] != kNoTask) sim_.add_dependency(cur[j], t);
-    else spans[j].first = t;
+    else if (spans[j].first == kNoTask) spans[j].first = t;
+    if (pending_gather[j] != kNoTask) sim_.add_dependency(pending_gather[j], t);
+    pending_gather[j] = kNoTask;
     cur[j] = t;
   };
   std::vector<TaskId> members(n);
   for (const ChunkPiece& p : pieces(c, pass)) {
+    if (p.prefetched()) {
+      // Costed from the closed form per unit, as at `des`: the DP group's gather is not simulated here.
+      for (int j = 0; j < n; ++j) {
+        const int u = unit(r, d0 + j);
+        const TaskId t = add_task(TaskKind::kFixed, p.seconds, comm_stream_[u], priority, true, u);
+        comm_tasks_[u].push_back(t);
+        if (traced(u)) traced_comm_.push_back({t, u, &p.name});
+        if (last_gather[j] != kNoTask) sim_.add_dependency(last_gather[j], t);
+        if (gather_gate[j] != kNoTask) sim_.add_dependency(gather_gate[j], t);
+        gather_gate[j] = cur[j];
+        last_gather[j] = pending_gather[j] = t;
+        if (spans[j].first == kNoTask) spans[j].first = t;
+      }
+      continue;
+    }
     if (p.kind == PieceKind::kCompute) {
       for (int j = 0; j < n; ++j) {
         const int u = unit(r, d0 + j);
@@ -180,7 +200,7 @@ std::vector<Span> FullGraph::add_pass(int r, int d0, const ChunkCost& c, char pa
     if (collective) {
       // The EP collective starts when every member is ready and ends for all members together.
       for (int j = 0; j < n; ++j) {
-        if (cur[j] == kNoTask) chain(j, join({}));
+        if (cur[j] == kNoTask || pending_gather[j] != kNoTask) chain(j, join({}));
         members[j] = cur[j];
       }
       const TaskId ready = join(members);
@@ -204,7 +224,7 @@ std::vector<Span> FullGraph::add_pass(int r, int d0, const ChunkCost& c, char pa
     }
   }
   for (int j = 0; j < n; ++j) {
-    if (cur[j] == kNoTask) {
+    if (cur[j] == kNoTask || pending_gather[j] != kNoTask) {
       const int u = unit(r, d0 + j);
       chain(j, add_task(TaskKind::kFixed, 0, compute_[u], priority, false, u));
     }

@@ -87,6 +87,7 @@ TaskId StepGraph::add_fixed(double seconds, engine::StreamId stream, int priorit
 
 Span StepGraph::add_pass(int rank, const ChunkCost& c, char pass, int priority, const std::string& tag) {
   Span span;
+  TaskId last_gather = kNoTask, gather_gate = kNoTask, pending_gather = kNoTask;  // ZeRO-3 prefetch
   for (const ChunkPiece& p : chunk_pieces(c, pass)) {
     TaskSpec spec;
     spec.duration = engine::seconds_to_time(p.seconds);
@@ -102,11 +103,27 @@ Span StepGraph::add_pass(int rank, const ChunkCost& c, char pass, int priority, 
     if (trace_) spec.label = sim_.label(p.comm() ? tag + " " + p.name : tag);
     const TaskId t = sim_.add_task(spec);
     (p.comm() ? comm_tasks_ : compute_tasks_)[rank].push_back(t);
+    if (p.prefetched()) {
+      // Off the chain: after the previous gather and the work before the previous group (one group ahead).
+      if (last_gather != kNoTask) sim_.add_dependency(last_gather, t);
+      if (gather_gate != kNoTask) sim_.add_dependency(gather_gate, t);
+      gather_gate = span.last;
+      last_gather = pending_gather = t;
+      if (span.first == kNoTask) span.first = t;  // the pass's predecessors gate its first gather
+      continue;
+    }
     if (span.last != kNoTask) sim_.add_dependency(span.last, t);
+    if (pending_gather != kNoTask) sim_.add_dependency(pending_gather, t);
+    pending_gather = kNoTask;
     if (span.first == kNoTask) span.first = t;
     span.last = t;
   }
-  if (span.first == kNoTask) span.first = span.last = add_fixed(0, compute_[rank], priority);
+  if (span.last == kNoTask) {
+    const TaskId t = add_fixed(0, compute_[rank], priority);
+    if (span.first != kNoTask) sim_.add_dependency(span.first, t);
+    else span.first = t;
+    span.last = t;
+  }
   return span;
 }
 

@@ -149,6 +149,12 @@ ExpertTimes routed_expert_times(const Scenario& s, const StepShape& shape, const
   return out;
 }
 
+double ChunkCost::param_gather_total_s() const {
+  double t = 0;
+  for (double g : param_gather_s) t += g;
+  return t;
+}
+
 double micro_batches_per_chunk(const ParallelPlan& p, int micro_batches) {
   return p.schedule == PipelineSchedule::kDualPipe ? micro_batches / 2.0 : micro_batches;
 }
@@ -208,6 +214,49 @@ StageCosts compute_stage_costs(const Scenario& s, const StepShape& shape, const 
     }
   };
 
+  const bool zero3 = p.zero_stage >= 3;
+  const double weight_bytes_per_param = bytes_of(s.precision.weights);
+  // ZeRO-3 gather of `held` parameters (working-format weights) over the DP group (dense) and the expert-DP
+  // group (routed experts), ring all-gather on the scale-out fabric like the step-end collectives.
+  auto gather_s = [&](const RankParams& held) {
+    return network::ring_allgather_time_s(held.dense * weight_bytes_per_param, p.dp, links.scale_out_Bps,
+                                          links.scale_out_latency_s) +
+           network::ring_allgather_time_s(held.expert * weight_bytes_per_param, std::max(1, p.expert_dp()),
+                                          links.scale_out_Bps, links.scale_out_latency_s);
+  };
+  // One group per layer, in the order of the chunk's ops; the embedding, head and MTP ops (layer -1) share
+  // the chunk's remaining parameters, split evenly between their runs (two only when one chunk holds them all).
+  auto assign_param_groups = [&](ChunkCost& chunk, const StageLayers& sl) {
+    const RankParams all = rank_params(m, p, sl);
+    RankParams rest = all;
+    int rest_runs = 0;
+    int prev_layer = -2;
+    for (OpTiming& op : chunk.ops) {
+      if (op.layer != prev_layer) {
+        chunk.param_gather_s.push_back(0.0);
+        if (op.layer >= 0) {
+          StageLayers one;
+          one.layers = {op.layer};
+          one.chunk_layers = {{op.layer}};
+          const RankParams lp = rank_params(m, p, one);
+          chunk.param_gather_s.back() = gather_s(lp);
+          rest.dense -= lp.dense;
+          rest.expert -= lp.expert;
+        } else {
+          ++rest_runs;
+        }
+        prev_layer = op.layer;
+      }
+      op.param_group = static_cast<int>(chunk.param_gather_s.size()) - 1;
+    }
+    if (rest_runs == 0) return;
+    rest.dense = std::max(0.0, rest.dense) / rest_runs;
+    rest.expert = std::max(0.0, rest.expert) / rest_runs;
+    const double rest_s = gather_s(rest);
+    for (const OpTiming& op : chunk.ops)
+      if (op.layer < 0) chunk.param_gather_s.at(op.param_group) = rest_s;
+  };
+
   for (int r = 0; r < p.pp; ++r) {
     RankCosts rc;
     rc.rank = r;
@@ -231,6 +280,7 @@ StageCosts compute_stage_costs(const Scenario& s, const StepShape& shape, const 
       }
       chunk.activation_bytes =
           micro_batch_activation_bytes(m, p, s.precision, sl.layers, sl.head, sl.mtp, shape.seq_len);
+      if (zero3) assign_param_groups(chunk, sl);
       rc.chunks.push_back(std::move(chunk));
     }
     // The rank's parameters after TP and EP splitting, from the model layer.
@@ -252,6 +302,12 @@ StageCosts compute_stage_costs(const Scenario& s, const StepShape& shape, const 
     rc.dp_all_gather_s =
         network::ring_allgather_time_s(dense_rank * weight_bytes, dp_group, links.scale_out_Bps, links.scale_out_latency_s) +
         network::ring_allgather_time_s(expert_rank * weight_bytes, expert_dp_group, links.scale_out_Bps, links.scale_out_latency_s);
+    if (zero3) {
+      // ZeRO-3 gathers weights layer by layer inside each pass (param_gather_s), not once at the step's end;
+      // gradients are reduce-scattered at the step's end as for ZeRO-2.
+      rc.dp_all_gather_s = 0;
+      rc.dp_weight_bytes_dense = rc.dp_weight_bytes_expert = 0;
+    }
     // AdamW touches master weights, gradients, both moments (read + write) and writes the working copy.
     const double shard = p.zero_stage >= 1 ? dense_rank / dp_group + expert_rank / expert_dp_group : dense_rank + expert_rank;
     const double bytes_per_param = 2 * bytes_of(s.precision.master_weights) + grad_bytes +

@@ -24,6 +24,7 @@ struct OpTiming {
   double comm_s = 0;         // communication time (dispatch/combine/TP), each of forward and backward
   double comm_bytes = 0;     // bytes this rank sends in that communication (the op's comm_bytes)
   double flops_f = 0;        // forward FLOPs (model FLOPs, no recompute)
+  int param_group = -1;      // ZeRO-3: the entry of ChunkCost::param_gather_s holding this op's weights
 };
 
 struct ChunkCost {
@@ -38,6 +39,11 @@ struct ChunkCost {
   double model_flops = 0;    // forward + backward model FLOPs (no recompute) of this chunk
   double activation_bytes = 0;  // activations one micro-batch leaves stored on this chunk until its backward
   std::vector<OpTiming> ops; // per-op detail, in forward order
+  // ZeRO-3: all-gather time of each parameter group of the chunk (one per transformer layer; the embedding,
+  // head and MTP modules form their own), paid before the group's forward and again before its backward,
+  // since ZeRO-3 frees gathered parameters after use. Empty below ZeRO-3.
+  std::vector<double> param_gather_s;
+  double param_gather_total_s() const;
 };
 
 struct RankCosts {

@@ -93,6 +93,17 @@ TEST(DesFullStep, AgreesWithDesOnMoeDualPipeWithCommSms) {
   expect_agreement("MoE PP4 DP4 EP2 DualPipe", s, *calib);
 }
 
+TEST(DesFullStep, AgreesWithDesUnderZero3Gathers) {
+  // ZeRO-3's per-layer parameter gathers, prefetched one layer ahead, replayed by both fidelities.
+  Loaded l;
+  std::vector<std::string> o = dense_overrides();
+  o.push_back("parallel.zero=3");
+  Scenario s = l.load("scenarios/small-dense.yaml", o);
+  s.routing.distribution = "balanced-exact";
+  auto calib = l.calib(s);
+  expect_agreement("dense TP2 PP4 DP2 1F1B ZeRO-3", s, *calib);
+}
+
 TEST(DesFullStep, SameSeedSameTimeOtherSeedOtherTime) {
   Loaded l;
   Scenario s = l.load("scenarios/small-dense.yaml", moe_overrides("balanced"));
