@@ -18,7 +18,7 @@ struct CompareArgs {
   std::string deadline;
   std::string budget;
   std::string sizes;
-  int des = 3;
+  int des = 8;
   int threads = 0;
   CommonOptions common;
 };
@@ -76,7 +76,7 @@ void register_compare(CLI::App& app, CliContext& ctx) {
   cmd->add_option("--deadline", a->deadline, "Choose each GPU's cluster size to finish within this, e.g. 60d");
   cmd->add_option("--budget", a->budget, "Dollar limit when choosing sizes, e.g. 6M$");
   cmd->add_option("--sizes", a->sizes, "Cluster sizes tried with --deadline/--budget: 512..8192 or a list");
-  cmd->add_option("--des", a->des, "Best analytic plans re-timed with the discrete-event step per GPU (default 3)");
+  cmd->add_option("--des", a->des, "Best analytic plans re-timed with the discrete-event step per GPU (default 8)");
   cmd->add_option("--threads", a->threads, "Worker threads (default: all cores)");
   add_common_options(*cmd, a->common, false);
   cmd->callback([&ctx, a] { run(ctx, *a); });

@@ -71,7 +71,7 @@ void register_plan(CLI::App& app, CliContext& ctx) {
   cmd->add_option("scenario", a->scenario, "Scenario YAML file")->required();
   cmd->add_option("--objective", a->objective, "time | cost | energy (default time)");
   cmd->add_option("--top", a->top, "Plans to show (default 10)");
-  cmd->add_option("--des", a->des, "Best analytic plans re-timed with the discrete-event step (default: --top)");
+  cmd->add_option("--des", a->des, "Best analytic plans re-timed with the discrete-event step (default: the larger of --top and 32)");
   cmd->add_option("--threads", a->threads, "Worker threads (default: all cores)");
   cmd->add_option("--gpus", a->gpus, "Cluster sizes to consider: 2048, 512,1024 or 512..4096 (doubling)");
   cmd->add_option("--deadline", a->deadline, "Wall-clock limit for the whole token budget, e.g. 60d");

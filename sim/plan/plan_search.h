@@ -24,7 +24,7 @@ using CalibrationFactory = std::function<std::unique_ptr<Calibration>(const Scen
 struct PlanSearchOptions {
   PlanObjective objective = PlanObjective::kTime;
   int top_n = 10;                  // plans kept in the result
-  int des_rerank = -1;             // plans re-timed with the discrete-event step; -1: top_n, 0: none
+  int des_rerank = -1;             // plans re-timed with the discrete-event step; -1: max(top_n, 32), 0: none
   int threads = 0;                 // 0: std::thread::hardware_concurrency()
   std::vector<int> tp_values{1, 2, 4, 8};
   std::vector<int> pp_values{1, 2, 4, 8, 16, 32};
