@@ -9,6 +9,7 @@
 #include "sim/engine/simulator.h"
 #include "sim/network/network_sim.h"
 #include "sim/schedule/build_schedule.h"
+#include "sim/train/chunk_events.h"
 #include "sim/train/chunk_pieces.h"
 #include "sim/train/des_full_comm.h"
 #include "sim/train/des_full_routing.h"
@@ -23,17 +24,6 @@ using engine::TaskId;
 using engine::TaskKind;
 using engine::TaskSpec;
 
-struct Span {
-  TaskId first = kNoTask, last = kNoTask;
-};
-
-struct Emitted {
-  Span span;
-  int rank = 0;
-  std::string name, kind;
-  int micro_batch = 0, direction = 0;
-  Span also = {};  // an F&B pair's second half (none otherwise): the event covers both spans
-};
 
 class FullGraph {
  public:
@@ -319,14 +309,7 @@ void FullGraph::build_block(int r, int d0) {
       case ChunkKind::kFB:
         forward(ch.micro_batch, ch.stage, ch.direction);
         backward(ch.micro_batch2, ch.stage2, ch.direction2, 'A');
-        if (timeline_ && d0 == 0) {  // one overlapped chunk in the timeline, as in des_step
-          const Emitted b = emitted_.back();
-          emitted_.pop_back();
-          Emitted& f = emitted_.back();
-          f.also = b.span;
-          f.name += "&" + b.name;
-          f.kind = "FB";
-        }
+        if (timeline_ && d0 == 0) merge_overlapped_pair(emitted_);
         break;
     }
     for (int j = 0; j < n; ++j) {
@@ -467,17 +450,7 @@ StepResult FullGraph::run(Timeline* timeline) {
       ev.start_s = engine::time_to_seconds(sim_.start_time(first));
       ev.duration_s = engine::time_to_seconds(sim_.finish_time(last)) - ev.start_s;
     };
-    for (const Emitted& e : emitted_) {
-      TimelineEvent ev{.rank = e.rank, .track = "compute", .name = e.name, .kind = e.kind,
-                       .micro_batch = e.micro_batch, .direction = e.direction};
-      interval(e.span.first, e.span.last, ev);
-      if (e.also.first != kNoTask) {
-        const double end = ev.start_s + ev.duration_s;
-        ev.start_s = std::min(ev.start_s, engine::time_to_seconds(sim_.start_time(e.also.first)));
-        ev.duration_s = std::max(end, engine::time_to_seconds(sim_.finish_time(e.also.last))) - ev.start_s;
-      }
-      timeline->events.push_back(ev);
-    }
+    for (const Emitted& e : emitted_) timeline->events.push_back(chunk_event(e, sim_));
     for (const auto& [t, u, name] : traced_comm_) {
       TimelineEvent ev{.rank = gpu_of(u), .track = "comm", .name = *name, .kind = "comm"};
       interval(t, t, ev);

@@ -7,6 +7,7 @@
 
 #include "sim/engine/simulator.h"
 #include "sim/schedule/build_schedule.h"
+#include "sim/train/chunk_events.h"
 #include "sim/train/chunk_pieces.h"
 #include "sim/train/step_stats.h"
 #include "sim/units/error.h"
@@ -22,17 +23,6 @@ using engine::TaskSpec;
 
 using Key = std::tuple<int, int, int>;  // micro-batch, stage, direction
 
-struct Span {
-  TaskId first = kNoTask, last = kNoTask;
-};
-
-struct Emitted {
-  Span span;
-  int rank = 0;
-  std::string name, kind;
-  int micro_batch = 0, direction = 0;
-  Span also = {};  // an F&B pair's second half (none otherwise): the event covers both spans
-};
 
 class StepGraph {
  public:
@@ -198,14 +188,7 @@ StepResult StepGraph::run(Timeline* timeline) {
         case ChunkKind::kFB: {
           forward(ch.micro_batch, ch.stage, ch.direction);
           backward(ch.micro_batch2, ch.stage2, ch.direction2, 'A');
-          // The timeline shows the pair as one overlapped chunk, as DualPipe schedules it (its F and B
-          // pieces interleave on the compute stream, so two separate bars would overlap on one row).
-          Emitted b = emitted_.back();
-          emitted_.pop_back();
-          Emitted& f = emitted_.back();
-          f.also = b.span;
-          f.name += "&" + b.name;
-          f.kind = "FB";
+          merge_overlapped_pair(emitted_);
           break;
         }
       }
@@ -285,23 +268,7 @@ StepResult StepGraph::run(Timeline* timeline) {
   res.bubble_fraction = idle_sum / pp / res.time_s;
 
   if (timeline) {
-    for (const Emitted& e : emitted_) {
-      TimelineEvent ev;
-      ev.rank = e.rank;
-      ev.track = "compute";
-      ev.name = e.name;
-      ev.kind = e.kind;
-      ev.micro_batch = e.micro_batch;
-      ev.direction = e.direction;
-      engine::SimTime start = sim_.start_time(e.span.first), finish = sim_.finish_time(e.span.last);
-      if (e.also.first != kNoTask) {
-        start = std::min(start, sim_.start_time(e.also.first));
-        finish = std::max(finish, sim_.finish_time(e.also.last));
-      }
-      ev.start_s = engine::time_to_seconds(start);
-      ev.duration_s = engine::time_to_seconds(finish) - ev.start_s;
-      timeline->events.push_back(ev);
-    }
+    for (const Emitted& e : emitted_) timeline->events.push_back(chunk_event(e, sim_));
     for (int r = 0; r < pp; ++r)
       for (TaskId t : comm_tasks_[r]) {
         TimelineEvent ev;

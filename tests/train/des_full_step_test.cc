@@ -12,20 +12,13 @@
 #include "sim/calib/profile_calibration.h"
 #include "sim/io/catalog.h"
 #include "sim/io/scenario_loader.h"
+#include "tests/train/loaded_scenarios.h"
 #include "sim/train/training_run.h"
 
 namespace moeplan {
 namespace {
 
-struct Loaded {
-  io::Catalog catalog = io::Catalog::load("scenarios/catalog");
-  Scenario load(const std::string& path, const std::vector<std::string>& overrides = {}) {
-    return io::load_scenario(path, catalog, overrides);
-  }
-  std::unique_ptr<Calibration> calib(const Scenario& s) {
-    return load_calibration(default_profile_path(s.cluster.gpu, "calibrate/profiles"), s.cluster.gpu);
-  }
-};
+using test::Loaded;
 
 StepShape shape_of(const Scenario& s) {
   const TrainingPhase& ph = s.training.phases.front();

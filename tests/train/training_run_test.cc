@@ -10,21 +10,12 @@
 #include "sim/calib/profile_calibration.h"
 #include "sim/io/catalog.h"
 #include "sim/io/scenario_loader.h"
+#include "tests/train/loaded_scenarios.h"
 
 namespace moeplan {
 namespace {
 
-struct Loaded {
-  io::Catalog catalog = io::Catalog::load("scenarios/catalog");
-  Scenario load(const std::string& path, const std::vector<std::string>& overrides = {}) {
-    return io::load_scenario(path, catalog, overrides);
-  }
-  // The scenario's own profile (its `calibration` key), else the GPU's default.
-  std::unique_ptr<Calibration> calib(const Scenario& s) {
-    return load_calibration(scenario_profile_path(s.calibration, s.file, s.cluster.gpu, "calibrate/profiles"),
-                            s.cluster.gpu);
-  }
-};
+using test::Loaded;
 
 TEST(TrainingRun, AnalyticAndDesAgreeForOneF1BWithoutOverlap) {
   // A dense model with 1F1B on one NVLink node has no communication to overlap and near-free pipeline
