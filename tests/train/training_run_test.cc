@@ -98,6 +98,29 @@ TEST(TrainingRun, DesTimelineCoversEveryChunk) {
   EXPECT_EQ(forwards, m * s.parallel.pp);  // one forward per micro-batch per stage
 }
 
+TEST(TrainingRun, Llama3_405BThroughputOn16kGpusIsAPrediction) {
+  // A run nothing here was tuned on: Llama 3 405B pre-training on 16,384 H100 with TP8 x PP16 x DP128,
+  // sequence 8192, 16M tokens per batch, reported at 400 TFLOPs per GPU (41% BF16 MFU; arXiv:2407.21783
+  // Table 4). The paper describes an interleaved pipeline schedule without giving its virtual stages, so two
+  // ASSUMED values bracket it. Our activation model (Korthikanti et al.) puts this layout over 80 GB with
+  // selective recompute; the paper does not say how it fit, so memory is printed, not asserted.
+  Loaded l;
+  for (int v : {2, 4}) {
+    const Scenario s = l.load("scenarios/llama3-405b-16k-h100.yaml",
+                              {"parallel.schedule=interleaved", "parallel.virtual_stages=" + std::to_string(v)});
+    auto calib = l.calib(s);
+    const TrainingPhase& ph = s.training.phases.front();
+    const StepResult r = simulate_step(s, *calib, StepShape{s.parallel, ph.seq_len, ph.global_batch, true});
+    const double tflops = r.mfu * s.cluster.gpu.peak_bf16_flops / 1e12;
+    const RunResult mem = run_training(s, *calib);
+    std::printf("Llama 3 405B, 16,384 H100, interleaved v=%d: predicted %.0f TFLOPs/GPU, published 400, error "
+                "%+.1f%% (step %.2f s, bubble %.1f%%; peak memory %.1f GiB of 80)\n",
+                v, tflops, 100 * (tflops / 400 - 1), r.time_s, 100 * r.bubble_fraction, mem.memory_peak_bytes / (1 << 30));
+    EXPECT_GT(tflops / 400, 0.6);
+    EXPECT_LT(tflops / 400, 1.4);
+  }
+}
+
 TEST(TrainingRun, Zero3GathersLayerByLayerAndPrefetches) {
   // ZeRO-3 frees gathered weights after use, so every layer's shard is all-gathered before its forward and
   // again before its backward; a gather runs one layer ahead of the compute, so only part of it is exposed.
