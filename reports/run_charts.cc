@@ -57,7 +57,8 @@ svg::GanttData gantt_chart_data(const RunResult& r, int max_rows) {
     if (std::find(list.begin(), list.end(), e.track) == list.end()) list.push_back(e.track);
   }
   bool one_track = std::all_of(tracks.begin(), tracks.end(), [](const auto& t) { return t.second.size() == 1; });
-  d.y_label = one_track ? "pipeline stage" : "stage / track";
+  const std::string& who = r.timeline.rank_label;
+  d.y_label = one_track ? (who == "stage" ? "pipeline stage" : who) : who + " / track";
   std::map<std::pair<int, std::string>, int> row_of;
   std::size_t all_rows = 0;
   for (const auto& [rank, list] : tracks)
@@ -65,7 +66,7 @@ svg::GanttData gantt_chart_data(const RunResult& r, int max_rows) {
       ++all_rows;
       if (static_cast<int>(d.rows.size()) >= max_rows) continue;
       row_of[{rank, track}] = static_cast<int>(d.rows.size());
-      d.rows.push_back(one_track ? "stage " + std::to_string(rank) : "stage " + std::to_string(rank) + " " + track);
+      d.rows.push_back(one_track ? who + " " + std::to_string(rank) : who + " " + std::to_string(rank) + " " + track);
     }
   if (all_rows > d.rows.size())
     d.title += " - first " + std::to_string(d.rows.size()) + " of " + std::to_string(all_rows) + " rows";
@@ -102,7 +103,7 @@ svg::LineChartData memory_timeline_chart_data(const RunResult& r) {
   std::map<int, svg::LineSeries> by_rank;
   for (const auto& m : r.timeline.memory) {
     auto& s = by_rank[m.rank];
-    s.name = "stage " + std::to_string(m.rank);
+    s.name = r.timeline.rank_label + " " + std::to_string(m.rank);
     s.x.push_back(m.time_s * scale);
     s.y.push_back(m.bytes / units::kGiB);
   }

@@ -44,7 +44,7 @@ std::string render_trace_json(const RunResult& result) {
 
   Json events = Json::array();
   for (int rank : ranks) {
-    events.push_back(metadata("process_name", rank, -1, "stage " + std::to_string(rank)));
+    events.push_back(metadata("process_name", rank, -1, tl.rank_label + " " + std::to_string(rank)));
     events.push_back(Json{{"name", "process_sort_index"}, {"ph", "M"}, {"pid", rank},
                           {"args", Json{{"sort_index", rank}}}});
   }

@@ -446,6 +446,7 @@ StepResult FullGraph::run(Timeline* timeline) {
   res.bubble_fraction = idle_sum / n_units_ / res.time_s;
 
   if (timeline) {
+    timeline->rank_label = "GPU";
     auto interval = [&](TaskId first, TaskId last, TimelineEvent& ev) {
       ev.start_s = engine::time_to_seconds(sim_.start_time(first));
       ev.duration_s = engine::time_to_seconds(sim_.finish_time(last)) - ev.start_s;

@@ -75,6 +75,7 @@ struct MemorySample {
 struct Timeline {
   std::vector<TimelineEvent> events;
   std::vector<MemorySample> memory;
+  std::string rank_label = "stage";   // what `rank` counts: "stage" (des) or "GPU" (des-full: a global GPU index)
 };
 
 struct RunInputs {
