@@ -3,10 +3,12 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <filesystem>
 #include <cstdio>
 
 #include "sim/calib/profile_calibration.h"
 #include "sim/io/scenario_loader.h"
+#include "sim/io/suggest.h"
 #include "sim/units/error.h"
 
 namespace moeplan::cli {
@@ -35,7 +37,24 @@ Scenario CliContext::load(const std::string& path, const CommonOptions& opts) {
 
 std::unique_ptr<Calibration> CliContext::calibration_for(const Scenario& s) {
   if (profiles_dir.empty()) profiles_dir = find_profiles_dir(exe_path);
-  return load_calibration(scenario_profile_path(s.calibration, s.file, s.cluster.gpu, profiles_dir), s.cluster.gpu);
+  const std::string path = scenario_profile_path(s.calibration, s.file, s.cluster.gpu, profiles_dir);
+  // A profile named by a bare name that is not there: say which names exist.
+  const std::filesystem::path key(s.calibration);
+  std::error_code ec;
+  if (!s.calibration.empty() && !key.has_parent_path() && key.extension() != ".yaml" &&
+      !std::filesystem::exists(path, ec)) {
+    std::vector<std::string> names;
+    for (const auto& entry : std::filesystem::directory_iterator(profiles_dir, ec))
+      if (entry.path().extension() == ".yaml") names.push_back(entry.path().stem().string());
+    std::sort(names.begin(), names.end());
+    ErrorContext c;
+    c.file = s.file;
+    c.key_path = "calibration";
+    c.expected = "a profile name in " + profiles_dir + " or a profile path";
+    c.hint = io::did_you_mean(s.calibration, names);
+    throw_user_error("no calibration profile named `" + s.calibration + "`", c);
+  }
+  return load_calibration(path, s.cluster.gpu);
 }
 
 void add_common_options(CLI::App& cmd, CommonOptions& opts, bool with_report) {
