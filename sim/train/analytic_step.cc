@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "sim/train/step_stats.h"
+
 namespace moeplan {
 namespace {
 
@@ -52,9 +54,6 @@ ChunkTimes chunk_times(const StageCosts& costs, const ParallelPlan& plan, int ra
 }
 
 StepResult analytic_step(const StageCosts& costs, const ParallelPlan& plan, double peak_bf16_flops, int n_gpus) {
-  StepResult r;
-  r.method = "analytic";
-  r.micro_batches = costs.micro_batches;
   const int pp = plan.pp;
   const double m = costs.micro_batches;
   const double send = costs.pp_send_s;
@@ -113,10 +112,8 @@ StepResult analytic_step(const StageCosts& costs, const ParallelPlan& plan, doub
     tail = std::max(tail, exposed + rc.optimizer_s);
   }
 
-  r.time_s = pipeline_s + tail;
+  StepResult r = step_totals("analytic", costs, pipeline_s + tail, n_gpus, peak_bf16_flops);
   r.bubble_fraction = r.time_s > 0 ? bubble / r.time_s : 0;
-  r.tokens_per_s = costs.tokens_per_step / r.time_s;
-  r.mfu = costs.model_flops_per_step / (r.time_s * n_gpus * peak_bf16_flops);
   double exposed_comm = 0;
   for (int rank = 0; rank < pp; ++rank) {
     StageStats st;

@@ -83,12 +83,8 @@ StepResult FullGraph::run(Timeline* timeline) {
   }
   sim_.run();
 
-  StepResult res;
-  res.method = "des-full";
-  res.micro_batches = costs_.micro_batches;
-  res.time_s = engine::time_to_seconds(sim_.finish_time(step_end));
-  res.tokens_per_s = costs_.tokens_per_step / res.time_s;
-  res.mfu = costs_.model_flops_per_step / (res.time_s * s_.cluster.n_gpus() * s_.cluster.gpu.peak_bf16_flops);
+  StepResult res = step_totals("des-full", costs_, engine::time_to_seconds(sim_.finish_time(step_end)),
+                               s_.cluster.n_gpus(), s_.cluster.gpu.peak_bf16_flops);
 
   // Per unit: busy, exposed communication and bubble; a stage reports its worst unit.
   res.stages.resize(pp);

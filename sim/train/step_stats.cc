@@ -24,4 +24,15 @@ RankBusy rank_busy(std::vector<SimInterval>& comp, const std::vector<SimInterval
   return out;
 }
 
+StepResult step_totals(const std::string& method, const StageCosts& costs, double time_s, int n_gpus,
+                       double peak_bf16_flops) {
+  StepResult r;
+  r.method = method;
+  r.micro_batches = costs.micro_batches;
+  r.time_s = time_s;
+  r.tokens_per_s = costs.tokens_per_step / time_s;
+  r.mfu = costs.model_flops_per_step / (time_s * n_gpus * peak_bf16_flops);
+  return r;
+}
+
 }  // namespace moeplan

@@ -5,7 +5,11 @@
 #include <utility>
 #include <vector>
 
+#include <string>
+
 #include "sim/engine/sim_time.h"
+#include "sim/train/run_result.h"
+#include "sim/workload/stage_costs.h"
 
 namespace moeplan {
 
@@ -18,5 +22,10 @@ struct RankBusy {
 
 // `compute` is sorted in place. Compute intervals come from one exclusive stream, so they do not overlap.
 RankBusy rank_busy(std::vector<SimInterval>& compute, const std::vector<SimInterval>& comm);
+
+// A step's headline figures from its time, shared by every fidelity so they count alike: tokens/s, and MFU
+// as the step's model FLOPs over time x GPUs x the dense BF16 peak. Per-stage stats are left to the caller.
+StepResult step_totals(const std::string& method, const StageCosts& costs, double time_s, int n_gpus,
+                       double peak_bf16_flops);
 
 }  // namespace moeplan
