@@ -61,6 +61,27 @@ Json step_json(const StepResult& s) {
               {"stages", std::move(stages)}};
 }
 
+Json layers_json(const RunResult& r) {
+  Json layers = Json::array();
+  for (const LayerBreakdown& layer : r.layers) {
+    Json ops = Json::array();
+    for (const LayerOpTime& op : layer.ops)
+      ops.push_back(Json{{"name", op.name},
+                         {"class", op.op_class},
+                         {"part", op.part},
+                         {"forward_s", op.forward_s},
+                         {"backward_input_s", op.backward_input_s},
+                         {"backward_weight_s", op.backward_weight_s},
+                         {"comm_s", op.comm_s},
+                         {"forward_flops", op.forward_flops}});
+    layers.push_back(Json{{"kind", layer.kind},
+                          {"layer", layer.layer},
+                          {"expert_load_factor", layer.expert_load_factor},
+                          {"ops", std::move(ops)}});
+  }
+  return layers;
+}
+
 Json training_json(const RunResult& r) {
   Json phases = Json::array();
   for (const auto& p : r.phases)
@@ -138,6 +159,7 @@ nlohmann::ordered_json run_result_json(const RunResult& r) {
                     {"kv_cache_bytes_per_token", m.kv_cache_bytes_per_token}};
   j["memory"] = memory_json(r);
   j["step"] = step_json(r.step);
+  j["layers"] = layers_json(r);
   j["training"] = training_json(r);
   j["cost"] = cost_json(r.cost);
   j["goodput"] = goodput_json(r.goodput);

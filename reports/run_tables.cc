@@ -145,6 +145,49 @@ Table stage_time_table(const RunResult& r) {
   return t;
 }
 
+std::vector<Table> layer_op_tables(const RunResult& r) {
+  std::vector<Table> out;
+  auto ms = [](double s) { return num(s * 1e3, fixed(s * 1e3, 3)); };
+  for (const LayerBreakdown& layer : r.layers) {
+    std::string title = fmt::format("Time of one {} layer (layer {}) per micro-batch, by operation",
+                                    layer.kind == "moe" ? "MoE" : "dense", layer.layer);
+    if (layer.kind == "moe" && layer.expert_load_factor > 1.0)
+      title += fmt::format(" (most loaded rank: {}x the balanced expert load)", fixed(layer.expert_load_factor, 2));
+    Table t("layer_ops_" + layer.kind, title,
+            {{"op", "op", "", Align::kLeft},
+             {"class", "class", "", Align::kLeft},
+             {"part", "part", "", Align::kLeft},
+             {"forward_ms", "F", "ms", Align::kRight},
+             {"backward_input_ms", "B", "ms", Align::kRight},
+             {"backward_weight_ms", "W", "ms", Align::kRight},
+             {"comm_ms", "comm each way", "ms", Align::kRight},
+             {"forward_tflops", "F rate", "TFLOPS", Align::kRight},
+             {"compute_share", "share of compute", "", Align::kRight}});
+    double f = 0, b = 0, w = 0, comm = 0, flops = 0;
+    for (const LayerOpTime& op : layer.ops) {
+      f += op.forward_s;
+      b += op.backward_input_s;
+      w += op.backward_weight_s;
+      comm += op.comm_s;
+      flops += op.forward_flops;
+    }
+    const double compute = f + b + w;
+    auto rate = [](double fl, double s) {
+      return fl > 0 && s > 0 ? num(fl / s / 1e12, sig3(fl / s / 1e12)) : Cell::of_text("");
+    };
+    for (const LayerOpTime& op : layer.ops) {
+      const double own = op.forward_s + op.backward_input_s + op.backward_weight_s;
+      t.add_row({Cell::of_text(op.name), Cell::of_text(op.op_class), Cell::of_text(op.part), ms(op.forward_s),
+                 ms(op.backward_input_s), ms(op.backward_weight_s), ms(op.comm_s), rate(op.forward_flops, op.forward_s),
+                 compute > 0 && own > 0 ? num(own / compute, percent(own / compute)) : Cell::of_text("")});
+    }
+    t.add_row({Cell::of_text("total"), Cell::of_text(""), Cell::of_text(""), ms(f), ms(b), ms(w), ms(comm),
+               rate(flops, f), compute > 0 ? num(1.0, percent(1.0)) : Cell::of_text("")});
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
 Table phases_table(const RunResult& r) {
   Table t("phases", "Training phases",
           {{"name", "phase", "", Align::kLeft},
@@ -228,8 +271,11 @@ Table inputs_table(const RunResult& r) {
 
 std::vector<Table> run_tables(const RunResult& r) {
   std::vector<Table> all;
-  for (Table t : {model_table(r), memory_table(r), step_table(r), stage_time_table(r), phases_table(r),
-                  cost_table(r), goodput_table(r), notes_table(r), inputs_table(r)})
+  std::vector<Table> sections = {model_table(r), memory_table(r), step_table(r), stage_time_table(r)};
+  for (Table& t : layer_op_tables(r)) sections.push_back(std::move(t));
+  for (Table t : {phases_table(r), cost_table(r), goodput_table(r), notes_table(r), inputs_table(r)})
+    sections.push_back(std::move(t));
+  for (Table& t : sections)
     if (!t.empty()) all.push_back(std::move(t));
   return all;
 }

@@ -24,6 +24,9 @@ Table model_table(const RunResult& result);
 Table memory_table(const RunResult& result);     // one row per stage, GiB, peak flagged
 Table step_table(const RunResult& result);       // key/value: time, MFU, tokens/s, bubble, method
 Table stage_time_table(const RunResult& result); // per stage busy/idle/exposed comm (may be empty)
+// One table per layer kind shown (dense, MoE): each op's F, B, W and communication time per micro-batch, its
+// achieved forward TFLOPS and its share of the layer's compute, with a total row.
+std::vector<Table> layer_op_tables(const RunResult& result);
 Table phases_table(const RunResult& result);
 Table cost_table(const RunResult& result);
 Table goodput_table(const RunResult& result);    // empty when goodput is disabled

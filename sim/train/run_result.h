@@ -78,6 +78,26 @@ struct Timeline {
   std::string rank_label = "stage";   // what `rank` counts: "stage" (des) or "GPU" (des-full: a global GPU index)
 };
 
+// Where one layer's time goes: each op of one micro-batch through one transformer layer on one rank, as the
+// step simulation times it (compute at full SMs; communication per direction, before any overlap).
+struct LayerOpTime {
+  std::string name;                   // "q_a_proj", "attn_core", "dispatch", "experts_gate_up", ...
+  std::string op_class;               // "gemm", "grouped_gemm", "attention", "memory_bound", "dispatch", ...
+  std::string part;                   // DualPipe component: "attention", "dispatch", "mlp", "combine"
+  double forward_s = 0;               // F
+  double backward_input_s = 0;        // B, recomputation included
+  double backward_weight_s = 0;       // W
+  double comm_s = 0;                  // dispatch / combine / TP collective, each of forward and backward
+  double forward_flops = 0;           // model FLOPs of the forward pass
+};
+
+struct LayerBreakdown {
+  std::string kind;                   // "dense" or "moe"
+  int layer = 0;                      // the layer shown (every layer of its kind has the same ops)
+  double expert_load_factor = 1;      // most loaded rank's routed tokens / balanced, as the step used
+  std::vector<LayerOpTime> ops;       // forward order
+};
+
 struct RunInputs {
   std::string scenario_file;
   std::string scenario_name;
@@ -103,6 +123,7 @@ struct RunResult {
   double days = 0;
   CostResult cost;
   GoodputResult goodput;
+  std::vector<LayerBreakdown> layers;  // main phase: a dense and an MoE layer (those the model has)
   Timeline timeline;                  // empty unless the fidelity produced one
   std::vector<std::string> notes;     // assumptions worth telling the reader
 };

@@ -14,6 +14,7 @@
 #include "sim/train/analytic_step.h"
 #include "sim/train/des_full_step.h"
 #include "sim/train/des_step.h"
+#include "sim/train/layer_breakdown.h"
 #include "sim/train/phase_segments.h"
 #include "sim/units/random.h"
 #include "sim/units/units.h"
@@ -44,22 +45,25 @@ ModelSummary summarize_model(const ModelSpec& m, int seq_len) {
   return ms;
 }
 
+StageCosts step_costs(const Scenario& s, const Calibration& calib, const StepShape& shape) {
+  // des-full draws every rank's routing itself, so its costs are taken at balanced load and re-timed per rank.
+  if (s.fidelity == Fidelity::kDesFull) return compute_stage_costs(s, shape, calib, 1.0);
+  // The routing stream is seeded from the scenario and the step shape, so every step is reproducible.
+  Rng rng(s.seed, "routing/" + std::to_string(shape.seq_len) + "/" + std::to_string(shape.global_batch));
+  const double tokens_per_rank = static_cast<double>(shape.plan.micro_batch) * shape.seq_len;
+  const ExpertLoad load = sample_expert_load(s.model, shape.plan, s.routing, tokens_per_rank, rng);
+  return compute_stage_costs(s, shape, calib, load.max_over_mean);
+}
+
 StepResult simulate_step(const Scenario& s, const Calibration& calib, const StepShape& shape, Timeline* timeline) {
+  const StageCosts costs = step_costs(s, calib, shape);
   StepResult r;
   if (s.fidelity == Fidelity::kDesFull) {
-    // Every rank draws its own routing, so the costs are taken at balanced load and re-timed per rank.
-    r = des_full_step(s, calib, shape, compute_stage_costs(s, shape, calib, 1.0), timeline);
+    r = des_full_step(s, calib, shape, costs, timeline);
+  } else if (s.fidelity == Fidelity::kAnalytic) {
+    r = analytic_step(costs, shape.plan, s.cluster.gpu.peak_bf16_flops, s.cluster.n_gpus());
   } else {
-    // The routing stream is seeded from the scenario and the step shape, so every step is reproducible.
-    Rng rng(s.seed, "routing/" + std::to_string(shape.seq_len) + "/" + std::to_string(shape.global_batch));
-    const double tokens_per_rank = static_cast<double>(shape.plan.micro_batch) * shape.seq_len;
-    const ExpertLoad load = sample_expert_load(s.model, shape.plan, s.routing, tokens_per_rank, rng);
-    const StageCosts costs = compute_stage_costs(s, shape, calib, load.max_over_mean);
-    if (s.fidelity == Fidelity::kAnalytic) {
-      r = analytic_step(costs, shape.plan, s.cluster.gpu.peak_bf16_flops, s.cluster.n_gpus());
-    } else {
-      r = des_step(s, costs, shape.plan, timeline);
-    }
+    r = des_step(s, costs, shape.plan, timeline);
   }
   r.seq_len = shape.seq_len;
   r.global_batch = shape.global_batch;
@@ -203,6 +207,8 @@ RunResult run_training(const Scenario& s, const Calibration& calib, const RunOpt
     if (static_cast<int>(i) == main_phase) {
       auto final_it = steps_by_batch.find(ph.global_batch);
       out.step = final_it != steps_by_batch.end() ? final_it->second : steps_by_batch.rbegin()->second;
+      const StepShape shown{plan, ph.seq_len, out.step.global_batch, true};
+      out.layers = layer_breakdowns(s.model, step_costs(s, calib, shown));
     }
     out.gpu_hours += pr.gpu_hours;
     out.phases.push_back(pr);

@@ -21,6 +21,10 @@ RunResult run_training(const Scenario& s, const Calibration& calib, const RunOpt
 StepResult simulate_step(const Scenario& s, const Calibration& calib, const StepShape& shape,
                          Timeline* timeline = nullptr);
 
+// The chunk costs simulate_step times that step with: at des and analytic, with the most loaded rank's expert
+// load drawn from the scenario's seeded routing model; at des-full, balanced (it draws each rank's load itself).
+StageCosts step_costs(const Scenario& s, const Calibration& calib, const StepShape& shape);
+
 // Model summary, memory per stage and the fit verdict of a scenario's main phase, without timing it
 // (what `moeplan memory` shows).
 RunResult evaluate_memory(const Scenario& s, const std::string& moeplan_version = "");

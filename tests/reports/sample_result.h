@@ -67,6 +67,16 @@ inline RunResult sample_run_result() {
   r.step.global_batch = 1024;
   r.step.stages = {{0, 2.25, 0.125, 0.125}, {1, 2.2, 0.2, 0.1}};
 
+  LayerBreakdown moe;
+  moe.kind = "moe";
+  moe.layer = 1;
+  moe.expert_load_factor = 1.25;
+  moe.ops = {{"o_proj", "gemm", "attention", 0.001, 0.001, 0.001, 0, 1e12},
+             {"dispatch", "dispatch", "dispatch", 0, 0, 0, 0.0015, 0},
+             {"experts_gate_up", "grouped_gemm", "mlp", 0.002, 0.002, 0.002, 0, 1.5e12},
+             {"experts_act", "memory_bound", "mlp", 0.0005, 0.0005, 0, 0, 0}};
+  r.layers = {moe};
+
   PhaseResult pre;
   pre.name = "pretrain";
   pre.steps = 10000;
