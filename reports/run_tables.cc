@@ -47,8 +47,13 @@ std::string summary_paragraph(const RunResult& r) {
   std::string s = fmt::format("{} on {} {}", r.model.name.empty() ? in.scenario_name : r.model.name,
                               in.n_gpus, in.gpu);
   if (!in.plan_summary.empty()) s += " (" + in.plan_summary + ")";
-  s += fmt::format(": {}, {}, {} at {}", gpu_hours(r.cost.gpu_hours), days(r.cost.wall_clock_days),
-                   usd(r.cost.rental_usd), usd_per_gpu_hour(r.cost.usd_per_gpu_hour));
+  const bool rented = r.cost.usd_per_gpu_hour > 0;  // owned-mode scenarios may have no rental price at all
+  if (rented)
+    s += fmt::format(": {}, {}, {} at {}", gpu_hours(r.cost.gpu_hours), days(r.cost.wall_clock_days),
+                     usd(r.cost.rental_usd), usd_per_gpu_hour(r.cost.usd_per_gpu_hour));
+  else
+    s += fmt::format(": {}, {}, {} to own (capex share and power; no rental price)", gpu_hours(r.cost.gpu_hours),
+                     days(r.cost.wall_clock_days), usd(r.cost.owned_usd));
   if (r.goodput.enabled)
     s += fmt::format(" (failure and checkpoint overhead: {}, {})", gpu_hours(r.goodput.extra_gpu_hours),
                      usd(r.goodput.extra_usd));
@@ -70,7 +75,7 @@ std::string summary_paragraph(const RunResult& r) {
   if (r.goodput.enabled)
     s += fmt::format("With {} expected interruptions, goodput is {}. ",
                      sig3(r.goodput.expected_interruptions), percent(r.goodput.effective_time_fraction));
-  if (r.cost.owned_usd > 0)
+  if (r.cost.owned_usd > 0 && rented)
     s += fmt::format("Owning the GPUs instead would cost {} ({} MWh of energy).", usd(r.cost.owned_usd),
                      sig3(r.cost.energy_mwh));
   while (!s.empty() && s.back() == ' ') s.pop_back();
@@ -216,9 +221,13 @@ Table cost_table(const RunResult& r) {
   t.number("GPU-hours priced", c.gpu_hours, gpu_hours(c.gpu_hours));
   t.number("GPU-hours, sum of phases", r.gpu_hours, gpu_hours(r.gpu_hours));
   t.number("wall-clock time", c.wall_clock_days, days(c.wall_clock_days));
-  t.number("rental price", c.usd_per_gpu_hour, usd_per_gpu_hour(c.usd_per_gpu_hour));
-  if (!c.price_source.empty()) t.text("price source", c.price_source);
-  t.number("rental cost", c.rental_usd, usd(c.rental_usd));
+  if (c.usd_per_gpu_hour > 0) {
+    t.number("rental price", c.usd_per_gpu_hour, usd_per_gpu_hour(c.usd_per_gpu_hour));
+    if (!c.price_source.empty()) t.text("price source", c.price_source);
+    t.number("rental cost", c.rental_usd, usd(c.rental_usd));
+  } else {
+    t.text("rental price", "none given; priced by ownership");
+  }
   t.number("owned cost (capex share + power)", c.owned_usd, usd(c.owned_usd));
   t.number("  capex share", c.owned_capex_usd, usd(c.owned_capex_usd));
   t.number("  power", c.owned_power_usd, usd(c.owned_power_usd));

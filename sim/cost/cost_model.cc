@@ -73,9 +73,9 @@ CostResult compute_cost(double gpu_hours, int n_gpus, const GpuSpec& gpu, const 
   const double capex = capex_usd_per_gpu(gpu, price);
   if (capex <= 0 && price.mode == PriceSpec::Mode::kOwned) {
     throw_user_error("no purchase price for GPU `" + gpu.name + "` to compute owned cost",
-                     ErrorContext{.key_path = "price.capex_usd_per_gpu",
+                     ErrorContext{.key_path = "price.capex_per_gpu",
                                   .expected = "an all-in capex per GPU such as \"$50k\"",
-                                  .hint = "set price.capex_usd_per_gpu or the GPU's purchase price in the catalog"});
+                                  .hint = "set price.capex_per_gpu or the GPU's purchase price in the catalog"});
   }
   // Energy is reported whatever the price mode: it only needs the TDP.
   r.energy_mwh = facility_watts_per_gpu(gpu, price) * gpu_hours / units::kMega;

@@ -63,6 +63,17 @@ TEST(ReportStructure, SummaryReadsLikeAManagerSummary) {
   EXPECT_NE(md.find("goodput is 95.0%"), std::string::npos);
 }
 
+TEST(ReportStructure, OwnedWithoutRentalPriceShowsTheOwnedCost) {
+  auto r = testing::sample_run_result();
+  r.cost.usd_per_gpu_hour = 0;
+  r.cost.rental_usd = 0;
+  const std::string md = render_markdown_report(r);
+  EXPECT_NE(md.find("0.365 days, $800.25 to own (capex share and power; no rental price)"), std::string::npos) << md;
+  EXPECT_EQ(md.find("$0.00 at"), std::string::npos);
+  EXPECT_EQ(md.find("Owning the GPUs instead"), std::string::npos);  // owning is already the headline
+  EXPECT_NE(md.find("| rental price | none given; priced by ownership |"), std::string::npos);
+}
+
 TEST(ReportStructure, NotFittingIsSaidLoudly) {
   auto r = testing::sample_run_result();
   r.memory_fits = false;
