@@ -74,12 +74,71 @@ PointSource derived_source(const std::string& recipe, const std::string& how, co
   return s;
 }
 
+double req_num(const std::string& file, const YAML::Node& n, const std::string& key, const std::string& path) {
+  try {
+    if (n[key] && n[key].IsScalar()) {
+      const double v = n[key].as<double>();
+      if (v > 0) return v;
+    }
+  } catch (const YAML::Exception&) {
+  }
+  throw_user_error("is missing or invalid", at(file, n, path + "." + key, "a number > 0"));
+}
+
+// A measured kernel rate on the target GPU: the compute factor is the one that makes the base curve of
+// the anchor's kind, with the recipe's bandwidth factor, pass through it. The anchor itself joins the
+// profile as a published point.
+struct Anchor {
+  GemmPoint point;
+  double compute_factor = 0;
+};
+
+Anchor anchor_of(const Profile& base, const std::string& file, const YAML::Node& a, const std::string& path,
+                 DType from, DType to, double bandwidth_factor) {
+  Anchor out;
+  GemmPoint& p = out.point;
+  const std::string op = req_str(file, a, "op", path);
+  if (op != "gemm" && op != "grouped_gemm")
+    throw_user_error("unknown op `" + op + "`", at(file, a, path + ".op", "gemm or grouped_gemm"));
+  p.kind = op == "gemm" ? GemmKind::kDense : GemmKind::kGrouped;
+  p.dtype = to;
+  p.m = req_num(file, a, "m", path);
+  p.n = req_num(file, a, "n", path);
+  p.k = req_num(file, a, "k", path);
+  p.groups = a["groups"] ? static_cast<int>(req_num(file, a, "groups", path)) : 1;
+  p.flops_per_s = req_num(file, a, "tflops", path) * 1e12;
+  p.src.source = req_str(file, a, "source", path);
+  const GemmCurve* curve = nullptr;
+  for (const GemmCurve& c : base.gemm_curves)
+    if (c.kind == p.kind && c.dtype == from) curve = &c;
+  if (!curve || curve->peak_flops_per_s <= 0)
+    throw_user_error("base profile has no " + op + " curve of this dtype", at(file, a, path + ".op", "a fitted kind"));
+  const GemmShape shape{p.m, p.n, p.k, p.groups};
+  const double target_s = gemm_flops(shape) / p.flops_per_s;
+  const double memory_s = curve->bytes_per_s > 0 ? gemm_bytes(shape, to) / (curve->bytes_per_s * bandwidth_factor) : 0;
+  const double compute_s = target_s - curve->overhead_s - memory_s;
+  if (compute_s <= 0)
+    throw_user_error("is faster than the scaled curve's memory and overhead terms allow",
+                     at(file, a, path + ".tflops", "a rate the base curve can reach"));
+  out.compute_factor = gemm_flops(shape) / compute_s / curve->peak_flops_per_s;
+  return out;
+}
+
 void add_gemm_points(Profile& out, const Profile& base, const std::string& file, const YAML::Node& g,
                      const std::string& path) {
   const DType to = parse_profile_dtype(req_str(file, g, "dtype", path));
   const DType from = parse_profile_dtype(req_str(file, g, "from", path));
-  const double c = factor(file, g, "compute", path);
   const double b = factor(file, g, "bandwidth", path);
+  double c = 0;
+  if (const YAML::Node a = g["anchor"]) {
+    if (g["compute"])
+      throw_user_error("gives both `compute` and `anchor`", at(file, g, path + ".compute", "one of the two"));
+    const Anchor anchor = anchor_of(base, file, a, path + ".anchor", from, to, b);
+    c = anchor.compute_factor;
+    out.gemm_points.push_back(anchor.point);
+  } else {
+    c = factor(file, g, "compute", path);
+  }
   const std::string how = req_str(file, g, "how", path);
   bool any = false;
   for (const GemmCurve& curve : base.gemm_curves) {

@@ -1,8 +1,12 @@
 // Derivation of published profiles: scaling factors act on the right terms and every point is marked.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+
 #include "calibrate/derive_profile.h"
 #include "sim/calib/curve_fit.h"
+#include "sim/units/error.h"
 
 namespace moeplan {
 namespace {
@@ -22,7 +26,8 @@ TEST(DeriveProfiles, ScalesComputeAndBandwidthByTheCitedRatios) {
   for (const Profile& p : profiles) {
     SCOPED_TRACE(p.header.gpu);
     for (const auto& g : p.gemm_points) {
-      if (p.header.gpu != "h800-sxm" || g.dtype == DType::kBf16) {
+      const bool anchor = p.header.gpu == "gb200" && g.src.derived.empty();  // its measured point (test below)
+      if (!anchor && (p.header.gpu != "h800-sxm" || g.dtype == DType::kBf16)) {
         EXPECT_TRUE(g.src.unverified && !g.src.derived.empty());
       }
     }
@@ -38,6 +43,59 @@ TEST(DeriveProfiles, ScalesComputeAndBandwidthByTheCitedRatios) {
       EXPECT_NEAR(curve(p, GemmKind::kDense, DType::kBf16).peak_flops_per_s / base.peak_flops_per_s, 271 / 1520.0,
                   1e-6);
     }
+  }
+}
+
+TEST(DeriveProfiles, AnAnchorMakesTheCurvePassThroughTheMeasuredRate) {
+  // GB200's FP8 rate is anchored on Megatron's measured MXFP8 grouped GEMM: 2672 TFLOP/s at K=7168 N=2048
+  // (8 groups of 4096 rows). The fitted grouped curve reproduces it, and the measurement is a published point.
+  const auto profiles = derive_profiles("calibrate/profiles/published/derivations.yaml", "test");
+  const Profile* gb200 = nullptr;
+  for (const Profile& p : profiles)
+    if (p.header.gpu == "gb200") gb200 = &p;
+  ASSERT_NE(gb200, nullptr);
+  const GemmShape shape{4096, 2048, 7168, 8};
+  const GemmCurve& grouped = curve(*gb200, GemmKind::kGrouped, DType::kFp8);
+  EXPECT_NEAR(gemm_flops(shape) / gemm_time_s(grouped, shape) / 1e12, 2672, 2672 * 1e-6);
+  int measured = 0;
+  for (const GemmPoint& g : gb200->gemm_points)
+    if (!g.src.unverified && g.dtype == DType::kFp8) {
+      ++measured;
+      EXPECT_EQ(g.kind, GemmKind::kGrouped);
+      EXPECT_DOUBLE_EQ(g.flops_per_s, 2672e12);
+    }
+  EXPECT_EQ(measured, 1);
+  // Dense FP8 GEMMs take the same compute factor as the grouped curve it was solved on.
+  const Profile& h800 = profiles[0];
+  const double dense_factor = curve(*gb200, GemmKind::kDense, DType::kFp8).peak_flops_per_s /
+                              curve(h800, GemmKind::kDense, DType::kFp8).peak_flops_per_s;
+  const double grouped_factor = grouped.peak_flops_per_s / curve(h800, GemmKind::kGrouped, DType::kFp8).peak_flops_per_s;
+  EXPECT_NEAR(dense_factor, grouped_factor, 1e-9);
+}
+
+TEST(DeriveProfiles, AnchorAndComputeTogetherIsAUserError) {
+  const std::string dir = ::testing::TempDir() + "derive_anchor";
+  std::filesystem::create_directories(dir);
+  std::filesystem::copy_file("calibrate/profiles/published/deepseek-h800.yaml", dir + "/base.yaml",
+                             std::filesystem::copy_options::overwrite_existing);
+  std::ofstream(dir + "/recipe.yaml") << R"(base: base.yaml
+targets:
+  - gpu: x
+    device: X
+    date: "2025-01-01"
+    sources: ["test"]
+    attention: {compute: 1, how: same}
+    memory: {bandwidth: 1, how: same}
+    gemm:
+      - {dtype: fp8, from: fp8, compute: 2, bandwidth: 1, how: both,
+         anchor: {op: grouped_gemm, m: 4096, n: 2048, k: 7168, groups: 8, tflops: 2000, source: test}}
+)";
+  try {
+    derive_profiles(dir + "/recipe.yaml", "test");
+    FAIL() << "expected a user error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kUser);
+    EXPECT_NE(std::string(e.what()).find("both `compute` and `anchor`"), std::string::npos) << e.what();
   }
 }
 

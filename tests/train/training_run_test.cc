@@ -126,7 +126,8 @@ TEST(TrainingRun, DeepSeekV3OnGb200WithMegatronIsAPrediction) {
   // TP1 PP8 VPP4 EP32, micro-batch 1, 2048 x 4096 tokens per step, MXFP8, forced-balanced routing: 970
   // TFLOPS/GPU (Megatron-LM docs/discussions/deepseek-v3-gb200-optimization, §3 table, final row). Megatron
   // counts causal attention FLOPs as we do (its MLA term halves the core attention: 249.8 vs our 250.4
-  // GFLOP/token). The GB200 profile is derived from published H800 kernels and MAMF ratios, not measured.
+  // GFLOP/token). The GB200 profile's FP8 rate is anchored on the MXFP8 grouped GEMM the same guide measured
+  // (a kernel figure, not the end-to-end one); its other rates are derived from H800 kernels and MAMF ratios.
   Loaded l;
   const Scenario s = l.load("scenarios/deepseek-v3-gb200-megatron.yaml");
   auto calib = l.calib(s);
