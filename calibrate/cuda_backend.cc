@@ -1,8 +1,8 @@
 // CUDA backend: times the project's FP8 block-scaled GEMMs, cuBLASLt FP8/BF16 GEMMs, MLA decode and D2D
-// copies with CUDA events (kernels/cuda/cuda_timing.h: warm-up, rotating buffers, median of repeats).
-//
-// Per-kernel CUPTI activity records are not used: each timed call launches one kernel, so event timing
-// around it measures that kernel plus launch gaps, which the fitted overhead term absorbs.
+// copies (kernels/cuda/cuda_timing.h: warm-up, rotating buffers, median of repeats). Each point uses the
+// device time of the kernels a call launched, from CUPTI activity records, where CUPTI can record; CUDA-event
+// time around the call otherwise (it adds launch gaps, which the fitted overhead term then absorbs). Every
+// point's source says which.
 #include <algorithm>
 #include <cstddef>
 #include <string>
@@ -64,49 +64,50 @@ BackendResult measure_cuda(const CalibrationGrid& grid, bool quick, Profile& out
     p.dtype = c.dtype;
     p.m = c.m, p.n = c.n, p.k = c.k, p.groups = c.groups;
     const double flops = gemm_flops({p.m, p.n, p.k, p.groups});
-    double t = 0;
+    kernels::KernelTime t;
     std::string src;
     if (c.kind == GemmKind::kGrouped) {
       t = kernels::time_grouped_fp8_gemm_cuda(c.groups, c.m, c.n, c.k, repeats);
-      src = "measured: moeplan FP8 grouped GEMM (contiguous layout), CUDA events";
+      src = "measured: moeplan FP8 grouped GEMM (contiguous layout)";
     } else if (c.dtype == DType::kBf16) {
       t = kernels::time_cublaslt_gemm(c.m, c.n, c.k, /*fp8=*/false, repeats);
-      src = "measured: cuBLASLt BF16 GEMM, CUDA events";
+      src = "measured: cuBLASLt BF16 GEMM";
     } else {
       // Block-scaled FP8 (the DeepSeek recipe) by the project kernel, and cuBLASLt's per-tensor-scaled FP8:
       // the faster is what a tuned stack reaches at this shape (DeepGEMM-class kernels match cuBLASLt
       // with block scaling, published-numbers.md §4.2), and the source says which one it was.
-      const double t_own = kernels::time_fp8_gemm_cuda(c.m, c.n, c.k, repeats);
-      const double t_lt = kernels::time_cublaslt_gemm(c.m, c.n, c.k, /*fp8=*/true, repeats);
-      t = std::min(t_own, t_lt);
-      src = t_own <= t_lt ? "measured: moeplan FP8 1x128/128x128 GEMM, CUDA events"
-                          : "measured: cuBLASLt FP8 GEMM (per-tensor scales; faster than the block-scaled kernel here)";
+      const kernels::KernelTime own = kernels::time_fp8_gemm_cuda(c.m, c.n, c.k, repeats);
+      const kernels::KernelTime lt = kernels::time_cublaslt_gemm(c.m, c.n, c.k, /*fp8=*/true, repeats);
+      t = own.seconds <= lt.seconds ? own : lt;
+      src = own.seconds <= lt.seconds
+                ? "measured: moeplan FP8 1x128/128x128 GEMM"
+                : "measured: cuBLASLt FP8 GEMM (per-tensor scales; faster than the block-scaled kernel here)";
       r.kernels_timed += 1;
     }
-    p.flops_per_s = flops / t;
-    p.src.source = src + " (" + c.label + ")";
+    p.flops_per_s = flops / t.seconds;
+    p.src.source = src + ", " + t.method + " (" + c.label + ")";
     out.gemm_points.push_back(p);
     ++r.kernels_timed;
   }
   for (const AttentionCase& c : grid.attention) {
     const kernels::MlaDecodeShape s{c.batch, c.heads, c.seq_len, kMlaHeadDimK, kMlaHeadDimV, kMlaPageSize};
-    add_mla_points(c, kernels::time_mla_decode_cuda(s, repeats), "measured: moeplan MLA decode, CUDA events", out);
+    const kernels::KernelTime t = kernels::time_mla_decode_cuda(s, repeats);
+    add_mla_points(c, t.seconds, "measured: moeplan MLA decode, " + t.method, out);
     ++r.kernels_timed;
   }
   add_derived_backward_attention(out);
   for (double bytes : grid.copy_bytes) {
-    const double t = kernels::time_d2d_copy(static_cast<std::size_t>(bytes), repeats);
+    const kernels::KernelTime t = kernels::time_d2d_copy(static_cast<std::size_t>(bytes), repeats);
     MemoryPoint m;
     m.kernel = "d2d-copy";
     m.bytes = 2 * bytes;  // read + write
-    m.bytes_per_s = m.bytes / t;
-    m.src.source = "measured: cudaMemcpyAsync device-to-device, CUDA events";
+    m.bytes_per_s = m.bytes / t.seconds;
+    m.src.source = "measured: cudaMemcpyAsync device-to-device, " + t.method;
     out.memory_points.push_back(m);
     ++r.kernels_timed;
   }
   r.skipped.push_back("multi-GPU collectives: NCCL is not available in this build; comm curves not measured");
   r.skipped.push_back("grouped BF16 GEMM: no kernel; the dense BF16 curve is used for grouped BF16 GEMMs");
-  r.skipped.push_back("CUPTI per-kernel records: not used; CUDA events around single-kernel calls");
   return r;
 }
 

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "kernels/cuda/cuda_check.h"
+#include "kernels/cuda/cupti_kernel_recorder.h"
 #include "sim/units/error.h"
 
 namespace moeplan::kernels {
@@ -27,25 +28,69 @@ class EventPair {
 
 }  // namespace
 
-double median_event_time_s(const std::function<void(int)>& run, int warmup, int repeats, cudaStream_t stream) {
+namespace {
+
+// Runs the warm-up calls, then the event-timed calls with `between` called before the first timed call and
+// after the last one has finished (for CUPTI recording); returns the event times in call order.
+std::vector<double> event_times_s(const std::function<void(int)>& run, int warmup, int repeats, cudaStream_t stream,
+                                  const std::function<void()>& before, const std::function<void()>& after) {
   if (repeats < 1) throw_user_error("timing needs at least one repeat", ErrorContext{.expected = "repeats >= 1"});
   for (int i = 0; i < warmup; ++i) run(i);
   MOEPLAN_CUDA_CHECK(cudaStreamSynchronize(stream));
   std::vector<EventPair> events(static_cast<std::size_t>(repeats));
+  if (before) before();
   for (int r = 0; r < repeats; ++r) {
     MOEPLAN_CUDA_CHECK(cudaEventRecord(events[r].start_, stream));
     run(warmup + r);
     MOEPLAN_CUDA_CHECK(cudaEventRecord(events[r].stop_, stream));
   }
   MOEPLAN_CUDA_CHECK(cudaStreamSynchronize(stream));
+  if (after) after();
   std::vector<double> times_s;
   for (auto& e : events) {
     float ms = 0.0f;
     MOEPLAN_CUDA_CHECK(cudaEventElapsedTime(&ms, e.start_, e.stop_));
     times_s.push_back(ms * 1e-3);
   }
-  std::nth_element(times_s.begin(), times_s.begin() + repeats / 2, times_s.end());
-  return times_s[repeats / 2];
+  return times_s;
+}
+
+double median_of(std::vector<double> v) {
+  const std::size_t mid = v.size() / 2;
+  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(mid), v.end());
+  return v[mid];
+}
+
+}  // namespace
+
+double median_event_time_s(const std::function<void(int)>& run, int warmup, int repeats, cudaStream_t stream) {
+  return median_of(event_times_s(run, warmup, repeats, stream, nullptr, nullptr));
+}
+
+KernelTime median_kernel_time(const std::function<void(int)>& run, int warmup, int repeats, cudaStream_t stream) {
+  KernelTime out;
+  std::string why_not;
+  const bool cupti = cupti_available(&why_not);
+  CuptiKernelRecorder recorder;
+  std::vector<KernelRecord> records;
+  out.event_s = median_of(event_times_s(
+      run, warmup, repeats, stream, [&] { if (cupti) recorder.start(); },
+      [&] { if (cupti) records = recorder.stop(); }));
+  out.seconds = out.event_s;
+  if (!cupti) {
+    out.method = "CUDA events (no CUPTI: " + why_not + ")";
+    return out;
+  }
+  const PerCallKernelTime per_call = per_call_kernel_time(std::move(records), repeats);
+  if (!per_call.ok) {
+    out.method = "CUDA events (CUPTI records not attributable: " + per_call.reason + ")";
+    return out;
+  }
+  out.cupti_s = per_call.median_s;
+  out.kernels_per_call = per_call.kernels_per_call;
+  out.seconds = out.cupti_s;
+  out.method = "CUPTI activity records (" + std::to_string(per_call.kernels_per_call) + " per call)";
+  return out;
 }
 
 int rotation_sets(std::size_t set_bytes, int max_sets) {

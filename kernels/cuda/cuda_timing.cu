@@ -112,7 +112,7 @@ bool cuda_device_available(std::string* reason) {
   return true;
 }
 
-double time_fp8_gemm_cuda(int m, int n, int k, int repeats) {
+KernelTime time_fp8_gemm_cuda(int m, int n, int k, int repeats) {
   require_positive({m, n, k, repeats}, "time_fp8_gemm_cuda");
   require_device();
   const std::size_t am = static_cast<std::size_t>(m), bn = static_cast<std::size_t>(n);
@@ -132,7 +132,7 @@ double time_fp8_gemm_cuda(int m, int n, int k, int repeats) {
     fill_f32(d.a_scales, 1.0f / 64.0f);
     fill_f32(d.b_scales, 1.0f / 256.0f);
   }
-  return median_event_time_s(
+  return median_kernel_time(
       [&](int i) {
         const auto& d = data[i % sets];
         fp8_gemm_cuda(d.a.get(), d.a_scales.get(), d.b.get(), d.b_scales.get(), m, n, k, d.out.get(), nullptr);
@@ -140,7 +140,7 @@ double time_fp8_gemm_cuda(int m, int n, int k, int repeats) {
       kWarmup, repeats, nullptr);
 }
 
-double time_grouped_fp8_gemm_cuda(int groups, int m_per_group, int n, int k, int repeats) {
+KernelTime time_grouped_fp8_gemm_cuda(int groups, int m_per_group, int n, int k, int repeats) {
   require_positive({groups, m_per_group, n, k, repeats}, "time_grouped_fp8_gemm_cuda");
   require_device();
   const std::size_t rows = static_cast<std::size_t>(groups) * m_per_group;
@@ -171,7 +171,7 @@ double time_grouped_fp8_gemm_cuda(int groups, int m_per_group, int n, int k, int
     }
     plans.push_back(std::make_unique<Fp8GroupedGemmCuda>(bq.data(), bs.data(), offsets.data(), groups, n, k));
   }
-  return median_event_time_s(
+  return median_kernel_time(
       [&](int i) {
         const auto& d = data[i % sets];
         plans[i % sets]->run(d.a.get(), d.a_scales.get(), d.out.get(), nullptr);
@@ -179,7 +179,7 @@ double time_grouped_fp8_gemm_cuda(int groups, int m_per_group, int n, int k, int
       kWarmup, repeats, nullptr);
 }
 
-double time_cublaslt_gemm(int m, int n, int k, bool fp8, int repeats) {
+KernelTime time_cublaslt_gemm(int m, int n, int k, bool fp8, int repeats) {
   require_positive({m, n, k, repeats}, "time_cublaslt_gemm");
   require_device();
   const std::size_t elem = fp8 ? 1 : 2;
@@ -202,7 +202,7 @@ double time_cublaslt_gemm(int m, int n, int k, bool fp8, int repeats) {
     }
     out.emplace_back(static_cast<std::size_t>(m) * n);
   }
-  return median_event_time_s(
+  return median_kernel_time(
       [&](int i) {
         const int s = i % sets;
         const void* a = fp8 ? static_cast<const void*>(a8[s].get()) : static_cast<const void*>(a16[s].get());
@@ -212,7 +212,7 @@ double time_cublaslt_gemm(int m, int n, int k, bool fp8, int repeats) {
       kWarmup, repeats, nullptr);
 }
 
-double time_mla_decode_cuda(const MlaDecodeShape& shape, int repeats) {
+KernelTime time_mla_decode_cuda(const MlaDecodeShape& shape, int repeats) {
   require_positive({repeats}, "time_mla_decode_cuda");
   const int pages_per_seq = (shape.seq_len + shape.page_size - 1) / std::max(shape.page_size, 1);
   validate_mla_decode_shape(shape, std::max(pages_per_seq, 1));
@@ -236,7 +236,7 @@ double time_mla_decode_cuda(const MlaDecodeShape& shape, int repeats) {
   }
   // DeepSeek-V3 attention scale 1/sqrt(qk_nope_head_dim + qk_rope_head_dim) = 1/sqrt(192) (config.json).
   const float scale = 1.0f / std::sqrt(192.0f);
-  return median_event_time_s(
+  return median_kernel_time(
       [&](int i) {
         const int s = i % sets;
         mla_decode_cuda(shape, q[s].get(), kv[s].get(), block_table.get(), pages_per_seq, scale, out[s].get(),
@@ -245,7 +245,7 @@ double time_mla_decode_cuda(const MlaDecodeShape& shape, int repeats) {
       kWarmup, repeats, nullptr);
 }
 
-double time_d2d_copy(std::size_t bytes, int repeats) {
+KernelTime time_d2d_copy(std::size_t bytes, int repeats) {
   require_positive({repeats, bytes > 0 ? 1 : 0}, "time_d2d_copy");
   require_device();
   const int sets = rotation_sets(2 * bytes, kMaxSets);
@@ -255,7 +255,7 @@ double time_d2d_copy(std::size_t bytes, int repeats) {
     dst.emplace_back(bytes);
     src.back().fill_bytes(s + 1);
   }
-  return median_event_time_s(
+  return median_kernel_time(
       [&](int i) {
         const int s = i % sets;
         MOEPLAN_CUDA_CHECK(cudaMemcpyAsync(dst[s].get(), src[s].get(), bytes, cudaMemcpyDeviceToDevice, nullptr));

@@ -32,23 +32,36 @@ TEST(CudaTiming, ReportsMissingDeviceCleanly) {
 TEST(CudaTiming, TimesKernelsOnDevice) {
   MOEPLAN_REQUIRE_CUDA_DEVICE();
   const int m = 2048, n = 2048, k = 2048;
-  const double fp8_s = time_fp8_gemm_cuda(m, n, k, 10);
-  const double grouped_s = time_grouped_fp8_gemm_cuda(8, 256, n, k, 10);
-  const double bf16_s = time_cublaslt_gemm(m, n, k, false, 10);
+  const KernelTime fp8 = time_fp8_gemm_cuda(m, n, k, 10);
+  const KernelTime grouped = time_grouped_fp8_gemm_cuda(8, 256, n, k, 10);
+  const KernelTime bf16 = time_cublaslt_gemm(m, n, k, false, 10);
   const double copy_bytes = 256.0 * (1 << 20);
-  const double copy_s = time_d2d_copy(static_cast<std::size_t>(copy_bytes), 10);
-  const double mla_s = time_mla_decode_cuda(MlaDecodeShape{32, 128, 1024, 576, 512, 64}, 10);
-  for (double t : {fp8_s, grouped_s, bf16_s, copy_s, mla_s}) {
-    EXPECT_TRUE(std::isfinite(t));
-    EXPECT_GT(t, 0.0);
+  const KernelTime copy = time_d2d_copy(static_cast<std::size_t>(copy_bytes), 10);
+  const KernelTime mla = time_mla_decode_cuda(MlaDecodeShape{32, 128, 1024, 576, 512, 64}, 10);
+  for (const KernelTime* t : {&fp8, &grouped, &bf16, &copy, &mla}) {
+    EXPECT_TRUE(std::isfinite(t->seconds));
+    EXPECT_GT(t->seconds, 0.0);
+    EXPECT_GT(t->event_s, 0.0);
+    EXPECT_FALSE(t->method.empty());
+    if (t->cupti_s >= 0) {
+      // Device time of the launched kernels cannot exceed the events around them (events add launch gaps),
+      // beyond timer resolution.
+      EXPECT_LE(t->cupti_s, t->event_s * 1.05 + 5e-6) << t->method;
+      EXPECT_GE(t->kernels_per_call, 1);
+      EXPECT_DOUBLE_EQ(t->seconds, t->cupti_s);
+    }
   }
   const double flops = 2.0 * m * n * k;
-  std::printf("fp8_gemm_cuda %dx%dx%d: %.3f ms, %.1f TFLOP/s\n", m, n, k, fp8_s * 1e3, flops / fp8_s / 1e12);
-  std::printf("grouped fp8 8x256x%dx%d: %.3f ms\n", n, k, grouped_s * 1e3);
-  std::printf("cuBLASLt bf16 %dx%dx%d: %.3f ms, %.1f TFLOP/s\n", m, n, k, bf16_s * 1e3, flops / bf16_s / 1e12);
-  std::printf("d2d copy 256 MiB: %.1f GB/s (read + write)\n", 2.0 * copy_bytes / copy_s / 1e9);
-  std::printf("mla decode b=32 h=128 L=1024: %.3f ms\n", mla_s * 1e3);
-  EXPECT_GT(2.0 * copy_bytes / copy_s, 10e9);  // any datacenter or desktop GPU copies faster than 10 GB/s
+  std::printf("timing method: %s\n", fp8.method.c_str());
+  std::printf("fp8_gemm_cuda %dx%dx%d: %.3f ms (events %.3f ms), %.1f TFLOP/s\n", m, n, k, fp8.seconds * 1e3,
+              fp8.event_s * 1e3, flops / fp8.seconds / 1e12);
+  std::printf("grouped fp8 8x256x%dx%d: %.3f ms\n", n, k, grouped.seconds * 1e3);
+  std::printf("cuBLASLt bf16 %dx%dx%d: %.3f ms, %.1f TFLOP/s (%s)\n", m, n, k, bf16.seconds * 1e3,
+              flops / bf16.seconds / 1e12, bf16.method.c_str());
+  std::printf("d2d copy 256 MiB: %.1f GB/s (read + write; %s)\n", 2.0 * copy_bytes / copy.seconds / 1e9,
+              copy.method.c_str());
+  std::printf("mla decode b=32 h=128 L=1024: %.3f ms\n", mla.seconds * 1e3);
+  EXPECT_GT(2.0 * copy_bytes / copy.seconds, 10e9);  // any datacenter or desktop GPU copies faster than 10 GB/s
 }
 
 }  // namespace
