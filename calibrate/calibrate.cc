@@ -1,6 +1,7 @@
 // run_calibration: header, backend timing, optional comm points, fit, write; and the text summary.
 #include "calibrate/calibrate.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -52,6 +53,18 @@ std::string fmt(const char* f, double v) {
 
 }  // namespace
 
+int copy_unmeasured_comm_points(const Profile& from, Profile& into) {
+  std::vector<FabricKind> measured;
+  for (const CommPoint& c : into.comm_points) measured.push_back(c.fabric);
+  int copied = 0;
+  for (const CommPoint& c : from.comm_points)
+    if (std::find(measured.begin(), measured.end(), c.fabric) == measured.end()) {
+      into.comm_points.push_back(c);
+      ++copied;
+    }
+  return copied;
+}
+
 CalibrationReport run_calibration(const CalibrateOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   if (options.backend != "cpu" && options.backend != "cuda") {
@@ -59,6 +72,12 @@ CalibrationReport run_calibration(const CalibrateOptions& options) {
     c.key_path = "backend";
     c.expected = "cpu or cuda";
     throw_user_error("unknown calibration backend `" + options.backend + "`", c);
+  }
+  if (options.backend == "cpu" && !options.gpu.empty()) {
+    ErrorContext c;
+    c.key_path = "--gpu";
+    c.hint = "--gpu names the GPU the cuda backend measures; the cpu backend measures this CPU";
+    throw_user_error("--gpu `" + options.gpu + "` given with --backend cpu", c);
   }
   CalibrationReport report;
   report.backend = options.backend;
@@ -77,20 +96,19 @@ CalibrationReport run_calibration(const CalibrateOptions& options) {
                         ": CPU reference kernels on DeepSeek-V3 shapes with every dimension / 16");
     r = measure_cpu(deepseek_v3_grid(false), options.quick, p);
   } else {
-    h.gpu = "cuda-device";
+    h.gpu = options.gpu.empty() ? "cuda-device" : options.gpu;
     h.method = "measured-cuda";
     h.sources.push_back("moeplan calibrate --backend cuda" + std::string(options.quick ? " --quick" : "") +
                         ": DeepSeek-V3 GEMM, MLA decode and copy shapes");
-    r = measure_cuda(deepseek_v3_grid(!options.quick), options.quick, p);
+    r = measure_cuda(deepseek_v3_grid(!options.quick), options.quick, options.scale_up, p);
   }
   report.kernels_timed = r.kernels_timed;
   report.skipped = r.skipped;
 
   if (!options.comm_profile_path.empty()) {
-    const Profile comm = read_profile(options.comm_profile_path);
-    p.comm_points = comm.comm_points;
-    h.notes.push_back("comm points copied from " + options.comm_profile_path +
-                      " (collectives are not measured by this run)");
+    const int copied = copy_unmeasured_comm_points(read_profile(options.comm_profile_path), p);
+    h.notes.push_back("comm points of the fabrics this run did not measure (" + std::to_string(copied) +
+                      ") copied from " + options.comm_profile_path);
   }
   for (const auto& s : report.skipped) h.notes.push_back("not measured: " + s);
   fit_profile(p);

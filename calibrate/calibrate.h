@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "calibrate/backends.h"
 #include "sim/calib/profile.h"
 
 namespace moeplan {
@@ -18,9 +19,14 @@ struct CalibrateOptions {
   std::string backend = "cpu";  // "cpu" | "cuda"
   bool quick = false;           // smaller grid and fewer repeats (the CPU backend always uses the small grid)
   std::string out_path;         // profile written here; "" = not written
-  // Collectives cannot be measured by a single-process run (NCCL is not used): when set, the comm points
-  // of this (published) profile are copied into the measured one with their sources, so the simulator
-  // can use the measured profile end to end. "" = the profile has no comm curves.
+  // Catalog GPU this machine has (`--gpu`): names the profile, and its scale-up link's achievable bandwidth
+  // is what measured NCCL bus bandwidth is expressed against (comm efficiency = measured / catalog).
+  // Empty: the profile is named "cuda-device" and collectives are not measured.
+  std::string gpu;
+  CommReference scale_up;           // filled from the catalog for `gpu` by the caller
+  // Comm points of this (published) profile are copied into the measured one, with their sources, for
+  // every fabric the run did not measure (a single machine measures its scale-up link at most), so the
+  // simulator can use the measured profile end to end. "" = only measured comm curves.
   std::string comm_profile_path;
 };
 
@@ -37,6 +43,10 @@ struct CalibrationReport {
 // this build has no CUDA or the machine has no usable device (the message says why), or when the
 // profile cannot be written.
 CalibrationReport run_calibration(const CalibrateOptions& options);
+
+// Appends to `into` the comm points of `from` whose fabric `into` has no point of (measured ones win);
+// returns how many were copied.
+int copy_unmeasured_comm_points(const Profile& from, Profile& into);
 
 // A human-readable summary: points per op class, fitted curves and their fit errors, skipped items.
 std::string summarize(const CalibrationReport& report);

@@ -17,6 +17,7 @@
 #include <cuda_runtime.h>
 
 #include "kernels/cuda/cuda_timing.h"
+#include "kernels/cuda/nccl_collectives.h"
 #endif
 
 namespace moeplan {
@@ -49,9 +50,40 @@ void describe_device(ProfileHeader& h) {
                       std::to_string(prop.minor) + ")");
 }
 
+// NCCL all-reduce and all-to-all across the visible GPUs, as comm points of the scale-up fabric: efficiency =
+// measured bus bandwidth / the catalog's achievable bandwidth of that link (what the simulator multiplies).
+void measure_collectives(const CommReference& link, int repeats, Profile& out, BackendResult& r) {
+  const int devices = kernels::cuda_device_count();
+  if (!kernels::nccl_built()) {
+    r.skipped.push_back("collectives: " + kernels::nccl_version());
+    return;
+  }
+  if (devices < 2) {
+    r.skipped.push_back("collectives: " + std::to_string(devices) + " CUDA device visible; NCCL needs two or more");
+    return;
+  }
+  if (link.achievable_Bps <= 0) {
+    r.skipped.push_back("collectives: no catalog GPU given (--gpu), so there is no link to express bus bandwidth against");
+    return;
+  }
+  const std::vector<double> sizes = {64.0 * 1024, 1024.0 * 1024, 16.0 * 1024 * 1024, 256.0 * 1024 * 1024};
+  for (const kernels::CollectiveTiming& t : kernels::time_nccl_collectives(sizes, repeats)) {
+    CommPoint c;
+    c.fabric = link.kind;
+    c.message_bytes = t.bytes;
+    c.efficiency = t.bus_Bps / link.achievable_Bps;
+    c.src.source = "measured: " + kernels::nccl_version() + " " + kernels::to_string(t.op) + " over " +
+                   std::to_string(t.ranks) + " GPUs, bus bandwidth " + std::to_string(t.bus_Bps / 1e9) +
+                   " GB/s against the catalog's " + link.fabric_name + " " +
+                   std::to_string(link.achievable_Bps / 1e9) + " GB/s, host clock around the group";
+    out.comm_points.push_back(c);
+    ++r.kernels_timed;
+  }
+}
+
 }  // namespace
 
-BackendResult measure_cuda(const CalibrationGrid& grid, bool quick, Profile& out) {
+BackendResult measure_cuda(const CalibrationGrid& grid, bool quick, const CommReference& scale_up, Profile& out) {
   std::string reason;
   if (!kernels::cuda_device_available(&reason))
     throw_user_error("cuda calibration backend: no usable CUDA device: " + reason);
@@ -106,7 +138,7 @@ BackendResult measure_cuda(const CalibrationGrid& grid, bool quick, Profile& out
     out.memory_points.push_back(m);
     ++r.kernels_timed;
   }
-  r.skipped.push_back("multi-GPU collectives: NCCL is not available in this build; comm curves not measured");
+  measure_collectives(scale_up, quick ? 5 : 20, out, r);
   r.skipped.push_back("grouped BF16 GEMM: no kernel; the dense BF16 curve is used for grouped BF16 GEMMs");
   return r;
 }
@@ -115,7 +147,7 @@ BackendResult measure_cuda(const CalibrationGrid& grid, bool quick, Profile& out
 
 bool cuda_backend_built() { return false; }
 
-BackendResult measure_cuda(const CalibrationGrid&, bool, Profile&) {
+BackendResult measure_cuda(const CalibrationGrid&, bool, const CommReference&, Profile&) {
   throw_user_error(
       "cuda calibration backend: this build of moeplan has no CUDA kernels (nvcc was not found at configure "
       "time or MOEPLAN_ENABLE_CUDA=OFF); use --backend cpu or rebuild with CUDA");

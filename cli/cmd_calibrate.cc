@@ -9,15 +9,26 @@
 
 namespace moeplan::cli {
 
-void register_calibrate(CLI::App& app, CliContext&) {
+void register_calibrate(CLI::App& app, CliContext& ctx) {
   auto opts = std::make_shared<CalibrateOptions>();
   CLI::App* cmd = app.add_subcommand("calibrate", "Measure kernels, fit efficiency curves, write a calibration profile");
   cmd->add_option("--backend", opts->backend, "cpu | cuda")->check(CLI::IsMember({"cpu", "cuda"}));
   cmd->add_flag("--quick", opts->quick, "Smaller shape grid and fewer repeats");
   cmd->add_option("--out", opts->out_path, "Profile YAML to write")->required();
+  cmd->add_option("--gpu", opts->gpu,
+                  "Catalog GPU of this machine: names the profile and is the link NCCL bus bandwidth is compared with");
   cmd->add_option("--comm-from", opts->comm_profile_path,
-                  "Copy collective curves (with their sources) from this profile; a single process cannot measure them");
-  cmd->callback([opts] { print(summarize(run_calibration(*opts))); });
+                  "Copy the collective curves of fabrics this run does not measure (with their sources) from this profile");
+  cmd->callback([opts, &ctx] {
+    if (!opts->gpu.empty()) {
+      const GpuSpec& gpu = ctx.catalog().gpu(opts->gpu);  // a user Error naming the closest GPU when unknown
+      if (!gpu.scale_up_fabric.empty()) {
+        const FabricSpec& f = ctx.catalog().fabric(gpu.scale_up_fabric);
+        opts->scale_up = CommReference{f.name, f.kind, f.achievable_Bps};
+      }
+    }
+    print(summarize(run_calibration(*opts)));
+  });
 }
 
 }  // namespace moeplan::cli

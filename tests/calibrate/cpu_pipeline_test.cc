@@ -131,5 +131,33 @@ TEST(Calibrate, UnknownBackendAndMissingCudaAreUserErrors) {
   }
 }
 
+TEST(Calibrate, GpuWithTheCpuBackendIsAUserError) {
+  CalibrateOptions o;
+  o.backend = "cpu";
+  o.gpu = "h100-sxm";
+  try {
+    run_calibration(o);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kUser);
+    EXPECT_NE(std::string(e.what()).find("--backend cpu"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Calibrate, MeasuredCommPointsWinOverCopiedOnes) {
+  // A run that measured NVLink (NCCL on one machine) keeps its points and takes only the other fabrics'.
+  Profile measured;
+  measured.comm_points.push_back({FabricKind::kNvlink, 1 << 20, 0.8, {}});
+  Profile published;
+  published.comm_points.push_back({FabricKind::kNvlink, 1 << 20, 0.5, {}});
+  published.comm_points.push_back({FabricKind::kInfiniband, 1 << 20, 0.6, {}});
+  published.comm_points.push_back({FabricKind::kInfiniband, 1 << 24, 0.9, {}});
+  EXPECT_EQ(copy_unmeasured_comm_points(published, measured), 2);
+  ASSERT_EQ(measured.comm_points.size(), 3u);
+  EXPECT_DOUBLE_EQ(measured.comm_points[0].efficiency, 0.8);
+  EXPECT_EQ(measured.comm_points[1].fabric, FabricKind::kInfiniband);
+  EXPECT_EQ(copy_unmeasured_comm_points(published, measured), 0);  // nothing new the second time
+}
+
 }  // namespace
 }  // namespace moeplan
