@@ -19,7 +19,7 @@ namespace fs = std::filesystem;
 
 const std::vector<std::string> kTopLevelKeys = {"name", "description", "model", "cluster", "parallel",
                                                 "precision", "training", "price", "failures", "routing",
-                                                "calibration", "fidelity", "seed", "sweep"};
+                                                "gpu_variation", "calibration", "fidelity", "seed", "sweep"};
 
 bool looks_like_path(const std::string& s) {
   return s.find('/') != std::string::npos || (s.size() > 5 && s.compare(s.size() - 5, 5, ".json") == 0);
@@ -116,6 +116,7 @@ Scenario convert(const YAML::Node& root_node, YamlSource& source, const Catalog&
   }
   if (auto p = root.find("failures")) s.failures = read_failures(*p);
   if (auto p = root.find("routing")) s.routing = read_routing(*p);
+  if (auto p = root.find("gpu_variation")) s.gpu_variation = read_gpu_variation(*p);
   s.calibration = root.get_string("calibration", "");
   if (auto p = root.find("fidelity"))
     s.fidelity = p->as_enum<Fidelity>(

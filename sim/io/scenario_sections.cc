@@ -260,4 +260,15 @@ RoutingSpec read_routing(const YamlField& f) {
   return r;
 }
 
+GpuVariationSpec read_gpu_variation(const YamlField& f) {
+  f.require_map("{spread, source}");
+  f.expect_keys({"spread", "source"});
+  GpuVariationSpec v;
+  v.spread = f.get_double("spread", v.spread);
+  if (!(v.spread >= 0 && v.spread < 1))
+    f.find("spread")->fail("must be in [0, 1)", "a fraction such as 0.08 for an 8% spread");
+  v.source = f.get_string("source", "");
+  return v;
+}
+
 }  // namespace moeplan::io

@@ -20,5 +20,6 @@ TrainingSpec read_training(const YamlField& f, const ParallelPlan& plan, int n_g
 PriceSpec read_price(const YamlField& f);
 FailureSpec read_failures(const YamlField& f);
 RoutingSpec read_routing(const YamlField& f);
+GpuVariationSpec read_gpu_variation(const YamlField& f);
 
 }  // namespace moeplan::io

@@ -23,6 +23,14 @@ struct RoutingSpec {
   int nodes_per_token = 0;                // node-limited routing M; 0 = from model (n_limited_groups)
 };
 
+// Speed differences between GPUs of the same model (manufacturing and power management): each GPU's compute
+// time is the profile's (the median GPU's) times a factor drawn uniformly from [1 - spread/2, 1 + spread/2],
+// seeded from the scenario. A synchronous step waits for its slowest GPUs. 0 = identical GPUs.
+struct GpuVariationSpec {
+  double spread = 0;                      // (slowest - fastest) / median compute time, e.g. 0.08
+  std::string source;                     // where the figure comes from
+};
+
 struct SweepAxis {
   std::string key;                        // dotted scenario path, e.g. "parallel.pp"
   std::vector<std::string> values;        // values as YAML scalars
@@ -39,6 +47,7 @@ struct Scenario {
   PriceSpec price;
   FailureSpec failures;
   RoutingSpec routing;
+  GpuVariationSpec gpu_variation;
   std::string calibration;                // profile path; "" = the GPU's default profile
   Fidelity fidelity = Fidelity::kDes;
   std::uint64_t seed = 1;

@@ -75,7 +75,7 @@ std::vector<Span> FullGraph::add_pass(int r, int d0, const ChunkCost& c, char pa
     if (p.kind == PieceKind::kCompute) {
       for (int j = 0; j < n; ++j) {
         const int u = unit(r, d0 + j);
-        const double sec = p.seconds + routing_.expert_delta(c, pass, p.moe_layer, j, mb, stage);
+        const double sec = (p.seconds + routing_.expert_delta(c, pass, p.moe_layer, j, mb, stage)) * speed_[u];
         const TaskId t = add_task(TaskKind::kCompute, sec, compute_[u], priority, false, u);
         compute_tasks_[u].push_back(t);
         nominal_[u] += engine::time_to_seconds(engine::seconds_to_time(std::max(0.0, sec)));

@@ -64,6 +64,7 @@ class FullGraph {
   std::vector<engine::SmReservationId> sms_;
   std::vector<std::vector<TaskId>> compute_tasks_, comm_tasks_;
   std::vector<double> nominal_;
+  std::vector<double> speed_;  // compute-time factor of each unit (gpu_variation; all 1 by default)
   std::vector<Span> fwd_, bwd_;
   std::vector<TaskId> last_backward_first_, rank_end_;
   std::vector<double> first_forward_s_;

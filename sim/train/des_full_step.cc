@@ -7,6 +7,7 @@
 #include "sim/train/des_full_graph.h"
 #include "sim/train/step_stats.h"
 #include "sim/units/error.h"
+#include "sim/workload/gpu_speed.h"
 
 namespace moeplan::des_full {
 
@@ -24,6 +25,7 @@ FullGraph::FullGraph(const Scenario& s, const Calibration& calib, const StepShap
       routing_(s, calib, shape, comm_) {
   dp_ = plan_.dp;
   n_units_ = plan_.pp * plan_.dp;
+  speed_ = unit_time_factors(s.gpu_variation, s.seed, plan_);
   units_per_block_ = routing_.units_per_block();
   if (dp_ % units_per_block_ != 0) throw_user_error("EP groups must tile the DP x TP ranks of a stage",
                                                     ErrorContext{.key_path = "parallel.ep"});
@@ -70,7 +72,8 @@ StepResult FullGraph::run(Timeline* timeline) {
     sim_.add_dependency(ready, rs);
     group.clear();
     for (int d = 0; d < dp_; ++d) {
-      const TaskId opt = add_task(TaskKind::kFixed, rc.optimizer_s, engine::kNoStream, 0, false, 0);
+      const TaskId opt =
+          add_task(TaskKind::kFixed, rc.optimizer_s * speed_[unit(r, d)], engine::kNoStream, 0, false, 0);
       sim_.add_dependency(rs, opt);
       sim_.add_dependency(rank_end_[unit(r, d)], opt);
       group.push_back(opt);

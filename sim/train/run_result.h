@@ -78,8 +78,8 @@ struct Timeline {
   std::string rank_label = "stage";   // what `rank` counts: "stage" (des) or "GPU" (des-full: a global GPU index)
 };
 
-// Where one layer's time goes: each op of one micro-batch through one transformer layer on one rank, as the
-// step simulation times it (compute at full SMs; communication per direction, before any overlap).
+// Where one layer's time goes: each op of one micro-batch through one transformer layer on the median GPU, as
+// the step simulation times it (compute at full SMs; communication per direction, before any overlap).
 struct LayerOpTime {
   std::string name;                   // "q_a_proj", "attn_core", "dispatch", "experts_gate_up", ...
   std::string op_class;               // "gemm", "grouped_gemm", "attention", "memory_bound", "dispatch", ...

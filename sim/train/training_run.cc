@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <map>
 
 #include "sim/cost/cost_model.h"
@@ -18,6 +19,7 @@
 #include "sim/train/phase_segments.h"
 #include "sim/units/random.h"
 #include "sim/units/units.h"
+#include "sim/workload/gpu_speed.h"
 #include "sim/workload/routing_sampler.h"
 
 namespace moeplan {
@@ -46,13 +48,18 @@ ModelSummary summarize_model(const ModelSpec& m, int seq_len) {
 }
 
 StageCosts step_costs(const Scenario& s, const Calibration& calib, const StepShape& shape) {
-  // des-full draws every rank's routing itself, so its costs are taken at balanced load and re-timed per rank.
+  // des-full draws every rank's routing and GPU speed itself, so its costs are balanced and nominal.
   if (s.fidelity == Fidelity::kDesFull) return compute_stage_costs(s, shape, calib, 1.0);
   // The routing stream is seeded from the scenario and the step shape, so every step is reproducible.
   Rng rng(s.seed, "routing/" + std::to_string(shape.seq_len) + "/" + std::to_string(shape.global_batch));
   const double tokens_per_rank = static_cast<double>(shape.plan.micro_batch) * shape.seq_len;
   const ExpertLoad load = sample_expert_load(s.model, shape.plan, s.routing, tokens_per_rank, rng);
-  return compute_stage_costs(s, shape, calib, load.max_over_mean);
+  StageCosts costs = compute_stage_costs(s, shape, calib, load.max_over_mean);
+  if (s.gpu_variation.spread > 0) {
+    const std::vector<double> stage = stage_time_factors(s.gpu_variation, s.seed, shape.plan);
+    for (RankCosts& rc : costs.ranks) scale_compute(rc, stage.at(static_cast<std::size_t>(rc.rank)));
+  }
+  return costs;
 }
 
 StepResult simulate_step(const Scenario& s, const Calibration& calib, const StepShape& shape, Timeline* timeline) {
@@ -207,13 +214,31 @@ RunResult run_training(const Scenario& s, const Calibration& calib, const RunOpt
     if (static_cast<int>(i) == main_phase) {
       auto final_it = steps_by_batch.find(ph.global_batch);
       out.step = final_it != steps_by_batch.end() ? final_it->second : steps_by_batch.rbegin()->second;
+      // The layer tables show the median GPU (the profile's), not a stage's slowest one.
+      Scenario median_gpu = s;
+      median_gpu.gpu_variation.spread = 0;
       const StepShape shown{plan, ph.seq_len, out.step.global_batch, true};
-      out.layers = layer_breakdowns(s.model, step_costs(s, calib, shown));
+      out.layers = layer_breakdowns(s.model, step_costs(median_gpu, calib, shown));
     }
     out.gpu_hours += pr.gpu_hours;
     out.phases.push_back(pr);
   }
   out.days = out.gpu_hours / n_gpus / 24.0;
+  if (s.gpu_variation.spread > 0) {
+    const std::vector<double> f = gpu_time_factors(s.gpu_variation, s.seed, s.parallel);
+    const double slowest = *std::max_element(f.begin(), f.end());
+    auto pct = [](double x) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.1f%%", 100 * x);
+      return std::string(buf);
+    };
+    out.notes.push_back("GPU speed spread " + pct(s.gpu_variation.spread) +
+                        (s.gpu_variation.source.empty() ? "" : " (" + s.gpu_variation.source + ")") +
+                        ": the slowest of the " + std::to_string(f.size()) + " GPUs computes " +
+                        pct(slowest - 1) + " slower than the median one; " +
+                        (s.fidelity == Fidelity::kDesFull ? "every GPU runs at its own speed"
+                                                          : "every stage runs at its slowest GPU's speed"));
+  }
 
   out.cost = compute_cost(out.gpu_hours, n_gpus, s.cluster.gpu, s.price);
   if (s.failures.enabled) {

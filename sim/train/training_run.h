@@ -22,7 +22,8 @@ StepResult simulate_step(const Scenario& s, const Calibration& calib, const Step
                          Timeline* timeline = nullptr);
 
 // The chunk costs simulate_step times that step with: at des and analytic, with the most loaded rank's expert
-// load drawn from the scenario's seeded routing model; at des-full, balanced (it draws each rank's load itself).
+// load drawn from the scenario's seeded routing model and each stage's compute at its slowest GPU's speed
+// (gpu_variation); at des-full, balanced and nominal (it draws each rank's load and speed itself).
 StageCosts step_costs(const Scenario& s, const Calibration& calib, const StepShape& shape);
 
 // Model summary, memory per stage and the fit verdict of a scenario's main phase, without timing it

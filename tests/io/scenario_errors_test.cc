@@ -65,7 +65,8 @@ TEST(ScenarioErrors, UnknownKeyWithHint) {
             "virtual_stages, schedule, recompute, comm_sms, sequence_parallel); did you mean `ep`?");
   EXPECT_EQ(error_of(replace(kValid, "training:", "trainig:")),
             "t.yaml:11:1: `trainig`: unknown key `trainig` (expected one of name, description, model, cluster, "
-            "parallel, precision, training, price, failures, routing, calibration, fidelity, seed, sweep); "
+            "parallel, precision, training, price, failures, routing, gpu_variation, calibration, fidelity, seed, "
+            "sweep); "
             "did you mean `training`?");
 }
 
@@ -179,6 +180,17 @@ TEST(ScenarioErrors, DuplicateKeyAndNullValue) {
             "t.yaml:10:3: `parallel.zero`: duplicate key `zero`; remove one of the two");
   EXPECT_EQ(error_of(replace(kValid, "  zero: 1\n", "  zero:\n")),
             "t.yaml:9:3: `parallel.zero`: no value given (expected a value, or remove the key)");
+}
+
+TEST(ScenarioErrors, GpuVariation) {
+  const std::string with = std::string(kValid) + "gpu_variation: {spread: 0.08, source: SC22}\n";
+  EXPECT_EQ(error_of(with), "");
+  EXPECT_NE(error_of(replace(with, "spread: 0.08", "spread: 1.5")).find("`gpu_variation.spread`: must be in [0, 1)"),
+            std::string::npos)
+      << error_of(replace(with, "spread: 0.08", "spread: 1.5"));
+  EXPECT_NE(error_of(replace(with, "spread: 0.08", "spread: -0.1")).find("must be in [0, 1)"), std::string::npos);
+  EXPECT_NE(error_of(replace(with, "spread: 0.08", "sigma: 0.08")).find("unknown key `sigma`"), std::string::npos)
+      << error_of(replace(with, "spread: 0.08", "sigma: 0.08"));
 }
 
 TEST(ScenarioErrors, FileErrors) {

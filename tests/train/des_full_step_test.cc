@@ -97,6 +97,26 @@ TEST(DesFullStep, AgreesWithDesUnderZero3Gathers) {
   expect_agreement("dense TP2 PP4 DP2 1F1B ZeRO-3", s, *calib);
 }
 
+TEST(DesFullStep, AgreesWithDesUnderGpuVariationWhenEpSpansTheStage) {
+  // With an 8% GPU speed spread (SC'22's average, gpu_speed.h) and expert parallelism across all of a
+  // stage's replicas, every MoE layer waits for the stage's slowest GPU, which is what des assumes; des-full
+  // gives each GPU its own speed. One 8-GPU node per stage, EP8 inside it.
+  Loaded l;
+  std::vector<std::string> o = moe_overrides("balanced-exact");
+  for (const char* kv : {"cluster.nodes=2", "cluster.gpus_per_node=8", "cluster.nics_per_node=8", "parallel.ep=8",
+                         "gpu_variation.spread=0.08"})
+    o.push_back(kv);
+  const Scenario s = l.load("scenarios/small-dense.yaml", o);
+  auto calib = l.calib(s);
+  expect_agreement("MoE PP2 DP8 EP8 1F1B, 8% GPU spread", s, *calib);
+  Scenario same = s;
+  same.gpu_variation.spread = 0;
+  const double slowed = step_time(s, *calib, Fidelity::kDesFull) / step_time(same, *calib, Fidelity::kDesFull);
+  std::printf("8%% GPU spread slows the step by %+.2f%%\n", 100 * (slowed - 1));
+  EXPECT_GT(slowed, 1.01);   // the slowest of 8 GPUs per stage is near the top of a +-4% range
+  EXPECT_LT(slowed, 1.045);  // and no GPU is more than 4% slower than the median
+}
+
 TEST(DesFullStep, SameSeedSameTimeOtherSeedOtherTime) {
   Loaded l;
   Scenario s = l.load("scenarios/small-dense.yaml", moe_overrides("balanced"));
