@@ -33,6 +33,8 @@ using MemcpyActivity = CUpti_ActivityMemcpy5;
 constexpr std::size_t kBufferBytes = 8u << 20;
 constexpr std::size_t kBufferAlign = 8;  // CUPTI requires 8-byte aligned activity buffers
 
+// CUPTI delivers records to plain C callbacks with no user pointer, once per process, so the records
+// collect in this one process-wide buffer; CuptiKernelRecorder is its only reader and clears it on start().
 std::mutex g_mutex;
 std::vector<KernelRecord> g_records;
 bool g_callbacks_registered = false;
