@@ -123,3 +123,49 @@ PipelineOrder build_schedule(PipelineSchedule kind, int pp, int micro_batches, i
 }
 
 }  // namespace moeplan
+
+namespace moeplan {
+
+int pair_steady_state(PipelineOrder& order) {
+  int pairs = 0;
+  auto same_activation = [](const Chunk& a, const Chunk& b) {
+    return a.micro_batch == b.micro_batch && a.stage == b.stage && a.direction == b.direction;
+  };
+  for (std::vector<Chunk>& chunks : order.per_rank) {
+    std::vector<Chunk> out;
+    out.reserve(chunks.size());
+    for (std::size_t i = 0; i < chunks.size(); ++i) {
+      const Chunk& c = chunks[i];
+      const bool next = i + 1 < chunks.size();
+      // Adjacent forward and full backward, in either order, of two different activations: the last stage
+      // runs F0 B0 F1 B1 ..., whose B_i needs F_i, so there F_{i+1} pairs with B_i instead.
+      if (next && ((c.kind == ChunkKind::kF && chunks[i + 1].kind == ChunkKind::kBW) ||
+                   (c.kind == ChunkKind::kBW && chunks[i + 1].kind == ChunkKind::kF)) &&
+          !same_activation(c, chunks[i + 1])) {
+        const Chunk& f = c.kind == ChunkKind::kF ? c : chunks[i + 1];
+        const Chunk& b = c.kind == ChunkKind::kF ? chunks[i + 1] : c;
+        Chunk fb = f;
+        fb.kind = ChunkKind::kFB;
+        fb.micro_batch2 = b.micro_batch;
+        fb.stage2 = b.stage;
+        fb.direction2 = b.direction;
+        out.push_back(fb);
+        ++pairs;
+        ++i;
+        continue;
+      }
+      out.push_back(c);
+    }
+    chunks = std::move(out);
+  }
+  validate_order(order);
+  return pairs;
+}
+
+PipelineOrder plan_order(const ParallelPlan& plan, int micro_batches) {
+  PipelineOrder order = build_schedule(plan.schedule, plan.pp, micro_batches, plan.virtual_stages);
+  if (plan.ep_overlap) pair_steady_state(order);
+  return order;
+}
+
+}  // namespace moeplan

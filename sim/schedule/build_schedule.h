@@ -37,6 +37,16 @@ namespace moeplan {
 
 PipelineOrder build_schedule(PipelineSchedule kind, int pp, int micro_batches, int virtual_stages = 1);
 
+// Megatron-Core's EP overlap for 1F1B and interleaved 1F1B (--overlap-moe-expert-parallel-comm): in the
+// steady state forwards and full backwards alternate on each rank, and each adjacent forward and backward of
+// two different activations run as one overlapped pair (kFB), one micro-batch's all-to-all under the other's
+// compute. On the last stage, where F_i is followed by its own B_i, F_{i+1} pairs with B_i. Warm-up
+// forwards and cool-down backwards stay alone. Returns the pairs made.
+int pair_steady_state(PipelineOrder& order);
+
+// The order a plan runs: build_schedule, then pair_steady_state when the plan asks for EP overlap.
+PipelineOrder plan_order(const ParallelPlan& plan, int micro_batches);
+
 // Number of model stages per direction the schedule splits the layers into: pp, pp*v (interleaved) or
 // 2*pp (DualPipeV). Callers size per-stage layer groups with it before calling build_schedule.
 int schedule_stage_count(PipelineSchedule kind, int pp, int virtual_stages = 1);

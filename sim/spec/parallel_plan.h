@@ -26,6 +26,10 @@ struct ParallelPlan {
   RecomputePolicy recompute = RecomputePolicy::kSelective;
   int comm_sms = 0;          // SMs held by communication kernels (DeepSeek-V3: 20 of 132, §3.5.1)
   bool sequence_parallel = false;
+  // 1F1B and interleaved: run each steady-state forward overlapped with the backward that follows it, so one
+  // micro-batch's EP all-to-all hides under the other's compute (Megatron-Core's
+  // --overlap-moe-expert-parallel-comm, the "combined 1F1B"). DualPipe overlaps its pairs by construction.
+  bool ep_overlap = false;
 
   int n_gpus() const { return tp * pp * dp; }
   int expert_dp() const { return (dp * tp) / ep; }  // replicas of each expert shard

@@ -89,6 +89,10 @@ void validate(const ParallelPlan& p) {
   if (p.schedule != PipelineSchedule::kInterleaved1F1B)
     require(p.virtual_stages == 1, "parallel.virtual_stages",
             "virtual stages need the interleaved schedule", "schedule: interleaved");
+  if (p.ep_overlap)
+    require(p.schedule == PipelineSchedule::k1F1B || p.schedule == PipelineSchedule::kInterleaved1F1B,
+            "parallel.ep_overlap", "overlapping forward and backward pairs needs the 1f1b or interleaved schedule",
+            "schedule: 1f1b or interleaved (DualPipe overlaps its pairs already)");
 }
 
 void validate(const TrainingSpec& t) {

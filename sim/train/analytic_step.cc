@@ -8,10 +8,11 @@
 namespace moeplan {
 namespace {
 
-bool overlaps_comm(PipelineSchedule s) {
-  // DualPipe overlaps one chunk's all-to-all with another chunk's compute (DeepSeek-V3 §3.2.1); the other
-  // schedules run a chunk's communication between its own computations.
-  return s == PipelineSchedule::kDualPipe || s == PipelineSchedule::kDualPipeV;
+bool overlaps_comm(const ParallelPlan& p) {
+  // DualPipe overlaps one chunk's all-to-all with another chunk's compute (DeepSeek-V3 §3.2.1), and so do
+  // 1F1B / interleaved with EP overlap in their steady state; otherwise a chunk's communication runs between
+  // its own computations.
+  return p.schedule == PipelineSchedule::kDualPipe || p.schedule == PipelineSchedule::kDualPipeV || p.ep_overlap;
 }
 
 // ZeRO-3 gathers of one pass, prefetched one parameter group ahead (chunk_pieces.h): the first group's
@@ -44,7 +45,7 @@ ChunkTimes chunk_times(const StageCosts& costs, const ParallelPlan& plan, int ra
     ct.f = forward_alone_s(c);
     ct.b = backward_alone_s(c);
     ct.w = c.w_s;
-    ct.fb = overlaps_comm(plan.schedule) ? pair_time_s(c, costs.sm_fraction_during_comm) : ct.f + ct.b;
+    ct.fb = overlaps_comm(plan) ? pair_time_s(c, costs.sm_fraction_during_comm) : ct.f + ct.b;
     t.f = std::max(t.f, ct.f);
     t.b = std::max(t.b, ct.b);
     t.w = std::max(t.w, ct.w);
@@ -76,8 +77,12 @@ StepResult analytic_step(const StageCosts& costs, const ParallelPlan& plan, doub
         break;
       }
       default: {
+        // With EP overlap the steady state runs F&B pairs; the pp warm-up forwards and cool-down backwards
+        // of each chunk's first and last micro-batches are the bubble's, so pairs cover all m here.
         double per_mb = 0;
-        for (const ChunkCost& c : rc.chunks) per_mb += forward_alone_s(c) + backward_alone_s(c);
+        for (const ChunkCost& c : rc.chunks)
+          per_mb += plan.ep_overlap ? pair_time_s(c, costs.sm_fraction_during_comm)
+                                    : forward_alone_s(c) + backward_alone_s(c);
         w = m * per_mb;
       }
     }
@@ -126,7 +131,7 @@ StepResult analytic_step(const StageCosts& costs, const ParallelPlan& plan, doub
     }
     const double mb_per_chunk = micro_batches_per_chunk(plan, costs.micro_batches);
     st.busy_s = compute * mb_per_chunk + rc.optimizer_s;
-    const double exposed = overlaps_comm(plan.schedule)
+    const double exposed = overlaps_comm(plan)
         ? std::max(0.0, work[rank] - compute * mb_per_chunk / costs.sm_fraction_during_comm)
         : comm * mb_per_chunk;
     st.exposed_comm_s = exposed;

@@ -33,7 +33,7 @@ FullGraph::FullGraph(const Scenario& s, const Calibration& calib, const StepShap
 
 StepResult FullGraph::run(Timeline* timeline) {
   const int pp = plan_.pp;
-  order_ = build_schedule(plan_.schedule, pp, costs_.micro_batches, plan_.virtual_stages);
+  order_ = plan_order(plan_, costs_.micro_batches);
   sim_.set_tracing(false);
   sim_.set_flow_quantum(std::max<engine::SimTime>(1, engine::seconds_to_time(options_.flow_quantum_s)));
   const int sms = std::min(plan_.comm_sms, std::max(0, s_.cluster.gpu.sm_count - 1));

@@ -119,7 +119,7 @@ Span StepGraph::add_pass(int rank, const ChunkCost& c, char pass, int priority, 
 
 StepResult StepGraph::run(Timeline* timeline) {
   const int pp = plan_.pp;
-  order_ = build_schedule(plan_.schedule, pp, costs_.micro_batches, plan_.virtual_stages);
+  order_ = plan_order(plan_, costs_.micro_batches);
   sim_.set_tracing(false);
   compute_tasks_.resize(pp);
   comm_tasks_.resize(pp);

@@ -18,6 +18,26 @@ TEST(ScheduleOrder, OneFOneBRankOneOfFour) {
   EXPECT_EQ(describe_rank(o, 3), "F0@s3 BW0@s3 F1@s3 BW1@s3 F2@s3 BW2@s3 F3@s3 BW3@s3 F4@s3 BW4@s3 F5@s3 BW5@s3");
 }
 
+TEST(ScheduleOrder, EpOverlapPairsSteadyStateForwardsWithBackwards) {
+  // Megatron's EP overlap: each steady-state forward runs with the neighbouring backward of another
+  // micro-batch; the last stage, which runs F_i B_i, pairs F_{i+1} with B_i. Warm-up and drain stay alone.
+  PipelineOrder o = build_schedule(PipelineSchedule::k1F1B, 4, 6);
+  EXPECT_EQ(pair_steady_state(o), 3 + 4 + 5 + 5);
+  EXPECT_EQ(describe_rank(o, 1),
+            "F0@s1 F1@s1 F2@s1+B0@s1 F3@s1+B1@s1 F4@s1+B2@s1 F5@s1+B3@s1 BW4@s1 BW5@s1");
+  EXPECT_EQ(describe_rank(o, 3), "F0@s3 F1@s3+B0@s3 F2@s3+B1@s3 F3@s3+B2@s3 F4@s3+B3@s3 F5@s3+B4@s3 BW5@s3");
+  // Interleaved orders pair the same way and stay complete (pair_steady_state validates).
+  PipelineOrder v = build_schedule(PipelineSchedule::kInterleaved1F1B, 4, 8, 2);
+  EXPECT_GT(pair_steady_state(v), 0);
+  // A plan without EP overlap keeps the schedule as built.
+  ParallelPlan plan;
+  plan.pp = 4;
+  plan.schedule = PipelineSchedule::k1F1B;
+  EXPECT_EQ(describe_rank(plan_order(plan, 6), 3), describe_rank(build_schedule(PipelineSchedule::k1F1B, 4, 6), 3));
+  plan.ep_overlap = true;
+  EXPECT_EQ(describe_rank(plan_order(plan, 6), 3), describe_rank(o, 3));
+}
+
 TEST(ScheduleOrder, ZbH1DefersWeightGradientsOnLaterRanks) {
   const PipelineOrder o = build_schedule(PipelineSchedule::kZbH1, 4, 6);
   // Rank 0 keeps no W pending: B then W right away, same F/B order as 1F1B.

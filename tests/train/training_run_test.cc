@@ -144,6 +144,30 @@ TEST(TrainingRun, DeepSeekV3OnGb200WithMegatronIsAPrediction) {
   EXPECT_LT(tflops / 970, 1.5);
 }
 
+TEST(TrainingRun, DeepSeekV3OnH100WithMegatronIsAPrediction) {
+  // A third MoE run nothing here was tuned on: DeepSeek-V3 with MTP on 1,024 H100, TP2 PP8 VP4 EP64, GBS 8192 x
+  // 4096, DeepEP with A2A overlap, forced balance. Megatron-Bridge's performance summary (25.09, DGX-H100)
+  // gives 1297 tokens/s/GPU at 338 TFLOP/s/GPU, and 330 TFLOP/s/GPU with DeepSeek's blockwise FP8 recipe,
+  // which is the one modelled here: 1297 x 330 / 338 = 1266 tokens/s/GPU (the tokens/s of the bracketed run
+  // is derived, not printed).
+  Loaded l;
+  const Scenario s = l.load("scenarios/deepseek-v3-h100-megatron.yaml");
+  auto calib = l.calib(s);
+  const RunResult r = run_training(s, *calib);
+  const double per_gpu = r.step.tokens_per_s / s.cluster.n_gpus();
+  const double target = 1297.0 * 330 / 338;
+  std::printf("DeepSeek-V3 on 1,024 H100 (Megatron layout, EP overlap): predicted %.0f tokens/s/GPU, published %.0f "
+              "(blockwise FP8; 1297 with the default recipe), error %+.1f%% (step %.2f s, exposed comm %.2f s, "
+              "peak memory %.1f GiB)\n",
+              per_gpu, target, 100 * (per_gpu / target - 1), r.step.time_s, r.step.exposed_comm_s,
+              r.memory_peak_bytes / (1 << 30));
+  EXPECT_TRUE(r.memory_fits);
+  EXPECT_EQ(r.step.micro_batches, 128);  // 8192 sequences / DP 64
+  // Regression band around the current prediction; like the other MoE runs it is optimistic.
+  EXPECT_GT(per_gpu / target, 0.7);
+  EXPECT_LT(per_gpu / target, 1.5);
+}
+
 TEST(TrainingRun, Zero3GathersLayerByLayerAndPrefetches) {
   // ZeRO-3 frees gathered weights after use, so every layer's shard is all-gathered before its forward and
   // again before its backward; a gather runs one layer ahead of the compute, so only part of it is exposed.
