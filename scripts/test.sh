@@ -11,6 +11,11 @@ jobs="$(nproc)"
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release
 cmake --build build -j"$jobs"
 ctest --test-dir build --output-on-failure -j"$jobs" --timeout 300
+# ctest prints a skipped test's output only when asked: show why the GPU tests skipped (or what they ran).
+if ctest --test-dir build -N -L gpu | grep -q "Total Tests: [1-9]"; then
+  echo "GPU tests (label gpu):"
+  ctest --test-dir build -L gpu -V 2>&1 | grep -E "no CUDA device|\[ +(SKIPPED|OK|FAILED) +\] .* \([0-9]+ ms\)" | sort -u || true
+fi
 
 cmake -S . -B build-sanitize -G Ninja -DCMAKE_BUILD_TYPE=Debug -DMOEPLAN_SANITIZE=ON \
   -DMOEPLAN_ENABLE_BENCHMARKS=OFF -DMOEPLAN_ENABLE_CUDA=OFF
