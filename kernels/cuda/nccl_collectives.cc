@@ -65,11 +65,14 @@ class Clique {
     MOEPLAN_CUDA_CHECK(cudaSetDevice(0));
   }
   ~Clique() {
+    // Each device's resources are released with that device current: its stream, communicator and buffers.
     for (int d = n_ - 1; d >= 0; --d) {
       cudaSetDevice(d);
       cudaStreamSynchronize(streams_[d]);
       cudaStreamDestroy(streams_[d]);
       ncclCommDestroy(comms_[d]);
+      if (d < static_cast<int>(send_.size())) send_[d] = DeviceBuffer<std::uint8_t>();
+      if (d < static_cast<int>(recv_.size())) recv_[d] = DeviceBuffer<std::uint8_t>();
     }
     cudaSetDevice(0);
   }
