@@ -25,10 +25,17 @@ double exposed_gather_s(const ChunkCost& c, double compute_s) {
   return first + std::max(0.0, c.param_gather_total_s() - first - hiding);
 }
 
-// DualPipe's F&B pair for one chunk: compute of a forward and a backward chunk on the SMs the
-// communication kernels leave, their all-to-all (and ZeRO-3 gathers) underneath; the longer sets the time.
+// An F&B pair for one chunk (DualPipe, or 1F1B with EP overlap): compute of a forward and a backward chunk
+// on the SMs the communication kernels leave, their all-to-all (and ZeRO-3 gathers) underneath. The pair
+// takes at least the longest of: all its compute, all its communication, and each half alone, since a
+// half's own compute and communication alternate and cannot overlap each other (each layer's experts wait
+// for its dispatch, the next layer for its combine).
 double pair_time_s(const ChunkCost& c, double sm_fraction) {
-  return std::max((c.f_s + c.b_s + c.w_s) / sm_fraction, c.f_comm_s + c.b_comm_s + 2 * c.param_gather_total_s());
+  const double gathers = c.param_gather_total_s();
+  const double forward_half = c.f_s / sm_fraction + c.f_comm_s + gathers;
+  const double backward_half = (c.b_s + c.w_s) / sm_fraction + c.b_comm_s + gathers;
+  return std::max({(c.f_s + c.b_s + c.w_s) / sm_fraction, c.f_comm_s + c.b_comm_s + 2 * gathers, forward_half,
+                   backward_half});
 }
 
 double forward_alone_s(const ChunkCost& c) { return c.f_s + c.f_comm_s + exposed_gather_s(c, c.f_s); }
