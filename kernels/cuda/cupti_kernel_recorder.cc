@@ -76,19 +76,6 @@ const CUpti_ActivityKind kKinds[] = {CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL, CUPT
 
 }  // namespace
 
-bool cupti_available(std::string* reason) {
-  try {
-    CuptiKernelRecorder probe;
-    probe.start();
-    probe.stop();
-  } catch (const Error& e) {
-    if (reason != nullptr) *reason = e.message();
-    return false;
-  }
-  if (reason != nullptr) reason->clear();
-  return true;
-}
-
 void CuptiKernelRecorder::start() {
   if (recording_) return;
   if (!g_callbacks_registered) {
@@ -127,11 +114,6 @@ CuptiKernelRecorder::~CuptiKernelRecorder() {
 }
 
 #else  // no CUPTI in this build
-
-bool cupti_available(std::string* reason) {
-  if (reason != nullptr) *reason = "this build has no CUPTI (libcupti was not found at configure time)";
-  return false;
-}
 
 void CuptiKernelRecorder::start() {
   throw_user_error("CUPTI: this build has no CUPTI (libcupti was not found at configure time)");

@@ -1,7 +1,7 @@
 // Per-kernel device durations through CUPTI's activity API: every kernel (and memory copy) the process runs
 // between start() and stop() comes back with its device start and end timestamps. CUPTI's activity buffers
 // are process-wide, so one recorder records at a time. CUDA-only header; the CUPTI calls exist when the
-// build links CUPTI (MOEPLAN_HAVE_CUPTI), otherwise cupti_available() says so and start() throws.
+// build links CUPTI (MOEPLAN_HAVE_CUPTI); otherwise start() throws a user Error saying so.
 #pragma once
 
 #include <string>
@@ -11,10 +11,6 @@
 
 namespace moeplan::kernels {
 
-// True when kernel activity recording can be enabled here; otherwise false with the reason (no CUPTI in
-// this build, or CUPTI refused, e.g. another profiler holds it).
-bool cupti_available(std::string* reason);
-
 class CuptiKernelRecorder {
  public:
   CuptiKernelRecorder() = default;
@@ -22,7 +18,8 @@ class CuptiKernelRecorder {
   CuptiKernelRecorder(const CuptiKernelRecorder&) = delete;
   CuptiKernelRecorder& operator=(const CuptiKernelRecorder&) = delete;
 
-  // Enables kernel and memcpy activity records. Throws a user Error naming the CUPTI failure.
+  // Enables kernel and memcpy activity records. Throws a user Error naming the failure: no CUPTI in this
+  // build, or CUPTI refused (e.g. another profiler holds it).
   void start();
   // Waits for the device, flushes CUPTI's buffers, disables recording and returns the records since start(),
   // in the order CUPTI delivered them.

@@ -11,7 +11,7 @@ struct KernelTime {
   double event_s = 0;        // median CUDA-event time around one call (includes launch gaps)
   double cupti_s = -1;       // median per-call device time of the recorded kernels/copies; < 0: not recorded
   int kernels_per_call = 0;  // kernels (and copies) each call launched, when recorded
-  std::string method;        // "CUPTI activity records (N per call)" or "CUDA events (<why not CUPTI>)"
+  std::string method;        // "CUPTI activity records (N per call)" or "CUDA events (CUPTI not used: <why>)"
 };
 
 }  // namespace moeplan::kernels
