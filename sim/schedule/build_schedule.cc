@@ -1,5 +1,5 @@
-// build_schedule: argument checks, the stage-to-rank placement of each schedule, and dispatch to the
-// builders in linear_schedules.cc and dualpipe_schedule.cc.
+// build_schedule: argument checks, the stage-to-rank placement of each schedule, dispatch to the
+// builders in linear_schedules.cc and dualpipe_schedule.cc, and the EP-overlap pairing of 1F1B orders.
 #include "sim/schedule/build_schedule.h"
 
 #include <string>
@@ -121,10 +121,6 @@ PipelineOrder build_schedule(PipelineSchedule kind, int pp, int micro_batches, i
   validate_order(order);
   return order;
 }
-
-}  // namespace moeplan
-
-namespace moeplan {
 
 int pair_steady_state(PipelineOrder& order) {
   int pairs = 0;
