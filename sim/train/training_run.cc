@@ -102,6 +102,22 @@ void add_does_not_fit_note(RunResult& out) {
                       worst->dominant() + ")");
 }
 
+// What the GPU speed spread does to this run, for the report's notes.
+std::string gpu_variation_note(const Scenario& s) {
+  const std::vector<double> f = gpu_time_factors(s.gpu_variation, s.seed, s.parallel);
+  const double slowest = *std::max_element(f.begin(), f.end());
+  auto pct = [](double x) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f%%", 100 * x);
+    return std::string(buf);
+  };
+  return "GPU speed spread " + pct(s.gpu_variation.spread) +
+         (s.gpu_variation.source.empty() ? "" : " (" + s.gpu_variation.source + ")") + ": the slowest of the " +
+         std::to_string(f.size()) + " GPUs computes " + pct(slowest - 1) + " slower than the median one; " +
+         (s.fidelity == Fidelity::kDesFull ? "every GPU runs at its own speed"
+                                           : "every stage runs at its slowest GPU's speed");
+}
+
 // Inputs, model summary and memory of the main phase.
 RunResult memory_result(const Scenario& s, int main_phase, const std::string& version) {
   RunResult out;
@@ -225,21 +241,7 @@ RunResult run_training(const Scenario& s, const Calibration& calib, const RunOpt
     out.phases.push_back(pr);
   }
   out.days = out.gpu_hours / n_gpus / 24.0;
-  if (s.gpu_variation.spread > 0) {
-    const std::vector<double> f = gpu_time_factors(s.gpu_variation, s.seed, s.parallel);
-    const double slowest = *std::max_element(f.begin(), f.end());
-    auto pct = [](double x) {
-      char buf[32];
-      std::snprintf(buf, sizeof buf, "%.1f%%", 100 * x);
-      return std::string(buf);
-    };
-    out.notes.push_back("GPU speed spread " + pct(s.gpu_variation.spread) +
-                        (s.gpu_variation.source.empty() ? "" : " (" + s.gpu_variation.source + ")") +
-                        ": the slowest of the " + std::to_string(f.size()) + " GPUs computes " +
-                        pct(slowest - 1) + " slower than the median one; " +
-                        (s.fidelity == Fidelity::kDesFull ? "every GPU runs at its own speed"
-                                                          : "every stage runs at its slowest GPU's speed"));
-  }
+  if (s.gpu_variation.spread > 0) out.notes.push_back(gpu_variation_note(s));
 
   out.cost = compute_cost(out.gpu_hours, n_gpus, s.cluster.gpu, s.price);
   if (s.failures.enabled) {
