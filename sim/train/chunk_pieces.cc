@@ -1,7 +1,22 @@
 // chunk_pieces (see chunk_pieces.h).
 #include "sim/train/chunk_pieces.h"
 
+#include "sim/units/error.h"
+
 namespace moeplan {
+
+const ChunkCost& chunk_cost_of(const PipelineOrder& order, const StageCosts& costs, int rank, int stage,
+                               int direction) {
+  const int key = direction * order.stages + stage;
+  const auto& held = order.rank_stages.at(rank);
+  const auto& chunks = costs.ranks.at(rank).chunks;
+  for (size_t i = 0; i < held.size() && i < chunks.size(); ++i)
+    if (held[i] == key) return chunks[i];
+  // Stage costs list the rank's chunks by model stage; match on the stage index as a fallback.
+  for (const ChunkCost& c : chunks)
+    if (c.stage == stage) return c;
+  throw_internal_error("rank " + std::to_string(rank) + " holds no chunk for stage " + std::to_string(stage));
+}
 
 int moe_layers_in(const ChunkCost& c) {
   int n = 0;

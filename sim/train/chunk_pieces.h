@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/schedule/pipeline_order.h"
 #include "sim/workload/stage_costs.h"
 
 namespace moeplan {
@@ -34,6 +35,12 @@ struct ChunkPiece {
 // Communication ops of zero time are left out, as are compute ops of zero time. Under ZeRO-3 each parameter
 // group's gather precedes the group's ops in F and in B.
 std::vector<ChunkPiece> chunk_pieces(const ChunkCost& c, char pass);
+
+// The costs of the chunk that pipeline rank `rank` runs for model stage `stage` of `direction` in `order`:
+// the rank's chunks are listed in the order of the stages it holds. Throws an internal Error when the rank
+// holds no such stage.
+const ChunkCost& chunk_cost_of(const PipelineOrder& order, const StageCosts& costs, int rank, int stage,
+                               int direction);
 
 // MoE layers in the chunk (its dispatch ops).
 int moe_layers_in(const ChunkCost& c);

@@ -8,14 +8,7 @@
 namespace moeplan::des_full {
 
 const ChunkCost& FullGraph::chunk_cost(int r, int stage, int direction) const {
-  const int key = direction * order_.stages + stage;
-  const auto& held = order_.rank_stages.at(r);
-  const auto& chunks = costs_.ranks.at(r).chunks;
-  for (size_t i = 0; i < held.size() && i < chunks.size(); ++i)
-    if (held[i] == key) return chunks[i];
-  for (const ChunkCost& c : chunks)
-    if (c.stage == stage) return c;
-  throw_internal_error("rank " + std::to_string(r) + " holds no chunk for stage " + std::to_string(stage));
+  return chunk_cost_of(order_, costs_, r, stage, direction);
 }
 
 const std::vector<ChunkPiece>& FullGraph::pieces(const ChunkCost& c, char pass) {

@@ -55,15 +55,7 @@ class StepGraph {
 };
 
 const ChunkCost& StepGraph::chunk_cost(int rank, int stage, int direction) const {
-  const int key = direction * order_.stages + stage;
-  const auto& held = order_.rank_stages.at(rank);
-  const auto& chunks = costs_.ranks.at(rank).chunks;
-  for (size_t i = 0; i < held.size() && i < chunks.size(); ++i)
-    if (held[i] == key) return chunks[i];
-  // Stage costs list the rank's chunks by model stage; match on the stage index as a fallback.
-  for (const ChunkCost& c : chunks)
-    if (c.stage == stage) return c;
-  throw_internal_error("rank " + std::to_string(rank) + " holds no chunk for stage " + std::to_string(stage));
+  return chunk_cost_of(order_, costs_, rank, stage, direction);
 }
 
 TaskId StepGraph::add_fixed(double seconds, engine::StreamId stream, int priority) {
