@@ -111,6 +111,10 @@ struct Builder {
     const double t = tokens();
     // QK^T over d_qk and PV over d_v per (query, key) pair; causal masking halves the pairs.
     op.flops = 2.0 * t * causal_context() * q_heads * (d_qk + d_v);
+    op.backward_flops = op.flops * (3.0 * d_qk + 2.0 * d_v) / (d_qk + d_v);
+    // Attention curves are keyed by the query tokens of one sequence (their benchmarks' sequence length):
+    // causal masking and the tile tail cost more at short sequences.
+    op.gemm.m = ctx.seq_len;
     // Flash attention streams Q, K, V once and writes O (plus the log-sum-exp).
     op.bytes = t * (q_heads * d_qk + kv_heads * (d_qk + d_v) + q_heads * d_v) * act() + t * q_heads * 4.0;
     ops.push_back(std::move(op));

@@ -5,7 +5,7 @@
 // Conventions: FLOPs count a multiply-add as 2. GEMM shapes are per rank after TP/EP splitting (m = rows of
 // the activation = tokens, n = output features, k = input features). Backward of a GEMM is one dgrad GEMM
 // (B) and one wgrad GEMM (W) of the same FLOPs as the forward. Attention "core" backward is 2x forward
-// FLOPs (dQ, dK, dV, dP) and belongs to B.
+// model FLOPs (dQ, dK, dV, dP) and belongs to B; its kernel also recomputes QK^T (`backward_flops`).
 #pragma once
 
 #include <string>
@@ -44,6 +44,11 @@ struct Op {
   double bytes = 0;       // forward HBM bytes (memory-bound ops, attention's KV/Q/O traffic)
   // Backward HBM bytes of a memory-bound op when they are not the generic 1.5x of the forward (< 0: generic).
   double bytes_backward = -1;
+  // FLOPs the backward kernel executes when they differ from the model's count (< 0: not given). Flash
+  // attention's backward recomputes QK^T and runs dV, dP, dQ, dK: 2 * (3 d_qk + 2 d_v) per (query, key,
+  // head) against the forward's 2 * (d_qk + d_v). Published attention rates (FlashAttention-2/3, FlashMLA,
+  // cuDNN benchmarks) count backward FLOPs this way, so times divide these FLOPs by those rates.
+  double backward_flops = -1;
   double comm_bytes = 0;  // bytes this rank sends (dispatch, combine, TP collectives)
   bool has_weight_grad = false;  // contributes a W chunk in backward
 };

@@ -109,6 +109,10 @@ TEST(LayerOps, MlaShapesAndCausalCore) {
   // Core: 2 * T * (s/2) * heads * (192 + 128) when causal; twice that when not.
   const double causal = 2.0 * 4096 * 2048 * 128 * (192 + 128);
   EXPECT_DOUBLE_EQ(ops.at("attn_core").flops, causal);
+  // Its backward kernel recomputes QK^T and runs dV, dP, dQ, dK: 2 * (3 * 192 + 2 * 128) per pair and head.
+  EXPECT_DOUBLE_EQ(ops.at("attn_core").backward_flops, causal * (3.0 * 192 + 2.0 * 128) / (192 + 128));
+  // Attention rates are read at the sequence length.
+  EXPECT_DOUBLE_EQ(ops.at("attn_core").gemm.m, 4096);
   ctx.causal = false;
   EXPECT_DOUBLE_EQ(by_name(layer_forward_ops(m, 0, ctx)).at("attn_core").flops, 2.0 * causal);
   // Layer 0 is dense (first_k_dense = 3): dense FFN, no dispatch.
