@@ -216,13 +216,23 @@ StageCosts compute_stage_costs(const Scenario& s, const StepShape& shape, const 
 
   const bool zero3 = p.zero_stage >= 3;
   const double weight_bytes_per_param = bytes_of(s.precision.weights);
+  // The DP and expert-DP groups of a pipeline rank lie within its tp x dp consecutive GPUs (Megatron's order:
+  // TP fastest, then DP, pipeline rank outermost; des-full's StepLayout). When those fit in aligned blocks of a
+  // node, the groups' rings run on the scale-up fabric; otherwise every ring crosses the NICs.
+  const int block = p.tp * p.dp;
+  const int per_node = s.cluster.gpus_per_node;
+  const bool dp_in_node = s.cluster.n_nodes <= 1 || (block <= per_node && per_node % block == 0);
+  const double dp_Bps = dp_in_node ? links.scale_up_Bps : links.scale_out_Bps;
+  const double dp_latency_s = dp_in_node ? links.scale_up_latency_s : links.scale_out_latency_s;
   // ZeRO-3 gather of `held` parameters (working-format weights) over the DP group (dense) and the expert-DP
-  // group (routed experts), ring all-gather on the scale-out fabric like the step-end collectives.
+  // group (routed experts), ring all-gathers on the DP groups' fabric like the step-end collectives.
+  // A ring over the DP groups' fabric; a group with nothing to move (a dense model's expert group) sends nothing.
+  auto dp_ring = [&](double (*ring)(double, int, double, double), double bytes, int n) {
+    return bytes > 0 ? ring(bytes, n, dp_Bps, dp_latency_s) : 0.0;
+  };
   auto gather_s = [&](const RankParams& held) {
-    return network::ring_allgather_time_s(held.dense * weight_bytes_per_param, p.dp, links.scale_out_Bps,
-                                          links.scale_out_latency_s) +
-           network::ring_allgather_time_s(held.expert * weight_bytes_per_param, std::max(1, p.expert_dp()),
-                                          links.scale_out_Bps, links.scale_out_latency_s);
+    return dp_ring(network::ring_allgather_time_s, held.dense * weight_bytes_per_param, p.dp) +
+           dp_ring(network::ring_allgather_time_s, held.expert * weight_bytes_per_param, std::max(1, p.expert_dp()));
   };
   // One group per layer, in the order of the chunk's ops; the embedding, head and MTP ops (layer -1) share
   // the chunk's remaining parameters, split evenly between their runs (two only when one chunk holds them all).
@@ -296,12 +306,10 @@ StageCosts compute_stage_costs(const Scenario& s, const StepShape& shape, const 
     rc.dp_weight_bytes_dense = dense_rank * weight_bytes;
     rc.dp_weight_bytes_expert = expert_rank * weight_bytes;
     // ZeRO-1/2: reduce-scatter gradients, all-gather updated weights; ZeRO-0: all-reduce = both halves.
-    rc.dp_reduce_scatter_s =
-        network::ring_reduce_scatter_time_s(dense_rank * grad_bytes, dp_group, links.scale_out_Bps, links.scale_out_latency_s) +
-        network::ring_reduce_scatter_time_s(expert_rank * grad_bytes, expert_dp_group, links.scale_out_Bps, links.scale_out_latency_s);
-    rc.dp_all_gather_s =
-        network::ring_allgather_time_s(dense_rank * weight_bytes, dp_group, links.scale_out_Bps, links.scale_out_latency_s) +
-        network::ring_allgather_time_s(expert_rank * weight_bytes, expert_dp_group, links.scale_out_Bps, links.scale_out_latency_s);
+    rc.dp_reduce_scatter_s = dp_ring(network::ring_reduce_scatter_time_s, dense_rank * grad_bytes, dp_group) +
+                             dp_ring(network::ring_reduce_scatter_time_s, expert_rank * grad_bytes, expert_dp_group);
+    rc.dp_all_gather_s = dp_ring(network::ring_allgather_time_s, dense_rank * weight_bytes, dp_group) +
+                         dp_ring(network::ring_allgather_time_s, expert_rank * weight_bytes, expert_dp_group);
     if (zero3) {
       // ZeRO-3 gathers weights layer by layer inside each pass (param_gather_s), not once at the step's end;
       // gradients are reduce-scattered at the step's end as for ZeRO-2.

@@ -237,6 +237,28 @@ TEST(TrainingRun, Zero3GathersLayerByLayerAndPrefetches) {
   EXPECT_LT(t3, t2 + gathers);  // prefetch hides part of them
 }
 
+TEST(TrainingRun, DataParallelRingsStayOnNvlinkInsideANode) {
+  // GPUs are numbered TP fastest, then DP, pipeline rank outermost, so a DP group spans tp x dp consecutive
+  // GPUs. On one 8-GPU node the step-end reduce-scatter is a ring over NVLink: (n-1)/n of the gradient bytes
+  // at the scale-up bandwidth plus (n-1) hops. On 2 nodes the same group of 16 crosses the NICs.
+  Loaded l;
+  const Scenario one = l.load("scenarios/small-dense.yaml", {"cluster.nodes=1", "parallel.dp=8"});
+  const Scenario two = l.load("scenarios/small-dense.yaml", {"cluster.nodes=2", "parallel.dp=16"});
+  auto calib = l.calib(one);
+  auto rs_of = [&](const Scenario& s) {
+    const TrainingPhase& ph = s.training.phases.front();
+    return compute_stage_costs(s, StepShape{s.parallel, ph.seq_len, ph.global_batch, true}, *calib, 1.0).ranks[0];
+  };
+  const RankCosts r1 = rs_of(one), r2 = rs_of(two);
+  const auto& up = one.cluster.scale_up;
+  const double expected = 7.0 / 8 * r1.dp_grad_bytes_dense / up.achievable_Bps + 7 * up.latency_s;
+  EXPECT_NEAR(r1.dp_reduce_scatter_s / expected, 1.0, 1e-9);
+  // Across nodes each GPU's share of its node's NICs is far below NVLink, so the ring is several times slower.
+  const double per_byte_1 = r1.dp_reduce_scatter_s / r1.dp_grad_bytes_dense;
+  const double per_byte_2 = r2.dp_reduce_scatter_s / r2.dp_grad_bytes_dense;
+  EXPECT_GT(per_byte_2, 3 * per_byte_1);
+}
+
 TEST(TrainingRun, DualPipeTimelineShowsOverlappedPairsAndBothDirections) {
   // DeepSeek-V3 §3.2.1: DualPipe overlaps a forward and a backward chunk and feeds micro-batches from both
   // ends. Each rank runs one forward per micro-batch (half of them per direction, on its two stages); a
