@@ -75,7 +75,7 @@ ClusterSpec read_cluster(const YamlField& f, const Catalog& catalog) {
 ParallelPlan read_parallel(const YamlField& f, const ParallelPlan& base, int n_gpus, bool dp_auto_when_absent) {
   f.require_map("{tp, pp, dp, ep, zero, micro_batch, schedule, ...}");
   f.expect_keys({"tp", "pp", "dp", "ep", "zero", "micro_batch", "virtual_stages", "schedule", "recompute",
-                 "comm_sms", "sequence_parallel", "ep_overlap"});
+                 "comm_sms", "sequence_parallel", "ep_overlap", "tp_comm_overlap"});
   ParallelPlan p = base;
   p.tp = f.get_int("tp", p.tp);
   p.pp = f.get_int("pp", p.pp);
@@ -99,6 +99,7 @@ ParallelPlan read_parallel(const YamlField& f, const ParallelPlan& base, int n_g
   const bool zero_given = f.has("zero");
   p.sequence_parallel = f.get_bool("sequence_parallel", p.sequence_parallel);
   p.ep_overlap = f.get_bool("ep_overlap", p.ep_overlap);
+  p.tp_comm_overlap = f.get_bool("tp_comm_overlap", p.tp_comm_overlap);
 
   auto derive_dp = [&](const YamlField& at) {
     const long long model_ranks = static_cast<long long>(p.tp) * p.pp;

@@ -57,6 +57,7 @@ struct OpContext {
   int micro_batch = 1;    // sequences in the micro-batch
   int seq_len = 4096;
   int tp = 1;
+  bool sequence_parallel = false;  // TP's norms run on 1/tp of the tokens (Megatron sequence parallelism)
   int ep = 1;
   int dp_per_stage = 1;   // ranks of a pipeline stage that share the EP group's tokens (tp*dp)
   PrecisionRecipe precision;

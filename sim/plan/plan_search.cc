@@ -29,7 +29,7 @@ PlanObjective parse_objective(const std::string& text) {
 bool same_layout(const ParallelPlan& a, const ParallelPlan& b) {
   return a.tp == b.tp && a.pp == b.pp && a.dp == b.dp && a.ep == b.ep && a.zero_stage == b.zero_stage &&
          a.micro_batch == b.micro_batch && a.schedule == b.schedule && a.recompute == b.recompute &&
-         a.ep_overlap == b.ep_overlap &&
+         a.ep_overlap == b.ep_overlap && a.tp_comm_overlap == b.tp_comm_overlap &&
          (a.schedule != PipelineSchedule::kInterleaved1F1B || a.virtual_stages == b.virtual_stages);
 }
 
@@ -62,6 +62,9 @@ std::vector<ParallelPlan> enumerate_plans(const Scenario& s, const PlanSearchOpt
                 // Sequence parallelism comes with TP > 1: it shards the norm/dropout activations TP keeps
                 // replicated, at no extra communication volume (Korthikanti et al. 2022, §4.2.2).
                 p.sequence_parallel = tp > 1;
+                // So does overlapping its collectives with the neighbouring GEMMs (TE userbuffers), which in
+                // this model only ever hides communication.
+                p.tp_comm_overlap = tp > 1;
                 p.ep_overlap = false;
                 out.push_back(p);
                 // 1F1B and interleaved may also overlap their steady-state all-to-all (Megatron's EP overlap).

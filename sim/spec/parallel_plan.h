@@ -30,6 +30,10 @@ struct ParallelPlan {
   // micro-batch's EP all-to-all hides under the other's compute (Megatron-Core's
   // --overlap-moe-expert-parallel-comm, the "combined 1F1B"). DualPipe overlaps its pairs by construction.
   bool ep_overlap = false;
+  // TP > 1: pipeline each TP collective with its neighbouring GEMMs (Transformer Engine's userbuffers,
+  // Megatron's --tp-comm-overlap): the reduce-scatter half hides under the GEMM before it, the all-gather half
+  // under the GEMM after it.
+  bool tp_comm_overlap = false;
 
   int n_gpus() const { return tp * pp * dp; }
   int expert_dp() const { return (dp * tp) / ep; }  // replicas of each expert shard

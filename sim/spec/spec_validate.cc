@@ -89,6 +89,8 @@ void validate(const ParallelPlan& p) {
   if (p.schedule != PipelineSchedule::kInterleaved1F1B)
     require(p.virtual_stages == 1, "parallel.virtual_stages",
             "virtual stages need the interleaved schedule", "schedule: interleaved");
+  if (p.tp_comm_overlap)
+    require(p.tp > 1, "parallel.tp_comm_overlap", "overlapping TP communication needs tp > 1", "tp >= 2");
   if (p.ep_overlap)
     require(p.schedule == PipelineSchedule::k1F1B || p.schedule == PipelineSchedule::kInterleaved1F1B,
             "parallel.ep_overlap", "overlapping forward and backward pairs needs the 1f1b or interleaved schedule",

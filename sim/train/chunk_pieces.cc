@@ -59,7 +59,8 @@ std::vector<ChunkPiece> chunk_pieces(const ChunkCost& c, char pass) {
       const PieceKind kind = op.cls == OpClass::kDispatch  ? PieceKind::kDispatch
                              : op.cls == OpClass::kCombine ? PieceKind::kCombine
                                                            : PieceKind::kTpCollective;
-      out.push_back({kind, op.comm_s, op.name, kind == PieceKind::kTpCollective ? -1 : layer_of[i], op.comm_bytes});
+      out.push_back({kind, op.comm_s, op.name, kind == PieceKind::kTpCollective ? -1 : layer_of[i], op.comm_bytes,
+                     op.tp_hide_before_s, op.tp_hide_after_s});
       return;
     }
     push_compute(pass == 'F' ? op.f_s : op.b_s, op.name, is_routed_expert_op(op) ? layer_of[i] : -1);

@@ -26,6 +26,9 @@ struct ChunkPiece {
   // compute piece holds at most one layer's routed experts.
   int moe_layer = -1;
   double comm_bytes = 0;   // communication pieces: bytes sent per rank
+  // TP collectives under tp_comm_overlap: the neighbouring GEMMs' times (OpTiming::tp_hide_*), so a fidelity
+  // that re-costs the collective can apply the same overlap (tp_exposed_comm_s).
+  double tp_hide_before_s = 0, tp_hide_after_s = 0;
 
   bool comm() const { return kind != PieceKind::kCompute; }
   bool prefetched() const { return kind == PieceKind::kParamGather; }

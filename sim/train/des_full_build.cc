@@ -17,7 +17,9 @@ const std::vector<ChunkPiece>& FullGraph::pieces(const ChunkCost& c, char pass) 
   if (it != cache.end()) return it->second;
   std::vector<ChunkPiece> p = chunk_pieces(c, pass);
   for (ChunkPiece& piece : p)
-    if (piece.kind == PieceKind::kTpCollective) piece.seconds = comm_.tp_allreduce_s(piece.comm_bytes);
+    if (piece.kind == PieceKind::kTpCollective)
+      piece.seconds = tp_exposed_comm_s(comm_.tp_allreduce_s(piece.comm_bytes), piece.tp_hide_before_s,
+                                        piece.tp_hide_after_s);
   return cache.emplace(&c, std::move(p)).first->second;
 }
 

@@ -30,6 +30,7 @@ std::string plan_summary(const ParallelPlan& p) {
   s += " ZeRO-" + std::to_string(p.zero_stage) + " " + to_string(p.schedule);
   if (p.virtual_stages > 1) s += " v=" + std::to_string(p.virtual_stages);
   if (p.ep_overlap) s += " ep-overlap";
+  if (p.tp_comm_overlap) s += " tp-overlap";
   s += " mb=" + std::to_string(p.micro_batch) + " recompute=" + to_string(p.recompute);
   return s;
 }

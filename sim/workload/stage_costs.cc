@@ -97,6 +97,7 @@ OpContext context_for(const Scenario& s, const StepShape& shape, double load_fac
   ctx.micro_batch = shape.plan.micro_batch;
   ctx.seq_len = shape.seq_len;
   ctx.tp = shape.plan.tp;
+  ctx.sequence_parallel = shape.plan.sequence_parallel;
   ctx.ep = shape.plan.ep;
   ctx.dp_per_stage = shape.plan.tp * shape.plan.dp;
   ctx.precision = s.precision;
@@ -159,6 +160,11 @@ double micro_batches_per_chunk(const ParallelPlan& p, int micro_batches) {
   return p.schedule == PipelineSchedule::kDualPipe ? micro_batches / 2.0 : micro_batches;
 }
 
+double tp_exposed_comm_s(double comm_s, double before_s, double after_s) {
+  const double half = comm_s / 2;
+  return std::max(0.0, half - before_s) + std::max(0.0, half - after_s);
+}
+
 StageCosts compute_stage_costs(const Scenario& s, const StepShape& shape, const Calibration& calib,
                                double expert_load_factor) {
   const ParallelPlan& p = shape.plan;
@@ -192,6 +198,31 @@ StageCosts compute_stage_costs(const Scenario& s, const StepShape& shape, const 
       ? moe_a2a_time_s(s, links, moe_tokens, dispatch_payload, expert_load_factor, calib) : 0;
   const double combine_s = m.is_moe() && p.ep > 1
       ? moe_a2a_time_s(s, links, moe_tokens, combine_payload, expert_load_factor, calib) : 0;
+
+  // Megatron/TE TP overlap: each TP collective of a transformer layer hides under its neighbouring GEMMs.
+  // The forward GEMM times stand for the backward ones too (a dgrad GEMM has the forward's shape, transposed).
+  auto overlap_tp_collectives = [&](ChunkCost& chunk) {
+    auto is_gemm = [](const OpTiming& o) { return o.cls == OpClass::kGemm || o.cls == OpClass::kGroupedGemm; };
+    std::vector<OpTiming>& ops = chunk.ops;
+    for (size_t i = 0; i < ops.size(); ++i) {
+      OpTiming& t = ops[i];
+      if (t.cls != OpClass::kTpCollective || t.layer < 0) continue;
+      for (size_t j = i; j-- > 0;)
+        if (is_gemm(ops[j])) {
+          t.tp_hide_before_s = ops[j].f_s;
+          break;
+        }
+      for (size_t j = i + 1; j < ops.size(); ++j)
+        if (is_gemm(ops[j])) {
+          t.tp_hide_after_s = ops[j].f_s;
+          break;
+        }
+      const double exposed = tp_exposed_comm_s(t.comm_s, t.tp_hide_before_s, t.tp_hide_after_s);
+      chunk.f_comm_s -= t.comm_s - exposed;
+      chunk.b_comm_s -= t.comm_s - exposed;
+      t.comm_s = exposed;
+    }
+  };
 
   auto add_ops = [&](ChunkCost& chunk, const std::vector<Op>& loaded, const std::vector<Op>& balanced, int layer) {
     for (size_t i = 0; i < loaded.size(); ++i) {
@@ -290,6 +321,7 @@ StageCosts compute_stage_costs(const Scenario& s, const StepShape& shape, const 
       }
       chunk.activation_bytes =
           micro_batch_activation_bytes(m, p, s.precision, sl.layers, sl.head, sl.mtp, shape.seq_len);
+      if (p.tp_comm_overlap) overlap_tp_collectives(chunk);
       if (zero3) assign_param_groups(chunk, sl);
       rc.chunks.push_back(std::move(chunk));
     }

@@ -23,6 +23,9 @@ struct OpTiming {
   double f_s = 0, b_s = 0, w_s = 0;  // compute time per pass at full SMs
   double comm_s = 0;         // communication time (dispatch/combine/TP), each of forward and backward
   double comm_bytes = 0;     // bytes this rank sends in that communication (the op's comm_bytes)
+  // TP collective under parallel.tp_comm_overlap: forward time of the GEMM before it and of the GEMM after it,
+  // under which its reduce-scatter and all-gather halves run (comm_s is then only the part left exposed).
+  double tp_hide_before_s = 0, tp_hide_after_s = 0;
   double flops_f = 0;        // forward FLOPs (model FLOPs, no recompute)
   int param_group = -1;      // ZeRO-3: the entry of ChunkCost::param_gather_s holding this op's weights
 };
@@ -97,6 +100,11 @@ struct ExpertTimes {
 };
 ExpertTimes routed_expert_times(const Scenario& s, const StepShape& shape, const Calibration& calib,
                                 double load_factor);
+
+// The exposed part of a TP all-reduce of `comm_s` whose reduce-scatter half is pipelined with a GEMM of
+// `before_s` and whose all-gather half with a GEMM of `after_s` (each half hides under its GEMM up to that
+// GEMM's length). Without neighbours it is the whole collective.
+double tp_exposed_comm_s(double comm_s, double before_s, double after_s);
 
 // Computes per-rank chunk costs for one step. `expert_load_factor` is the most loaded EP rank's load relative
 // to balanced (from the routing model; 1.0 = balanced).

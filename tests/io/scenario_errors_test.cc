@@ -62,7 +62,7 @@ TEST(ScenarioErrors, MalformedYaml) {
 TEST(ScenarioErrors, UnknownKeyWithHint) {
   EXPECT_EQ(error_of(replace(kValid, "ep: 8", "epp: 8")),
             "t.yaml:8:3: `parallel.epp`: unknown key `epp` (expected one of tp, pp, dp, ep, zero, micro_batch, "
-            "virtual_stages, schedule, recompute, comm_sms, sequence_parallel, ep_overlap); did you mean `ep`?");
+            "virtual_stages, schedule, recompute, comm_sms, sequence_parallel, ep_overlap, tp_comm_overlap); did you mean `ep`?");
   EXPECT_EQ(error_of(replace(kValid, "training:", "trainig:")),
             "t.yaml:11:1: `trainig`: unknown key `trainig` (expected one of name, description, model, cluster, "
             "parallel, precision, training, price, failures, routing, gpu_variation, calibration, fidelity, seed, "
@@ -172,7 +172,7 @@ TEST(ScenarioErrors, OverrideErrorsNameTheOverride) {
             "override `model.n_layers=3`: `model`: cannot set `model.n_layers`: `model` is not a mapping");
   EXPECT_EQ(error_of(kValid, {"parallel.epp=3"}),
             "override `parallel.epp=3`: `parallel.epp`: unknown key `epp` (expected one of tp, pp, dp, ep, zero, "
-            "micro_batch, virtual_stages, schedule, recompute, comm_sms, sequence_parallel, ep_overlap); did you mean "
+            "micro_batch, virtual_stages, schedule, recompute, comm_sms, sequence_parallel, ep_overlap, tp_comm_overlap); did you mean "
             "`ep`?");
 }
 
@@ -199,6 +199,11 @@ TEST(ScenarioErrors, EpOverlapNeedsOneFOneB) {
             "t.yaml:11:3: `parallel.ep_overlap`: overlapping forward and backward pairs needs the 1f1b or "
             "interleaved schedule (expected schedule: 1f1b or interleaved (DualPipe overlaps its pairs already))");
   EXPECT_EQ(error_of(replace(kValid, "  schedule: dualpipe\n", "  schedule: 1f1b\n  ep_overlap: true\n")), "");
+}
+
+TEST(ScenarioErrors, TpCommOverlapNeedsTensorParallelism) {
+  EXPECT_EQ(error_of(replace(kValid, "  schedule: dualpipe\n", "  schedule: dualpipe\n  tp_comm_overlap: true\n")),
+            "t.yaml:11:3: `parallel.tp_comm_overlap`: overlapping TP communication needs tp > 1 (expected tp >= 2)");
 }
 
 TEST(ScenarioErrors, FileErrors) {

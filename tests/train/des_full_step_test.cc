@@ -66,6 +66,21 @@ TEST(DesFullStep, AgreesWithDesOnDense1F1B) {
   expect_agreement("dense TP2 PP4 DP2 1F1B", s, *calib);
 }
 
+TEST(DesFullStep, AgreesWithDesWithTpCommOverlap) {
+  // The TP collectives hide under their neighbouring GEMMs in both fidelities (des-full re-costs each on the
+  // topology, then applies the same overlap), and the overlap shortens the step.
+  Loaded l;
+  Scenario s = l.load("scenarios/small-dense.yaml", dense_overrides());
+  s.routing.distribution = "balanced-exact";
+  auto calib = l.calib(s);
+  const double plain = step_time(s, *calib, Fidelity::kDes);
+  s.parallel.tp_comm_overlap = true;
+  expect_agreement("dense TP2 PP4 DP2 1F1B with TP overlap", s, *calib);
+  const double overlapped = step_time(s, *calib, Fidelity::kDes);
+  std::printf("TP overlap: step %.4f s without, %.4f s with\n", plain, overlapped);
+  EXPECT_LT(overlapped, plain);
+}
+
 TEST(DesFullStep, AgreesWithDesOnMoeWithBalancedExactRouting) {
   Loaded l;
   const Scenario s = l.load("scenarios/small-dense.yaml", moe_overrides("balanced-exact"));
