@@ -95,6 +95,33 @@ TEST(H800Profile, ReproducesDeepGemmTableWithinFitError) {
   }
 }
 
+TEST(H100TeProfile, GemmsAreCublasLtRatesAndCurvesAreTheFit) {
+  // Megatron's Transformer Engine runs cuBLASLt GEMMs: the DeepGEMM curve scaled so that DeepGEMM's best point
+  // (1520 TFLOPS FP8, v-Apr) becomes cuBLASLt's best-shape rate on H100 (MAMF: FP8 1402.6, BF16 794.5,
+  // hardware.md §1a). Attention, memory and links are h100-sxm's.
+  const Profile te = read_profile("calibrate/profiles/h100-sxm-te.yaml");
+  EXPECT_EQ(te.header.gpu, "h100-sxm");
+  Profile refit = te;
+  fit_profile(refit);
+  ASSERT_EQ(refit.gemm_curves.size(), te.gemm_curves.size());
+  const GemmShape best{4096, 7168, 16384, 1};  // DeepGEMM v-Apr's best shape (published-numbers.md §4.2)
+  for (size_t i = 0; i < te.gemm_curves.size(); ++i)
+    EXPECT_NEAR(gemm_time_s(te.gemm_curves[i], best) / gemm_time_s(refit.gemm_curves[i], best), 1.0, 1e-4);
+  GpuSpec gpu;
+  gpu.name = "h100-sxm";
+  const auto deepgemm = load_calibration("calibrate/profiles/h100-sxm.yaml", gpu);
+  const auto cublas = load_calibration("calibrate/profiles/h100-sxm-te.yaml", gpu);
+  // Only the curve's compute term scales; its memory and launch terms stay, so the ratio sits just above it.
+  const double fp8 = cublas->gemm_flops_per_s(best, DType::kFp8) / deepgemm->gemm_flops_per_s(best, DType::kFp8);
+  EXPECT_GE(fp8, 1402.6 / 1520);
+  EXPECT_NEAR(fp8, 1402.6 / 1520, 0.01);
+  EXPECT_NEAR(cublas->gemm_flops_per_s(best, DType::kBf16) / deepgemm->gemm_flops_per_s(best, DType::kBf16), 1.0,
+              1e-3);
+  EXPECT_NEAR(cublas->attention_flops_per_s(DType::kBf16, Pass::kForward, 4096) /
+                  deepgemm->attention_flops_per_s(DType::kBf16, Pass::kForward, 4096),
+              1.0, 1e-9);
+}
+
 TEST(H800Profile2024, PointsAreTheCutlassBaselineDeepGemmReports) {
   // DeepGEMM's first README (v-Feb, published-numbers.md §4.2) prints each shape's TFLOPS and its speedup
   // over DeepSeek's in-house CUTLASS 3.6 kernels; the 2024 profile's points are the quotient.
