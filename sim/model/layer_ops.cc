@@ -91,9 +91,9 @@ struct Builder {
     ops.push_back(std::move(op));
   }
   // Fused residual add + RMSNorm: reads the residual stream and the branch output, writes both results.
-  // A layer's pre-attention or pre-FFN norm. With sequence parallelism it runs on the rank's 1/tp share of
-  // the tokens, between the reduce-scatter and the all-gather that replace TP's all-reduce (Korthikanti et al.,
-  // arXiv:2205.05198 §4.2.2); without it every TP rank normalises all of them.
+  // With sequence parallelism it runs on the rank's 1/tp share of the tokens, between the reduce-scatter and
+  // the all-gather that replace TP's all-reduce (Korthikanti et al., arXiv:2205.05198 §4.2.2); without it
+  // every TP rank normalises all of them.
   void norm(const std::string& name, OpPart part, double width) {
     const double t = ctx.sequence_parallel && ctx.tp > 1 ? tokens() / ctx.tp : tokens();
     memory(name, part, 4.0 * t * width * act());

@@ -255,12 +255,12 @@ StageCosts compute_stage_costs(const Scenario& s, const StepShape& shape, const 
   const bool dp_in_node = s.cluster.n_nodes <= 1 || (block <= per_node && per_node % block == 0);
   const double dp_Bps = dp_in_node ? links.scale_up_Bps : links.scale_out_Bps;
   const double dp_latency_s = dp_in_node ? links.scale_up_latency_s : links.scale_out_latency_s;
-  // ZeRO-3 gather of `held` parameters (working-format weights) over the DP group (dense) and the expert-DP
-  // group (routed experts), ring all-gathers on the DP groups' fabric like the step-end collectives.
   // A ring over the DP groups' fabric; a group with nothing to move (a dense model's expert group) sends nothing.
   auto dp_ring = [&](double (*ring)(double, int, double, double), double bytes, int n) {
     return bytes > 0 ? ring(bytes, n, dp_Bps, dp_latency_s) : 0.0;
   };
+  // ZeRO-3 gather of `held` parameters (working-format weights) over the DP group (dense) and the expert-DP
+  // group (routed experts), like the step-end collectives.
   auto gather_s = [&](const RankParams& held) {
     return dp_ring(network::ring_allgather_time_s, held.dense * weight_bytes_per_param, p.dp) +
            dp_ring(network::ring_allgather_time_s, held.expert * weight_bytes_per_param, std::max(1, p.expert_dp()));
