@@ -73,6 +73,7 @@ Json layers_json(const RunResult& r) {
                          {"backward_input_s", op.backward_input_s},
                          {"backward_weight_s", op.backward_weight_s},
                          {"comm_s", op.comm_s},
+                         {"comm_backward_s", op.comm_backward_s},
                          {"forward_flops", op.forward_flops}});
     layers.push_back(Json{{"kind", layer.kind},
                           {"layer", layer.layer},

@@ -165,15 +165,17 @@ std::vector<Table> layer_op_tables(const RunResult& r) {
              {"forward_ms", "F", "ms", Align::kRight},
              {"backward_input_ms", "B", "ms", Align::kRight},
              {"backward_weight_ms", "W", "ms", Align::kRight},
-             {"comm_ms", "comm each way", "ms", Align::kRight},
+             {"comm_forward_ms", "comm F", "ms", Align::kRight},
+             {"comm_backward_ms", "comm B", "ms", Align::kRight},
              {"forward_tflops", "F rate", "TFLOPS", Align::kRight},
              {"compute_share", "share of compute", "", Align::kRight}});
-    double f = 0, b = 0, w = 0, comm = 0, flops = 0;
+    double f = 0, b = 0, w = 0, comm = 0, comm_b = 0, flops = 0;
     for (const LayerOpTime& op : layer.ops) {
       f += op.forward_s;
       b += op.backward_input_s;
       w += op.backward_weight_s;
       comm += op.comm_s;
+      comm_b += op.comm_backward_s;
       flops += op.forward_flops;
     }
     const double compute = f + b + w;
@@ -183,10 +185,11 @@ std::vector<Table> layer_op_tables(const RunResult& r) {
     for (const LayerOpTime& op : layer.ops) {
       const double own = op.forward_s + op.backward_input_s + op.backward_weight_s;
       t.add_row({Cell::of_text(op.name), Cell::of_text(op.op_class), Cell::of_text(op.part), ms(op.forward_s),
-                 ms(op.backward_input_s), ms(op.backward_weight_s), ms(op.comm_s), rate(op.forward_flops, op.forward_s),
+                 ms(op.backward_input_s), ms(op.backward_weight_s), ms(op.comm_s), ms(op.comm_backward_s),
+                 rate(op.forward_flops, op.forward_s),
                  compute > 0 && own > 0 ? num(own / compute, percent(own / compute)) : Cell::of_text("")});
     }
-    t.add_row({Cell::of_text("total"), Cell::of_text(""), Cell::of_text(""), ms(f), ms(b), ms(w), ms(comm),
+    t.add_row({Cell::of_text("total"), Cell::of_text(""), Cell::of_text(""), ms(f), ms(b), ms(w), ms(comm), ms(comm_b),
                rate(flops, f), compute > 0 ? num(1.0, percent(1.0)) : Cell::of_text("")});
     out.push_back(std::move(t));
   }

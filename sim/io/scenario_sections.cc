@@ -73,11 +73,12 @@ ClusterSpec read_cluster(const YamlField& f, const Catalog& catalog) {
 }
 
 ParallelPlan read_parallel(const YamlField& f, const ParallelPlan& base, int n_gpus, bool dp_auto_when_absent) {
-  f.require_map("{tp, pp, dp, ep, zero, micro_batch, schedule, ...}");
-  f.expect_keys({"tp", "pp", "dp", "ep", "zero", "micro_batch", "virtual_stages", "schedule", "recompute",
+  f.require_map("{tp, cp, pp, dp, ep, zero, micro_batch, schedule, ...}");
+  f.expect_keys({"tp", "cp", "pp", "dp", "ep", "zero", "micro_batch", "virtual_stages", "schedule", "recompute",
                  "comm_sms", "sequence_parallel", "ep_overlap", "tp_comm_overlap"});
   ParallelPlan p = base;
   p.tp = f.get_int("tp", p.tp);
+  p.cp = f.get_int("cp", p.cp);
   p.pp = f.get_int("pp", p.pp);
   p.ep = f.get_int("ep", p.ep);
   p.zero_stage = f.get_int("zero", p.zero_stage);
@@ -102,20 +103,22 @@ ParallelPlan read_parallel(const YamlField& f, const ParallelPlan& base, int n_g
   p.tp_comm_overlap = f.get_bool("tp_comm_overlap", p.tp_comm_overlap);
 
   auto derive_dp = [&](const YamlField& at) {
-    const long long model_ranks = static_cast<long long>(p.tp) * p.pp;
+    const long long model_ranks = static_cast<long long>(p.tp) * p.cp * p.pp;
+    const bool cp = p.cp > 1;
     if (model_ranks <= 0 || n_gpus % model_ranks != 0)
-      at.fail("dp: auto needs tp x pp = " + std::to_string(model_ranks) + " to divide the " +
-                  std::to_string(n_gpus) + " GPUs", "an explicit dp, or tp and pp dividing the GPU count");
+      at.fail(std::string("dp: auto needs ") + (cp ? "tp x cp x pp" : "tp x pp") + " = " + std::to_string(model_ranks) +
+                  " to divide the " + std::to_string(n_gpus) + " GPUs",
+              std::string("an explicit dp, or ") + (cp ? "tp, cp and pp" : "tp and pp") + " dividing the GPU count");
     return static_cast<int>(n_gpus / model_ranks);
   };
   if (auto d = f.find("dp")) {
     if (d->is_scalar() && d->node().Scalar() == "auto") p.dp = derive_dp(*d);
     else p.dp = d->as_int("an integer or auto");
-  } else if (dp_auto_when_absent || f.has("tp") || f.has("pp")) {
+  } else if (dp_auto_when_absent || f.has("tp") || f.has("cp") || f.has("pp")) {
     p.dp = derive_dp(f);
   }
   // ZeRO shards over data-parallel replicas: without them the default is stage 0, not an error.
-  if (!zero_given && p.dp == 1) p.zero_stage = 0;
+  if (!zero_given && p.grad_dp() == 1) p.zero_stage = 0;
   return p;
 }
 

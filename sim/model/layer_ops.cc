@@ -9,6 +9,7 @@
 // - Part tags follow DualPipe's split of a chunk (DeepSeek-V3 §3.2.1): norm, router and top-k belong to
 //   the attention component (they must finish before dispatch), permutation and the all-to-all to
 //   dispatch, expert and shared-expert GEMMs to MLP, the return all-to-all and un-permutation to combine.
+#include <algorithm>
 #include <string>
 #include <utility>
 
@@ -24,7 +25,8 @@ struct Builder {
   std::string prefix;
   std::vector<Op> ops;
 
-  double tokens() const { return static_cast<double>(ctx.micro_batch) * ctx.seq_len; }
+  // This rank's tokens of the micro-batch: its 1/cp share of each sequence.
+  double tokens() const { return static_cast<double>(ctx.micro_batch) * ctx.seq_len / ctx.cp; }
   double act() const { return bytes_of(ctx.precision.activations); }
   // Formats kept above FP8 by DeepSeek-V3 §3.3 (router, embedding, head).
   DType high_precision() const {
@@ -103,6 +105,8 @@ struct Builder {
       comm(name, OpClass::kTpCollective, part, tokens() * m.hidden * act(), ctx.precision.activations);
   }
 
+  // Keys each query sees on average. Under context parallelism the load-balanced split gives every rank's
+  // queries the same mix of early and late positions, so this stays the whole sequence's average.
   double causal_context() const { return ctx.causal ? ctx.seq_len / 2.0 : ctx.seq_len; }
   double heads_per_rank() const { return static_cast<double>(m.n_heads) / ctx.tp; }
 
@@ -117,11 +121,17 @@ struct Builder {
     op.flops = 2.0 * t * causal_context() * q_heads * (d_qk + d_v);
     op.backward_flops = op.flops * (3.0 * d_qk + 2.0 * d_v) / (d_qk + d_v);
     // Attention curves are keyed by the query tokens of one sequence (their benchmarks' sequence length):
-    // causal masking and the tile tail cost more at short sequences.
-    op.gemm.m = ctx.seq_len;
-    // Flash attention streams Q, K, V once and writes O (plus the log-sum-exp).
-    op.bytes = t * (q_heads * d_qk + kv_heads * (d_qk + d_v) + q_heads * d_v) * act() + t * q_heads * 4.0;
+    // causal masking and the tile tail cost more at short sequences. Under context parallelism each kernel
+    // call is one block of seq_len / cp queries against as many keys.
+    op.gemm.m = static_cast<double>(ctx.seq_len) / ctx.cp;
+    // Flash attention streams Q, K, V once and writes O (plus the log-sum-exp); a ring streams each of the
+    // cp K/V blocks once.
+    op.bytes = t * (q_heads * d_qk + ctx.cp * kv_heads * (d_qk + d_v) + q_heads * d_v) * act() + t * q_heads * 4.0;
     ops.push_back(std::move(op));
+    // Ring attention: cp - 1 steps, each sending this rank's current K/V block on to the next CP rank while
+    // the kernel works on the block it holds (the transfer hides under that work; stage_costs.cc).
+    if (ctx.cp > 1) comm("attn_cp_ring", OpClass::kCpRing, OpPart::kAttention,
+                         (ctx.cp - 1.0) * t * kv_heads * (d_qk + d_v) * act(), ctx.precision.activations);
   }
 
   void mla_attention() {
@@ -251,9 +261,13 @@ struct Builder {
 };
 
 void check_context(const OpContext& ctx) {
-  if (ctx.micro_batch < 1 || ctx.seq_len < 1 || ctx.tp < 1 || ctx.ep < 1 || ctx.expert_load_factor <= 0)
-    throw_user_error("op context needs micro_batch, seq_len, tp, ep >= 1 and a positive load factor",
+  if (ctx.micro_batch < 1 || ctx.seq_len < 1 || ctx.tp < 1 || ctx.cp < 1 || ctx.ep < 1 ||
+      ctx.expert_load_factor <= 0)
+    throw_user_error("op context needs micro_batch, seq_len, tp, cp, ep >= 1 and a positive load factor",
                      ErrorContext{.key_path = "parallel"});
+  if (ctx.cp > 1 && ctx.seq_len % (2 * ctx.cp) != 0)
+    throw_user_error("context parallelism cp = " + std::to_string(ctx.cp) + " needs seq_len divisible by 2 x cp",
+                     ErrorContext{.key_path = "parallel.cp", .expected = "2 x cp dividing seq_len"});
 }
 
 }  // namespace
@@ -310,6 +324,18 @@ double moe_combine_bytes_per_token(const ModelSpec& m, const PrecisionRecipe& p)
   return m.hidden * bytes_of(p.combine);
 }
 
+double attention_kv_bytes_per_token(const ModelSpec& m, int tp, DType activations) {
+  const int t = std::max(1, tp);
+  if (m.attention == AttentionKind::kMla) {
+    const auto& a = m.mla;
+    return static_cast<double>(m.n_heads) / t * (a.qk_nope_head_dim + a.qk_rope_head_dim + a.v_head_dim) *
+           bytes_of(activations);
+  }
+  // As gqa_attention: with fewer KV heads than TP ranks each rank keeps one.
+  const double kvr = m.n_kv_heads >= t ? static_cast<double>(m.n_kv_heads) / t : 1.0;
+  return kvr * 2.0 * m.head_dim * bytes_of(activations);
+}
+
 const char* to_string(OpClass c) {
   switch (c) {
     case OpClass::kGemm: return "gemm";
@@ -319,6 +345,7 @@ const char* to_string(OpClass c) {
     case OpClass::kDispatch: return "dispatch";
     case OpClass::kCombine: return "combine";
     case OpClass::kTpCollective: return "tp_collective";
+    case OpClass::kCpRing: return "cp_ring";
   }
   return "?";
 }

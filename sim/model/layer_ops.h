@@ -24,6 +24,8 @@ enum class OpClass {
   kDispatch,     // MoE all-to-all dispatch: `comm_bytes` sent by this rank
   kCombine,      // MoE all-to-all combine
   kTpCollective, // TP all-reduce / reduce-scatter+all-gather of `comm_bytes`
+  kCpRing,       // context-parallel ring attention: K/V blocks passed to the next CP rank, `comm_bytes` in
+                 // forward (backward passes K/V again and their gradients: twice that)
 };
 
 // The part of a layer an op belongs to; DualPipe interleaves these components of two chunks.
@@ -57,9 +59,12 @@ struct OpContext {
   int micro_batch = 1;    // sequences in the micro-batch
   int seq_len = 4096;
   int tp = 1;
+  // Context parallelism: the rank holds seq_len / cp tokens of each sequence (parallel_plan.h). Every
+  // token-sized op scales by 1/cp; attention keeps the whole sequence as context, so its FLOPs do too.
+  int cp = 1;
   bool sequence_parallel = false;  // TP's norms run on 1/tp of the tokens (Megatron sequence parallelism)
   int ep = 1;
-  int dp_per_stage = 1;   // ranks of a pipeline stage that share the EP group's tokens (tp*dp)
+  int dp_per_stage = 1;   // ranks of a pipeline stage that share the EP group's tokens (tp*cp*dp)
   PrecisionRecipe precision;
   bool causal = true;     // causal attention FLOPs (half of the full QK^T / PV work)
   // Tokens the most loaded rank's experts receive, as a multiple of the balanced load (1.0 = balanced).
@@ -77,6 +82,9 @@ std::vector<Op> mtp_forward_ops(const ModelSpec& m, const OpContext& ctx);
 // DeepSeek-V3 §3.3.2) and in a combine, in the recipe's dispatch and combine formats.
 double moe_dispatch_bytes_per_token(const ModelSpec& m, const PrecisionRecipe& p);
 double moe_combine_bytes_per_token(const ModelSpec& m, const PrecisionRecipe& p);
+// Bytes of K and V one token contributes on one TP rank in the attention kernel's input layout (per KV head;
+// MLA materialises K and V per head in training), which is what ring attention passes between CP ranks.
+double attention_kv_bytes_per_token(const ModelSpec& m, int tp, DType activations);
 
 const char* to_string(OpClass c);
 const char* to_string(OpPart p);

@@ -3,8 +3,12 @@
 // Rules and their sources:
 // - ZeRO (Rajbhandari et al. 2020, arXiv:1910.02054 §5): stage 1 shards optimizer moments and master
 //   weights over the data-parallel group, stage 2 also gradients, stage 3 also weights. Dense parameters
-//   are replicated over dp ranks; routed-expert parameters over the expert-data-parallel group of
-//   tp*dp/ep ranks (each expert shard lives on ep-th of the tp*dp ranks of a stage).
+//   are replicated over dp x cp ranks (context-parallel ranks hold the same weights and reduce gradients
+//   with the replicas, as Megatron-Core's data-parallel group "with context parallel" does); routed-expert
+//   parameters over the expert-data-parallel group of tp*cp*dp/ep ranks (each expert shard lives on ep-th of
+//   the tp*cp*dp ranks of a stage).
+// - Context parallelism: a rank keeps the activations of its seq_len / cp tokens. Ring attention also holds
+//   two K/V blocks in flight (the one in use and the one arriving), and in backward two dK/dV blocks.
 // - DualPipe holds two parameter copies (DualPipe README: "2x"); the two copies of a stage are on two
 //   different ranks and act as data-parallel replicas, so ZeRO shards their master weights and moments
 //   over twice the group.
@@ -29,6 +33,7 @@
 #include <string>
 
 #include "sim/model/activations.h"
+#include "sim/model/layer_ops.h"
 #include "sim/model/params.h"
 #include "sim/units/error.h"
 
@@ -41,10 +46,10 @@ bool is_dual(PipelineSchedule s) {
 
 void check_plan(const ModelSpec& m, const ParallelPlan& plan) {
   validate(plan);
-  if ((plan.tp * plan.dp) % plan.ep != 0)
-    throw_user_error("ep (" + std::to_string(plan.ep) + ") must divide tp*dp (" +
-                         std::to_string(plan.tp * plan.dp) + ")",
-                     ErrorContext{.key_path = "parallel.ep", .expected = "a divisor of tp*dp"});
+  if (plan.stage_gpus() % plan.ep != 0)
+    throw_user_error("ep (" + std::to_string(plan.ep) + ") must divide tp*cp*dp (" +
+                         std::to_string(plan.stage_gpus()) + ")",
+                     ErrorContext{.key_path = "parallel.ep", .expected = "a divisor of tp*cp*dp"});
   if (m.is_moe() && m.moe.n_routed_experts % plan.ep != 0)
     throw_user_error("ep (" + std::to_string(plan.ep) + ") must divide the routed experts (" +
                          std::to_string(m.moe.n_routed_experts) + ")",
@@ -100,7 +105,7 @@ double micro_batch_activation_bytes(const ModelSpec& m, const ParallelPlan& plan
   for (int l : layers) per_token += layer_activation_bytes_per_token(m, l, s);
   if (head) per_token += head_activation_bytes_per_token(m, s);
   if (mtp) per_token += mtp_activation_bytes_per_token(m, s);
-  return per_token * plan.micro_batch * static_cast<double>(seq_len);
+  return per_token * plan.micro_batch * static_cast<double>(seq_len) / plan.cp;
 }
 
 double in_flight_micro_batches(const ParallelPlan& plan, const StageLayers& s, int chunk,
@@ -133,13 +138,13 @@ std::vector<MemoryBreakdown> memory_per_stage(const ModelSpec& m, const ClusterS
   const auto ranks = partition_layers(m, plan, seq_len);
   // Data-parallel replicas of a stage's dense and expert parameters (DualPipe: two copies, see header).
   const double copies = plan.schedule == PipelineSchedule::kDualPipe ? 2.0 : 1.0;
-  const double dense_group = plan.dp * copies;
+  const double dense_group = plan.grad_dp() * copies;
   const double expert_group = static_cast<double>(plan.expert_dp()) * copies;
   const int z = plan.zero_stage;
   auto sharded = [&](const RankParams& p, bool shard) {
     return shard ? p.dense / dense_group + p.expert / expert_group : p.total();
   };
-  const double tokens = static_cast<double>(plan.micro_batch) * seq_len;
+  const double tokens = static_cast<double>(plan.micro_batch) * seq_len / plan.cp;  // this rank's tokens
   const double h = m.hidden;
   std::vector<MemoryBreakdown> out;
   for (const StageLayers& s : ranks) {
@@ -186,7 +191,9 @@ std::vector<MemoryBreakdown> memory_per_stage(const ModelSpec& m, const ClusterS
       const double act_msg = tokens * h * bytes_of(recipe.activations) / (plan.sequence_parallel ? plan.tp : 1);
       b.comm_buffers += 4.0 * act_msg * overlap;  // send + receive, activation + gradient
     }
-    if (plan.dp > 1) b.comm_buffers += 2.0 * 25.0 * 1024 * 1024;
+    if (plan.cp > 1)
+      b.comm_buffers += 4.0 * tokens * attention_kv_bytes_per_token(m, plan.tp, recipe.activations) * overlap;
+    if (plan.grad_dp() > 1) b.comm_buffers += 2.0 * 25.0 * 1024 * 1024;
     if (z >= 3) b.comm_buffers += 2.0 * largest_layer * bytes_of(recipe.weights);
     b.reserve = opt.workspace_bytes + opt.fragmentation_fraction * b.capacity;
     out.push_back(b);

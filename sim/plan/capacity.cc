@@ -90,10 +90,10 @@ std::vector<int> parse_gpu_counts(const std::string& text, int gpus_per_node) {
 Scenario with_gpu_count(const Scenario& s, int n_gpus) {
   Scenario out = s;
   out.cluster.n_nodes = n_gpus / s.cluster.gpus_per_node;
-  const int tp_pp = s.parallel.tp * s.parallel.pp;
+  const int tp_pp = s.parallel.tp * s.parallel.cp * s.parallel.pp;
   if (n_gpus % tp_pp == 0) out.parallel.dp = n_gpus / tp_pp;
   for (TrainingPhase& ph : out.training.phases) {
-    const int phase_tp_pp = ph.parallel.tp * ph.parallel.pp;
+    const int phase_tp_pp = ph.parallel.tp * ph.parallel.cp * ph.parallel.pp;
     if (ph.parallel_overridden && n_gpus % phase_tp_pp == 0) ph.parallel.dp = n_gpus / phase_tp_pp;
   }
   return out;

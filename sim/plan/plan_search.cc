@@ -27,54 +27,66 @@ PlanObjective parse_objective(const std::string& text) {
 }
 
 bool same_layout(const ParallelPlan& a, const ParallelPlan& b) {
-  return a.tp == b.tp && a.pp == b.pp && a.dp == b.dp && a.ep == b.ep && a.zero_stage == b.zero_stage &&
+  return a.tp == b.tp && a.cp == b.cp && a.pp == b.pp && a.dp == b.dp && a.ep == b.ep && a.zero_stage == b.zero_stage &&
          a.micro_batch == b.micro_batch && a.schedule == b.schedule && a.recompute == b.recompute &&
          a.ep_overlap == b.ep_overlap && a.tp_comm_overlap == b.tp_comm_overlap &&
          (a.schedule != PipelineSchedule::kInterleaved1F1B || a.virtual_stages == b.virtual_stages);
 }
 
 std::vector<ParallelPlan> enumerate_plans(const Scenario& s, const PlanSearchOptions& o) {
-  std::vector<ParallelPlan> out;
   const int gpus = s.cluster.n_gpus();
   const int experts = s.model.is_moe() ? s.model.moe.n_routed_experts : 1;
+  const int seq_len = s.training.phases.empty() ? 0 : s.training.phases.front().seq_len;
+  auto cp_fits = [&](int cp) {
+    return cp == 1 || (cp > 1 && seq_len % (2 * cp) == 0 && seq_len / cp >= kMinCpBlockTokens);
+  };
+  // The model-parallel degrees first: every (tp, cp, pp) that leaves a whole dp.
+  std::vector<ParallelPlan> shapes;
   for (int tp : o.tp_values) {
     if (tp < 1 || tp > s.cluster.gpus_per_node) continue;  // TP stays inside a node (NVLink domain)
-    for (int pp : o.pp_values) {
-      if (pp < 1 || gpus % (tp * pp) != 0) continue;
-      const int dp = gpus / (tp * pp);
-      for (int ep = 1; ep <= experts && ep <= tp * dp; ++ep) {
-        if (experts % ep != 0 || (tp * dp) % ep != 0) continue;
-        for (int zero : o.zero_stages)
-          for (int mb : o.micro_batches)
-            for (PipelineSchedule sched : o.schedules) {
-              if (pp == 1 && sched != PipelineSchedule::k1F1B) continue;
-              for (RecomputePolicy rc : o.recompute) {
-                ParallelPlan p = s.parallel;  // keeps comm_sms
-                p.tp = tp;
-                p.pp = pp;
-                p.dp = dp;
-                p.ep = ep;
-                p.zero_stage = zero;
-                p.micro_batch = mb;
-                p.schedule = sched;
-                p.virtual_stages = sched == PipelineSchedule::kInterleaved1F1B ? 2 : 1;
-                p.recompute = rc;
-                // Sequence parallelism comes with TP > 1: it shards the norm/dropout activations TP keeps
-                // replicated, at no extra communication volume (Korthikanti et al. 2022, §4.2.2).
-                p.sequence_parallel = tp > 1;
-                // So does overlapping its collectives with the neighbouring GEMMs (TE userbuffers), which in
-                // this model only ever hides communication.
-                p.tp_comm_overlap = tp > 1;
-                p.ep_overlap = false;
+    for (int cp : o.cp_values) {
+      if (!cp_fits(cp)) continue;
+      for (int pp : o.pp_values) {
+        if (pp < 1 || gpus % (tp * cp * pp) != 0) continue;
+        ParallelPlan p = s.parallel;  // keeps comm_sms
+        p.tp = tp;
+        p.cp = cp;
+        p.pp = pp;
+        p.dp = gpus / (tp * cp * pp);
+        shapes.push_back(p);
+      }
+    }
+  }
+  std::vector<ParallelPlan> out;
+  for (ParallelPlan p : shapes) {
+    for (int ep = 1; ep <= experts && ep <= p.stage_gpus(); ++ep) {
+      if (experts % ep != 0 || p.stage_gpus() % ep != 0) continue;
+      p.ep = ep;
+      for (int zero : o.zero_stages)
+        for (int mb : o.micro_batches)
+          for (PipelineSchedule sched : o.schedules) {
+            if (p.pp == 1 && sched != PipelineSchedule::k1F1B) continue;
+            for (RecomputePolicy rc : o.recompute) {
+              p.zero_stage = zero;
+              p.micro_batch = mb;
+              p.schedule = sched;
+              p.virtual_stages = sched == PipelineSchedule::kInterleaved1F1B ? 2 : 1;
+              p.recompute = rc;
+              // Sequence parallelism comes with TP > 1: it shards the norm/dropout activations TP keeps
+              // replicated, at no extra communication volume (Korthikanti et al. 2022, §4.2.2).
+              p.sequence_parallel = p.tp > 1;
+              // So does overlapping its collectives with the neighbouring GEMMs (TE userbuffers), which in
+              // this model only ever hides communication.
+              p.tp_comm_overlap = p.tp > 1;
+              p.ep_overlap = false;
+              out.push_back(p);
+              // 1F1B and interleaved may also overlap their steady-state all-to-all (Megatron's EP overlap).
+              if (ep > 1 && (sched == PipelineSchedule::k1F1B || sched == PipelineSchedule::kInterleaved1F1B)) {
+                p.ep_overlap = true;
                 out.push_back(p);
-                // 1F1B and interleaved may also overlap their steady-state all-to-all (Megatron's EP overlap).
-                if (ep > 1 && (sched == PipelineSchedule::k1F1B || sched == PipelineSchedule::kInterleaved1F1B)) {
-                  p.ep_overlap = true;
-                  out.push_back(p);
-                }
               }
             }
-      }
+          }
     }
   }
   return out;

@@ -1,4 +1,4 @@
-// Plan search: every parallel layout of a scenario's cluster (TP x PP x EP x DP x ZeRO x micro-batch x
+// Plan search: every parallel layout of a scenario's cluster (TP x CP x PP x EP x DP x ZeRO x micro-batch x
 // schedule x recompute), with invalid plans counted by reason, plans over HBM pruned before any timing, the
 // survivors ranked by the analytic step of the main phase, and the best few re-timed on the event engine.
 //
@@ -27,6 +27,9 @@ struct PlanSearchOptions {
   int des_rerank = -1;             // plans re-timed with the discrete-event step; -1: max(top_n, 32), 0: none
   int threads = 0;                 // 0: std::thread::hardware_concurrency()
   std::vector<int> tp_values{1, 2, 4, 8};
+  // Context-parallel degrees; cp > 1 is generated only where each rank keeps at least kMinCpBlockTokens of a
+  // sequence (enumerate_plans).
+  std::vector<int> cp_values{1, 2, 4, 8, 16};
   std::vector<int> pp_values{1, 2, 4, 8, 16, 32};
   std::vector<int> zero_stages{0, 1, 2, 3};
   std::vector<int> micro_batches{1, 2, 4};
@@ -37,10 +40,16 @@ struct PlanSearchOptions {
                                          RecomputePolicy::kFull};
 };
 
+// Shortest block of a sequence a context-parallel rank is given in the search. Splitting shorter sequences
+// buys little (their activations are small) and runs the attention kernels at block lengths where their
+// published rates fall off (FlashAttention-2/3 benchmarks start at 512 and are far from their peak below 4K).
+inline constexpr int kMinCpBlockTokens = 4096;
+
 // Every combination of the option grids for the scenario's cluster size, before validation: dp is the
-// GPUs left after tp x pp (combinations where it is not whole are not generated), ep runs over the divisors
-// of the routed experts that divide tp x dp (1 for a dense model), interleaving uses v = 2, and pp = 1
-// generates only 1F1B (the other schedules coincide with it there).
+// GPUs left after tp x cp x pp (combinations where it is not whole are not generated), cp > 1 only when
+// 2 x cp divides the first phase's sequence and leaves each rank at least kMinCpBlockTokens, ep runs over
+// the divisors of the routed experts that divide tp x cp x dp (1 for a dense model), interleaving uses v = 2,
+// and pp = 1 generates only 1F1B (the other schedules coincide with it there).
 std::vector<ParallelPlan> enumerate_plans(const Scenario& s, const PlanSearchOptions& options);
 
 // Whether two plans are the same layout (degrees, ZeRO, micro-batch, schedule, chunks, recompute).

@@ -1,4 +1,4 @@
-// ParallelPlan: how a model is split over the cluster (TP, PP, DP, EP, ZeRO), the pipeline schedule,
+// ParallelPlan: how a model is split over the cluster (TP, CP, PP, DP, EP, ZeRO), the pipeline schedule,
 // micro-batching, recomputation and the SMs reserved for communication kernels.
 #pragma once
 
@@ -16,9 +16,13 @@ enum class RecomputePolicy {
 
 struct ParallelPlan {
   int tp = 1;                // tensor parallel (attention and dense FFN)
+  // Context parallel: each sequence's tokens split over cp GPUs, attention as a ring that passes K and V
+  // (Megatron-Core's --context-parallel-size; Liu et al., "Ring Attention", arXiv:2310.01889). The sequence is
+  // cut into 2 cp pieces and rank i holds pieces i and 2cp-1-i, so every rank does the same causal work.
+  int cp = 1;
   int pp = 1;                // pipeline stages (DualPipeV: ranks = pp, each holds 2 stages)
-  int dp = 1;                // data parallel replicas; tp * pp * dp = GPUs
-  int ep = 1;                // expert parallel, carved out of dp * tp (EP ranks share a pipeline stage)
+  int dp = 1;                // data parallel replicas; tp * cp * pp * dp = GPUs
+  int ep = 1;                // expert parallel, carved out of tp * cp * dp (EP ranks share a pipeline stage)
   int zero_stage = 1;        // 0..3
   int micro_batch = 1;       // sequences per micro-batch
   int virtual_stages = 1;    // interleaved 1F1B chunks per rank
@@ -35,8 +39,12 @@ struct ParallelPlan {
   // under the GEMM after it.
   bool tp_comm_overlap = false;
 
-  int n_gpus() const { return tp * pp * dp; }
-  int expert_dp() const { return (dp * tp) / ep; }  // replicas of each expert shard
+  int n_gpus() const { return tp * cp * pp * dp; }
+  int stage_gpus() const { return tp * cp * dp; }    // GPUs of one pipeline stage
+  // Ranks holding the same dense-weight shard, over which gradients are reduced and ZeRO shards: the DP
+  // replicas and, within each, the CP ranks (which see different tokens of the same sequences).
+  int grad_dp() const { return dp * cp; }
+  int expert_dp() const { return stage_gpus() / ep; }  // replicas of each expert shard
 };
 
 // Checks what can be checked without a model or cluster (degrees >= 1, zero stage 0..3, DualPipe parity).

@@ -18,12 +18,16 @@ void check_plan(const ParallelPlan& p, const Scenario& s, const std::string& pre
   const ModelSpec& m = s.model;
   const int gpus = s.cluster.n_gpus();
   const std::string key = prefix + "parallel";
-  if (p.n_gpus() != gpus)
-    fail(key, "tp x pp x dp = " + n(p.tp) + " x " + n(p.pp) + " x " + n(p.dp) + " = " + n(p.n_gpus()) +
-                  " but the cluster has " + n(gpus) + " GPUs",
-         "set dp to " + (gpus % (p.tp * p.pp) == 0 ? n(gpus / (p.tp * p.pp)) : std::string("a divisor")) +
+  if (p.n_gpus() != gpus) {
+    const int model_ranks = p.tp * p.cp * p.pp;
+    const std::string degrees = p.cp > 1 ? "tp x cp x pp x dp = " + n(p.tp) + " x " + n(p.cp) + " x " + n(p.pp) +
+                                               " x " + n(p.dp)
+                                         : "tp x pp x dp = " + n(p.tp) + " x " + n(p.pp) + " x " + n(p.dp);
+    fail(key, degrees + " = " + n(p.n_gpus()) + " but the cluster has " + n(gpus) + " GPUs",
+         "set dp to " + (gpus % model_ranks == 0 ? n(gpus / model_ranks) : std::string("a divisor")) +
              " or change cluster.nodes");
-  const int stage_ranks = p.tp * p.dp;  // GPUs sharing one pipeline stage
+  }
+  const int stage_ranks = p.stage_gpus();  // GPUs sharing one pipeline stage
   if (p.ep > 1) {
     if (!m.is_moe()) fail(key + ".ep", "expert parallelism needs an MoE model; " + m.name + " is dense", "set ep: 1");
     if (m.moe.n_routed_experts % p.ep != 0)
@@ -31,7 +35,7 @@ void check_plan(const ParallelPlan& p, const Scenario& s, const std::string& pre
            "use a divisor of " + n(m.moe.n_routed_experts));
     if (p.ep > stage_ranks || stage_ranks % p.ep != 0)
       fail(key + ".ep", "ep = " + n(p.ep) + " must divide the " + n(stage_ranks) +
-                            " GPUs of a pipeline stage (tp x dp)",
+                            " GPUs of a pipeline stage (" + (p.cp > 1 ? "tp x cp x dp" : "tp x dp") + ")",
            "choose ep dividing " + n(stage_ranks));
   }
   const int chunks = p.pp * p.virtual_stages * (p.schedule == PipelineSchedule::kDualPipeV ? 2 : 1);
@@ -48,7 +52,7 @@ void check_plan(const ParallelPlan& p, const Scenario& s, const std::string& pre
       fail(key + ".tp", "tp = " + n(p.tp) + " spans more than one node (" + n(s.cluster.gpus_per_node) +
                             " GPUs per node)", "keep tensor parallelism inside a node");
   }
-  if (p.zero_stage > 0 && p.dp == 1)
+  if (p.zero_stage > 0 && p.grad_dp() == 1)
     fail(key + ".zero", "ZeRO needs data parallelism (dp > 1)", "set zero: 0");
 }
 }  // namespace
@@ -69,6 +73,12 @@ void validate(const Scenario& s) {
       validate(pp_plan);
       check_plan(pp_plan, s, phase_key + ".");
     }
+    // Context parallelism cuts each sequence into 2 cp equal pieces (the load-balanced causal split).
+    if (pp_plan.cp > 1 && ph.seq_len % (2 * pp_plan.cp) != 0)
+      fail(phase_key + ".seq_len",
+           "context parallelism cp = " + n(pp_plan.cp) + " needs seq_len divisible by 2 x cp = " + n(2 * pp_plan.cp) +
+               ", got " + n(ph.seq_len),
+           "choose cp so that 2 x cp divides the sequence length");
     const long long per_step = static_cast<long long>(pp_plan.dp) * pp_plan.micro_batch;
     if (ph.global_batch % per_step != 0)
       fail(phase_key + ".global_batch",

@@ -75,6 +75,7 @@ void validate(const ClusterSpec& c) {
 
 void validate(const ParallelPlan& p) {
   require(p.tp >= 1, "parallel.tp", "must be >= 1");
+  require(p.cp >= 1, "parallel.cp", "must be >= 1");
   require(p.pp >= 1, "parallel.pp", "must be >= 1");
   require(p.dp >= 1, "parallel.dp", "must be >= 1");
   require(p.ep >= 1, "parallel.ep", "must be >= 1");

@@ -54,13 +54,17 @@ std::vector<ChunkPiece> chunk_pieces(const ChunkCost& c, char pass) {
       const double g = c.param_gather_s.at(group);
       if (g > 0) out.push_back({PieceKind::kParamGather, g, "zero3 all-gather", -1, 0});
     }
-    if (op.cls == OpClass::kDispatch || op.cls == OpClass::kCombine || op.cls == OpClass::kTpCollective) {
-      if (op.comm_s <= 0) return;
-      const PieceKind kind = op.cls == OpClass::kDispatch  ? PieceKind::kDispatch
-                             : op.cls == OpClass::kCombine ? PieceKind::kCombine
-                                                           : PieceKind::kTpCollective;
-      out.push_back({kind, op.comm_s, op.name, kind == PieceKind::kTpCollective ? -1 : layer_of[i], op.comm_bytes,
-                     op.tp_hide_before_s, op.tp_hide_after_s});
+    if (op.cls == OpClass::kDispatch || op.cls == OpClass::kCombine || op.cls == OpClass::kTpCollective ||
+        op.cls == OpClass::kCpRing) {
+      const double seconds = pass == 'F' ? op.comm_s : op.comm_b_s;
+      if (seconds <= 0) return;
+      const PieceKind kind = op.cls == OpClass::kDispatch       ? PieceKind::kDispatch
+                             : op.cls == OpClass::kCombine      ? PieceKind::kCombine
+                             : op.cls == OpClass::kTpCollective ? PieceKind::kTpCollective
+                                                                : PieceKind::kCpRing;
+      const bool moe = kind == PieceKind::kDispatch || kind == PieceKind::kCombine;
+      out.push_back({kind, seconds, op.name, moe ? layer_of[i] : -1, op.comm_bytes, op.tp_hide_before_s,
+                     op.tp_hide_after_s});
       return;
     }
     push_compute(pass == 'F' ? op.f_s : op.b_s, op.name, is_routed_expert_op(op) ? layer_of[i] : -1);

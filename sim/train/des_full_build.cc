@@ -78,12 +78,13 @@ std::vector<Span> FullGraph::add_pass(int r, int d0, const ChunkCost& c, char pa
       }
       continue;
     }
-    double sec = p.seconds;  // TP collective: simulated on the node (pieces())
-    if (p.kind != PieceKind::kTpCollective && comm_.has_ep()) {
+    // TP collective: simulated on the node (pieces()); CP ring: the closed form of stage_costs.cc.
+    double sec = p.seconds;
+    if (p.ep_collective() && comm_.has_ep()) {
       const EpBlockDraw& bd = routing_.draw(mb, stage, p.moe_layer);
       sec = p.kind == PieceKind::kDispatch ? bd.dispatch_s : bd.combine_s;
     }
-    const bool collective = p.kind != PieceKind::kTpCollective && n > 1;
+    const bool collective = p.ep_collective() && n > 1;
     if (collective) {
       // The EP collective starts when every member is ready and ends for all members together.
       for (int j = 0; j < n; ++j) {
@@ -128,7 +129,7 @@ void FullGraph::reserve() {
     std::size_t per_block = 0;
     auto pass = [&](int stage, int dir, char p) {
       for (const ChunkPiece& piece : pieces(chunk_cost(r, stage, dir), p)) {
-        const bool collective = piece.comm() && piece.kind != PieceKind::kTpCollective && n > 1;
+        const bool collective = piece.ep_collective() && n > 1;
         per_block += n + (collective ? 2 : 0);
       }
       per_block += n;  // markers, joins and chunk links, roughly one per unit

@@ -22,16 +22,17 @@ DesFullComm::DesFullComm(const Scenario& s, const Calibration& calib, const Step
     : topo_(topo) {
   const ParallelPlan& p = shape.plan;
   const bool moe = s.model.is_moe() && p.ep > 1;
-  layout_ = StepLayout{p.pp, p.dp, p.tp, moe ? p.ep : 1};
-  if (layout_.gpu(p.pp - 1, p.dp - 1, p.tp - 1) >= topo.n_gpus())
-    throw_user_error("tp x pp x dp exceeds the cluster's GPUs", ErrorContext{.key_path = "parallel"});
+  layout_ = StepLayout{p.pp, p.dp, p.tp, moe ? p.ep : 1, p.cp};
+  if (layout_.gpu(p.pp - 1, p.dp - 1, p.tp - 1, p.cp - 1) >= topo.n_gpus())
+    throw_user_error("tp x cp x pp x dp exceeds the cluster's GPUs", ErrorContext{.key_path = "parallel"});
   for (int t = 0; t < p.tp; ++t) tp_group_.push_back(layout_.gpu(0, 0, t));
-  for (int d = 0; d < p.dp; ++d) dp_group_.push_back(layout_.gpu(0, d, 0));
+  for (int d = 0; d < p.dp; ++d)
+    for (int c = 0; c < p.cp; ++c) dp_group_.push_back(layout_.gpu(0, d, 0, c));
   if (s.model.is_moe()) {
     // EP group j of a pipeline rank is GPUs [j ep, (j+1) ep) of it; member 0 of every group forms one
     // expert-DP group.
     const int ep = std::max(1, p.ep);
-    for (int j = 0; j < p.dp * p.tp / ep; ++j) expert_dp_group_.push_back(layout_.gpu(0, 0) + j * ep);
+    for (int j = 0; j < p.stage_gpus() / ep; ++j) expert_dp_group_.push_back(layout_.gpu(0, 0) + j * ep);
   }
   if (moe) build_ep_pool(s, calib, shape, draws);
 }
@@ -44,8 +45,9 @@ void DesFullComm::build_ep_pool(const Scenario& s, const Calibration& calib, con
   if (ep % ep_per_node_ != 0) throw_user_error("an EP group spanning nodes must use whole nodes",
                                                ErrorContext{.key_path = "parallel.ep"});
   ep_nodes_ = ep / ep_per_node_;
-  // Tokens one GPU routes per micro-batch and layer: with TP each rank takes its share (layer_ops.h).
-  const int tokens = static_cast<int>(std::lround(static_cast<double>(p.micro_batch) * shape.seq_len / p.tp));
+  // Tokens one GPU routes per micro-batch and layer: with TP and CP each rank takes its share (layer_ops.h).
+  const int tokens =
+      static_cast<int>(std::lround(static_cast<double>(p.micro_batch) * shape.seq_len / (p.tp * p.cp)));
   network::MoeCommSpec spec;
   spec.tokens_per_rank = tokens;
   spec.routing = {.n_experts = m.moe.n_routed_experts, .top_k = m.moe.top_k, .n_groups = m.moe.n_expert_groups,

@@ -10,7 +10,9 @@
 //    received token copies, which set that member's routed-expert compute. Every (micro-batch, layer, EP
 //    group) of the step picks one draw of the pool (des_full_routing.h).
 //  - TP all-reduce inside one node, per distinct message size, on the first TP group's GPUs.
-//  - DP / expert-DP ring reduce-scatter and all-gather, per distinct size, on the first stage's group.
+//  - DP / expert-DP ring reduce-scatter and all-gather, per distinct size, on the first stage's group (the DP
+//    group holds every replica's CP ranks).
+//  - Context-parallel rings are not re-simulated: they keep the `des` closed form (stage_costs.cc).
 // Groups of one kind are assumed alike in shape: every stage and replica is laid out the same way, so the
 // first group stands for all, and concurrent groups are assumed not to share links (true when each uses its
 // own GPUs' NICs and the fabric is non-blocking). All-to-alls reach the profile's collective efficiency at
@@ -37,12 +39,14 @@ struct EpDraw {
   double combine_s = 0;      // simulated combine of this draw
 };
 
-// GPU layout of a step: pipeline rank outermost, then the DP replica, then the TP rank (Megatron's order),
-// so a pipeline rank's GPUs are consecutive and an EP group is `ep` consecutive GPUs of one pipeline rank.
+// GPU layout of a step: pipeline rank outermost, then the DP replica, then the CP rank, then the TP rank
+// (Megatron's order), so a pipeline rank's GPUs are consecutive, a replica's tp x cp GPUs too, and an EP group
+// is `ep` consecutive GPUs of one pipeline rank.
 struct StepLayout {
-  int pp = 1, dp = 1, tp = 1, ep = 1;
-  int gpu(int pipeline_rank, int replica, int tp_rank = 0) const {
-    return (pipeline_rank * dp + replica) * tp + tp_rank;
+  int pp = 1, dp = 1, tp = 1, ep = 1, cp = 1;
+  int unit_gpus() const { return tp * cp; }  // GPUs of one pipeline replica of one stage
+  int gpu(int pipeline_rank, int replica, int tp_rank = 0, int cp_rank = 0) const {
+    return ((pipeline_rank * dp + replica) * cp + cp_rank) * tp + tp_rank;
   }
 };
 

@@ -18,7 +18,7 @@ EpBlockRouting::EpBlockRouting(const Scenario& s, const Calibration& calib, cons
       comm_(comm),
       picks_(s.seed, "des-full/ep-picks/" + std::to_string(shape.seq_len) + "/" + std::to_string(shape.global_batch)) {
   const StepLayout& l = comm.layout();
-  units_per_block_ = l.ep / std::gcd(l.ep, l.tp);  // lcm(ep, tp) / tp
+  units_per_block_ = l.ep / std::gcd(l.ep, l.unit_gpus());  // lcm(ep, unit) / unit
 }
 
 void EpBlockRouting::start_block(int pipeline_rank, int first_replica) {
@@ -35,7 +35,8 @@ const EpBlockDraw& EpBlockRouting::draw(int mb, int stage, int moe_layer) {
   if (it != draws_.end()) return it->second;
   const auto& pool = comm_.draws();
   const StepLayout& layout = comm_.layout();
-  const int ep = layout.ep, tp = layout.tp, n_nodes = comm_.ep_nodes(), g = comm_.ep_gpus_per_node();
+  // A replica's tp x cp GPUs move together (TP collectives, CP rings), at their most loaded GPU's pace.
+  const int ep = layout.ep, tp = layout.unit_gpus(), n_nodes = comm_.ep_nodes(), g = comm_.ep_gpus_per_node();
   const int groups = units_per_block_ * tp / ep;
   EpBlockDraw bd;
   bd.load_offset = loads_.size();
@@ -58,7 +59,7 @@ const EpBlockDraw& EpBlockRouting::draw(int mb, int stage, int moe_layer) {
   }
   for (int j = 0; j < units_per_block_; ++j) {
     double load = 0;
-    for (int t = 0; t < tp; ++t) {  // a TP group moves at its most loaded GPU's pace
+    for (int t = 0; t < tp; ++t) {
       const int pos = j * tp + t, grp = pos / ep, member = pos % ep;
       const int src = ((member / g + a[grp]) % n_nodes) * g + (member % g + b[grp]) % g;
       load = std::max(load, pool[k[grp]].load[src]);

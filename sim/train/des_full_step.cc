@@ -27,7 +27,7 @@ FullGraph::FullGraph(const Scenario& s, const Calibration& calib, const StepShap
   n_units_ = plan_.pp * plan_.dp;
   speed_ = unit_time_factors(s.gpu_variation, s.seed, plan_);
   units_per_block_ = routing_.units_per_block();
-  if (dp_ % units_per_block_ != 0) throw_user_error("EP groups must tile the DP x TP ranks of a stage",
+  if (dp_ % units_per_block_ != 0) throw_user_error("EP groups must tile the DP x CP x TP ranks of a stage",
                                                     ErrorContext{.key_path = "parallel.ep"});
 }
 

@@ -18,6 +18,7 @@ LayerBreakdown breakdown_of(const ChunkCost& chunk, int layer, bool moe, double 
                                   .backward_input_s = t.b_s,
                                   .backward_weight_s = t.w_s,
                                   .comm_s = t.comm_s,
+                                  .comm_backward_s = t.comm_b_s,
                                   .forward_flops = t.flops_f});
   }
   return out;

@@ -87,7 +87,8 @@ struct LayerOpTime {
   double forward_s = 0;               // F
   double backward_input_s = 0;        // B, recomputation included
   double backward_weight_s = 0;       // W
-  double comm_s = 0;                  // dispatch / combine / TP collective, each of forward and backward
+  double comm_s = 0;                  // dispatch / combine / TP collective / CP ring left exposed, forward
+  double comm_backward_s = 0;         // ... backward (differs from forward for the CP ring only)
   double forward_flops = 0;           // model FLOPs of the forward pass
 };
 

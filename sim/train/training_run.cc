@@ -25,7 +25,9 @@
 namespace moeplan {
 
 std::string plan_summary(const ParallelPlan& p) {
-  std::string s = "TP" + std::to_string(p.tp) + " PP" + std::to_string(p.pp) + " DP" + std::to_string(p.dp);
+  std::string s = "TP" + std::to_string(p.tp);
+  if (p.cp > 1) s += " CP" + std::to_string(p.cp);
+  s += " PP" + std::to_string(p.pp) + " DP" + std::to_string(p.dp);
   if (p.ep > 1) s += " EP" + std::to_string(p.ep);
   s += " ZeRO-" + std::to_string(p.zero_stage) + " " + to_string(p.schedule);
   if (p.virtual_stages > 1) s += " v=" + std::to_string(p.virtual_stages);

@@ -37,7 +37,8 @@ int main_phase_index(const Scenario& s);
 // The summary of the model alone (parameters, FLOPs per token at seq_len, KV cache per token).
 ModelSummary summarize_model(const ModelSpec& m, int seq_len);
 
-// One-line description of a plan: "TP1 PP16 DP128 EP64 ZeRO-1 dualpipe mb=1 recompute=selective".
+// One-line description of a plan: "TP1 PP16 DP128 EP64 ZeRO-1 dualpipe mb=1 recompute=selective" (with "CP4"
+// after the TP degree under context parallelism).
 std::string plan_summary(const ParallelPlan& p);
 
 }  // namespace moeplan

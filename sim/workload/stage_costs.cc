@@ -97,9 +97,10 @@ OpContext context_for(const Scenario& s, const StepShape& shape, double load_fac
   ctx.micro_batch = shape.plan.micro_batch;
   ctx.seq_len = shape.seq_len;
   ctx.tp = shape.plan.tp;
+  ctx.cp = shape.plan.cp;
   ctx.sequence_parallel = shape.plan.sequence_parallel;
   ctx.ep = shape.plan.ep;
-  ctx.dp_per_stage = shape.plan.tp * shape.plan.dp;
+  ctx.dp_per_stage = shape.plan.stage_gpus();
   ctx.precision = s.precision;
   ctx.causal = shape.causal;
   ctx.expert_load_factor = load_factor;
@@ -123,7 +124,10 @@ OpTiming time_op(const Op& op, const Calibration& calib, RecomputePolicy recompu
   t.f_s = calib.op_time_s(op, Pass::kForward, 1.0);
   t.b_s = calib.op_time_s(op, Pass::kBackwardInput, 1.0);
   t.w_s = op.has_weight_grad ? calib.op_time_s(op, Pass::kBackwardWeight, 1.0) : 0.0;
-  if (is_recomputed(op, recompute, precision)) t.b_s += t.f_s;
+  if (is_recomputed(op, recompute, precision)) {
+    t.b_s += t.f_s;
+    t.b_recomputes_f = true;
+  }
   return t;
 }
 
@@ -188,7 +192,7 @@ StageCosts compute_stage_costs(const Scenario& s, const StepShape& shape, const 
   const OpContext ctx_loaded = context_for(s, shape, expert_load_factor);
   const OpContext ctx_balanced = context_for(s, shape, 1.0);
   const Links links = links_of(s);
-  const double tokens_per_rank = static_cast<double>(p.micro_batch) * shape.seq_len;
+  const double tokens_per_rank = static_cast<double>(p.micro_batch) * shape.seq_len / p.cp;
   // With TP the MoE block of each rank routes its 1/tp share of the tokens (layer_ops.h), so that is what
   // each rank's dispatch and combine carry.
   const double moe_tokens = tokens_per_rank / std::max(1, p.tp);
@@ -198,6 +202,8 @@ StageCosts compute_stage_costs(const Scenario& s, const StepShape& shape, const 
       ? moe_a2a_time_s(s, links, moe_tokens, dispatch_payload, expert_load_factor, calib) : 0;
   const double combine_s = m.is_moe() && p.ep > 1
       ? moe_a2a_time_s(s, links, moe_tokens, combine_payload, expert_load_factor, calib) : 0;
+
+  const int per_node = s.cluster.gpus_per_node;
 
   // Megatron/TE TP overlap: each TP collective of a transformer layer hides under its neighbouring GEMMs.
   // The forward GEMM times stand for the backward ones too (a dgrad GEMM has the forward's shape, transposed).
@@ -219,9 +225,23 @@ StageCosts compute_stage_costs(const Scenario& s, const StepShape& shape, const 
         }
       const double exposed = tp_exposed_comm_s(t.comm_s, t.tp_hide_before_s, t.tp_hide_after_s);
       chunk.f_comm_s -= t.comm_s - exposed;
-      chunk.b_comm_s -= t.comm_s - exposed;
-      t.comm_s = exposed;
+      chunk.b_comm_s -= t.comm_b_s - exposed;
+      t.comm_s = t.comm_b_s = exposed;
     }
+  };
+
+  // Context-parallel ring of `bytes` in all (cp - 1 equal steps). The CP group is tp x cp consecutive GPUs (TP
+  // fastest, then CP: Megatron's order, des-full's StepLayout); it runs on the scale-up fabric when that block
+  // fits aligned in a node, and otherwise the step that leaves a node sets the pace of every step.
+  const int cp_block = p.tp * p.cp;
+  const bool cp_in_node = s.cluster.n_nodes <= 1 || (cp_block <= per_node && per_node % cp_block == 0);
+  auto cp_ring_s = [&](double bytes) {
+    if (p.cp <= 1 || bytes <= 0) return 0.0;
+    const double step = bytes / (p.cp - 1);
+    const FabricKind kind = cp_in_node ? s.cluster.scale_up.kind : s.cluster.scale_out.kind;
+    const double bw = (cp_in_node ? links.scale_up_Bps : links.scale_out_Bps) * calib.comm_efficiency(kind, step);
+    const double latency = cp_in_node ? links.scale_up_latency_s : links.scale_out_latency_s;
+    return (p.cp - 1) * (step / bw + latency);
   };
 
   auto add_ops = [&](ChunkCost& chunk, const std::vector<Op>& loaded, const std::vector<Op>& balanced, int layer) {
@@ -234,12 +254,23 @@ StageCosts compute_stage_costs(const Scenario& s, const StepShape& shape, const 
       else if (op.cls == OpClass::kCombine) t.comm_s = combine_s;
       else if (op.cls == OpClass::kTpCollective)
         t.comm_s = network::ring_allreduce_time_s(op.comm_bytes, p.tp, links.scale_up_Bps, links.scale_up_latency_s);
+      t.comm_b_s = t.comm_s;
+      if (op.cls == OpClass::kCpRing) {
+        // Each ring step's transfer runs while the kernel works on the block in hand, so only what the ring
+        // takes beyond the attention kernel is exposed. Backward passes K/V again with their gradients (twice
+        // the bytes); a recomputed forward runs its ring again too.
+        const OpTiming& attn = chunk.ops.back();  // the ring follows its attention kernel (layer_ops.cc)
+        const double ring_f = cp_ring_s(op.comm_bytes);
+        const double ring_b = cp_ring_s(2.0 * op.comm_bytes) + (attn.b_recomputes_f ? ring_f : 0.0);
+        t.comm_s = std::max(0.0, ring_f - attn.f_s);
+        t.comm_b_s = std::max(0.0, ring_b - attn.b_s);
+      }
       t.flops_f = balanced[i].flops;
       chunk.f_s += t.f_s;
       chunk.b_s += t.b_s;
       chunk.w_s += t.w_s;
       chunk.f_comm_s += t.comm_s;
-      chunk.b_comm_s += t.comm_s;
+      chunk.b_comm_s += t.comm_b_s;
       chunk.model_flops += model_flops_of(balanced[i]);
       chunk.ops.push_back(std::move(t));
     }
@@ -247,11 +278,10 @@ StageCosts compute_stage_costs(const Scenario& s, const StepShape& shape, const 
 
   const bool zero3 = p.zero_stage >= 3;
   const double weight_bytes_per_param = bytes_of(s.precision.weights);
-  // The DP and expert-DP groups of a pipeline rank lie within its tp x dp consecutive GPUs (Megatron's order:
-  // TP fastest, then DP, pipeline rank outermost; des-full's StepLayout). When those fit in aligned blocks of a
-  // node, the groups' rings run on the scale-up fabric; otherwise every ring crosses the NICs.
-  const int block = p.tp * p.dp;
-  const int per_node = s.cluster.gpus_per_node;
+  // The DP and expert-DP groups of a pipeline rank lie within its tp x cp x dp consecutive GPUs (Megatron's
+  // order: TP fastest, then CP, then DP, pipeline rank outermost; des-full's StepLayout). When those fit in
+  // aligned blocks of a node, the groups' rings run on the scale-up fabric; otherwise every ring crosses the NICs.
+  const int block = p.stage_gpus();
   const bool dp_in_node = s.cluster.n_nodes <= 1 || (block <= per_node && per_node % block == 0);
   const double dp_Bps = dp_in_node ? links.scale_up_Bps : links.scale_out_Bps;
   const double dp_latency_s = dp_in_node ? links.scale_up_latency_s : links.scale_out_latency_s;
@@ -262,7 +292,7 @@ StageCosts compute_stage_costs(const Scenario& s, const StepShape& shape, const 
   // ZeRO-3 gather of `held` parameters (working-format weights) over the DP group (dense) and the expert-DP
   // group (routed experts), like the step-end collectives.
   auto gather_s = [&](const RankParams& held) {
-    return dp_ring(network::ring_allgather_time_s, held.dense * weight_bytes_per_param, p.dp) +
+    return dp_ring(network::ring_allgather_time_s, held.dense * weight_bytes_per_param, p.grad_dp()) +
            dp_ring(network::ring_allgather_time_s, held.expert * weight_bytes_per_param, std::max(1, p.expert_dp()));
   };
   // One group per layer, in the order of the chunk's ops; the embedding, head and MTP ops (layer -1) share
@@ -329,7 +359,7 @@ StageCosts compute_stage_costs(const Scenario& s, const StepShape& shape, const 
     const RankParams held = rank_params(m, p, rank_layers.at(r));
     const double dense_rank = held.dense;
     const double expert_rank = held.expert;
-    const int dp_group = p.dp;
+    const int dp_group = p.grad_dp();
     const int expert_dp_group = std::max(1, p.expert_dp());
     const double grad_bytes = bytes_of(s.precision.gradients);
     const double weight_bytes = bytes_of(s.precision.weights);
@@ -361,9 +391,9 @@ StageCosts compute_stage_costs(const Scenario& s, const StepShape& shape, const 
     out.ranks[r].static_memory_bytes = memory[r].total() - memory[r].activations;
 
   // Activations of one micro-batch between stages, BF16, over the scale-out fabric when stages are on
-  // different nodes (a stage spans tp*dp GPUs, so adjacent stages share a node only when that is < a node).
+  // different nodes (a stage spans tp*cp*dp GPUs, so adjacent stages share a node only when that is < a node).
   const double act_bytes = tokens_per_rank * m.hidden * 2.0 / (p.sequence_parallel ? p.tp : 1);
-  const bool cross_node = p.tp * p.dp >= s.cluster.gpus_per_node || s.cluster.n_nodes > 1;
+  const bool cross_node = p.stage_gpus() >= s.cluster.gpus_per_node || s.cluster.n_nodes > 1;
   out.pp_send_bytes = p.pp > 1 ? act_bytes : 0.0;
   out.pp_send_s = p.pp > 1 ? (cross_node ? act_bytes / links.scale_out_Bps + links.scale_out_latency_s
                                          : act_bytes / links.scale_up_Bps + links.scale_up_latency_s)
@@ -372,7 +402,7 @@ StageCosts compute_stage_costs(const Scenario& s, const StepShape& shape, const 
   double flops_pipeline = 0;
   for (const RankCosts& rc : out.ranks)
     for (const ChunkCost& c : rc.chunks) flops_pipeline += c.model_flops;
-  out.model_flops_per_step = flops_pipeline * micro_batches_per_chunk(p, out.micro_batches) * p.tp * p.dp;
+  out.model_flops_per_step = flops_pipeline * micro_batches_per_chunk(p, out.micro_batches) * p.stage_gpus();
   return out;
 }
 

@@ -21,7 +21,9 @@ struct OpTiming {
   OpPart part = OpPart::kAttention;
   int layer = -1;            // -1 for embedding / head / MTP
   double f_s = 0, b_s = 0, w_s = 0;  // compute time per pass at full SMs
-  double comm_s = 0;         // communication time (dispatch/combine/TP), each of forward and backward
+  bool b_recomputes_f = false;       // b_s includes a replay of the forward (recompute policy or recipe)
+  double comm_s = 0;         // communication time (dispatch/combine/TP/CP ring) in forward
+  double comm_b_s = 0;       // ... in backward (the same except for the CP ring, which also returns dK/dV)
   double comm_bytes = 0;     // bytes this rank sends in that communication (the op's comm_bytes)
   // TP collective under parallel.tp_comm_overlap: forward time of the GEMM before it and of the GEMM after it,
   // under which its reduce-scatter and all-gather halves run (comm_s is then only the part left exposed).
@@ -37,8 +39,8 @@ struct ChunkCost {
   double f_s = 0;            // forward compute
   double b_s = 0;            // input-gradient compute incl. recomputation
   double w_s = 0;            // weight-gradient compute
-  double f_comm_s = 0;       // EP/TP communication in forward (overlappable with other chunks' compute)
-  double b_comm_s = 0;       // EP/TP communication in backward
+  double f_comm_s = 0;       // EP/TP/CP communication in forward (overlappable with other chunks' compute)
+  double b_comm_s = 0;       // EP/TP/CP communication in backward
   double model_flops = 0;    // forward + backward model FLOPs (no recompute) of this chunk
   double activation_bytes = 0;  // activations one micro-batch leaves stored on this chunk until its backward
   std::vector<OpTiming> ops; // per-op detail, in forward order

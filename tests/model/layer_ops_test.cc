@@ -141,6 +141,43 @@ TEST(LayerOps, TensorParallelSplitsAndCollectives) {
   EXPECT_NEAR(split * 8, whole, 1e-9 * whole);
 }
 
+// Context parallelism (ring attention, load-balanced causal split): every token-sized op runs on seq/cp tokens,
+// attention keeps the whole sequence as context, and the ring moves cp - 1 blocks of the rank's K and V.
+TEST(LayerOps, ContextParallelSplitsTokensAndRingsKv) {
+  const ModelSpec m = test::deepseek_v3();
+  OpContext one = v3_context();
+  one.seq_len = 32768;
+  OpContext ctx = one;
+  ctx.cp = 4;
+  const auto whole = by_name(layer_forward_ops(m, 10, one));
+  const auto split = by_name(layer_forward_ops(m, 10, ctx));
+  const double t = 32768.0 / 4;
+  EXPECT_DOUBLE_EQ(split.at("q_a_proj").gemm.m, t);
+  EXPECT_DOUBLE_EQ(split.at("shared_gate_up").gemm.m, t);
+  EXPECT_DOUBLE_EQ(split.at("dispatch").comm_bytes, whole.at("dispatch").comm_bytes / 4);
+  // Attention: this rank's queries against the whole causal context, a quarter of the sequence's work.
+  EXPECT_DOUBLE_EQ(split.at("attn_core").flops, 2.0 * t * (32768 / 2.0) * 128 * (192 + 128));
+  EXPECT_DOUBLE_EQ(split.at("attn_core").flops, whole.at("attn_core").flops / 4);
+  // Kernels run on blocks of seq/cp queries.
+  EXPECT_DOUBLE_EQ(split.at("attn_core").gemm.m, t);
+  // Ring: cp - 1 = 3 steps of the rank's per-head K (192) and V (128) for its tokens, in BF16.
+  const Op& ring = split.at("attn_cp_ring");
+  EXPECT_EQ(ring.cls, OpClass::kCpRing);
+  EXPECT_EQ(ring.part, OpPart::kAttention);
+  EXPECT_DOUBLE_EQ(ring.comm_bytes, 3.0 * t * 128 * (192 + 128) * 2);
+  EXPECT_DOUBLE_EQ(attention_kv_bytes_per_token(m, 1, DType::kBf16), 128.0 * (192 + 128) * 2);
+  EXPECT_EQ(whole.count("attn_cp_ring"), 0u);
+  // The ring follows its attention kernel (stage_costs.cc hides it under that kernel).
+  const auto ops = layer_forward_ops(m, 10, ctx);
+  for (size_t i = 0; i < ops.size(); ++i)
+    if (ops[i].cls == OpClass::kCpRing) EXPECT_EQ(ops.at(i - 1).cls, OpClass::kAttention);
+  // GQA rings its KV heads only: Llama 3.1 405B, 8 KV heads of 128 over TP 8 -> one per rank.
+  EXPECT_DOUBLE_EQ(attention_kv_bytes_per_token(test::llama31_405b(), 8, DType::kBf16), 1.0 * 2 * 128 * 2);
+  // The load-balanced split needs 2 cp pieces of equal length.
+  ctx.seq_len = 32768 + 4;
+  EXPECT_THROW(layer_forward_ops(m, 10, ctx), Error);
+}
+
 TEST(LayerOps, ForwardGemmFlopsAreTwiceActiveParams) {
   // Per token, each layer's GEMM FLOPs = 2 x its active GEMM weights (norms and routing bias excluded).
   const ModelSpec m = test::mixtral_8x7b();

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "sim/model/activations.h"
+#include "sim/model/layer_ops.h"
 #include "sim/model/memory.h"
 #include "sim/model/params.h"
 #include "sim/spec/precision_recipe.h"
@@ -215,6 +216,35 @@ TEST(Memory, CheckpointBytes) {
   EXPECT_DOUBLE_EQ(checkpoint_bytes(m, kFp8), 10.0 * params);
   // bf16 recipe: 2 + 4 + 8 = 14.
   EXPECT_DOUBLE_EQ(checkpoint_bytes(m, precision_preset("bf16")), 14.0 * params);
+}
+
+// Context parallelism keeps seq/cp tokens of each sequence per rank, so a stage's activations scale by 1/cp;
+// the CP ranks join the DP replicas in sharding the optimizer state, and ring attention adds K/V buffers.
+TEST(Memory, ContextParallelSplitsActivationsAndShardsOverDpTimesCp) {
+  const ModelSpec m = test::deepseek_v3();
+  const auto cluster = test::cluster_with_hbm("h800-sxm", 80e9);
+  ParallelPlan base = test::deepseek_v3_plan();  // TP1 PP16 DP128 EP64 ZeRO-1 DualPipe
+  ParallelPlan cp = base;
+  cp.cp = 4;
+  cp.dp = 32;
+  const int seq = 32768;
+  const auto a = memory_per_stage(m, cluster, base, kFp8, seq);
+  const auto b = memory_per_stage(m, cluster, cp, kFp8, seq);
+  for (size_t r = 0; r < a.size(); ++r) {
+    EXPECT_NEAR(b[r].activations, a[r].activations / 4, 1e-9 * a[r].activations) << "stage " << r;
+    // dp x cp = 128 replicas either way: the same ZeRO-1 shards and weights.
+    EXPECT_NEAR(b[r].optimizer, a[r].optimizer, 1e-9 * a[r].optimizer);
+    EXPECT_NEAR(b[r].weights, a[r].weights, 1e-9 * a[r].weights);
+  }
+  // K/V ring buffers: two blocks in flight forward, two gradient blocks backward, for DualPipe's two chunks.
+  const double tokens = seq / 4.0;
+  const double ring = 4.0 * tokens * attention_kv_bytes_per_token(m, 1, DType::kBf16) * 2.0;
+  ParallelPlan no_ring = cp;  // same per-rank tokens without a ring: a quarter-length sequence at cp = 1
+  no_ring.cp = 1;
+  no_ring.dp = 128;
+  const auto c = memory_per_stage(m, cluster, no_ring, kFp8, seq / 4);
+  EXPECT_NEAR(b[0].comm_buffers - c[0].comm_buffers, ring, 1e-6 * ring);
+  EXPECT_NEAR(b[0].activations, c[0].activations, 1e-9 * c[0].activations);
 }
 
 TEST(Memory, EpMustDivideTpDp) {

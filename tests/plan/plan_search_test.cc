@@ -64,7 +64,7 @@ TEST(PlanSearch, DeepSeekV3PublishedLayoutRanksInTopFive) {
   ASSERT_TRUE(r.scenario_plan_found) << "DeepSeek's layout was pruned";
   EXPECT_LE(r.scenario_plan.rank, 5);
   for (const PlanCandidate& c : r.top) {
-    EXPECT_EQ(c.plan.tp * c.plan.pp * c.plan.dp, 2048);
+    EXPECT_EQ(c.plan.n_gpus(), 2048);
     EXPECT_LE(c.memory_peak_bytes, c.memory_capacity_bytes);
     EXPECT_EQ(r.global_batch % (c.plan.dp * c.plan.micro_batch), 0);
     EXPECT_FALSE(c.why.empty());
@@ -74,18 +74,22 @@ TEST(PlanSearch, DeepSeekV3PublishedLayoutRanksInTopFive) {
     EXPECT_LE(r.top[i - 1].objective_value, r.top[i].objective_value);
 }
 
-// Llama-3.1-8B on 16 GPUs (dense: EP is always 1). The grid size is closed-form: for each (tp, pp) with
-// tp*pp | 16, ZeRO x micro-batch x recompute = 4 x 3 x 3 = 36 combinations per schedule; pp = 1 has one
-// schedule, pp > 1 five.
+// Llama-3.1-8B on 16 GPUs (dense: EP is always 1). The grid size is closed-form: for each (tp, cp, pp) with
+// tp*cp*pp | 16, ZeRO x micro-batch x recompute = 4 x 3 x 3 = 36 combinations per schedule; pp = 1 has one
+// schedule, pp > 1 five. The scenario's 8K sequences allow cp = 2 (4K per rank) and no more
+// (kMinCpBlockTokens).
 TEST(PlanSearch, DenseGridCountsAndRanking) {
   Loaded l = load("scenarios/small-dense.yaml");
   PlanSearchOptions o;
   o.des_rerank = 0;
   const std::vector<ParallelPlan> plans = enumerate_plans(l.s, o);
   long long expected = 0;
+  const int seq = l.s.training.phases.front().seq_len;
+  ASSERT_EQ(seq, 8192);
   for (int tp : {1, 2, 4, 8})
-    for (int pp : {1, 2, 4, 8, 16, 32})
-      if (16 % (tp * pp) == 0) expected += 36 * (pp == 1 ? 1 : 5);
+    for (int cp : {1, 2})
+      for (int pp : {1, 2, 4, 8, 16, 32})
+        if (16 % (tp * cp * pp) == 0) expected += 36 * (pp == 1 ? 1 : 5);
   EXPECT_EQ(static_cast<long long>(plans.size()), expected);
   for (const ParallelPlan& p : plans) EXPECT_EQ(p.ep, 1);
 

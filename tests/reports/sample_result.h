@@ -71,10 +71,11 @@ inline RunResult sample_run_result() {
   moe.kind = "moe";
   moe.layer = 1;
   moe.expert_load_factor = 1.25;
-  moe.ops = {{"o_proj", "gemm", "attention", 0.001, 0.001, 0.001, 0, 1e12},
-             {"dispatch", "dispatch", "dispatch", 0, 0, 0, 0.0015, 0},
-             {"experts_gate_up", "grouped_gemm", "mlp", 0.002, 0.002, 0.002, 0, 1.5e12},
-             {"experts_act", "memory_bound", "mlp", 0.0005, 0.0005, 0, 0, 0}};
+  // name, class, part, F, B, W, comm forward, comm backward, forward FLOPs
+  moe.ops = {{"o_proj", "gemm", "attention", 0.001, 0.001, 0.001, 0, 0, 1e12},
+             {"dispatch", "dispatch", "dispatch", 0, 0, 0, 0.0015, 0.0015, 0},
+             {"experts_gate_up", "grouped_gemm", "mlp", 0.002, 0.002, 0.002, 0, 0, 1.5e12},
+             {"experts_act", "memory_bound", "mlp", 0.0005, 0.0005, 0, 0, 0, 0}};
   r.layers = {moe};
 
   PhaseResult pre;

@@ -1,0 +1,149 @@
+// Context parallelism in the training step: the ring's closed form and what its attention kernel hides, the
+// per-rank work and memory of a long sequence, and des-full against des with CP groups inside and across
+// nodes.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "sim/model/memory.h"
+#include "sim/units/error.h"
+#include "sim/train/training_run.h"
+#include "sim/workload/stage_costs.h"
+#include "tests/train/loaded_scenarios.h"
+
+namespace moeplan {
+namespace {
+
+using test::Loaded;
+
+StepShape shape_of(const Scenario& s) {
+  const TrainingPhase& ph = s.training.phases.front();
+  return StepShape{s.parallel, ph.seq_len, ph.global_batch, true};
+}
+
+const OpTiming& op_named(const ChunkCost& c, const std::string& name) {
+  for (const OpTiming& op : c.ops)
+    if (op.name == name) return op;
+  ADD_FAILURE() << "no op " << name;
+  return c.ops.front();
+}
+
+// Llama-3.1-8B, TP2 x CP2 on 2-GPU nodes: the CP group's tp x cp = 4 GPUs span two nodes, so each ring step
+// crosses the NIC: (cp - 1) steps of bytes / (cp - 1) at the scale-out bandwidth the profile's efficiency gives
+// at that size, plus one latency each. Backward moves twice the bytes (K/V and their gradients).
+TEST(ContextParallel, RingClosedFormAndWhatTheKernelHides) {
+  Loaded l;
+  Scenario s = l.load("scenarios/small-dense.yaml",
+                      {"cluster.nodes=8", "cluster.gpus_per_node=2", "cluster.nics_per_node=2", "parallel.tp=2",
+                       "parallel.cp=2", "parallel.pp=1", "parallel.dp=4", "parallel.micro_batch=1",
+                       "training.phases.0.seq_len=16384", "training.phases.0.global_batch=64"});
+  auto calib = l.calib(s);
+  auto ring_s = [&](const Scenario& sc, double bytes) {
+    const int steps = sc.parallel.cp - 1;
+    const double step = bytes / steps;
+    const double bw = sc.cluster.scale_out.achievable_Bps * calib->comm_efficiency(sc.cluster.scale_out.kind, step);
+    return steps * (step / bw + sc.cluster.scale_out.latency_s);
+  };
+  auto check = [&](const Scenario& sc, const char* what) {
+    const StageCosts costs = compute_stage_costs(sc, shape_of(sc), *calib, 1.0);
+    const ChunkCost& c = costs.ranks.front().chunks.front();
+    const OpTiming& attn = op_named(c, "attn_core");
+    const OpTiming& ring = op_named(c, "attn_cp_ring");
+    // K and V of 8 KV heads over TP 2 = 4 per rank, head dim 128, BF16, for 16384 / 2 tokens; one step.
+    EXPECT_DOUBLE_EQ(ring.comm_bytes, 8192.0 * 4 * 2 * 128 * 2);
+    const double f = ring_s(sc, ring.comm_bytes), b = ring_s(sc, 2 * ring.comm_bytes);
+    std::printf("%s: ring %.3f / %.3f ms (F / B), attention %.3f / %.3f ms, exposed %.3f / %.3f ms\n", what,
+                1e3 * f, 1e3 * b, 1e3 * attn.f_s, 1e3 * attn.b_s, 1e3 * ring.comm_s, 1e3 * ring.comm_b_s);
+    EXPECT_NEAR(ring.comm_s, std::max(0.0, f - attn.f_s), 1e-12);
+    EXPECT_NEAR(ring.comm_b_s, std::max(0.0, b - attn.b_s), 1e-12);
+    return ring;
+  };
+  // On NDR the ring hides under attention.
+  const OpTiming fast = check(s, "NDR");
+  EXPECT_EQ(fast.comm_s, 0.0);
+  EXPECT_EQ(fast.comm_b_s, 0.0);
+  // On a 1 GB/s fabric it does not, and the step pays for it.
+  Scenario slow = s;
+  slow.cluster.scale_out.achievable_Bps = 1e9;
+  const OpTiming exposed = check(slow, "1 GB/s");
+  EXPECT_GT(exposed.comm_s, 0.0);
+  EXPECT_GT(exposed.comm_b_s, exposed.comm_s);
+  EXPECT_GT(simulate_step(slow, *calib, shape_of(slow)).time_s, simulate_step(s, *calib, shape_of(s)).time_s);
+}
+
+// A 131,072-token DeepSeek-V3 sequence on the pre-training layout with CP 16: each rank computes 1/16 of the
+// sequence's causal attention, and stores 1/16 of the activations of the same plan without CP.
+TEST(ContextParallel, LongSequenceWorkAndMemoryPerRank) {
+  Loaded l;
+  const std::vector<std::string> o = {"training.phases.0.seq_len=131072", "training.phases.0.global_batch=480",
+                                      "training.phases.0.tokens=62914560000", "parallel.cp=16", "parallel.dp=8"};
+  Scenario s = l.load("scenarios/deepseek-v3-h800.yaml", o);
+  s.training.phases.resize(1);
+  auto calib = l.calib(s);
+  const StageCosts costs = compute_stage_costs(s, shape_of(s), *calib, 1.0);
+  const OpTiming& attn = op_named(costs.ranks[1].chunks.front(), "attn_core");
+  EXPECT_DOUBLE_EQ(attn.flops_f, 2.0 * (131072 / 16.0) * (131072 / 2.0) * 128 * (192 + 128));
+
+  ParallelPlan no_cp = s.parallel;
+  no_cp.cp = 1;
+  no_cp.dp = 128;
+  const auto with = memory_per_stage(s.model, s.cluster, s.parallel, s.precision, 131072);
+  const auto without = memory_per_stage(s.model, s.cluster, no_cp, s.precision, 131072);
+  for (size_t r = 0; r < with.size(); ++r)
+    EXPECT_NEAR(with[r].activations, without[r].activations / 16, 1e-9 * without[r].activations);
+  std::printf("stage 0 activations: %.1f GiB without CP, %.1f GiB with CP 16\n", without[0].activations / 1073741824.0,
+              with[0].activations / 1073741824.0);
+}
+
+void expect_agreement(const std::string& what, Scenario s, const Calibration& calib) {
+  s.routing.distribution = "balanced-exact";
+  s.fidelity = Fidelity::kDes;
+  const double des = simulate_step(s, calib, shape_of(s)).time_s;
+  s.fidelity = Fidelity::kDesFull;
+  const double full = simulate_step(s, calib, shape_of(s)).time_s;
+  const double err = full / des - 1;
+  std::printf("%s step: des %.5f s, des-full %.5f s, error %+.3f%%\n", what.c_str(), des, full, 100 * err);
+  EXPECT_NEAR(err, 0.0, 0.02);
+}
+
+TEST(ContextParallel, DesFullAgreesWithDes) {
+  Loaded l;
+  // Dense: TP2 x CP2 x PP2 x DP2 on 2-GPU nodes (the ring crosses nodes, the DP group of dp x cp = 4 too).
+  Scenario dense = l.load("scenarios/small-dense.yaml",
+                          {"cluster.nodes=8", "cluster.gpus_per_node=2", "cluster.nics_per_node=2", "parallel.tp=2",
+                           "parallel.cp=2", "parallel.pp=2", "parallel.dp=2", "parallel.micro_batch=1",
+                           "training.phases.0.seq_len=16384", "training.phases.0.global_batch=32"});
+  expect_agreement("dense TP2 CP2 PP2 DP2 1F1B", dense, *l.calib(dense));
+  // MoE: DeepSeek-V2-Lite, CP2 x PP2 x DP4 x EP4 on 4-GPU nodes: an EP group holds two replicas' CP pairs.
+  Scenario moe = l.load("scenarios/small-dense.yaml",
+                        {"model=deepseek-v2-lite", "cluster.nodes=4", "cluster.gpus_per_node=4",
+                         "cluster.nics_per_node=4", "parallel.tp=1", "parallel.cp=2", "parallel.pp=2", "parallel.dp=4",
+                         "parallel.ep=4", "parallel.micro_batch=1", "training.phases.0.seq_len=16384",
+                         "training.phases.0.global_batch=32"});
+  expect_agreement("MoE CP2 PP2 DP4 EP4 1F1B", moe, *l.calib(moe));
+}
+
+TEST(ContextParallel, PlanErrors) {
+  Loaded l;
+  // 2 x cp must divide the sequence.
+  try {
+    l.load("scenarios/small-dense.yaml", {"parallel.cp=2", "parallel.dp=8", "training.phases.0.seq_len=8194"});
+    ADD_FAILURE() << "cp = 2 with an 8194-token sequence was accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("needs seq_len divisible by 2 x cp = 4, got 8194"), std::string::npos)
+        << e.what();
+  }
+  // The GPU count names cp.
+  try {
+    l.load("scenarios/small-dense.yaml", {"parallel.cp=2", "parallel.dp=16"});
+    ADD_FAILURE() << "tp x cp x pp x dp = 32 on 16 GPUs was accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("tp x cp x pp x dp = 1 x 2 x 1 x 16 = 32"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace moeplan
