@@ -94,7 +94,8 @@ Json training_json(const RunResult& r) {
                           {"gpu_hours", p.gpu_hours},
                           {"days", p.days},
                           {"given", p.given},
-                          {"given_source", p.given_source}});
+                          {"given_source", p.given_source},
+                          {"plan", p.plan}});
   return Json{{"gpu_hours", r.gpu_hours},
               {"days", r.days},
               {"cost_usd", r.cost.rental_usd},

@@ -205,7 +205,8 @@ Table phases_table(const RunResult& r) {
            {"step_time_s", "step time", "", Align::kRight},
            {"gpu_hours", "GPU-hours", "", Align::kRight},
            {"days", "days", "", Align::kRight},
-           {"source", "source", "", Align::kLeft}});
+           {"source", "source", "", Align::kLeft},
+           {"plan", "plan", "", Align::kLeft}});
   for (const auto& p : r.phases) {
     std::string source = p.given ? "given" + (p.given_source.empty() ? "" : ": " + p.given_source) : "simulated";
     // A given phase has no steps or tokens of its own: show "-" rather than a misleading 0.
@@ -213,7 +214,8 @@ Table phases_table(const RunResult& r) {
     t.add_row({Cell::of_text(p.name), num(static_cast<double>(p.steps), none ? "-" : std::to_string(p.steps)),
                num(p.tokens, none && p.tokens == 0 ? "-" : count(p.tokens)), num(p.seq_len, p.seq_len ? std::to_string(p.seq_len) : "-"),
                num(p.step_time_s, p.step_time_s > 0 ? duration(p.step_time_s) : "-"),
-               num(p.gpu_hours, count(p.gpu_hours)), num(p.days, sig3(p.days)), Cell::of_text(source)});
+               num(p.gpu_hours, count(p.gpu_hours)), num(p.days, sig3(p.days)), Cell::of_text(source),
+               Cell::of_text(p.plan)});
   }
   return t;
 }

@@ -52,6 +52,7 @@ struct PhaseResult {
   double days = 0;
   bool given = false;                 // cost was an input, not simulated
   std::string given_source;
+  std::string plan;                   // plan_summary of the layout a simulated phase ran
 };
 
 // One timeline interval, for traces and the Gantt chart.

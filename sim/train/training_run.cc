@@ -194,6 +194,7 @@ RunResult run_training(const Scenario& s, const Calibration& calib, const RunOpt
       continue;
     }
     const ParallelPlan& plan = ph.parallel_overridden ? ph.parallel : s.parallel;
+    pr.plan = plan_summary(plan);
     if (ph.parallel_overridden) {
       const auto mem = memory_per_stage(s.model, s.cluster, plan, s.precision, ph.seq_len);
       for (const MemoryBreakdown& mb : mem)

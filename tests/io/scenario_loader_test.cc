@@ -61,17 +61,20 @@ TEST(ScenarioLoader, DeepSeekV3H800IsThePublishedRun) {
   EXPECT_EQ(c32.seq_len, 32768);
   EXPECT_EQ(c32.global_batch, 1920);
   EXPECT_TRUE(c32.parallel_overridden);
-  EXPECT_EQ(c32.parallel.tp, 4);
+  EXPECT_EQ(c32.parallel.tp, 1);
+  EXPECT_EQ(c32.parallel.cp, 8);
   EXPECT_EQ(c32.parallel.pp, 16);
-  EXPECT_EQ(c32.parallel.dp, 32);  // re-derived: 2048 / (4 x 16)
+  EXPECT_EQ(c32.parallel.dp, 16);  // re-derived: 2048 / (8 x 16)
   EXPECT_EQ(c32.parallel.ep, 64);
-  EXPECT_TRUE(c32.parallel.sequence_parallel);
+  EXPECT_EQ(c32.parallel.schedule, PipelineSchedule::kDualPipe);
+  EXPECT_EQ(c32.parallel.recompute, RecomputePolicy::kSelective);
   const TrainingPhase& c128 = s.training.phases[2];
   EXPECT_EQ(c128.steps, 1000);
   EXPECT_EQ(c128.seq_len, 131072);
   EXPECT_EQ(c128.global_batch, 480);
-  EXPECT_EQ(c128.parallel.tp, 8);
-  EXPECT_EQ(c128.parallel.dp, 16);
+  EXPECT_EQ(c128.parallel.cp, 16);
+  EXPECT_EQ(c128.parallel.dp, 8);
+  EXPECT_EQ(c128.parallel.recompute, RecomputePolicy::kFull);
   const TrainingPhase& post = s.training.phases[3];
   EXPECT_DOUBLE_EQ(post.given_gpu_hours, 5000);  // Table 1, given
   EXPECT_EQ(post.given_source, "DeepSeek-V3 report Table 1");

@@ -86,6 +86,7 @@ inline RunResult sample_run_result() {
   pre.step_time_s = 2.5;
   pre.gpu_hours = 444.4444444444444;
   pre.days = 0.28935185185185186;
+  pre.plan = "TP1 PP2 DP4 ZeRO-1 1f1b mb=1 recompute=selective";
   PhaseResult sft;
   sft.name = "post-training";
   sft.gpu_hours = 100;
