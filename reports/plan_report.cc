@@ -16,6 +16,7 @@ Cell txt(std::string s) { return Cell::of_text(std::move(s)); }
 J plan_json(const ParallelPlan& p) {
   return J{{"tp", p.tp},
            {"cp", p.cp},
+           {"cp_comm", to_string(p.cp_comm)},
            {"pp", p.pp},
            {"dp", p.dp},
            {"ep", p.ep},

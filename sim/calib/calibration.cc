@@ -64,6 +64,7 @@ double Calibration::op_time_s(const Op& op, Pass pass, double compute_sm_fractio
     case OpClass::kCombine:
     case OpClass::kTpCollective:
     case OpClass::kCpRing:
+    case OpClass::kCpAllToAll:
       return 0.0;  // timed by the network layer
   }
   throw_internal_error("op_time_s: unknown op class");

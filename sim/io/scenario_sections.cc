@@ -74,11 +74,13 @@ ClusterSpec read_cluster(const YamlField& f, const Catalog& catalog) {
 
 ParallelPlan read_parallel(const YamlField& f, const ParallelPlan& base, int n_gpus, bool dp_auto_when_absent) {
   f.require_map("{tp, cp, pp, dp, ep, zero, micro_batch, schedule, ...}");
-  f.expect_keys({"tp", "cp", "pp", "dp", "ep", "zero", "micro_batch", "virtual_stages", "schedule", "recompute",
+  f.expect_keys({"tp", "cp", "cp_comm", "pp", "dp", "ep", "zero", "micro_batch", "virtual_stages", "schedule", "recompute",
                  "comm_sms", "sequence_parallel", "ep_overlap", "tp_comm_overlap"});
   ParallelPlan p = base;
   p.tp = f.get_int("tp", p.tp);
   p.cp = f.get_int("cp", p.cp);
+  if (auto c = f.find("cp_comm"))
+    p.cp_comm = c->as_enum<CpComm>({{"ring", CpComm::kRing}, {"a2a", CpComm::kAllToAll}}, "context-parallel exchange");
   p.pp = f.get_int("pp", p.pp);
   p.ep = f.get_int("ep", p.ep);
   p.zero_stage = f.get_int("zero", p.zero_stage);

@@ -120,18 +120,28 @@ struct Builder {
     // QK^T over d_qk and PV over d_v per (query, key) pair; causal masking halves the pairs.
     op.flops = 2.0 * t * causal_context() * q_heads * (d_qk + d_v);
     op.backward_flops = op.flops * (3.0 * d_qk + 2.0 * d_v) / (d_qk + d_v);
+    const bool ring = ctx.cp > 1 && ctx.cp_comm == CpComm::kRing;
+    const bool a2a = ctx.cp > 1 && ctx.cp_comm == CpComm::kAllToAll;
     // Attention curves are keyed by the query tokens of one sequence (their benchmarks' sequence length):
-    // causal masking and the tile tail cost more at short sequences. Under context parallelism each kernel
-    // call is one block of seq_len / cp queries against as many keys.
-    op.gemm.m = static_cast<double>(ctx.seq_len) / ctx.cp;
+    // causal masking and the tile tail cost more at short sequences. Ring attention calls the kernel on
+    // blocks of seq_len / cp queries; after the a2a exchange it runs on whole sequences of fewer heads.
+    op.gemm.m = ring ? static_cast<double>(ctx.seq_len) / ctx.cp : ctx.seq_len;
     // Flash attention streams Q, K, V once and writes O (plus the log-sum-exp); a ring streams each of the
     // cp K/V blocks once.
-    op.bytes = t * (q_heads * d_qk + ctx.cp * kv_heads * (d_qk + d_v) + q_heads * d_v) * act() + t * q_heads * 4.0;
+    op.bytes = t * (q_heads * d_qk + (ring ? ctx.cp : 1) * kv_heads * (d_qk + d_v) + q_heads * d_v) * act() +
+               t * q_heads * 4.0;
+    // Ulysses: this rank's Q of every head and its K/V go to the rank owning each head (with fewer KV heads
+    // than CP ranks every rank needs one, so the K/V go out cp times); O comes back the same way.
+    if (a2a) comm("attn_cp_a2a_qkv", OpClass::kCpAllToAll, OpPart::kAttention,
+                  t * (q_heads * d_qk + std::max(kv_heads, static_cast<double>(ctx.cp)) * (d_qk + d_v)) * act(),
+                  ctx.precision.activations);
     ops.push_back(std::move(op));
     // Ring attention: cp - 1 steps, each sending this rank's current K/V block on to the next CP rank while
     // the kernel works on the block it holds (the transfer hides under that work; stage_costs.cc).
-    if (ctx.cp > 1) comm("attn_cp_ring", OpClass::kCpRing, OpPart::kAttention,
-                         (ctx.cp - 1.0) * t * kv_heads * (d_qk + d_v) * act(), ctx.precision.activations);
+    if (ring) comm("attn_cp_ring", OpClass::kCpRing, OpPart::kAttention,
+                   (ctx.cp - 1.0) * t * kv_heads * (d_qk + d_v) * act(), ctx.precision.activations);
+    if (a2a) comm("attn_cp_a2a_out", OpClass::kCpAllToAll, OpPart::kAttention, t * q_heads * d_v * act(),
+                  ctx.precision.activations);
   }
 
   void mla_attention() {
@@ -265,9 +275,11 @@ void check_context(const OpContext& ctx) {
       ctx.expert_load_factor <= 0)
     throw_user_error("op context needs micro_batch, seq_len, tp, cp, ep >= 1 and a positive load factor",
                      ErrorContext{.key_path = "parallel"});
-  if (ctx.cp > 1 && ctx.seq_len % (2 * ctx.cp) != 0)
-    throw_user_error("context parallelism cp = " + std::to_string(ctx.cp) + " needs seq_len divisible by 2 x cp",
-                     ErrorContext{.key_path = "parallel.cp", .expected = "2 x cp dividing seq_len"});
+  const int pieces = ctx.cp_comm == CpComm::kRing ? 2 * ctx.cp : ctx.cp;  // see cp_pieces in parallel_plan.h
+  if (ctx.cp > 1 && ctx.seq_len % pieces != 0)
+    throw_user_error("context parallelism cp = " + std::to_string(ctx.cp) + " needs seq_len divisible by " +
+                         std::to_string(pieces),
+                     ErrorContext{.key_path = "parallel.cp", .expected = "seq_len divisible into the CP pieces"});
 }
 
 }  // namespace
@@ -346,6 +358,7 @@ const char* to_string(OpClass c) {
     case OpClass::kCombine: return "combine";
     case OpClass::kTpCollective: return "tp_collective";
     case OpClass::kCpRing: return "cp_ring";
+    case OpClass::kCpAllToAll: return "cp_alltoall";
   }
   return "?";
 }

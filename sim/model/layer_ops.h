@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "sim/spec/model_spec.h"
+#include "sim/spec/parallel_plan.h"
 #include "sim/spec/precision_recipe.h"
 
 namespace moeplan {
@@ -26,6 +27,8 @@ enum class OpClass {
   kTpCollective, // TP all-reduce / reduce-scatter+all-gather of `comm_bytes`
   kCpRing,       // context-parallel ring attention: K/V blocks passed to the next CP rank, `comm_bytes` in
                  // forward (backward passes K/V again and their gradients: twice that)
+  kCpAllToAll,   // context-parallel all-to-all (Ulysses) of `comm_bytes` per rank, the share it keeps included;
+                 // backward moves the gradients of the same tensors, the same bytes
 };
 
 // The part of a layer an op belongs to; DualPipe interleaves these components of two chunks.
@@ -62,6 +65,7 @@ struct OpContext {
   // Context parallelism: the rank holds seq_len / cp tokens of each sequence (parallel_plan.h). Every
   // token-sized op scales by 1/cp; attention keeps the whole sequence as context, so its FLOPs do too.
   int cp = 1;
+  CpComm cp_comm = CpComm::kRing;
   bool sequence_parallel = false;  // TP's norms run on 1/tp of the tokens (Megatron sequence parallelism)
   int ep = 1;
   int dp_per_stage = 1;   // ranks of a pipeline stage that share the EP group's tokens (tp*cp*dp)

@@ -8,7 +8,8 @@
 //   parameters over the expert-data-parallel group of tp*cp*dp/ep ranks (each expert shard lives on ep-th of
 //   the tp*cp*dp ranks of a stage).
 // - Context parallelism: a rank keeps the activations of its seq_len / cp tokens. Ring attention also holds
-//   two K/V blocks in flight (the one in use and the one arriving), and in backward two dK/dV blocks.
+//   two K/V blocks in flight (the one in use and the one arriving), and in backward two dK/dV blocks; the
+//   a2a exchange holds the send and receive buffers of one layer's exchanges.
 // - DualPipe holds two parameter copies (DualPipe README: "2x"); the two copies of a stage are on two
 //   different ranks and act as data-parallel replicas, so ZeRO shards their master weights and moments
 //   over twice the group.
@@ -191,8 +192,23 @@ std::vector<MemoryBreakdown> memory_per_stage(const ModelSpec& m, const ClusterS
       const double act_msg = tokens * h * bytes_of(recipe.activations) / (plan.sequence_parallel ? plan.tp : 1);
       b.comm_buffers += 4.0 * act_msg * overlap;  // send + receive, activation + gradient
     }
-    if (plan.cp > 1)
+    if (plan.cp > 1 && plan.cp_comm == CpComm::kRing)
       b.comm_buffers += 4.0 * tokens * attention_kv_bytes_per_token(m, plan.tp, recipe.activations) * overlap;
+    if (plan.cp > 1 && plan.cp_comm == CpComm::kAllToAll) {
+      // Send and receive buffers of the a2a exchanges of one layer (layer_ops.cc), for each chunk in flight.
+      OpContext ctx;
+      ctx.micro_batch = plan.micro_batch;
+      ctx.seq_len = seq_len;
+      ctx.tp = plan.tp;
+      ctx.cp = plan.cp;
+      ctx.cp_comm = plan.cp_comm;
+      ctx.ep = plan.ep;
+      ctx.precision = recipe;
+      double exchanged = 0;
+      for (const Op& op : layer_forward_ops(m, s.layers.empty() ? 0 : s.layers.front(), ctx))
+        if (op.cls == OpClass::kCpAllToAll) exchanged += op.comm_bytes;
+      b.comm_buffers += 2.0 * exchanged * overlap;
+    }
     if (plan.grad_dp() > 1) b.comm_buffers += 2.0 * 25.0 * 1024 * 1024;
     if (z >= 3) b.comm_buffers += 2.0 * largest_layer * bytes_of(recipe.weights);
     b.reserve = opt.workspace_bytes + opt.fragmentation_fraction * b.capacity;

@@ -27,7 +27,7 @@ PlanObjective parse_objective(const std::string& text) {
 }
 
 bool same_layout(const ParallelPlan& a, const ParallelPlan& b) {
-  return a.tp == b.tp && a.cp == b.cp && a.pp == b.pp && a.dp == b.dp && a.ep == b.ep && a.zero_stage == b.zero_stage &&
+  return a.tp == b.tp && a.cp == b.cp && (a.cp == 1 || a.cp_comm == b.cp_comm) && a.pp == b.pp && a.dp == b.dp && a.ep == b.ep && a.zero_stage == b.zero_stage &&
          a.micro_batch == b.micro_batch && a.schedule == b.schedule && a.recompute == b.recompute &&
          a.ep_overlap == b.ep_overlap && a.tp_comm_overlap == b.tp_comm_overlap &&
          (a.schedule != PipelineSchedule::kInterleaved1F1B || a.virtual_stages == b.virtual_stages);
@@ -51,9 +51,15 @@ std::vector<ParallelPlan> enumerate_plans(const Scenario& s, const PlanSearchOpt
         ParallelPlan p = s.parallel;  // keeps comm_sms
         p.tp = tp;
         p.cp = cp;
+        p.cp_comm = CpComm::kRing;
         p.pp = pp;
         p.dp = gpus / (tp * cp * pp);
         shapes.push_back(p);
+        // With CP, the a2a exchange too where it can give each rank whole heads.
+        if (cp > 1 && s.model.n_heads % tp == 0 && (s.model.n_heads / tp) % cp == 0) {
+          p.cp_comm = CpComm::kAllToAll;
+          shapes.push_back(p);
+        }
       }
     }
   }

@@ -47,7 +47,8 @@ inline constexpr int kMinCpBlockTokens = 4096;
 
 // Every combination of the option grids for the scenario's cluster size, before validation: dp is the
 // GPUs left after tp x cp x pp (combinations where it is not whole are not generated), cp > 1 only when
-// 2 x cp divides the first phase's sequence and leaves each rank at least kMinCpBlockTokens, ep runs over
+// 2 x cp divides the first phase's sequence and leaves each rank at least kMinCpBlockTokens (each with the
+// ring, and with the a2a exchange where cp divides a TP rank's heads), ep runs over
 // the divisors of the routed experts that divide tp x cp x dp (1 for a dense model), interleaving uses v = 2,
 // and pp = 1 generates only 1F1B (the other schedules coincide with it there).
 std::vector<ParallelPlan> enumerate_plans(const Scenario& s, const PlanSearchOptions& options);

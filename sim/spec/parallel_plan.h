@@ -8,6 +8,14 @@ namespace moeplan {
 
 enum class PipelineSchedule { kGpipe, k1F1B, kInterleaved1F1B, kZbH1, kDualPipe, kDualPipeV };
 
+// How context-parallel ranks exchange what attention needs (parallel.cp_comm).
+enum class CpComm {
+  kRing,      // ring attention: each rank's K/V block passed round the ring, hidden under the block in hand
+  kAllToAll,  // DeepSpeed-Ulysses (Jacobs et al., arXiv:2309.14509): an all-to-all turns sequence shards into
+              // head shards before attention (Q, K, V) and back after it (O); attention then sees the whole
+              // sequence on heads / cp heads
+};
+
 enum class RecomputePolicy {
   kNone,       // keep every activation
   kSelective,  // recompute norms and attention up-projections (DeepSeek-V3 §3.2.3), keep the rest
@@ -20,6 +28,7 @@ struct ParallelPlan {
   // (Megatron-Core's --context-parallel-size; Liu et al., "Ring Attention", arXiv:2310.01889). The sequence is
   // cut into 2 cp pieces and rank i holds pieces i and 2cp-1-i, so every rank does the same causal work.
   int cp = 1;
+  CpComm cp_comm = CpComm::kRing;
   int pp = 1;                // pipeline stages (DualPipeV: ranks = pp, each holds 2 stages)
   int dp = 1;                // data parallel replicas; tp * cp * pp * dp = GPUs
   int ep = 1;                // expert parallel, carved out of tp * cp * dp (EP ranks share a pipeline stage)
@@ -45,6 +54,9 @@ struct ParallelPlan {
   // replicas and, within each, the CP ranks (which see different tokens of the same sequences).
   int grad_dp() const { return dp * cp; }
   int expert_dp() const { return stage_gpus() / ep; }  // replicas of each expert shard
+  // Equal pieces a sequence is cut into: 2 cp for the ring's load-balanced causal split, cp for the a2a
+  // exchange (whose attention sees whole sequences).
+  int cp_pieces() const { return cp_comm == CpComm::kRing ? 2 * cp : cp; }
 };
 
 // Checks what can be checked without a model or cluster (degrees >= 1, zero stage 0..3, DualPipe parity).
@@ -52,5 +64,6 @@ void validate(const ParallelPlan& p);
 
 const char* to_string(PipelineSchedule s);
 const char* to_string(RecomputePolicy r);
+const char* to_string(CpComm c);
 
 }  // namespace moeplan

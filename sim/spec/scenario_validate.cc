@@ -52,6 +52,11 @@ void check_plan(const ParallelPlan& p, const Scenario& s, const std::string& pre
       fail(key + ".tp", "tp = " + n(p.tp) + " spans more than one node (" + n(s.cluster.gpus_per_node) +
                             " GPUs per node)", "keep tensor parallelism inside a node");
   }
+  if (p.cp > 1 && p.cp_comm == CpComm::kAllToAll && p.tp >= 1 && m.n_heads % p.tp == 0 &&
+      (m.n_heads / p.tp) % p.cp != 0)
+    fail(key + ".cp_comm", "the a2a exchange gives each CP rank heads / cp heads: cp = " + n(p.cp) +
+                               " does not divide the " + n(m.n_heads / p.tp) + " attention heads of a TP rank",
+         "use cp_comm: ring, or a cp dividing " + n(m.n_heads / p.tp));
   if (p.zero_stage > 0 && p.grad_dp() == 1)
     fail(key + ".zero", "ZeRO needs data parallelism (dp > 1)", "set zero: 0");
 }
@@ -73,12 +78,13 @@ void validate(const Scenario& s) {
       validate(pp_plan);
       check_plan(pp_plan, s, phase_key + ".");
     }
-    // Context parallelism cuts each sequence into 2 cp equal pieces (the load-balanced causal split).
-    if (pp_plan.cp > 1 && ph.seq_len % (2 * pp_plan.cp) != 0)
+    // Context parallelism cuts each sequence into equal pieces (ring: 2 cp, the load-balanced causal split).
+    if (pp_plan.cp > 1 && ph.seq_len % pp_plan.cp_pieces() != 0)
       fail(phase_key + ".seq_len",
-           "context parallelism cp = " + n(pp_plan.cp) + " needs seq_len divisible by 2 x cp = " + n(2 * pp_plan.cp) +
-               ", got " + n(ph.seq_len),
-           "choose cp so that 2 x cp divides the sequence length");
+           "context parallelism cp = " + n(pp_plan.cp) + " needs seq_len divisible by " +
+               (pp_plan.cp_comm == CpComm::kRing ? "2 x cp = " : "cp = ") + n(pp_plan.cp_pieces()) + ", got " +
+               n(ph.seq_len),
+           "choose cp so that it divides the sequence length");
     const long long per_step = static_cast<long long>(pp_plan.dp) * pp_plan.micro_batch;
     if (ph.global_batch % per_step != 0)
       fail(phase_key + ".global_batch",

@@ -39,6 +39,14 @@ const char* to_string(RecomputePolicy r) {
   return "?";
 }
 
+const char* to_string(CpComm c) {
+  switch (c) {
+    case CpComm::kRing: return "ring";
+    case CpComm::kAllToAll: return "a2a";
+  }
+  return "?";
+}
+
 const char* to_string(DType t) {
   switch (t) {
     case DType::kFp8: return "fp8";

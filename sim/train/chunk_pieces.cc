@@ -55,13 +55,13 @@ std::vector<ChunkPiece> chunk_pieces(const ChunkCost& c, char pass) {
       if (g > 0) out.push_back({PieceKind::kParamGather, g, "zero3 all-gather", -1, 0});
     }
     if (op.cls == OpClass::kDispatch || op.cls == OpClass::kCombine || op.cls == OpClass::kTpCollective ||
-        op.cls == OpClass::kCpRing) {
+        op.cls == OpClass::kCpRing || op.cls == OpClass::kCpAllToAll) {
       const double seconds = pass == 'F' ? op.comm_s : op.comm_b_s;
       if (seconds <= 0) return;
       const PieceKind kind = op.cls == OpClass::kDispatch       ? PieceKind::kDispatch
                              : op.cls == OpClass::kCombine      ? PieceKind::kCombine
                              : op.cls == OpClass::kTpCollective ? PieceKind::kTpCollective
-                                                                : PieceKind::kCpRing;
+                                                                : PieceKind::kCpComm;
       const bool moe = kind == PieceKind::kDispatch || kind == PieceKind::kCombine;
       out.push_back({kind, seconds, op.name, moe ? layer_of[i] : -1, op.comm_bytes, op.tp_hide_before_s,
                      op.tp_hide_after_s});

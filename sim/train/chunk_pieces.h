@@ -1,6 +1,6 @@
 // A chunk pass (F, B or W) cut into the alternating compute and communication pieces the DES replays:
-// consecutive compute ops merge into one piece; each dispatch, combine, TP collective or CP ring is its own
-// piece.
+// consecutive compute ops merge into one piece; each dispatch, combine, TP collective or CP exchange is its
+// own piece.
 // Shared by `des` and `des-full` so both fidelities replay the same pieces.
 #pragma once
 
@@ -16,8 +16,9 @@ namespace moeplan {
 // kParamGather: a ZeRO-3 all-gather of one parameter group. It is prefetched: it waits for the previous
 // gather of the pass and for the work before the previous group, not for the compute just before it, so it
 // runs one group ahead; the group's first piece waits for it.
-// kCpRing: a context-parallel ring attention's transfers beyond what its attention kernel hides.
-enum class PieceKind : std::uint8_t { kCompute, kDispatch, kCombine, kTpCollective, kCpRing, kParamGather };
+// kCpComm: context-parallel communication (a ring attention's transfers beyond what its kernel hides, or an
+// a2a exchange).
+enum class PieceKind : std::uint8_t { kCompute, kDispatch, kCombine, kTpCollective, kCpComm, kParamGather };
 
 struct ChunkPiece {
   PieceKind kind = PieceKind::kCompute;
@@ -33,8 +34,8 @@ struct ChunkPiece {
   double tp_hide_before_s = 0, tp_hide_after_s = 0;
 
   bool comm() const { return kind != PieceKind::kCompute; }
-  // An MoE all-to-all, which spans the EP group's pipeline replicas (TP collectives and CP rings stay inside
-  // one replica's GPUs).
+  // An MoE all-to-all, which spans the EP group's pipeline replicas (TP collectives and CP exchanges stay
+  // inside one replica's GPUs).
   bool ep_collective() const { return kind == PieceKind::kDispatch || kind == PieceKind::kCombine; }
   bool prefetched() const { return kind == PieceKind::kParamGather; }
 };

@@ -78,7 +78,7 @@ std::vector<Span> FullGraph::add_pass(int r, int d0, const ChunkCost& c, char pa
       }
       continue;
     }
-    // TP collective: simulated on the node (pieces()); CP ring: the closed form of stage_costs.cc.
+    // TP collective: simulated on the node (pieces()); CP exchanges: the closed form of stage_costs.cc.
     double sec = p.seconds;
     if (p.ep_collective() && comm_.has_ep()) {
       const EpBlockDraw& bd = routing_.draw(mb, stage, p.moe_layer);

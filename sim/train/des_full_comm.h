@@ -12,7 +12,8 @@
 //  - TP all-reduce inside one node, per distinct message size, on the first TP group's GPUs.
 //  - DP / expert-DP ring reduce-scatter and all-gather, per distinct size, on the first stage's group (the DP
 //    group holds every replica's CP ranks).
-//  - Context-parallel rings are not re-simulated: they keep the `des` closed form (stage_costs.cc).
+//  - Context-parallel rings and all-to-alls are not re-simulated: they keep the `des` closed forms
+//    (stage_costs.cc).
 // Groups of one kind are assumed alike in shape: every stage and replica is laid out the same way, so the
 // first group stands for all, and concurrent groups are assumed not to share links (true when each uses its
 // own GPUs' NICs and the fabric is non-blocking). All-to-alls reach the profile's collective efficiency at

@@ -26,7 +26,7 @@ namespace moeplan {
 
 std::string plan_summary(const ParallelPlan& p) {
   std::string s = "TP" + std::to_string(p.tp);
-  if (p.cp > 1) s += " CP" + std::to_string(p.cp);
+  if (p.cp > 1) s += " CP" + std::to_string(p.cp) + (p.cp_comm == CpComm::kAllToAll ? "-a2a" : "");
   s += " PP" + std::to_string(p.pp) + " DP" + std::to_string(p.dp);
   if (p.ep > 1) s += " EP" + std::to_string(p.ep);
   s += " ZeRO-" + std::to_string(p.zero_stage) + " " + to_string(p.schedule);

@@ -98,6 +98,7 @@ OpContext context_for(const Scenario& s, const StepShape& shape, double load_fac
   ctx.seq_len = shape.seq_len;
   ctx.tp = shape.plan.tp;
   ctx.cp = shape.plan.cp;
+  ctx.cp_comm = shape.plan.cp_comm;
   ctx.sequence_parallel = shape.plan.sequence_parallel;
   ctx.ep = shape.plan.ep;
   ctx.dp_per_stage = shape.plan.stage_gpus();
@@ -243,6 +244,19 @@ StageCosts compute_stage_costs(const Scenario& s, const StepShape& shape, const 
     const double latency = cp_in_node ? links.scale_up_latency_s : links.scale_out_latency_s;
     return (p.cp - 1) * (step / bw + latency);
   };
+  // Context-parallel all-to-all of a `bytes` buffer per rank (Ulysses): 1/cp of it to each member. Members on
+  // the rank's node (per_node / tp of them when the group spans nodes) are reached over the scale-up fabric,
+  // the others over the NICs, both at once; inside a node this is network::alltoall_time_s.
+  auto cp_alltoall_s = [&](double bytes) {
+    if (p.cp <= 1 || bytes <= 0) return 0.0;
+    const int local = cp_in_node ? p.cp : std::max(1, per_node / std::max(1, p.tp));
+    const double peer = bytes / p.cp;
+    const double up_bw = links.scale_up_Bps * calib.comm_efficiency(s.cluster.scale_up.kind, peer);
+    const double intra = links.scale_up_latency_s + (local - 1) * peer / up_bw;
+    if (cp_in_node) return intra;
+    const double out_bw = links.scale_out_Bps * calib.comm_efficiency(s.cluster.scale_out.kind, peer);
+    return std::max(intra, links.scale_out_latency_s + (p.cp - local) * peer / out_bw);
+  };
 
   auto add_ops = [&](ChunkCost& chunk, const std::vector<Op>& loaded, const std::vector<Op>& balanced, int layer) {
     for (size_t i = 0; i < loaded.size(); ++i) {
@@ -254,6 +268,8 @@ StageCosts compute_stage_costs(const Scenario& s, const StepShape& shape, const 
       else if (op.cls == OpClass::kCombine) t.comm_s = combine_s;
       else if (op.cls == OpClass::kTpCollective)
         t.comm_s = network::ring_allreduce_time_s(op.comm_bytes, p.tp, links.scale_up_Bps, links.scale_up_latency_s);
+      else if (op.cls == OpClass::kCpAllToAll)
+        t.comm_s = cp_alltoall_s(op.comm_bytes);
       t.comm_b_s = t.comm_s;
       if (op.cls == OpClass::kCpRing) {
         // Each ring step's transfer runs while the kernel works on the block in hand, so only what the ring

@@ -61,7 +61,7 @@ TEST(ScenarioErrors, MalformedYaml) {
 
 TEST(ScenarioErrors, UnknownKeyWithHint) {
   EXPECT_EQ(error_of(replace(kValid, "ep: 8", "epp: 8")),
-            "t.yaml:8:3: `parallel.epp`: unknown key `epp` (expected one of tp, cp, pp, dp, ep, zero, micro_batch, "
+            "t.yaml:8:3: `parallel.epp`: unknown key `epp` (expected one of tp, cp, cp_comm, pp, dp, ep, zero, micro_batch, "
             "virtual_stages, schedule, recompute, comm_sms, sequence_parallel, ep_overlap, tp_comm_overlap); did you mean `ep`?");
   EXPECT_EQ(error_of(replace(kValid, "training:", "trainig:")),
             "t.yaml:11:1: `trainig`: unknown key `trainig` (expected one of name, description, model, cluster, "
@@ -171,7 +171,7 @@ TEST(ScenarioErrors, OverrideErrorsNameTheOverride) {
   EXPECT_EQ(error_of(kValid, {"model.n_layers=3"}),
             "override `model.n_layers=3`: `model`: cannot set `model.n_layers`: `model` is not a mapping");
   EXPECT_EQ(error_of(kValid, {"parallel.epp=3"}),
-            "override `parallel.epp=3`: `parallel.epp`: unknown key `epp` (expected one of tp, cp, pp, dp, ep, zero, "
+            "override `parallel.epp=3`: `parallel.epp`: unknown key `epp` (expected one of tp, cp, cp_comm, pp, dp, ep, zero, "
             "micro_batch, virtual_stages, schedule, recompute, comm_sms, sequence_parallel, ep_overlap, tp_comm_overlap); did you mean "
             "`ep`?");
 }

@@ -169,13 +169,58 @@ TEST(LayerOps, ContextParallelSplitsTokensAndRingsKv) {
   EXPECT_EQ(whole.count("attn_cp_ring"), 0u);
   // The ring follows its attention kernel (stage_costs.cc hides it under that kernel).
   const auto ops = layer_forward_ops(m, 10, ctx);
-  for (size_t i = 0; i < ops.size(); ++i)
-    if (ops[i].cls == OpClass::kCpRing) EXPECT_EQ(ops.at(i - 1).cls, OpClass::kAttention);
+  for (size_t i = 0; i < ops.size(); ++i) {
+    if (ops[i].cls == OpClass::kCpRing) {
+      EXPECT_EQ(ops.at(i - 1).cls, OpClass::kAttention);
+    }
+  }
   // GQA rings its KV heads only: Llama 3.1 405B, 8 KV heads of 128 over TP 8 -> one per rank.
   EXPECT_DOUBLE_EQ(attention_kv_bytes_per_token(test::llama31_405b(), 8, DType::kBf16), 1.0 * 2 * 128 * 2);
   // The load-balanced split needs 2 cp pieces of equal length.
   ctx.seq_len = 32768 + 4;
   EXPECT_THROW(layer_forward_ops(m, 10, ctx), Error);
+}
+
+// The a2a (Ulysses) exchange: Q and K/V of the rank's tokens go out before attention, O after it; attention
+// runs on whole sequences of heads / cp heads, the same FLOPs per rank as the ring.
+TEST(LayerOps, ContextParallelAllToAllExchangesHeads) {
+  const ModelSpec m = test::deepseek_v3();
+  OpContext ring = v3_context();
+  ring.seq_len = 32768;
+  ring.cp = 4;
+  OpContext a2a = ring;
+  a2a.cp_comm = CpComm::kAllToAll;
+  const auto r = by_name(layer_forward_ops(m, 10, ring));
+  const auto u = by_name(layer_forward_ops(m, 10, a2a));
+  const double t = 32768.0 / 4;
+  EXPECT_DOUBLE_EQ(u.at("attn_core").flops, r.at("attn_core").flops);
+  EXPECT_DOUBLE_EQ(u.at("attn_core").gemm.m, 32768);  // whole sequences
+  EXPECT_EQ(u.count("attn_cp_ring"), 0u);
+  const Op& in = u.at("attn_cp_a2a_qkv");
+  const Op& out = u.at("attn_cp_a2a_out");
+  EXPECT_EQ(in.cls, OpClass::kCpAllToAll);
+  EXPECT_DOUBLE_EQ(in.comm_bytes, t * 128 * (192 + 192 + 128) * 2);  // Q, K, V of 128 heads, BF16
+  EXPECT_DOUBLE_EQ(out.comm_bytes, t * 128 * 128 * 2);               // O
+  // In order: exchange, attention, exchange back.
+  const auto ops = layer_forward_ops(m, 10, a2a);
+  for (size_t i = 0; i < ops.size(); ++i) {
+    if (ops[i].cls != OpClass::kAttention) continue;
+    EXPECT_EQ(ops.at(i - 1).name, "attn_cp_a2a_qkv");
+    EXPECT_EQ(ops.at(i + 1).name, "attn_cp_a2a_out");
+  }
+  // GQA with fewer KV heads than CP ranks: every rank needs one, so a rank's K/V go out cp times.
+  OpContext g;
+  g.seq_len = 8192;
+  g.tp = 8;
+  g.cp = 4;
+  g.cp_comm = CpComm::kAllToAll;
+  const auto l = by_name(layer_forward_ops(test::llama31_405b(), 0, g));  // 16 query heads, 1 KV head per rank
+  EXPECT_DOUBLE_EQ(l.at("attn_cp_a2a_qkv").comm_bytes, 2048.0 * (16 * 128 + 4 * 2 * 128) * 2);
+  // The a2a split needs cp equal pieces only.
+  a2a.seq_len = 32768 + 4;
+  EXPECT_NO_THROW(layer_forward_ops(m, 10, a2a));
+  a2a.seq_len = 32768 + 2;
+  EXPECT_THROW(layer_forward_ops(m, 10, a2a), Error);
 }
 
 TEST(LayerOps, ForwardGemmFlopsAreTwiceActiveParams) {

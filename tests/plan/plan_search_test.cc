@@ -77,7 +77,7 @@ TEST(PlanSearch, DeepSeekV3PublishedLayoutRanksInTopFive) {
 // Llama-3.1-8B on 16 GPUs (dense: EP is always 1). The grid size is closed-form: for each (tp, cp, pp) with
 // tp*cp*pp | 16, ZeRO x micro-batch x recompute = 4 x 3 x 3 = 36 combinations per schedule; pp = 1 has one
 // schedule, pp > 1 five. The scenario's 8K sequences allow cp = 2 (4K per rank) and no more
-// (kMinCpBlockTokens).
+// (kMinCpBlockTokens), with the ring and with the a2a exchange (2 divides every TP rank's 32 / tp heads).
 TEST(PlanSearch, DenseGridCountsAndRanking) {
   Loaded l = load("scenarios/small-dense.yaml");
   PlanSearchOptions o;
@@ -89,7 +89,7 @@ TEST(PlanSearch, DenseGridCountsAndRanking) {
   for (int tp : {1, 2, 4, 8})
     for (int cp : {1, 2})
       for (int pp : {1, 2, 4, 8, 16, 32})
-        if (16 % (tp * cp * pp) == 0) expected += 36 * (pp == 1 ? 1 : 5);
+        if (16 % (tp * cp * pp) == 0) expected += 36 * (pp == 1 ? 1 : 5) * (cp == 2 ? 2 : 1);
   EXPECT_EQ(static_cast<long long>(plans.size()), expected);
   for (const ParallelPlan& p : plans) EXPECT_EQ(p.ep, 1);
 

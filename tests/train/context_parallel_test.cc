@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "sim/model/memory.h"
+#include "sim/network/collective_cost.h"
 #include "sim/units/error.h"
 #include "sim/train/training_run.h"
 #include "sim/workload/stage_costs.h"
@@ -74,6 +75,45 @@ TEST(ContextParallel, RingClosedFormAndWhatTheKernelHides) {
   EXPECT_GT(simulate_step(slow, *calib, shape_of(slow)).time_s, simulate_step(s, *calib, shape_of(s)).time_s);
 }
 
+// The a2a exchange inside a node is network::alltoall_time_s; across nodes the off-node share goes over the
+// NICs while the on-node share goes over NVLink. It is not hidden under its own attention kernel, and its
+// backward moves the same bytes.
+TEST(ContextParallel, AllToAllClosedForm) {
+  Loaded l;
+  const std::vector<std::string> base = {"parallel.cp_comm=a2a", "parallel.pp=1", "parallel.micro_batch=1",
+                                         "training.phases.0.seq_len=16384", "training.phases.0.global_batch=64"};
+  auto with = [&](std::vector<std::string> o) {
+    o.insert(o.end(), base.begin(), base.end());
+    return l.load("scenarios/small-dense.yaml", o);
+  };
+  // TP2 x CP4 = 8 GPUs: one node.
+  const Scenario in_node = with({"parallel.tp=2", "parallel.cp=4", "parallel.dp=2"});
+  auto calib = l.calib(in_node);
+  auto exchange = [&](const Scenario& sc, const std::string& name) {
+    const StageCosts costs = compute_stage_costs(sc, shape_of(sc), *calib, 1.0);
+    return op_named(costs.ranks.front().chunks.front(), name);
+  };
+  const ClusterSpec& c = in_node.cluster;
+  const OpTiming qkv = exchange(in_node, "attn_cp_a2a_qkv");
+  // 16 query heads and 4 KV heads per TP rank, head dim 128, 4096 tokens per rank, BF16.
+  EXPECT_DOUBLE_EQ(qkv.comm_bytes, 4096.0 * (16 + 2 * 4) * 128 * 2);
+  const double up = c.scale_up.achievable_Bps * calib->comm_efficiency(c.scale_up.kind, qkv.comm_bytes / 4);
+  EXPECT_NEAR(qkv.comm_s, network::alltoall_time_s(qkv.comm_bytes, 4, up, c.scale_up.latency_s), 1e-12);
+  EXPECT_DOUBLE_EQ(qkv.comm_b_s, qkv.comm_s);
+  EXPECT_GT(qkv.comm_s, 0.0);
+  // TP2 x CP8 = 16 GPUs on 8-GPU nodes: 4 members per node, 4 on the other.
+  const Scenario across = with({"parallel.tp=2", "parallel.cp=8", "parallel.dp=1", "parallel.zero=0"});
+  const OpTiming q8 = exchange(across, "attn_cp_a2a_qkv");
+  const double peer = q8.comm_bytes / 8;
+  const double intra = c.scale_up.latency_s +
+                       3 * peer / (c.scale_up.achievable_Bps * calib->comm_efficiency(c.scale_up.kind, peer));
+  const double inter = c.scale_out.latency_s +
+                       4 * peer / (c.scale_out.achievable_Bps * calib->comm_efficiency(c.scale_out.kind, peer));
+  EXPECT_NEAR(q8.comm_s, std::max(intra, inter), 1e-12);
+  std::printf("a2a Q/K/V exchange: %.3f ms in a node (cp 4), %.3f ms across two (cp 8)\n", 1e3 * qkv.comm_s,
+              1e3 * q8.comm_s);
+}
+
 // A 131,072-token DeepSeek-V3 sequence on the pre-training layout with CP 16: each rank computes 1/16 of the
 // sequence's causal attention, and stores 1/16 of the activations of the same plan without CP.
 TEST(ContextParallel, LongSequenceWorkAndMemoryPerRank) {
@@ -124,6 +164,8 @@ TEST(ContextParallel, DesFullAgreesWithDes) {
                          "parallel.ep=4", "parallel.micro_batch=1", "training.phases.0.seq_len=16384",
                          "training.phases.0.global_batch=32"});
   expect_agreement("MoE CP2 PP2 DP4 EP4 1F1B", moe, *l.calib(moe));
+  dense.parallel.cp_comm = CpComm::kAllToAll;
+  expect_agreement("dense TP2 CP2-a2a PP2 DP2 1F1B", dense, *l.calib(dense));
 }
 
 TEST(ContextParallel, PlanErrors) {
@@ -134,6 +176,21 @@ TEST(ContextParallel, PlanErrors) {
     ADD_FAILURE() << "cp = 2 with an 8194-token sequence was accepted";
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("needs seq_len divisible by 2 x cp = 4, got 8194"), std::string::npos)
+        << e.what();
+  }
+  // The a2a exchange needs cp to divide a TP rank's heads: Llama 3.1 8B has 32 heads.
+  const std::vector<std::string> a2a = {"parallel.cp_comm=a2a", "parallel.dp=1", "parallel.zero=0",
+                                        "parallel.micro_batch=1", "training.phases.0.global_batch=64"};
+  auto load_a2a = [&](std::vector<std::string> o) {
+    o.insert(o.end(), a2a.begin(), a2a.end());
+    return l.load("scenarios/small-dense.yaml", o);
+  };
+  EXPECT_NO_THROW(load_a2a({"parallel.tp=4", "parallel.cp=4"}));  // 8 heads per TP rank over 4
+  try {
+    load_a2a({"cluster.nodes=8", "parallel.tp=8", "parallel.cp=8"});  // 4 heads per TP rank over 8
+    ADD_FAILURE() << "cp = 8 over 4 heads per TP rank was accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("does not divide the 4 attention heads of a TP rank"), std::string::npos)
         << e.what();
   }
   // The GPU count names cp.
