@@ -72,9 +72,10 @@ TEST(ScenarioLoader, DeepSeekV3H800IsThePublishedRun) {
   EXPECT_EQ(c128.steps, 1000);
   EXPECT_EQ(c128.seq_len, 131072);
   EXPECT_EQ(c128.global_batch, 480);
-  EXPECT_EQ(c128.parallel.cp, 16);
-  EXPECT_EQ(c128.parallel.dp, 8);
-  EXPECT_EQ(c128.parallel.recompute, RecomputePolicy::kFull);
+  EXPECT_EQ(c128.parallel.cp, 64);
+  EXPECT_EQ(c128.parallel.cp_comm, CpComm::kAllToAll);
+  EXPECT_EQ(c128.parallel.dp, 2);
+  EXPECT_EQ(c128.parallel.recompute, RecomputePolicy::kSelective);
   const TrainingPhase& post = s.training.phases[3];
   EXPECT_DOUBLE_EQ(post.given_gpu_hours, 5000);  // Table 1, given
   EXPECT_EQ(post.given_source, "DeepSeek-V3 report Table 1");
