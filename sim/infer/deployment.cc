@@ -68,6 +68,7 @@ struct Costing {
 
   Op attention_op(const Op& base, double tokens) const {
     Op op = base;
+    op.backward_flops = -1;  // the training op's backward count does not describe this kernel; serving has none
     const ModelSpec& m = s.model;
     const double heads = static_cast<double>(m.n_heads) / pool.attention_tp;
     const double kv_layer_bytes = kv_cache_bytes_per_token(m, s.kv_cache_dtype) / m.n_layers;
