@@ -242,18 +242,18 @@ StageCosts compute_stage_costs(const Scenario& s, const StepShape& shape, const 
     const FabricKind kind = cp_in_node ? s.cluster.scale_up.kind : s.cluster.scale_out.kind;
     const double bw = (cp_in_node ? links.scale_up_Bps : links.scale_out_Bps) * calib.comm_efficiency(kind, step);
     const double latency = cp_in_node ? links.scale_up_latency_s : links.scale_out_latency_s;
-    return (p.cp - 1) * (step / bw + latency);
+    return (p.cp - 1) * network::p2p_time_s(step, bw, latency);
   };
-  // Context-parallel all-to-all of a `bytes` buffer per rank (Ulysses): 1/cp of it to each member. Members on
-  // the rank's node (per_node / tp of them when the group spans nodes) are reached over the scale-up fabric,
-  // the others over the NICs, both at once; inside a node this is network::alltoall_time_s.
+  // Context-parallel all-to-all of a `bytes` buffer per rank (Ulysses): 1/cp of it to each member. Inside a
+  // node that is the network layer's all-to-all; across nodes the members on the rank's node (per_node / tp of
+  // them) are reached over the scale-up fabric and the others over the NICs, both at once.
   auto cp_alltoall_s = [&](double bytes) {
     if (p.cp <= 1 || bytes <= 0) return 0.0;
-    const int local = cp_in_node ? p.cp : std::max(1, per_node / std::max(1, p.tp));
+    const int local = std::max(1, per_node / std::max(1, p.tp));
     const double peer = bytes / p.cp;
     const double up_bw = links.scale_up_Bps * calib.comm_efficiency(s.cluster.scale_up.kind, peer);
+    if (cp_in_node) return network::alltoall_time_s(bytes, p.cp, up_bw, links.scale_up_latency_s);
     const double intra = links.scale_up_latency_s + (local - 1) * peer / up_bw;
-    if (cp_in_node) return intra;
     const double out_bw = links.scale_out_Bps * calib.comm_efficiency(s.cluster.scale_out.kind, peer);
     return std::max(intra, links.scale_out_latency_s + (p.cp - local) * peer / out_bw);
   };

@@ -20,10 +20,7 @@ namespace {
 
 using test::Loaded;
 
-StepShape shape_of(const Scenario& s) {
-  const TrainingPhase& ph = s.training.phases.front();
-  return StepShape{s.parallel, ph.seq_len, ph.global_batch, true};
-}
+using test::main_shape;
 
 const OpTiming& op_named(const ChunkCost& c, const std::string& name) {
   for (const OpTiming& op : c.ops)
@@ -49,7 +46,7 @@ TEST(ContextParallel, RingClosedFormAndWhatTheKernelHides) {
     return steps * (step / bw + sc.cluster.scale_out.latency_s);
   };
   auto check = [&](const Scenario& sc, const char* what) {
-    const StageCosts costs = compute_stage_costs(sc, shape_of(sc), *calib, 1.0);
+    const StageCosts costs = compute_stage_costs(sc, main_shape(sc), *calib, 1.0);
     const ChunkCost& c = costs.ranks.front().chunks.front();
     const OpTiming& attn = op_named(c, "attn_core");
     const OpTiming& ring = op_named(c, "attn_cp_ring");
@@ -72,7 +69,7 @@ TEST(ContextParallel, RingClosedFormAndWhatTheKernelHides) {
   const OpTiming exposed = check(slow, "1 GB/s");
   EXPECT_GT(exposed.comm_s, 0.0);
   EXPECT_GT(exposed.comm_b_s, exposed.comm_s);
-  EXPECT_GT(simulate_step(slow, *calib, shape_of(slow)).time_s, simulate_step(s, *calib, shape_of(s)).time_s);
+  EXPECT_GT(simulate_step(slow, *calib, main_shape(slow)).time_s, simulate_step(s, *calib, main_shape(s)).time_s);
 }
 
 // The a2a exchange inside a node is network::alltoall_time_s; across nodes the off-node share goes over the
@@ -90,7 +87,7 @@ TEST(ContextParallel, AllToAllClosedForm) {
   const Scenario in_node = with({"parallel.tp=2", "parallel.cp=4", "parallel.dp=2"});
   auto calib = l.calib(in_node);
   auto exchange = [&](const Scenario& sc, const std::string& name) {
-    const StageCosts costs = compute_stage_costs(sc, shape_of(sc), *calib, 1.0);
+    const StageCosts costs = compute_stage_costs(sc, main_shape(sc), *calib, 1.0);
     return op_named(costs.ranks.front().chunks.front(), name);
   };
   const ClusterSpec& c = in_node.cluster;
@@ -123,7 +120,7 @@ TEST(ContextParallel, LongSequenceWorkAndMemoryPerRank) {
   Scenario s = l.load("scenarios/deepseek-v3-h800.yaml", o);
   s.training.phases.resize(1);
   auto calib = l.calib(s);
-  const StageCosts costs = compute_stage_costs(s, shape_of(s), *calib, 1.0);
+  const StageCosts costs = compute_stage_costs(s, main_shape(s), *calib, 1.0);
   const OpTiming& attn = op_named(costs.ranks[1].chunks.front(), "attn_core");
   EXPECT_DOUBLE_EQ(attn.flops_f, 2.0 * (131072 / 16.0) * (131072 / 2.0) * 128 * (192 + 128));
 
@@ -138,15 +135,10 @@ TEST(ContextParallel, LongSequenceWorkAndMemoryPerRank) {
               with[0].activations / 1073741824.0);
 }
 
+// Balanced routing without sampling noise: where des and des-full make the same assumptions.
 void expect_agreement(const std::string& what, Scenario s, const Calibration& calib) {
   s.routing.distribution = "balanced-exact";
-  s.fidelity = Fidelity::kDes;
-  const double des = simulate_step(s, calib, shape_of(s)).time_s;
-  s.fidelity = Fidelity::kDesFull;
-  const double full = simulate_step(s, calib, shape_of(s)).time_s;
-  const double err = full / des - 1;
-  std::printf("%s step: des %.5f s, des-full %.5f s, error %+.3f%%\n", what.c_str(), des, full, 100 * err);
-  EXPECT_NEAR(err, 0.0, 0.02);
+  test::expect_des_full_agrees(what, s, calib);
 }
 
 TEST(ContextParallel, DesFullAgreesWithDes) {
@@ -187,7 +179,7 @@ TEST(ContextParallel, NemoLlama2LongSequenceScalingIsAPrediction) {
                                  {1024, 1024, 8, 4, 32, 536}};
   auto tflops = [&](const Scenario& s) {
     auto calib = l.calib(s);
-    const StepResult r = simulate_step(s, *calib, shape_of(s));
+    const StepResult r = simulate_step(s, *calib, main_shape(s));
     const double tokens_per_gpu = r.tokens_per_s / s.cluster.n_gpus();
     return tokens_per_gpu * summarize_model(s.model, s.training.phases.front().seq_len).train_flops_per_token_noncausal / 1e12;
   };

@@ -20,14 +20,12 @@ namespace {
 
 using test::Loaded;
 
-StepShape shape_of(const Scenario& s) {
-  const TrainingPhase& ph = s.training.phases.front();
-  return StepShape{s.parallel, ph.seq_len, ph.global_batch, true};
-}
+using test::expect_des_full_agrees;
+using test::main_shape;
 
 double step_time(Scenario s, const Calibration& calib, Fidelity f) {
   s.fidelity = f;
-  return simulate_step(s, calib, shape_of(s)).time_s;
+  return simulate_step(s, calib, main_shape(s)).time_s;
 }
 
 // Dense Llama-3.1-8B, 1F1B, TP2 x PP4 x DP2 on eight 2-GPU nodes with a NIC per GPU: a TP group is one node
@@ -50,20 +48,12 @@ std::vector<std::string> moe_overrides(const std::string& distribution) {
           "routing.distribution=" + distribution};
 }
 
-void expect_agreement(const std::string& what, const Scenario& s, const Calibration& calib) {
-  const double des = step_time(s, calib, Fidelity::kDes);
-  const double full = step_time(s, calib, Fidelity::kDesFull);
-  const double err = full / des - 1;
-  std::printf("%s step: des %.5f s, des-full %.5f s, error %+.3f%%\n", what.c_str(), des, full, 100 * err);
-  EXPECT_NEAR(err, 0.0, 0.02);
-}
-
 TEST(DesFullStep, AgreesWithDesOnDense1F1B) {
   Loaded l;
   Scenario s = l.load("scenarios/small-dense.yaml", dense_overrides());
   s.routing.distribution = "balanced-exact";
   auto calib = l.calib(s);
-  expect_agreement("dense TP2 PP4 DP2 1F1B", s, *calib);
+  expect_des_full_agrees("dense TP2 PP4 DP2 1F1B", s, *calib);
 }
 
 TEST(DesFullStep, AgreesWithDesWithTpCommOverlap) {
@@ -75,7 +65,7 @@ TEST(DesFullStep, AgreesWithDesWithTpCommOverlap) {
   auto calib = l.calib(s);
   const double plain = step_time(s, *calib, Fidelity::kDes);
   s.parallel.tp_comm_overlap = true;
-  expect_agreement("dense TP2 PP4 DP2 1F1B with TP overlap", s, *calib);
+  expect_des_full_agrees("dense TP2 PP4 DP2 1F1B with TP overlap", s, *calib);
   const double overlapped = step_time(s, *calib, Fidelity::kDes);
   std::printf("TP overlap: step %.4f s without, %.4f s with\n", plain, overlapped);
   EXPECT_LT(overlapped, plain);
@@ -85,7 +75,7 @@ TEST(DesFullStep, AgreesWithDesOnMoeWithBalancedExactRouting) {
   Loaded l;
   const Scenario s = l.load("scenarios/small-dense.yaml", moe_overrides("balanced-exact"));
   auto calib = l.calib(s);
-  expect_agreement("MoE PP2 DP8 EP4 1F1B", s, *calib);
+  expect_des_full_agrees("MoE PP2 DP8 EP4 1F1B", s, *calib);
 }
 
 TEST(DesFullStep, AgreesWithDesOnMoeDualPipeWithCommSms) {
@@ -98,7 +88,7 @@ TEST(DesFullStep, AgreesWithDesOnMoeDualPipeWithCommSms) {
     o.push_back(kv);
   const Scenario s = l.load("scenarios/small-dense.yaml", o);
   auto calib = l.calib(s);
-  expect_agreement("MoE PP4 DP4 EP2 DualPipe", s, *calib);
+  expect_des_full_agrees("MoE PP4 DP4 EP2 DualPipe", s, *calib);
 }
 
 TEST(DesFullStep, AgreesWithDesUnderZero3Gathers) {
@@ -109,7 +99,7 @@ TEST(DesFullStep, AgreesWithDesUnderZero3Gathers) {
   Scenario s = l.load("scenarios/small-dense.yaml", o);
   s.routing.distribution = "balanced-exact";
   auto calib = l.calib(s);
-  expect_agreement("dense TP2 PP4 DP2 1F1B ZeRO-3", s, *calib);
+  expect_des_full_agrees("dense TP2 PP4 DP2 1F1B ZeRO-3", s, *calib);
 }
 
 TEST(DesFullStep, AgreesWithDesUnderGpuVariationWhenEpSpansTheStage) {
@@ -123,7 +113,7 @@ TEST(DesFullStep, AgreesWithDesUnderGpuVariationWhenEpSpansTheStage) {
     o.push_back(kv);
   const Scenario s = l.load("scenarios/small-dense.yaml", o);
   auto calib = l.calib(s);
-  expect_agreement("MoE PP2 DP8 EP8 1F1B, 8% GPU spread", s, *calib);
+  expect_des_full_agrees("MoE PP2 DP8 EP8 1F1B, 8% GPU spread", s, *calib);
   Scenario same = s;
   same.gpu_variation.spread = 0;
   const double slowed = step_time(s, *calib, Fidelity::kDesFull) / step_time(same, *calib, Fidelity::kDesFull);
@@ -139,7 +129,7 @@ TEST(DesFullStep, AgreesWithDesUnderEpOverlap) {
   o.push_back("parallel.ep_overlap=true");
   const Scenario s = l.load("scenarios/small-dense.yaml", o);
   auto calib = l.calib(s);
-  expect_agreement("MoE PP2 DP8 EP4 1F1B with EP overlap", s, *calib);
+  expect_des_full_agrees("MoE PP2 DP8 EP4 1F1B with EP overlap", s, *calib);
 }
 
 TEST(DesFullStep, EpOverlapHidesAllToAllAndCostsNothingWithout) {
@@ -153,9 +143,9 @@ TEST(DesFullStep, EpOverlapHidesAllToAllAndCostsNothingWithout) {
   Scenario moe = l.load("scenarios/small-dense.yaml", o);
   auto calib = l.calib(moe);
   moe.fidelity = Fidelity::kDes;
-  const StepResult serial = simulate_step(moe, *calib, shape_of(moe));
+  const StepResult serial = simulate_step(moe, *calib, main_shape(moe));
   moe.parallel.ep_overlap = true;
-  const StepResult paired = simulate_step(moe, *calib, shape_of(moe));
+  const StepResult paired = simulate_step(moe, *calib, main_shape(moe));
   std::printf("MoE PP2 DP8 EP4 over IB, 1F1B: exposed comm %.4f s serial, %.4f s with EP overlap; step %.4f / %.4f s\n",
               serial.exposed_comm_s, paired.exposed_comm_s, serial.time_s, paired.time_s);
   EXPECT_LT(paired.exposed_comm_s, serial.exposed_comm_s * 0.9);
@@ -174,10 +164,10 @@ TEST(DesFullStep, SameSeedSameTimeOtherSeedOtherTime) {
   Scenario s = l.load("scenarios/small-dense.yaml", moe_overrides("balanced"));
   s.fidelity = Fidelity::kDesFull;
   auto calib = l.calib(s);
-  const double a = simulate_step(s, *calib, shape_of(s)).time_s;
-  const double b = simulate_step(s, *calib, shape_of(s)).time_s;
+  const double a = simulate_step(s, *calib, main_shape(s)).time_s;
+  const double b = simulate_step(s, *calib, main_shape(s)).time_s;
   s.seed = 2;
-  const double c = simulate_step(s, *calib, shape_of(s)).time_s;
+  const double c = simulate_step(s, *calib, main_shape(s)).time_s;
   std::printf("des-full with sampled routing: seed 1 %.6f s (twice: %.6f s), seed 2 %.6f s\n", a, b, c);
   EXPECT_EQ(a, b);
   EXPECT_NE(a, c);
@@ -193,7 +183,7 @@ TEST(DesFullStep, SkewedRoutingKeepsEveryRankConsistent) {
   s.routing.skew = 1.0;
   s.fidelity = Fidelity::kDesFull;
   auto calib = l.calib(s);
-  const StepShape shape = shape_of(s);
+  const StepShape shape = main_shape(s);
   const StageCosts costs = compute_stage_costs(s, shape, *calib, 1.0);
   std::vector<DesFullUnitStats> units;
   Timeline tl;
