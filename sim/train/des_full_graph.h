@@ -63,6 +63,9 @@ class FullGraph {
   std::vector<engine::StreamId> compute_, comm_stream_;
   std::vector<engine::SmReservationId> sms_;
   std::vector<std::vector<TaskId>> compute_tasks_, comm_tasks_;
+  // Step-end work per unit, counted in the stats but not traced with the chunks: the optimizer (compute), the
+  // DP reduce-scatter and the all-gather's excess (communication).
+  std::vector<std::vector<TaskId>> step_end_compute_, step_end_comm_;
   std::vector<double> nominal_;
   std::vector<double> speed_;  // compute-time factor of each unit (gpu_variation; all 1 by default)
   std::vector<Span> fwd_, bwd_;

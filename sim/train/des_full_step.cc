@@ -46,6 +46,8 @@ StepResult FullGraph::run(Timeline* timeline) {
   }
   compute_tasks_.resize(n_units_);
   comm_tasks_.resize(n_units_);
+  step_end_compute_.resize(n_units_);
+  step_end_comm_.resize(n_units_);
   nominal_.assign(n_units_, 0.0);
   last_backward_first_.assign(n_units_, kNoTask);
   rank_end_.assign(n_units_, kNoTask);
@@ -72,17 +74,20 @@ StepResult FullGraph::run(Timeline* timeline) {
     sim_.add_dependency(ready, rs);
     group.clear();
     for (int d = 0; d < dp_; ++d) {
-      const TaskId opt =
-          add_task(TaskKind::kFixed, rc.optimizer_s * speed_[unit(r, d)], engine::kNoStream, 0, false, 0);
+      const double opt_s = rc.optimizer_s * speed_[unit(r, d)];
+      const TaskId opt = add_task(TaskKind::kFixed, opt_s, engine::kNoStream, 0, false, 0);
+      nominal_[unit(r, d)] += engine::time_to_seconds(engine::seconds_to_time(std::max(0.0, opt_s)));
       sim_.add_dependency(rs, opt);
       sim_.add_dependency(rank_end_[unit(r, d)], opt);
       group.push_back(opt);
+      step_end_compute_[unit(r, d)].push_back(opt);
     }
     const TaskId updated = join(group);
     const double ag_exposed = std::max(0.0, comm_.dp_all_gather_s(rc) - std::max(0.0, first_forward_s_[r]));
     const TaskId ag = add_task(TaskKind::kFixed, ag_exposed, engine::kNoStream, 0, false, 0);
     sim_.add_dependency(updated, ag);
     sim_.add_dependency(ag, step_end);
+    for (int d = 0; d < dp_; ++d) step_end_comm_[unit(r, d)] = {rs, ag};
   }
   sim_.run();
 
@@ -96,8 +101,10 @@ StepResult FullGraph::run(Timeline* timeline) {
   for (int u = 0; u < n_units_; ++u) {
     comp.clear();
     comms.clear();
-    for (TaskId t : compute_tasks_[u]) comp.push_back({sim_.start_time(t), sim_.finish_time(t)});
-    for (TaskId t : comm_tasks_[u]) comms.push_back({sim_.start_time(t), sim_.finish_time(t)});
+    for (const auto* tasks : {&compute_tasks_[u], &step_end_compute_[u]})
+      for (TaskId t : *tasks) comp.push_back({sim_.start_time(t), sim_.finish_time(t)});
+    for (const auto* tasks : {&comm_tasks_[u], &step_end_comm_[u]})
+      for (TaskId t : *tasks) comms.push_back({sim_.start_time(t), sim_.finish_time(t)});
     const RankBusy rb = rank_busy(comp, comms);
     const double idle = std::max(0.0, res.time_s - rb.busy_s - rb.exposed_comm_s);
     idle_sum += idle;

@@ -41,7 +41,7 @@ struct DesFullUnitStats {
   int replica = 0;                // DP replica
   double busy_s = 0;              // compute stream busy, from its tasks' start and finish instants
   double exposed_comm_s = 0;      // communication not hidden under compute
-  double nominal_compute_s = 0;   // sum of its compute tasks' lengths at full SMs
+  double nominal_compute_s = 0;   // sum of its compute tasks' lengths at full SMs, the optimizer included
   int compute_tasks = 0;
 };
 

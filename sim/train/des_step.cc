@@ -45,6 +45,9 @@ class StepGraph {
   std::vector<engine::StreamId> compute_, comm_;
   std::vector<engine::SmReservationId> comm_sms_;
   std::vector<std::vector<TaskId>> compute_tasks_, comm_tasks_;
+  // Step-end work per rank, kept apart from the chunks' tasks (the trace draws those) but counted in the stats:
+  // the optimizer is compute, the DP reduce-scatter and the all-gather's excess are communication.
+  std::vector<std::vector<TaskId>> step_end_compute_, step_end_comm_;
   std::vector<Emitted> emitted_;
   struct MemoryEvent {
     TaskId task;
@@ -115,6 +118,8 @@ StepResult StepGraph::run(Timeline* timeline) {
   sim_.set_tracing(false);
   compute_tasks_.resize(pp);
   comm_tasks_.resize(pp);
+  step_end_compute_.resize(pp);
+  step_end_comm_.resize(pp);
   for (int r = 0; r < pp; ++r) {
     const engine::GpuId g = sim_.add_gpu(std::max(1, s_.cluster.gpu.sm_count));
     compute_.push_back(sim_.add_stream("rank" + std::to_string(r) + "/compute", g, engine::StreamOrder::kPriority));
@@ -230,6 +235,8 @@ StepResult StepGraph::run(Timeline* timeline) {
     const TaskId ag = add_fixed(std::max(0.0, rc.dp_all_gather_s - first_forward_s[r]));
     sim_.add_dependency(opt, ag);
     sim_.add_dependency(ag, step_end);
+    step_end_compute_[r].push_back(opt);
+    step_end_comm_[r] = {rs, ag};
   }
   sim_.run();
 
@@ -240,8 +247,10 @@ StepResult StepGraph::run(Timeline* timeline) {
   double idle_sum = 0;
   for (int r = 0; r < pp; ++r) {
     std::vector<SimInterval> comp, comm;
-    for (TaskId t : compute_tasks_[r]) comp.push_back({sim_.start_time(t), sim_.finish_time(t)});
-    for (TaskId t : comm_tasks_[r]) comm.push_back({sim_.start_time(t), sim_.finish_time(t)});
+    for (const auto* tasks : {&compute_tasks_[r], &step_end_compute_[r]})
+      for (TaskId t : *tasks) comp.push_back({sim_.start_time(t), sim_.finish_time(t)});
+    for (const auto* tasks : {&comm_tasks_[r], &step_end_comm_[r]})
+      for (TaskId t : *tasks) comm.push_back({sim_.start_time(t), sim_.finish_time(t)});
     const RankBusy rb = rank_busy(comp, comm);
     const double busy = rb.busy_s, exposed = rb.exposed_comm_s;
     StageStats st;
