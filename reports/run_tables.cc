@@ -314,20 +314,21 @@ Table results_csv_table(const RunResult& r) {
            {"mfu", "mfu", "", Align::kRight},
            {"tokens_per_s", "tokens_per_s", "", Align::kRight},
            {"peak_memory_bytes", "peak_memory_bytes", "B", Align::kRight},
-           {"memory_fits", "memory_fits", "", Align::kLeft}});
+           {"memory_fits", "memory_fits", "", Align::kLeft},
+           {"plan", "plan", "", Align::kLeft}});
   auto v = [](double x) { return Cell::of_number(x, ""); };
   auto blank = [] { return Cell::of_text(""); };
   for (const auto& p : r.phases)
     t.add_row({Cell::of_text("phase"), Cell::of_text(p.name), v(static_cast<double>(p.steps)), v(p.tokens),
                v(p.seq_len), v(p.step_time_s), v(p.gpu_hours), v(p.days),
                Cell::of_text(p.given ? "true" : "false"), Cell::of_text(p.given_source), blank(), blank(),
-               blank(), blank(), blank(), blank(), blank(), blank(), blank()});
+               blank(), blank(), blank(), blank(), blank(), blank(), blank(), Cell::of_text(p.plan)});
   // The total row carries the run's own totals; per-phase columns it has no value for stay empty.
   t.add_row({Cell::of_text("total"), Cell::of_text(r.inputs.scenario_name), blank(), blank(), v(r.step.seq_len),
              v(r.step.time_s), v(r.gpu_hours), v(r.days), blank(), blank(), v(r.cost.gpu_hours),
              v(r.cost.wall_clock_days), v(r.cost.rental_usd), v(r.cost.owned_usd), v(r.cost.energy_mwh),
              v(r.step.mfu), v(r.step.tokens_per_s), v(r.memory_peak_bytes),
-             Cell::of_text(r.memory_fits ? "true" : "false")});
+             Cell::of_text(r.memory_fits ? "true" : "false"), Cell::of_text(r.inputs.plan_summary)});
   return t;
 }
 
