@@ -147,6 +147,23 @@ std::vector<MemoryBreakdown> memory_per_stage(const ModelSpec& m, const ClusterS
   };
   const double tokens = static_cast<double>(plan.micro_batch) * seq_len / plan.cp;  // this rank's tokens
   const double h = m.hidden;
+  // Context-parallel buffers of one chunk in flight (see the header). Every layer's attention is alike, so
+  // layer 0's exchanges stand for all.
+  double cp_buffers = 0;
+  if (plan.cp > 1 && plan.cp_comm == CpComm::kRing)
+    cp_buffers = 4.0 * tokens * attention_kv_bytes_per_token(m, plan.tp, recipe.activations);
+  if (plan.cp > 1 && plan.cp_comm == CpComm::kAllToAll) {
+    OpContext ctx;
+    ctx.micro_batch = plan.micro_batch;
+    ctx.seq_len = seq_len;
+    ctx.tp = plan.tp;
+    ctx.cp = plan.cp;
+    ctx.cp_comm = plan.cp_comm;
+    ctx.ep = plan.ep;
+    ctx.precision = recipe;
+    for (const Op& op : layer_forward_ops(m, 0, ctx))
+      if (op.cls == OpClass::kCpAllToAll) cp_buffers += 2.0 * op.comm_bytes;  // send and receive
+  }
   std::vector<MemoryBreakdown> out;
   for (const StageLayers& s : ranks) {
     MemoryBreakdown b;
@@ -192,23 +209,7 @@ std::vector<MemoryBreakdown> memory_per_stage(const ModelSpec& m, const ClusterS
       const double act_msg = tokens * h * bytes_of(recipe.activations) / (plan.sequence_parallel ? plan.tp : 1);
       b.comm_buffers += 4.0 * act_msg * overlap;  // send + receive, activation + gradient
     }
-    if (plan.cp > 1 && plan.cp_comm == CpComm::kRing)
-      b.comm_buffers += 4.0 * tokens * attention_kv_bytes_per_token(m, plan.tp, recipe.activations) * overlap;
-    if (plan.cp > 1 && plan.cp_comm == CpComm::kAllToAll) {
-      // Send and receive buffers of the a2a exchanges of one layer (layer_ops.cc), for each chunk in flight.
-      OpContext ctx;
-      ctx.micro_batch = plan.micro_batch;
-      ctx.seq_len = seq_len;
-      ctx.tp = plan.tp;
-      ctx.cp = plan.cp;
-      ctx.cp_comm = plan.cp_comm;
-      ctx.ep = plan.ep;
-      ctx.precision = recipe;
-      double exchanged = 0;
-      for (const Op& op : layer_forward_ops(m, s.layers.empty() ? 0 : s.layers.front(), ctx))
-        if (op.cls == OpClass::kCpAllToAll) exchanged += op.comm_bytes;
-      b.comm_buffers += 2.0 * exchanged * overlap;
-    }
+    b.comm_buffers += cp_buffers * overlap;
     if (plan.grad_dp() > 1) b.comm_buffers += 2.0 * 25.0 * 1024 * 1024;
     if (z >= 3) b.comm_buffers += 2.0 * largest_layer * bytes_of(recipe.weights);
     b.reserve = opt.workspace_bytes + opt.fragmentation_fraction * b.capacity;

@@ -29,15 +29,21 @@ const OpTiming& op_named(const ChunkCost& c, const std::string& name) {
   return c.ops.front();
 }
 
+// Llama-3.1-8B with 16K-token sequences, TP2 x CP2 x pp x dp on 2-GPU nodes with a NIC per GPU.
+Scenario dense_tp2_cp2(Loaded& l, int pp, int dp, int global_batch) {
+  return l.load("scenarios/small-dense.yaml",
+                {"cluster.nodes=8", "cluster.gpus_per_node=2", "cluster.nics_per_node=2", "parallel.tp=2",
+                 "parallel.cp=2", "parallel.pp=" + std::to_string(pp), "parallel.dp=" + std::to_string(dp),
+                 "parallel.micro_batch=1", "training.phases.0.seq_len=16384",
+                 "training.phases.0.global_batch=" + std::to_string(global_batch)});
+}
+
 // Llama-3.1-8B, TP2 x CP2 on 2-GPU nodes: the CP group's tp x cp = 4 GPUs span two nodes, so each ring step
 // crosses the NIC: (cp - 1) steps of bytes / (cp - 1) at the scale-out bandwidth the profile's efficiency gives
 // at that size, plus one latency each. Backward moves twice the bytes (K/V and their gradients).
 TEST(ContextParallel, RingClosedFormAndWhatTheKernelHides) {
   Loaded l;
-  Scenario s = l.load("scenarios/small-dense.yaml",
-                      {"cluster.nodes=8", "cluster.gpus_per_node=2", "cluster.nics_per_node=2", "parallel.tp=2",
-                       "parallel.cp=2", "parallel.pp=1", "parallel.dp=4", "parallel.micro_batch=1",
-                       "training.phases.0.seq_len=16384", "training.phases.0.global_batch=64"});
+  Scenario s = dense_tp2_cp2(l, 1, 4, 64);
   auto calib = l.calib(s);
   auto ring_s = [&](const Scenario& sc, double bytes) {
     const int steps = sc.parallel.cp - 1;
@@ -144,10 +150,7 @@ void expect_agreement(const std::string& what, Scenario s, const Calibration& ca
 TEST(ContextParallel, DesFullAgreesWithDes) {
   Loaded l;
   // Dense: TP2 x CP2 x PP2 x DP2 on 2-GPU nodes (the ring crosses nodes, the DP group of dp x cp = 4 too).
-  Scenario dense = l.load("scenarios/small-dense.yaml",
-                          {"cluster.nodes=8", "cluster.gpus_per_node=2", "cluster.nics_per_node=2", "parallel.tp=2",
-                           "parallel.cp=2", "parallel.pp=2", "parallel.dp=2", "parallel.micro_batch=1",
-                           "training.phases.0.seq_len=16384", "training.phases.0.global_batch=32"});
+  Scenario dense = dense_tp2_cp2(l, 2, 2, 32);
   expect_agreement("dense TP2 CP2 PP2 DP2 1F1B", dense, *l.calib(dense));
   // MoE: DeepSeek-V2-Lite, CP2 x PP2 x DP4 x EP4 on 4-GPU nodes: an EP group holds two replicas' CP pairs.
   Scenario moe = l.load("scenarios/small-dense.yaml",
