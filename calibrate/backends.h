@@ -32,4 +32,11 @@ bool cuda_backend_built();
 // the reason) or when the build has no CUDA.
 BackendResult measure_cuda(const CalibrationGrid& grid, bool quick, const CommReference& scale_up, Profile& out);
 
+// Sustained-load runs (sustained_run.h), `seconds` each: the BF16 reference GEMM on the CPU; cuBLASLt BF16
+// and FP8 GEMMs on CUDA, with NVML sensor readings where the driver has NVML. Each run appends one
+// SustainedPoint to out.sustained_points; a run that cannot happen here (FP8 on a GPU without FP8 tensor
+// cores) is listed in r.skipped with the reason.
+void measure_cpu_sustained(double seconds, Profile& out, BackendResult& r);
+void measure_cuda_sustained(double seconds, Profile& out, BackendResult& r);
+
 }  // namespace moeplan

@@ -102,6 +102,17 @@ CalibrationReport run_calibration(const CalibrateOptions& options) {
                         ": DeepSeek-V3 GEMM, MLA decode and copy shapes");
     r = measure_cuda(deepseek_v3_grid(!options.quick), options.quick, options.scale_up, p);
   }
+  const bool cpu = options.backend == "cpu";
+  const double default_sustain_s = cpu ? (options.quick ? 0.6 : 2.0) : (options.quick ? 15.0 : 60.0);
+  const double sustain_s = options.sustain_s >= 0 ? options.sustain_s : default_sustain_s;
+  if (sustain_s > 0) {
+    if (cpu)
+      measure_cpu_sustained(sustain_s, p, r);
+    else
+      measure_cuda_sustained(sustain_s, p, r);
+  } else {
+    r.skipped.push_back("sustained-load run: --sustain-seconds 0; the short-run rates are used as they are");
+  }
   report.kernels_timed = r.kernels_timed;
   report.skipped = r.skipped;
 
@@ -141,6 +152,15 @@ std::string summarize(const CalibrationReport& r) {
   for (const CommCurve& c : p.comm_curves)
     s += std::string("  comm ") + to_string(c.fabric) + ": efficiency = 1 / (" + fmt("%.3g", c.inv_peak) +
          " + " + fmt("%.3g", c.half_bytes) + " B / message)\n";
+  for (const SustainedPoint& sp : p.sustained_points) {
+    s += std::string("  sustained ") + to_string(sp.dtype) + ": " + fmt("%.4g", sp.sustained_flops_per_s / 1e12) +
+         " TFLOP/s after " + fmt("%.3g", sp.seconds) + " s vs " + fmt("%.4g", sp.burst_flops_per_s / 1e12) +
+         " at the start (x" + fmt("%.3f", sp.ratio()) + ")";
+    if (sp.sm_clock_mhz_sustained > 0)
+      s += "; SM clock " + fmt("%.0f", sp.sm_clock_mhz_burst) + " -> " + fmt("%.0f", sp.sm_clock_mhz_sustained) +
+           " MHz, " + fmt("%.0f", sp.power_w) + " W, " + fmt("%.0f", sp.temperature_c) + " C, limits: " + sp.throttle;
+    s += "\n";
+  }
   for (const auto& k : r.skipped) s += "  not measured: " + k + "\n";
   if (!r.out_path.empty()) s += "  profile written to " + r.out_path + "\n";
   return s;

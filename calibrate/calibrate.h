@@ -28,6 +28,9 @@ struct CalibrateOptions {
   // every fabric the run did not measure (a single machine measures its scale-up link at most), so the
   // simulator can use the measured profile end to end. "" = only measured comm curves.
   std::string comm_profile_path;
+  // Length of each sustained-load run (sustained_run.h): < 0 = the backend's default (cuda 60 s, 15 s with
+  // --quick; cpu 2 s, 0.6 s with --quick); 0 = no sustained run, so the profile's rates are used as measured.
+  double sustain_s = -1;
 };
 
 struct CalibrationReport {

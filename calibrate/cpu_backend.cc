@@ -9,6 +9,7 @@
 
 #include "calibrate/attention_points.h"
 #include "calibrate/backends.h"
+#include "calibrate/sustained_run.h"
 #include "calibrate/timing.h"
 #include "kernels/cpu/fp8.h"
 #include "kernels/cpu/fp8_gemm_ref.h"
@@ -164,6 +165,37 @@ BackendResult measure_cpu(const CalibrationGrid& grid, bool quick, Profile& out)
   r.skipped.push_back("collectives: single process, no NCCL/MPI transport measured");
   r.skipped.push_back("backward attention: no backward kernel; derived from the forward rate");
   return r;
+}
+
+void measure_cpu_sustained(double seconds, Profile& out, BackendResult& r) {
+  // DeepSeek-V3's 2048 x 7168 x 7168 dense GEMM with every dimension / 16, as the grid scales its shapes.
+  constexpr int m = 128, n = 448, k = 448;
+  constexpr int kWindows = 12;
+  Rng rng(20250422, "calibrate-cpu-sustained");
+  const auto a = bf16_matrix(rng, static_cast<size_t>(m) * k);
+  const auto b = bf16_matrix(rng, static_cast<size_t>(n) * k);
+  std::vector<std::uint16_t> c(static_cast<size_t>(m) * n);
+  const double flops_per_call = 2.0 * m * n * k;
+  const double window_s = seconds / kWindows;
+  kernels::bf16_gemm_ref(a.data(), b.data(), m, n, k, c.data());  // warm-up
+  std::vector<kernels::LoadWindow> windows;
+  double elapsed = 0;
+  while (elapsed < seconds) {
+    kernels::LoadWindow w;
+    const double t0 = thread_cpu_time_s();
+    do {
+      kernels::bf16_gemm_ref(a.data(), b.data(), m, n, k, c.data());
+      w.flops += flops_per_call;
+      w.seconds = thread_cpu_time_s() - t0;
+    } while (w.seconds < window_s);
+    elapsed += w.seconds;
+    windows.push_back(w);
+  }
+  out.sustained_points.push_back(summarize_sustained_run(
+      windows, DType::kBf16, m, n, k,
+      "measured: CPU bf16_gemm_ref back to back, " + std::to_string(windows.size()) +
+          " windows of this thread's CPU time; no clock or power sensors read"));
+  ++r.kernels_timed;
 }
 
 }  // namespace moeplan

@@ -9,6 +9,7 @@
 
 #include "calibrate/attention_points.h"
 #include "calibrate/backends.h"
+#include "calibrate/sustained_run.h"
 #include "sim/calib/curve_fit.h"
 #include "sim/units/error.h"
 
@@ -143,9 +144,40 @@ BackendResult measure_cuda(const CalibrationGrid& grid, bool quick, const CommRe
   return r;
 }
 
+void measure_cuda_sustained(double seconds, Profile& out, BackendResult& r) {
+  // A square GEMM far larger than L2, the kind that runs a GPU into its power limit: the BF16 and FP8 shape
+  // of the achieved-matmul (MAMF) sweeps' best points (hardware.md §1a).
+  constexpr int kSide = 8192;
+  constexpr int kWindows = 30;
+  const double window_s = seconds / kWindows;
+  for (const bool fp8 : {false, true}) {
+    const char* dtype = fp8 ? "fp8" : "bf16";
+    std::vector<kernels::LoadWindow> windows;
+    try {
+      windows = kernels::run_sustained_cublaslt_gemm(kSide, kSide, kSide, fp8, seconds, window_s);
+    } catch (const Error& e) {
+      if (e.kind() != ErrorKind::kUser) throw;
+      r.skipped.push_back(std::string("sustained ") + dtype + " run: " + e.message());
+      continue;
+    }
+    const bool sensors = !windows.empty() && windows.front().sensors;
+    out.sustained_points.push_back(summarize_sustained_run(
+        windows, fp8 ? DType::kFp8 : DType::kBf16, kSide, kSide, kSide,
+        std::string("measured: cuBLASLt ") + dtype + " GEMM back to back, " + std::to_string(windows.size()) +
+            " windows of CUDA-event time; " +
+            (sensors ? "SM clock, power, temperature and clock-limit reasons read from NVML (queries only)"
+                     : "no NVML sensor readings")));
+    ++r.kernels_timed;
+  }
+}
+
 #else
 
 bool cuda_backend_built() { return false; }
+
+void measure_cuda_sustained(double, Profile&, BackendResult&) {
+  throw_user_error("cuda calibration backend: this build of moeplan has no CUDA kernels");
+}
 
 BackendResult measure_cuda(const CalibrationGrid&, bool, const CommReference&, Profile&) {
   throw_user_error(

@@ -19,6 +19,9 @@ void register_calibrate(CLI::App& app, CliContext& ctx) {
                   "Catalog GPU of this machine: names the profile and is the link NCCL bus bandwidth is compared with");
   cmd->add_option("--comm-from", opts->comm_profile_path,
                   "Copy the collective curves of fabrics this run does not measure (with their sources) from this profile");
+  cmd->add_option("--sustain-seconds", opts->sustain_s,
+                  "Seconds of each sustained-load GEMM run (default: cuda 60, 15 with --quick; cpu 2); 0 skips it")
+      ->check(CLI::Range(0.0, 3600.0));
   cmd->callback([opts, &ctx] {
     if (!opts->gpu.empty()) {
       const GpuSpec& gpu = ctx.catalog().gpu(opts->gpu);  // a user Error naming the closest GPU when unknown

@@ -136,6 +136,7 @@ Json inputs_json(const RunInputs& in) {
               {"scenario_name", in.scenario_name},
               {"calibration_profile", in.calibration_profile},
               {"calibration_source", in.calibration_source},
+              {"calibration_sustained", in.calibration_sustained},
               {"moeplan_version", in.moeplan_version},
               {"seed", in.seed},
               {"fidelity", in.fidelity},

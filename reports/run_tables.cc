@@ -274,6 +274,9 @@ Table inputs_table(const RunResult& r) {
   t.text("scenario name", in.scenario_name);
   t.text("calibration profile", in.calibration_profile);
   t.text("calibration source", in.calibration_source);
+  t.text("sustained-load factor", in.calibration_sustained.empty()
+                                      ? "none: the profile's short-run kernel rates are used as they are"
+                                      : in.calibration_sustained);
   t.text("moeplan version", in.moeplan_version);
   t.number("seed", static_cast<double>(in.seed), std::to_string(in.seed));
   t.text("fidelity", in.fidelity);

@@ -19,6 +19,7 @@
 #include "kernels/cuda/device_buffer.h"
 #include "kernels/cuda/fp8_gemm.h"
 #include "kernels/cuda/mla_decode.h"
+#include "kernels/cuda/nvml_sensors.h"
 #include "sim/units/error.h"
 
 namespace moeplan::kernels {
@@ -87,6 +88,19 @@ void require_positive(std::initializer_list<int> values, const char* what) {
     if (v <= 0) throw_user_error(std::string(what) + ": sizes and repeats must be positive");
   }
 }
+
+// A CUDA event destroyed with its scope.
+class ScopedEvent {
+ public:
+  ScopedEvent() { MOEPLAN_CUDA_CHECK(cudaEventCreate(&event_)); }
+  ~ScopedEvent() { cudaEventDestroy(event_); }
+  ScopedEvent(const ScopedEvent&) = delete;
+  ScopedEvent& operator=(const ScopedEvent&) = delete;
+  cudaEvent_t get() const { return event_; }
+
+ private:
+  cudaEvent_t event_ = nullptr;
+};
 
 struct GemmSet {
   DeviceBuffer<std::uint8_t> a, b;
@@ -210,6 +224,60 @@ KernelTime time_cublaslt_gemm(int m, int n, int k, bool fp8, int repeats) {
         gemm.run(a, b, out[s].get(), nullptr);
       },
       kWarmup, repeats, nullptr);
+}
+
+std::vector<LoadWindow> run_sustained_cublaslt_gemm(int m, int n, int k, bool fp8, double seconds,
+                                                    double window_s) {
+  require_positive({m, n, k}, "run_sustained_cublaslt_gemm");
+  if (!(seconds > 0) || !(window_s > 0) || window_s > seconds)
+    throw_user_error("run_sustained_cublaslt_gemm: need 0 < window_s <= seconds");
+  require_device();
+  CublasLtGemm gemm(m, n, k, fp8);
+  const std::size_t a_elems = static_cast<std::size_t>(m) * k, b_elems = static_cast<std::size_t>(n) * k;
+  DeviceBuffer<std::uint8_t> a8, b8;
+  DeviceBuffer<std::uint16_t> a16, b16;
+  if (fp8) {
+    a8 = DeviceBuffer<std::uint8_t>(a_elems);
+    b8 = DeviceBuffer<std::uint8_t>(b_elems);
+    fill_fp8(a8, 1);
+    fill_fp8(b8, 2);
+  } else {
+    a16 = DeviceBuffer<std::uint16_t>(a_elems);
+    b16 = DeviceBuffer<std::uint16_t>(b_elems);
+    fill_bf16(a16, 1);
+    fill_bf16(b16, 2);
+  }
+  const void* a = fp8 ? static_cast<const void*>(a8.get()) : static_cast<const void*>(a16.get());
+  const void* b = fp8 ? static_cast<const void*>(b8.get()) : static_cast<const void*>(b16.get());
+  DeviceBuffer<std::uint16_t> out(static_cast<std::size_t>(m) * n);
+  int dev = 0;
+  MOEPLAN_CUDA_CHECK(cudaGetDevice(&dev));
+  const NvmlSensors sensors(dev);
+  const ScopedEvent start, stop;
+  auto timed_calls = [&](long calls) {
+    MOEPLAN_CUDA_CHECK(cudaEventRecord(start.get(), nullptr));
+    for (long i = 0; i < calls; ++i) gemm.run(a, b, out.get(), nullptr);
+    MOEPLAN_CUDA_CHECK(cudaEventRecord(stop.get(), nullptr));
+    MOEPLAN_CUDA_CHECK(cudaEventSynchronize(stop.get()));
+    float ms = 0;
+    MOEPLAN_CUDA_CHECK(cudaEventElapsedTime(&ms, start.get(), stop.get()));
+    return ms * 1e-3;
+  };
+  for (int i = 0; i < kWarmup; ++i) gemm.run(a, b, out.get(), nullptr);
+  const double per_call = std::max(timed_calls(1), 1e-7);
+  const long calls = std::max(1L, static_cast<long>(window_s / per_call));
+  const double flops = 2.0 * m * n * static_cast<double>(k) * static_cast<double>(calls);
+  std::vector<LoadWindow> windows;
+  double elapsed = 0;
+  while (elapsed < seconds) {
+    LoadWindow w;
+    w.seconds = timed_calls(calls);
+    w.flops = flops;
+    sensors.read(w);
+    elapsed += w.seconds;
+    windows.push_back(w);
+  }
+  return windows;
 }
 
 KernelTime time_mla_decode_cuda(const MlaDecodeShape& shape, int repeats) {

@@ -11,9 +11,11 @@
 
 #include <cstddef>
 #include <string>
+#include <vector>
 
 #include "kernels/cpu/mla_decode_ref.h"
 #include "kernels/timing/kernel_time.h"
+#include "kernels/timing/load_window.h"
 
 namespace moeplan::kernels {
 
@@ -29,6 +31,11 @@ KernelTime time_grouped_fp8_gemm_cuda(int groups, int m_per_group, int n, int k,
 KernelTime time_cublaslt_gemm(int m, int n, int k, bool fp8, int repeats);
 // One paged MLA decode step (mla_decode_cuda) for `shape`, softmax scale 1/sqrt(192).
 KernelTime time_mla_decode_cuda(const MlaDecodeShape& shape, int repeats);
+// cuBLASLt GEMMs of one shape (FP8 or BF16) back to back for `seconds`, in windows of about `window_s`: each
+// window's CUDA-event time and FLOPs, and where NVML answers, the SM clock, power, temperature and clock-limit
+// reasons at its end (read-only queries). The first window starts right after three warm-up calls, as the
+// timings above do, so it is comparable with them; the later ones show the chip under a steady load.
+std::vector<LoadWindow> run_sustained_cublaslt_gemm(int m, int n, int k, bool fp8, double seconds, double window_s);
 // One device-to-device cudaMemcpyAsync of `bytes` (HBM read + write of `bytes` each).
 KernelTime time_d2d_copy(std::size_t bytes, int repeats);
 

@@ -22,6 +22,9 @@ struct ProfileInfo {
   std::string method;      // "published" | "measured-cuda" | "measured-cpu"
   std::string source;      // citations or measurement details
   std::string date;
+  // The sustained-load factors applied to compute rates, e.g. "bf16 0.94, fp8 0.91 (60 s back-to-back
+  // GEMMs)"; "" when the profile has no sustained run.
+  std::string sustained;
 };
 
 class Calibration {

@@ -72,6 +72,25 @@ struct CommPoint {
   PointSource src;
 };
 
+// One GEMM kept busy back to back for `seconds`: its rate in the first window (the way the points above are
+// measured, a few calls after warm-up) and over the last third of the run, once clocks, power and temperature
+// have settled. Short timings see the boost clock; a training job runs for weeks at whatever clock the power
+// and thermal limits leave. ratio() is what the simulator applies to the compute rates of this dtype.
+struct SustainedPoint {
+  DType dtype = DType::kBf16;
+  double m = 0, n = 0, k = 0;
+  double seconds = 0;                 // length of the back-to-back run
+  double burst_flops_per_s = 0;       // first window
+  double sustained_flops_per_s = 0;   // median window of the last third
+  double sm_clock_mhz_burst = 0;      // 0 = not read (no NVML, or a CPU)
+  double sm_clock_mhz_sustained = 0;
+  double power_w = 0;                 // median over the last third; 0 = not read
+  double temperature_c = 0;
+  std::string throttle;               // clock-limit reasons seen in the last third ("" = none read)
+  PointSource src;
+  double ratio() const { return sustained_flops_per_s / burst_flops_per_s; }
+};
+
 // GEMM time model: time = flops / peak_flops_per_s + bytes / bytes_per_s + overhead_s, with
 // bytes = (m*k + n*k) * in_bytes + m*n * 2 per group (BF16 output). A term that the fit could not
 // support (it would have to be negative) is dropped: its rate is stored as 0 = "infinite".
@@ -110,6 +129,7 @@ struct Profile {
   std::vector<AttentionPoint> attention_points;
   std::vector<MemoryPoint> memory_points;
   std::vector<CommPoint> comm_points;
+  std::vector<SustainedPoint> sustained_points;  // at most one per dtype
   // Fitted curves (written by fit_profile; read back from the file).
   std::vector<GemmCurve> gemm_curves;
   MemoryCurve memory_curve;

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 
@@ -47,6 +48,12 @@ ProfileCalibration::ProfileCalibration(Profile profile, const GpuSpec& gpu)
   info_.method = h.method;
   info_.source = join_sources(h.sources);
   info_.date = h.date;
+  for (const SustainedPoint& sp : profile_.sustained_points) {
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "%s%s %.3f (%.0f s back-to-back GEMM)", info_.sustained.empty() ? "" : ", ",
+                  to_string(sp.dtype), std::min(1.0, sp.ratio()), sp.seconds);
+    info_.sustained += buf;
+  }
 
   for (const auto& a : profile_.attention_points)
     attention_[{static_cast<int>(a.pass), static_cast<int>(a.dtype)}].emplace_back(a.tokens, a.flops_per_s);
@@ -88,9 +95,21 @@ const GemmCurve& ProfileCalibration::gemm_curve_for(GemmKind kind, DType dtype) 
                                                             ", dtype: " + to_string(dtype) + "}"));
 }
 
+double ProfileCalibration::sustained_factor(DType dtype) const {
+  const SustainedPoint* bf16 = nullptr;
+  for (const SustainedPoint& sp : profile_.sustained_points) {
+    if (sp.dtype == dtype) return std::min(1.0, sp.ratio());
+    if (sp.dtype == DType::kBf16) bf16 = &sp;
+  }
+  return bf16 != nullptr ? std::min(1.0, bf16->ratio()) : 1.0;
+}
+
 double ProfileCalibration::gemm_time_s(const GemmShape& shape, DType dtype) const {
   const GemmKind kind = shape.groups > 1 ? GemmKind::kGrouped : GemmKind::kDense;
-  return moeplan::gemm_time_s(gemm_curve_for(kind, dtype), shape);
+  GemmCurve curve = gemm_curve_for(kind, dtype);
+  // Only the compute term slows with the clock; the bandwidth and launch terms do not.
+  curve.peak_flops_per_s *= sustained_factor(curve.dtype);
+  return moeplan::gemm_time_s(curve, shape);
 }
 
 double ProfileCalibration::gemm_flops_per_s(const GemmShape& shape, DType dtype) const {
@@ -110,12 +129,13 @@ double ProfileCalibration::attention_flops_per_s(DType dtype, Pass pass, double 
       auto it = attention_.find({static_cast<int>(p), static_cast<int>(d)});
       if (it == attention_.end()) continue;
       const auto& pts = it->second;
-      if (tokens <= 0 || tokens >= pts.back().first) return pts.back().second;
-      if (tokens <= pts.front().first) return pts.front().second;
+      const double steady = sustained_factor(d);
+      if (tokens <= 0 || tokens >= pts.back().first) return steady * pts.back().second;
+      if (tokens <= pts.front().first) return steady * pts.front().second;
       auto hi = std::lower_bound(pts.begin(), pts.end(), std::make_pair(tokens, 0.0));
       auto lo = hi - 1;
       const double w = std::log(tokens / lo->first) / std::log(hi->first / lo->first);
-      return lo->second + w * (hi->second - lo->second);
+      return steady * (lo->second + w * (hi->second - lo->second));
     }
   }
   throw_user_error(std::string("profile has no attention points for pass ") + to_string(pass),

@@ -34,6 +34,11 @@ class ProfileCalibration : public Calibration {
   double comm_efficiency(FabricKind fabric, double message_bytes) const override;
 
   const Profile& profile() const { return profile_; }
+  // Factor (<= 1) on the compute rate of GEMMs running in `dtype` and of attention (BF16) under a steady
+  // load: the profile's sustained run of that dtype, else its BF16 run (the clock limit is the chip's), else
+  // 1 (the profile has no sustained run: its short-run rates are used as they are). A measured ratio above 1
+  // (the first window caught the clock still ramping up) is applied as 1.
+  double sustained_factor(DType dtype) const;
   // Time of one GEMM (all groups) under the curve used for (shape, dtype), and that curve.
   double gemm_time_s(const GemmShape& shape, DType dtype) const;
   const GemmCurve& gemm_curve_for(GemmKind kind, DType dtype) const;

@@ -217,7 +217,7 @@ Profile parse_profile(const std::string& text, const std::string& name) {
   Profile p;
   p.path = name;
   MapReader top(root, name, "",
-                {"moeplan_profile", "header", "gemm", "attention", "memory", "comm", "curves"});
+                {"moeplan_profile", "header", "gemm", "attention", "memory", "comm", "sustained", "curves"});
   const double version = top.num("moeplan_profile", true, 0, true);
   if (static_cast<int>(version) != kProfileFormatVersion)
     top.fail(top.node("moeplan_profile"), "moeplan_profile", "unsupported profile format version",
@@ -289,6 +289,39 @@ Profile parse_profile(const std::string& text, const std::string& name) {
       r.fail(r.node("efficiency"), path + ".efficiency", "is above 1", "a fraction in (0, 1]");
     c.src = read_source(r);
     p.comm_points.push_back(c);
+  });
+
+  for_each_item(root, "sustained", name, [&](const YAML::Node& n, const std::string& path) {
+    MapReader r(n, name, path,
+                {"dtype", "m", "n", "k", "seconds", "burst_tflops", "sustained_tflops", "sm_clock_mhz_burst",
+                 "sm_clock_mhz_sustained", "power_w", "temperature_c", "throttle", "source", "derived",
+                 "unverified"});
+    SustainedPoint sp;
+    sp.dtype = r.parsed("dtype", parse_profile_dtype, true, "");
+    for (const SustainedPoint& other : p.sustained_points)
+      if (other.dtype == sp.dtype)
+        r.fail(r.node("dtype"), path + ".dtype", std::string("repeats dtype ") + to_string(sp.dtype),
+               "one sustained run per dtype");
+    sp.m = r.num("m", true, 0, true);
+    sp.n = r.num("n", true, 0, true);
+    sp.k = r.num("k", true, 0, true);
+    sp.seconds = r.num("seconds", true, 0, true);
+    sp.burst_flops_per_s = r.num("burst_tflops", true, 0, true) * kTera;
+    sp.sustained_flops_per_s = r.num("sustained_tflops", true, 0, true) * kTera;
+    sp.sm_clock_mhz_burst = r.num("sm_clock_mhz_burst", false);
+    sp.sm_clock_mhz_sustained = r.num("sm_clock_mhz_sustained", false);
+    sp.power_w = r.num("power_w", false);
+    sp.temperature_c = r.num("temperature_c", false);
+    sp.throttle = r.str("throttle", false);
+    // Clocks settle within a few percent of boost or fall by tens of percent under a power or thermal
+    // limit; a ratio outside this band is a broken measurement (a window cut short, another job on the GPU).
+    if (sp.ratio() < kMinSustainedRatio || sp.ratio() > kMaxSustainedRatio)
+      r.fail(r.node("sustained_tflops"), path + ".sustained_tflops",
+             "is " + std::to_string(sp.ratio()) + " x burst_tflops, not a plausible sustained rate",
+             "between " + std::to_string(kMinSustainedRatio) + " and " + std::to_string(kMaxSustainedRatio) +
+                 " x burst_tflops");
+    sp.src = read_source(r);
+    p.sustained_points.push_back(sp);
   });
 
   if (!top.has("curves")) {

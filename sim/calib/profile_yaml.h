@@ -11,6 +11,9 @@
 namespace moeplan {
 
 inline constexpr int kProfileFormatVersion = 1;
+// Accepted range of a sustained run's sustained / burst rate (section `sustained`).
+inline constexpr double kMinSustainedRatio = 0.2;
+inline constexpr double kMaxSustainedRatio = 1.2;
 
 // Parses profile text; `name` is used as the file name in error messages.
 Profile parse_profile(const std::string& text, const std::string& name);

@@ -96,6 +96,28 @@ std::string profile_to_yaml(const Profile& p) {
     out << YAML::EndSeq;
   }
 
+  if (!p.sustained_points.empty()) {
+    out << YAML::Key << "sustained" << YAML::Value << YAML::BeginSeq;
+    for (const auto& s : p.sustained_points) {
+      out << YAML::Flow << YAML::BeginMap;
+      out << YAML::Key << "dtype" << YAML::Value << to_string(s.dtype);
+      out << YAML::Key << "m" << YAML::Value << s.m << YAML::Key << "n" << YAML::Value << s.n;
+      out << YAML::Key << "k" << YAML::Value << s.k;
+      out << YAML::Key << "seconds" << YAML::Value << s.seconds;
+      out << YAML::Key << "burst_tflops" << YAML::Value << s.burst_flops_per_s / kTera;
+      out << YAML::Key << "sustained_tflops" << YAML::Value << s.sustained_flops_per_s / kTera;
+      if (s.sm_clock_mhz_burst > 0) out << YAML::Key << "sm_clock_mhz_burst" << YAML::Value << s.sm_clock_mhz_burst;
+      if (s.sm_clock_mhz_sustained > 0)
+        out << YAML::Key << "sm_clock_mhz_sustained" << YAML::Value << s.sm_clock_mhz_sustained;
+      if (s.power_w > 0) out << YAML::Key << "power_w" << YAML::Value << s.power_w;
+      if (s.temperature_c > 0) out << YAML::Key << "temperature_c" << YAML::Value << s.temperature_c;
+      if (!s.throttle.empty()) out << YAML::Key << "throttle" << YAML::Value << s.throttle;
+      emit_source(out, s.src);
+      out << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+  }
+
   out << YAML::Key << "curves" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "gemm" << YAML::Value << YAML::BeginSeq;
   for (const auto& c : p.gemm_curves) {

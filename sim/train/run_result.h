@@ -105,6 +105,9 @@ struct RunInputs {
   std::string scenario_name;
   std::string calibration_profile;    // path or name
   std::string calibration_source;     // profile's method/source line
+  // Sustained-load factors on compute rates ("bf16 0.940 (60 s back-to-back GEMM)"); "" = the profile has
+  // no sustained run, so its short-run kernel rates are used as they are.
+  std::string calibration_sustained;
   std::string moeplan_version;
   std::uint64_t seed = 0;
   std::string fidelity;

@@ -175,6 +175,7 @@ RunResult run_training(const Scenario& s, const Calibration& calib, const RunOpt
   RunResult out = memory_result(s, main_phase, options.moeplan_version);
   out.inputs.calibration_profile = calib.info().path;
   out.inputs.calibration_source = calib.info().method + ": " + calib.info().source;
+  out.inputs.calibration_sustained = calib.info().sustained;
 
   bool phases_fit = true;  // phases with their own plan are checked separately from the main memory
   for (size_t i = 0; i < s.training.phases.size(); ++i) {

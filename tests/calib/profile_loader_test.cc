@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "profile_error.h"
 #include "sim/calib/profile_calibration.h"
 #include "sim/calib/profile_yaml.h"
 #include "sim/units/error.h"
@@ -33,16 +34,6 @@ comm:
   - {fabric: nvlink, message_bytes: 268435456, efficiency: 0.99, source: "t"}
 )";
 
-std::string error_of(const std::string& text) {
-  try {
-    parse_profile(text, "p.yaml");
-  } catch (const Error& e) {
-    EXPECT_EQ(e.kind(), ErrorKind::kUser);
-    return e.what();
-  }
-  return "";
-}
-
 TEST(ProfileLoader, FitsCurvesWhenFileHasNone) {
   const Profile p = parse_profile(kMinimal, "p.yaml");
   ASSERT_EQ(p.gemm_points.size(), 3u);
@@ -69,7 +60,7 @@ TEST(ProfileLoader, RoundTripKeepsPointsAndCurves) {
 TEST(ProfileLoader, UnknownKeyNamesLineAndClosestKey) {
   std::string t = kMinimal;
   t.replace(t.find("tflops: 1400"), 6, "tflop");
-  const std::string msg = error_of(t);
+  const std::string msg = profile_error_of(t);
   EXPECT_NE(msg.find("p.yaml:10"), std::string::npos) << msg;
   EXPECT_NE(msg.find("gemm[1].tflop"), std::string::npos) << msg;
   EXPECT_NE(msg.find("did you mean `tflops`"), std::string::npos) << msg;
@@ -78,20 +69,20 @@ TEST(ProfileLoader, UnknownKeyNamesLineAndClosestKey) {
 TEST(ProfileLoader, BadValuesAreUserErrors) {
   std::string t = kMinimal;
   t.replace(t.find("dtype: fp8"), 10, "dtype: fp4");
-  EXPECT_NE(error_of(t).find("fp8, bf16, fp16 or fp32"), std::string::npos);
+  EXPECT_NE(profile_error_of(t).find("fp8, bf16, fp16 or fp32"), std::string::npos);
   t = kMinimal;
   t.replace(t.find("tflops: 300"), 11, "tflops: -3");
-  EXPECT_NE(error_of(t).find("gemm[0].tflops"), std::string::npos);
+  EXPECT_NE(profile_error_of(t).find("gemm[0].tflops"), std::string::npos);
   t = kMinimal;
   t.replace(t.find("method: measured-cpu"), 20, "method: guessed");
-  EXPECT_NE(error_of(t).find("header.method"), std::string::npos);
+  EXPECT_NE(profile_error_of(t).find("header.method"), std::string::npos);
   t = kMinimal;
   t.replace(t.find("efficiency: 0.2"), 15, "efficiency: 1.5");
-  EXPECT_NE(error_of(t).find("comm[0].efficiency"), std::string::npos);
+  EXPECT_NE(profile_error_of(t).find("comm[0].efficiency"), std::string::npos);
   t = kMinimal;
   t.replace(t.find(", source: \"t\"}"), 14, "}");
-  EXPECT_NE(error_of(t).find("gemm[0].source"), std::string::npos);
-  EXPECT_NE(error_of("moeplan_profile: 1\nheader: [\n").find("YAML syntax error"), std::string::npos);
+  EXPECT_NE(profile_error_of(t).find("gemm[0].source"), std::string::npos);
+  EXPECT_NE(profile_error_of("moeplan_profile: 1\nheader: [\n").find("YAML syntax error"), std::string::npos);
 }
 
 TEST(ProfileLoader, MissingFileNamesPathAndHint) {

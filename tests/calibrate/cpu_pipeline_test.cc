@@ -6,9 +6,12 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <memory>
 
 #include "calibrate/backends.h"
 #include "calibrate/calibrate.h"
+#include "calibrate/sustained_run.h"
+#include "sim/calib/profile_yaml.h"
 #include "sim/calib/curve_fit.h"
 #include "sim/calib/profile_calibration.h"
 #include "sim/units/error.h"
@@ -69,20 +72,75 @@ TEST_F(CpuPipeline, WritesAProfileWithPointsCurvesAndFitErrors) {
   for (const auto& n : p.header.notes) noted = noted || n.find("not measured: collectives") != std::string::npos;
   EXPECT_TRUE(noted);
   for (const auto& g : p.gemm_points) EXPECT_NE(g.src.source.find("measured"), std::string::npos);
+  // The quick CPU run keeps its reference GEMM busy for 0.6 s of thread time; a CPU has no NVML sensors.
+  ASSERT_EQ(p.sustained_points.size(), 1u);
+  const SustainedPoint& sp = p.sustained_points[0];
+  EXPECT_EQ(sp.dtype, DType::kBf16);
+  EXPECT_GE(sp.seconds, 0.6);
+  EXPECT_GT(sp.ratio(), kMinSustainedRatio);
+  EXPECT_LT(sp.ratio(), kMaxSustainedRatio);
+  EXPECT_EQ(sp.sm_clock_mhz_sustained, 0);
+  EXPECT_TRUE(sp.throttle.empty());
+  std::printf("CPU sustained BF16: %.3g GFLOP/s after %.1f s vs %.3g at the start (x%.3f)\n",
+              sp.sustained_flops_per_s / 1e9, sp.seconds, sp.burst_flops_per_s / 1e9, sp.ratio());
+}
+
+TEST(SustainedRun, SummaryOfWindowsIsFirstWindowAgainstMedianOfLastThird) {
+  // Nine windows of 1 s: the first at 100 FLOP/s, the last third at 80, 84 and 82 with rising temperature
+  // and a power cap seen once, then a thermal limit.
+  std::vector<kernels::LoadWindow> w(9);
+  const double rate[9] = {100, 97, 95, 92, 90, 88, 80, 84, 82};
+  for (int i = 0; i < 9; ++i) {
+    w[i].seconds = 1;
+    w[i].flops = rate[i];
+    w[i].sensors = true;
+    w[i].sm_clock_mhz = 1980 - 40 * i;
+    w[i].power_w = 690 + i;
+    w[i].temperature_c = 60 + i;
+  }
+  w[6].clock_limit_mask = 0x4;   // sw power cap
+  w[8].clock_limit_mask = 0x20;  // sw thermal slowdown
+  w[1].clock_limit_mask = 0x8;   // before the last third: not reported
+  const SustainedPoint p = summarize_sustained_run(w, DType::kFp8, 8192, 8192, 8192, "unit");
+  EXPECT_DOUBLE_EQ(p.seconds, 9);
+  EXPECT_DOUBLE_EQ(p.burst_flops_per_s, 100);
+  EXPECT_DOUBLE_EQ(p.sustained_flops_per_s, 82);
+  EXPECT_DOUBLE_EQ(p.ratio(), 0.82);
+  EXPECT_DOUBLE_EQ(p.sm_clock_mhz_burst, 1980);
+  EXPECT_DOUBLE_EQ(p.sm_clock_mhz_sustained, 1980 - 40 * 7);
+  EXPECT_DOUBLE_EQ(p.power_w, 697);
+  EXPECT_DOUBLE_EQ(p.temperature_c, 67);
+  EXPECT_EQ(p.throttle, "sw-power-cap+sw-thermal");
+  EXPECT_EQ(p.dtype, DType::kFp8);
+  // Too short a run to have a last third is a user error naming the option.
+  w.resize(2);
+  try {
+    summarize_sustained_run(w, DType::kBf16, 1, 1, 1, "unit");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kUser);
+    EXPECT_NE(std::string(e.what()).find("--sustain-seconds"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(kernels::clock_limit_names(0), "none");
+  EXPECT_EQ(kernels::clock_limit_names(0x1 | 0x40), "gpu-idle+hw-thermal");
 }
 
 TEST_F(CpuPipeline, CpuProfileSetsComputeTimes) {
   GpuSpec gpu;
   gpu.name = "h800-sxm";
   gpu.peak_fp8_flops = 1979e12;
-  const auto cpu = load_calibration(path_, gpu);
+  // The sustained-load factor is a separate step (tests/calib/sustained_profile_test); this check is about the
+  // points and their fit, so the run's factor is left out.
+  Profile without_sustained = read_profile(path_);
+  without_sustained.sustained_points.clear();
+  const auto cpu = std::make_unique<ProfileCalibration>(without_sustained, gpu);
   const auto h800 = load_calibration("calibrate/profiles/h800-sxm.yaml", gpu);
-  const Profile& p = dynamic_cast<const ProfileCalibration&>(*cpu).profile();
+  const Profile& p = cpu->profile();
   // At every measured dense FP8 shape the op time under the reloaded CPU profile is flops / measured rate
   // within the curve's fit error: the RMS of the per-point errors, taken through write -> read ->
   // lookup -> op_time_s, is the nrmse the fit reported (timing noise on a shared machine makes a
   // per-point bound flaky, so the test holds the aggregate to the reported figure).
-  const GemmCurve& c = dynamic_cast<const ProfileCalibration&>(*cpu).gemm_curve_for(GemmKind::kDense, DType::kFp8);
+  const GemmCurve& c = cpu->gemm_curve_for(GemmKind::kDense, DType::kFp8);
   double sq = 0;
   int n = 0;
   for (const GemmPoint& g : p.gemm_points) {

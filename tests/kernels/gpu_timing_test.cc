@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "gpu_test_util.h"
 #include "kernels/cuda/cuda_timing.h"
@@ -27,6 +28,7 @@ TEST(CudaTiming, ReportsMissingDeviceCleanly) {
   }
   EXPECT_THROW(time_d2d_copy(1 << 20, 3), Error);
   EXPECT_THROW(time_mla_decode_cuda(MlaDecodeShape{1, 16, 128, 576, 512, 64}, 3), Error);
+  EXPECT_THROW(run_sustained_cublaslt_gemm(1024, 1024, 1024, false, 1.0, 0.1), Error);
 }
 
 TEST(CudaTiming, TimesKernelsOnDevice) {
@@ -62,6 +64,32 @@ TEST(CudaTiming, TimesKernelsOnDevice) {
               copy.method.c_str());
   std::printf("mla decode b=32 h=128 L=1024: %.3f ms\n", mla.seconds * 1e3);
   EXPECT_GT(2.0 * copy_bytes / copy.seconds, 10e9);  // any datacenter or desktop GPU copies faster than 10 GB/s
+}
+
+TEST(CudaTiming, SustainedRunWindowsAndSensors) {
+  MOEPLAN_REQUIRE_CUDA_DEVICE();
+  // Two seconds of back-to-back BF16 GEMMs in ~0.2 s windows: every window did work in positive time, the
+  // windows add up to the run, and where NVML answers, the SM clock and power are those of a working GPU.
+  const std::vector<LoadWindow> w = run_sustained_cublaslt_gemm(4096, 4096, 4096, false, 2.0, 0.2);
+  ASSERT_GE(w.size(), 3u);
+  double total = 0;
+  for (const LoadWindow& x : w) {
+    EXPECT_GT(x.seconds, 0);
+    EXPECT_GT(x.flops, 0);
+    total += x.seconds;
+    if (x.sensors) {
+      EXPECT_GT(x.sm_clock_mhz, 100);
+      EXPECT_GT(x.power_w, 0);
+    }
+  }
+  EXPECT_GE(total, 2.0);
+  const LoadWindow& last = w.back();
+  std::printf("sustained bf16 4096^3: first window %.1f TFLOP/s, last %.1f TFLOP/s; sensors %s (SM %.0f MHz, "
+              "%.0f W, %.0f C, limits %s)\n",
+              w.front().flops / w.front().seconds / 1e12, last.flops / last.seconds / 1e12,
+              last.sensors ? "read" : "not read", last.sm_clock_mhz, last.power_w, last.temperature_c,
+              clock_limit_names(last.clock_limit_mask).c_str());
+  EXPECT_THROW(run_sustained_cublaslt_gemm(64, 64, 64, false, 0.1, 0.5), Error);  // window longer than the run
 }
 
 }  // namespace
