@@ -153,20 +153,20 @@ void measure_cuda_sustained(double seconds, Profile& out, BackendResult& r) {
   for (const bool fp8 : {false, true}) {
     const char* dtype = fp8 ? "fp8" : "bf16";
     std::vector<kernels::LoadWindow> windows;
+    std::string no_sensors;
     try {
-      windows = kernels::run_sustained_cublaslt_gemm(kSide, kSide, kSide, fp8, seconds, window_s);
+      windows = kernels::run_sustained_cublaslt_gemm(kSide, kSide, kSide, fp8, seconds, window_s, &no_sensors);
     } catch (const Error& e) {
       if (e.kind() != ErrorKind::kUser) throw;
       r.skipped.push_back(std::string("sustained ") + dtype + " run: " + e.message());
       continue;
     }
-    const bool sensors = !windows.empty() && windows.front().sensors;
     out.sustained_points.push_back(summarize_sustained_run(
         windows, fp8 ? DType::kFp8 : DType::kBf16, kSide, kSide, kSide,
         std::string("measured: cuBLASLt ") + dtype + " GEMM back to back, " + std::to_string(windows.size()) +
             " windows of CUDA-event time; " +
-            (sensors ? "SM clock, power, temperature and clock-limit reasons read from NVML (queries only)"
-                     : "no NVML sensor readings")));
+            (no_sensors.empty() ? "SM clock, power, temperature and clock-limit reasons read from NVML (queries only)"
+                                : "no sensor readings: " + no_sensors)));
     ++r.kernels_timed;
   }
 }

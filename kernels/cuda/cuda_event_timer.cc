@@ -63,6 +63,17 @@ double median_of(std::vector<double> v) {
 
 }  // namespace
 
+double event_time_s(const std::function<void()>& run, cudaStream_t stream) {
+  const EventPair e;
+  MOEPLAN_CUDA_CHECK(cudaEventRecord(e.start_, stream));
+  run();
+  MOEPLAN_CUDA_CHECK(cudaEventRecord(e.stop_, stream));
+  MOEPLAN_CUDA_CHECK(cudaEventSynchronize(e.stop_));
+  float ms = 0.0f;
+  MOEPLAN_CUDA_CHECK(cudaEventElapsedTime(&ms, e.start_, e.stop_));
+  return ms * 1e-3;
+}
+
 double median_event_time_s(const std::function<void(int)>& run, int warmup, int repeats, cudaStream_t stream) {
   return median_of(event_times_s(run, warmup, repeats, stream, nullptr, nullptr));
 }

@@ -14,6 +14,10 @@ namespace moeplan::kernels {
 // of the last `repeats` event-timed calls in seconds. Throws a user Error when repeats < 1.
 double median_event_time_s(const std::function<void(int)>& run, int warmup, int repeats, cudaStream_t stream);
 
+// Seconds between two events recorded on `stream` around one call of `run` (which may launch many kernels:
+// a batch timed as one), waiting for the second.
+double event_time_s(const std::function<void()>& run, cudaStream_t stream);
+
 // As median_event_time_s, and, when CUPTI can record here, the device time of the kernels (and copies) each
 // timed call launched: the median of their per-call sums. `seconds` is that kernel time when recorded, else
 // the event time; `method` says which, and why CUPTI was not used when it was not.

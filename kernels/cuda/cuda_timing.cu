@@ -89,19 +89,6 @@ void require_positive(std::initializer_list<int> values, const char* what) {
   }
 }
 
-// A CUDA event destroyed with its scope.
-class ScopedEvent {
- public:
-  ScopedEvent() { MOEPLAN_CUDA_CHECK(cudaEventCreate(&event_)); }
-  ~ScopedEvent() { cudaEventDestroy(event_); }
-  ScopedEvent(const ScopedEvent&) = delete;
-  ScopedEvent& operator=(const ScopedEvent&) = delete;
-  cudaEvent_t get() const { return event_; }
-
- private:
-  cudaEvent_t event_ = nullptr;
-};
-
 struct GemmSet {
   DeviceBuffer<std::uint8_t> a, b;
   DeviceBuffer<float> a_scales, b_scales;
@@ -226,8 +213,8 @@ KernelTime time_cublaslt_gemm(int m, int n, int k, bool fp8, int repeats) {
       kWarmup, repeats, nullptr);
 }
 
-std::vector<LoadWindow> run_sustained_cublaslt_gemm(int m, int n, int k, bool fp8, double seconds,
-                                                    double window_s) {
+std::vector<LoadWindow> run_sustained_cublaslt_gemm(int m, int n, int k, bool fp8, double seconds, double window_s,
+                                                    std::string* no_sensors_reason) {
   require_positive({m, n, k}, "run_sustained_cublaslt_gemm");
   if (!(seconds > 0) || !(window_s > 0) || window_s > seconds)
     throw_user_error("run_sustained_cublaslt_gemm: need 0 < window_s <= seconds");
@@ -253,15 +240,9 @@ std::vector<LoadWindow> run_sustained_cublaslt_gemm(int m, int n, int k, bool fp
   int dev = 0;
   MOEPLAN_CUDA_CHECK(cudaGetDevice(&dev));
   const NvmlSensors sensors(dev);
-  const ScopedEvent start, stop;
+  if (no_sensors_reason != nullptr) *no_sensors_reason = sensors.why_not();
   auto timed_calls = [&](long calls) {
-    MOEPLAN_CUDA_CHECK(cudaEventRecord(start.get(), nullptr));
-    for (long i = 0; i < calls; ++i) gemm.run(a, b, out.get(), nullptr);
-    MOEPLAN_CUDA_CHECK(cudaEventRecord(stop.get(), nullptr));
-    MOEPLAN_CUDA_CHECK(cudaEventSynchronize(stop.get()));
-    float ms = 0;
-    MOEPLAN_CUDA_CHECK(cudaEventElapsedTime(&ms, start.get(), stop.get()));
-    return ms * 1e-3;
+    return event_time_s([&] { for (long i = 0; i < calls; ++i) gemm.run(a, b, out.get(), nullptr); }, nullptr);
   };
   for (int i = 0; i < kWarmup; ++i) gemm.run(a, b, out.get(), nullptr);
   const double per_call = std::max(timed_calls(1), 1e-7);

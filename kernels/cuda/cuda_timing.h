@@ -34,8 +34,10 @@ KernelTime time_mla_decode_cuda(const MlaDecodeShape& shape, int repeats);
 // cuBLASLt GEMMs of one shape (FP8 or BF16) back to back for `seconds`, in windows of about `window_s`: each
 // window's CUDA-event time and FLOPs, and where NVML answers, the SM clock, power, temperature and clock-limit
 // reasons at its end (read-only queries). The first window starts right after three warm-up calls, as the
-// timings above do, so it is comparable with them; the later ones show the chip under a steady load.
-std::vector<LoadWindow> run_sustained_cublaslt_gemm(int m, int n, int k, bool fp8, double seconds, double window_s);
+// timings above do, so it is comparable with them; the later ones show the chip under a steady load. When
+// no_sensors_reason != nullptr it receives why NVML gave no readings ("" when it did).
+std::vector<LoadWindow> run_sustained_cublaslt_gemm(int m, int n, int k, bool fp8, double seconds, double window_s,
+                                                    std::string* no_sensors_reason = nullptr);
 // One device-to-device cudaMemcpyAsync of `bytes` (HBM read + write of `bytes` each).
 KernelTime time_d2d_copy(std::size_t bytes, int repeats);
 

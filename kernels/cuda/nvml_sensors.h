@@ -12,13 +12,12 @@ namespace moeplan::kernels {
 class NvmlSensors {
  public:
   // Opens NVML for CUDA device `cuda_device` (matched by PCI bus id). Never throws: when NVML or the device
-  // cannot be opened, available() is false and why_not() says why.
+  // cannot be opened, why_not() says why ("" when the sensors can be read).
   explicit NvmlSensors(int cuda_device);
   ~NvmlSensors();
   NvmlSensors(const NvmlSensors&) = delete;
   NvmlSensors& operator=(const NvmlSensors&) = delete;
 
-  bool available() const { return device_ != nullptr; }
   const std::string& why_not() const { return why_not_; }
   // Fills the sensor fields of `w` (and sets w.sensors) when available; a reading NVML refuses stays 0.
   void read(LoadWindow& w) const;

@@ -70,13 +70,15 @@ TEST(CudaTiming, SustainedRunWindowsAndSensors) {
   MOEPLAN_REQUIRE_CUDA_DEVICE();
   // Two seconds of back-to-back BF16 GEMMs in ~0.2 s windows: every window did work in positive time, the
   // windows add up to the run, and where NVML answers, the SM clock and power are those of a working GPU.
-  const std::vector<LoadWindow> w = run_sustained_cublaslt_gemm(4096, 4096, 4096, false, 2.0, 0.2);
+  std::string no_sensors;
+  const std::vector<LoadWindow> w = run_sustained_cublaslt_gemm(4096, 4096, 4096, false, 2.0, 0.2, &no_sensors);
   ASSERT_GE(w.size(), 3u);
   double total = 0;
   for (const LoadWindow& x : w) {
     EXPECT_GT(x.seconds, 0);
     EXPECT_GT(x.flops, 0);
     total += x.seconds;
+    EXPECT_EQ(x.sensors, no_sensors.empty());  // every window is read, or none is and the reason says why
     if (x.sensors) {
       EXPECT_GT(x.sm_clock_mhz, 100);
       EXPECT_GT(x.power_w, 0);
@@ -87,7 +89,7 @@ TEST(CudaTiming, SustainedRunWindowsAndSensors) {
   std::printf("sustained bf16 4096^3: first window %.1f TFLOP/s, last %.1f TFLOP/s; sensors %s (SM %.0f MHz, "
               "%.0f W, %.0f C, limits %s)\n",
               w.front().flops / w.front().seconds / 1e12, last.flops / last.seconds / 1e12,
-              last.sensors ? "read" : "not read", last.sm_clock_mhz, last.power_w, last.temperature_c,
+              last.sensors ? "read" : ("not read: " + no_sensors).c_str(), last.sm_clock_mhz, last.power_w, last.temperature_c,
               clock_limit_names(last.clock_limit_mask).c_str());
   EXPECT_THROW(run_sustained_cublaslt_gemm(64, 64, 64, false, 0.1, 0.5), Error);  // window longer than the run
 }
