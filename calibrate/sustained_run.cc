@@ -2,19 +2,12 @@
 
 #include <algorithm>
 
+#include "kernels/timing/median.h"
 #include "sim/units/error.h"
 
 namespace moeplan {
 
-namespace {
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const std::size_t n = v.size();
-  return n % 2 == 1 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
-}  // namespace
+using kernels::median;
 
 SustainedPoint summarize_sustained_run(const std::vector<kernels::LoadWindow>& windows, DType dtype,
                                        double m, double n, double k, const std::string& source) {

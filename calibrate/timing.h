@@ -8,8 +8,10 @@
 
 #include <time.h>
 
-#include <algorithm>
+#include <utility>
 #include <vector>
+
+#include "kernels/timing/median.h"
 
 namespace moeplan {
 
@@ -41,9 +43,7 @@ double median_time_s(F&& fn, int sets, const TimingPlan& plan) {
     spent += s;
     if (static_cast<int>(t.size()) >= plan.min_repeats && spent >= plan.budget_s) break;
   }
-  std::sort(t.begin(), t.end());
-  const size_t n = t.size();
-  return n % 2 == 1 ? t[n / 2] : 0.5 * (t[n / 2 - 1] + t[n / 2]);
+  return kernels::median(std::move(t));
 }
 
 }  // namespace moeplan

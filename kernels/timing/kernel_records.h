@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "kernels/timing/median.h"
+
 namespace moeplan::kernels {
 
 struct KernelRecord {
@@ -65,10 +67,7 @@ inline PerCallKernelTime per_call_kernel_time(std::vector<KernelRecord> records,
     }
     out.seconds.push_back(s);
   }
-  std::vector<double> sorted = out.seconds;
-  std::sort(sorted.begin(), sorted.end());
-  const std::size_t n = sorted.size();
-  out.median_s = n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
+  out.median_s = median(out.seconds);
   out.kernels_per_call = static_cast<int>(per_call);
   out.ok = true;
   return out;
