@@ -45,9 +45,17 @@ Json memory_json(const RunResult& r) {
 
 Json step_json(const StepResult& s) {
   Json stages = Json::array();
-  for (const auto& st : s.stages)
+  for (const auto& st : s.stages) {
+    Json phases = nullptr;
+    if (st.has_phases) {
+      const StagePhases& p = st.phases;
+      phases = Json{{"forward_s", p.forward_s},           {"backward_input_s", p.backward_input_s},
+                    {"backward_weight_s", p.backward_weight_s}, {"overlapped_s", p.overlapped_s},
+                    {"optimizer_s", p.optimizer_s},       {"waiting_s", p.waiting_s}};
+    }
     stages.push_back(Json{{"stage", st.stage}, {"busy_s", st.busy_s}, {"idle_s", st.idle_s},
-                          {"exposed_comm_s", st.exposed_comm_s}});
+                          {"exposed_comm_s", st.exposed_comm_s}, {"phases", std::move(phases)}});
+  }
   return Json{{"method", s.method},
               {"time_s", s.time_s},
               {"mfu", s.mfu},

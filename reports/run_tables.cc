@@ -139,14 +139,31 @@ Table step_table(const RunResult& r) {
 }
 
 Table stage_time_table(const RunResult& r) {
-  Table t("stages", "Time per step by pipeline stage",
-          {{"stage", "stage", "", Align::kRight},
-           {"busy_s", "compute busy", "", Align::kRight},
-           {"idle_s", "idle (bubble)", "", Align::kRight},
-           {"exposed_comm_s", "exposed comm", "", Align::kRight}});
-  for (const auto& st : r.step.stages)
-    t.add_row({num(st.stage, std::to_string(st.stage)), num(st.busy_s, duration(st.busy_s)),
-               num(st.idle_s, duration(st.idle_s)), num(st.exposed_comm_s, duration(st.exposed_comm_s))});
+  const bool phases = !r.step.stages.empty() && r.step.stages.front().has_phases;
+  std::vector<Column> columns = {{"stage", "stage", "", Align::kRight},
+                                 {"busy_s", "compute busy", "", Align::kRight},
+                                 {"idle_s", "idle (bubble)", "", Align::kRight},
+                                 {"exposed_comm_s", "exposed comm", "", Align::kRight}};
+  // The same step by what the chunks were doing (DeepSeek's 1F / 1B / 1W / 1F1B / bubble / opt breakdown).
+  if (phases)
+    for (const Column& c : std::vector<Column>{{"forward_s", "F alone", "", Align::kRight},
+                                               {"backward_input_s", "B alone", "", Align::kRight},
+                                               {"backward_weight_s", "W alone", "", Align::kRight},
+                                               {"overlapped_s", "F&B pairs", "", Align::kRight},
+                                               {"optimizer_s", "optimizer", "", Align::kRight},
+                                               {"waiting_s", "waiting", "", Align::kRight}})
+      columns.push_back(c);
+  Table t("stages", "Time per step by pipeline stage", columns);
+  for (const auto& st : r.step.stages) {
+    std::vector<Cell> row = {num(st.stage, std::to_string(st.stage)), num(st.busy_s, duration(st.busy_s)),
+                             num(st.idle_s, duration(st.idle_s)), num(st.exposed_comm_s, duration(st.exposed_comm_s))};
+    if (phases) {
+      const StagePhases& p = st.phases;
+      for (double v : {p.forward_s, p.backward_input_s, p.backward_weight_s, p.overlapped_s, p.optimizer_s, p.waiting_s})
+        row.push_back(num(v, duration(v)));
+    }
+    t.add_row(row);
+  }
   return t;
 }
 

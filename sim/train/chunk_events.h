@@ -21,6 +21,8 @@ struct Emitted {
   std::string name, kind;
   int micro_batch = 0, direction = 0;
   Span also = {};  // an F&B pair's second half (none otherwise): the event covers both spans
+  // A B chunk whose W follows it directly: the B pass's last task, where the W pass begins (none otherwise).
+  engine::TaskId input_last = engine::kNoTask;
 };
 
 // Turns the last two records (an F&B pair's forward, then its backward) into one overlapped chunk, as

@@ -9,6 +9,7 @@
 #include "sim/schedule/build_schedule.h"
 #include "sim/train/chunk_events.h"
 #include "sim/train/chunk_pieces.h"
+#include "sim/train/stage_phases.h"
 #include "sim/train/step_stats.h"
 #include "sim/units/error.h"
 
@@ -173,6 +174,7 @@ StepResult StepGraph::run(Timeline* timeline) {
           last_backward_first[r] = sp.first;
           add_memory_effect(full.last, r, 0, -cc.activation_bytes);
           emitted_.push_back({full, r, "B" + suffix, "B", mb, dir});
+          if (kind == 'A') emitted_.back().input_last = sp.last;
           sp = full;
         }
         parts.push_back(sp);
@@ -263,6 +265,15 @@ StepResult StepGraph::run(Timeline* timeline) {
     res.stages.push_back(st);
   }
   res.bubble_fraction = idle_sum / pp / res.time_s;
+  std::vector<double> optimizer_s(pp, 0.0);
+  for (int r = 0; r < pp; ++r)
+    for (TaskId t : step_end_compute_[r])
+      optimizer_s[r] += engine::time_to_seconds(sim_.finish_time(t) - sim_.start_time(t));
+  const std::vector<StagePhases> phases = stage_phases(emitted_, sim_, optimizer_s, res.time_s);
+  for (int r = 0; r < pp; ++r) {
+    res.stages[r].has_phases = true;
+    res.stages[r].phases = phases[r];
+  }
 
   if (timeline) {
     for (const Emitted& e : emitted_) timeline->events.push_back(chunk_event(e, sim_));

@@ -21,11 +21,25 @@ struct ModelSummary {
   double kv_cache_bytes_per_token = 0;  // BF16 cache
 };
 
+// A stage's step by what its chunks were doing, the way DeepSeek's ISCA'25 paper breaks down a DeepSeek-V3 step
+// (arXiv:2505.09343, Table 4: 1F, 1B, 1W, 1F1B, bubble, opt). A chunk's time runs from its first task's start to
+// its last task's finish, its own exposed communication included; the parts add up to the step time.
+struct StagePhases {
+  double forward_s = 0;               // forward chunks run alone ("1F")
+  double backward_input_s = 0;        // input-gradient backward chunks run alone ("1B")
+  double backward_weight_s = 0;       // weight-gradient work run alone ("1W"), also when it follows its B directly
+  double overlapped_s = 0;            // F&B chunk pairs run overlapped ("1F1B": DualPipe's paired chunks)
+  double optimizer_s = 0;             // the optimizer step ("opt")
+  double waiting_s = 0;               // the rest: waiting on other stages and the step-end gradient exchange ("bubble")
+};
+
 struct StageStats {
   int stage = 0;
   double busy_s = 0;                  // compute stream busy
   double idle_s = 0;                  // bubble
   double exposed_comm_s = 0;          // communication not hidden under compute
+  bool has_phases = false;            // `des` only: the other fidelities leave `phases` empty
+  StagePhases phases;
 };
 
 struct StepResult {

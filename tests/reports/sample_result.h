@@ -66,6 +66,10 @@ inline RunResult sample_run_result() {
   r.step.seq_len = 4096;
   r.step.global_batch = 1024;
   r.step.stages = {{0, 2.25, 0.125, 0.125}, {1, 2.2, 0.2, 0.1}};
+  // des breakdown by phase; each stage's parts add up to the 2.5 s step.
+  r.step.stages[0].has_phases = r.step.stages[1].has_phases = true;
+  r.step.stages[0].phases = {0.25, 0.375, 0.125, 1.5, 0.0625, 0.1875};
+  r.step.stages[1].phases = {0.125, 0.25, 0.0625, 1.75, 0.0625, 0.25};
 
   LayerBreakdown moe;
   moe.kind = "moe";

@@ -38,9 +38,11 @@ TEST(TrainingRun, DeepSeekV3PredictionAgainstPublishedGpuHours) {
   // Published: 180K H800 GPU-hours per trillion pre-training tokens and 2.788M GPU-hours in total
   // (arXiv:2412.19437 §1 and Table 1). These are predictions from published-measurement profiles, with no
   // constant fitted to these figures. The scenario pins the FP8 kernels of the run's time (h800-sxm-2024);
-  // the same run on the GPU's default profile (DeepGEMM, 2025) is printed beside it. Published GPU-hours are
-  // what the cluster was held for, so the comparison also shows the expected failure and checkpoint
-  // overhead (Llama 3 interruption rates, Young/Daly interval) on top of the failure-free simulation.
+  // the same run on the GPU's default profile (DeepGEMM, 2025) is printed beside it. The published figures are
+  // failure-free step throughput: 272.80B tokens/day on 2048 GPUs (ISCA'25, arXiv:2505.09343, Table 4) is the
+  // 180K GPU-hours per trillion, and 2.664M = 14.8 x 180K. So the failure-free prediction is the one compared;
+  // the expected failure and checkpoint overhead (Llama 3 interruption rates, Young/Daly interval) that a
+  // planner should add is printed after it, for information.
   Loaded l;
   const Scenario s = l.load("scenarios/deepseek-v3-h800.yaml");
   ASSERT_EQ(s.calibration, "h800-sxm-2024");
@@ -59,16 +61,12 @@ TEST(TrainingRun, DeepSeekV3PredictionAgainstPublishedGpuHours) {
     double extension = 0;  // Table 1: "Context Extension 119K" (both phases; their layouts are ASSUMED)
     for (const PhaseResult& p : r.phases)
       if (p.name.rfind("context-extension", 0) == 0) extension += p.gpu_hours;
-    // The published per-trillion figure is held GPU-hours too, so it is also shown with the run's overhead.
-    const double held_per_trillion = per_trillion * with_failures / r.gpu_hours;
-    std::printf("  pre-training GPU-hours per 1T tokens with expected failure overhead: predicted %.0f, published "
-                "180000, error %+.1f%%\n", held_per_trillion, 100 * (held_per_trillion / 180e3 - 1));
     std::printf("  context extension GPU-hours: predicted %.0f, published 119000, error %+.1f%%\n", extension,
                 100 * (extension / 119e3 - 1));
     std::printf("  whole run GPU-hours, failure-free: predicted %.0f, published 2788000, error %+.1f%%\n",
                 r.gpu_hours, 100 * (r.gpu_hours / 2.788e6 - 1));
-    std::printf("  whole run GPU-hours with expected failure overhead: predicted %.0f, published 2788000, "
-                "error %+.1f%%\n", with_failures, 100 * (with_failures / 2.788e6 - 1));
+    std::printf("  whole run GPU-hours with the expected failure overhead added (information; the published "
+                "figure has none): %.0f\n", with_failures);
     std::printf("  step: %.2f s, MFU %.1f%%, bubble %.1f%%\n", r.step.time_s, 100 * r.step.mfu,
                 100 * r.step.bubble_fraction);
     EXPECT_TRUE(r.memory_fits);
