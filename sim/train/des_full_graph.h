@@ -74,6 +74,8 @@ class FullGraph {
   std::unordered_map<const ChunkCost*, std::vector<ChunkPiece>> pieces_[3];
   std::unordered_map<std::uint64_t, network::PathRef> paths_;
   std::vector<Emitted> emitted_;
+  // Every chunk of each stage's first DP replica (rank = stage), traced or not: the step's phase breakdown.
+  std::vector<Emitted> phase_chunks_;
   struct Traced {
     TaskId task;
     int unit;

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "sim/train/des_full_graph.h"
+#include "sim/train/stage_phases.h"
 #include "sim/train/step_stats.h"
 #include "sim/units/error.h"
 #include "sim/workload/gpu_speed.h"
@@ -119,6 +120,16 @@ StepResult FullGraph::run(Timeline* timeline) {
   }
   for (StageStats& st : res.stages) st.idle_s = std::max(0.0, res.time_s - st.busy_s - st.exposed_comm_s);
   res.bubble_fraction = idle_sum / n_units_ / res.time_s;
+  // The phase breakdown of each stage is its first DP replica's.
+  std::vector<double> optimizer_s(pp, 0.0);
+  for (int r = 0; r < pp; ++r)
+    for (TaskId t : step_end_compute_[unit(r, 0)])
+      optimizer_s[r] += engine::time_to_seconds(sim_.finish_time(t) - sim_.start_time(t));
+  const std::vector<StagePhases> phases = stage_phases(phase_chunks_, sim_, optimizer_s, res.time_s);
+  for (int r = 0; r < pp; ++r) {
+    res.stages[r].has_phases = true;
+    res.stages[r].phases = phases[r];
+  }
 
   if (timeline) {
     timeline->rank_label = "GPU";

@@ -38,7 +38,7 @@ struct StageStats {
   double busy_s = 0;                  // compute stream busy
   double idle_s = 0;                  // bubble
   double exposed_comm_s = 0;          // communication not hidden under compute
-  bool has_phases = false;            // `des` only: the other fidelities leave `phases` empty
+  bool has_phases = false;            // `des`, and `des-full` (the stage's first DP replica); not `analytic`
   StagePhases phases;
 };
 

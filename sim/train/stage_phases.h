@@ -1,5 +1,5 @@
 // A stage's step by phase (forward alone, backward alone, weight-gradient alone, overlapped F&B pairs, the
-// optimizer, waiting), from the chunk records a `des` step keeps, once the engine has run. The parts of each
+// optimizer, waiting), from the chunk records a `des` or `des-full` step keeps, once the engine has run. The parts of each
 // rank add up to the step time: chunks on one rank run one after another, so their spans never overlap.
 #pragma once
 

@@ -48,12 +48,45 @@ TEST(StepPhases, OneF1BWithoutCommunicationIsTheChunkCostsTimesTheMicroBatches) 
   }
 }
 
-TEST(StepPhases, FidelitiesOtherThanDesLeaveThemEmpty) {
+TEST(StepPhases, AnalyticLeavesThemEmpty) {
   Loaded l;
   Scenario s = l.load("scenarios/small-dense.yaml", {"cluster.nodes=1", "parallel.pp=4", "parallel.schedule=1f1b"});
   auto calib = l.calib(s);
   s.fidelity = Fidelity::kAnalytic;
   for (const StageStats& st : simulate_step(s, *calib, main_shape(s)).stages) EXPECT_FALSE(st.has_phases);
+}
+
+TEST(StepPhases, DesFullAgreesWithDesOnDualPipe) {
+  // DeepSeek-V2-Lite with DualPipe (F&B pairs, 20 communication SMs), PP4 x DP4 x EP2 on eight 2-GPU nodes,
+  // balanced routing without sampling noise: where the two fidelities' step times agree (des_full_step_test),
+  // each part of each stage agrees too, within 2% of the step.
+  Loaded l;
+  const Scenario base = l.load(
+      "scenarios/small-dense.yaml",
+      {"model=deepseek-v2-lite", "cluster.nodes=8", "cluster.gpus_per_node=2", "cluster.nics_per_node=2",
+       "parallel.tp=1", "parallel.pp=4", "parallel.dp=4", "parallel.ep=2", "parallel.schedule=dualpipe",
+       "parallel.comm_sms=20", "parallel.micro_batch=1", "training.phases.0.seq_len=4096",
+       "training.phases.0.global_batch=64", "routing.distribution=balanced-exact"});
+  auto calib = l.calib(base);
+  Scenario s = base;
+  s.fidelity = Fidelity::kDes;
+  const StepResult des = simulate_step(s, *calib, main_shape(s));
+  s.fidelity = Fidelity::kDesFull;
+  const StepResult full = simulate_step(s, *calib, main_shape(s));
+  ASSERT_EQ(des.stages.size(), full.stages.size());
+  for (size_t i = 0; i < des.stages.size(); ++i) {
+    ASSERT_TRUE(full.stages[i].has_phases);
+    const StagePhases &a = des.stages[i].phases, &b = full.stages[i].phases;
+    EXPECT_NEAR(parts_sum(b), full.time_s, 1e-9 * full.time_s);
+    EXPECT_GT(b.overlapped_s, 0.0);
+    const double tol = 0.02 * des.time_s;
+    EXPECT_NEAR(a.forward_s, b.forward_s, tol) << "stage " << i;
+    EXPECT_NEAR(a.backward_input_s, b.backward_input_s, tol) << "stage " << i;
+    EXPECT_NEAR(a.backward_weight_s, b.backward_weight_s, tol) << "stage " << i;
+    EXPECT_NEAR(a.overlapped_s, b.overlapped_s, tol) << "stage " << i;
+    EXPECT_NEAR(a.optimizer_s, b.optimizer_s, tol) << "stage " << i;
+    EXPECT_NEAR(a.waiting_s, b.waiting_s, tol) << "stage " << i;
+  }
 }
 
 TEST(StepPhases, DeepSeekV3StepAgainstTheMeasuredBreakdown) {
