@@ -160,9 +160,7 @@ void FullGraph::build_block(int r, int d0) {
     const int prio = -static_cast<int>(k);  // earlier chunks of the rank's list win: program order
     std::vector<std::vector<Span>> parts;
     auto emit = [&](const std::vector<Span>& sp, const std::string& name, const char* kind, int mb, int dir) {
-      if (d0 != 0) return;
-      phase_chunks_.push_back({sp[0], r, "", kind, mb, dir});
-      if (timeline_) emitted_.push_back({sp[0], layout_.gpu(r, 0), name, kind, mb, dir});
+      if (d0 == 0) emitted_.push_back({sp[0], r, name, kind, mb, dir});
     };
     auto forward = [&](int mb, int stage, int dir) {
       const ChunkCost& cc = chunk_cost(r, stage, dir);
@@ -199,10 +197,7 @@ void FullGraph::build_block(int r, int d0) {
           if (traced(unit(r, d0 + j))) memory_events_.push_back({sp[j].last, unit(r, d0 + j), -cc.activation_bytes});
         }
         emit(sp, "B" + suffix, "B", mb, dir);
-        if (kind == 'A' && d0 == 0) {
-          phase_chunks_.back().input_last = input_last;
-          if (timeline_) emitted_.back().input_last = input_last;
-        }
+        if (kind == 'A' && d0 == 0) emitted_.back().input_last = input_last;
       }
       parts.push_back(std::move(sp));
     };
@@ -214,8 +209,7 @@ void FullGraph::build_block(int r, int d0) {
       case ChunkKind::kFB:
         forward(ch.micro_batch, ch.stage, ch.direction);
         backward(ch.micro_batch2, ch.stage2, ch.direction2, 'A');
-        if (d0 == 0) merge_overlapped_pair(phase_chunks_);
-        if (timeline_ && d0 == 0) merge_overlapped_pair(emitted_);
+        if (d0 == 0) merge_overlapped_pair(emitted_);
         break;
     }
     for (int j = 0; j < n; ++j) {

@@ -73,9 +73,9 @@ class FullGraph {
   std::vector<double> first_forward_s_;
   std::unordered_map<const ChunkCost*, std::vector<ChunkPiece>> pieces_[3];
   std::unordered_map<std::uint64_t, network::PathRef> paths_;
+  // Every chunk of each stage's first DP replica, traced or not (rank = the stage; the trace maps it to the
+  // GPU): the step's phase breakdown and the trace's chunk events.
   std::vector<Emitted> emitted_;
-  // Every chunk of each stage's first DP replica (rank = stage), traced or not: the step's phase breakdown.
-  std::vector<Emitted> phase_chunks_;
   struct Traced {
     TaskId task;
     int unit;

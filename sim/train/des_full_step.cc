@@ -125,11 +125,7 @@ StepResult FullGraph::run(Timeline* timeline) {
   for (int r = 0; r < pp; ++r)
     for (TaskId t : step_end_compute_[unit(r, 0)])
       optimizer_s[r] += engine::time_to_seconds(sim_.finish_time(t) - sim_.start_time(t));
-  const std::vector<StagePhases> phases = stage_phases(phase_chunks_, sim_, optimizer_s, res.time_s);
-  for (int r = 0; r < pp; ++r) {
-    res.stages[r].has_phases = true;
-    res.stages[r].phases = phases[r];
-  }
+  set_stage_phases(res, emitted_, sim_, optimizer_s);
 
   if (timeline) {
     timeline->rank_label = "GPU";
@@ -137,7 +133,11 @@ StepResult FullGraph::run(Timeline* timeline) {
       ev.start_s = engine::time_to_seconds(sim_.start_time(first));
       ev.duration_s = engine::time_to_seconds(sim_.finish_time(last)) - ev.start_s;
     };
-    for (const Emitted& e : emitted_) timeline->events.push_back(chunk_event(e, sim_));
+    for (const Emitted& e : emitted_) {
+      TimelineEvent ev = chunk_event(e, sim_);
+      ev.rank = layout_.gpu(e.rank, 0);
+      timeline->events.push_back(ev);
+    }
     for (const auto& [t, u, name] : traced_comm_) {
       TimelineEvent ev{.rank = gpu_of(u), .track = "comm", .name = *name, .kind = "comm"};
       interval(t, t, ev);

@@ -269,11 +269,7 @@ StepResult StepGraph::run(Timeline* timeline) {
   for (int r = 0; r < pp; ++r)
     for (TaskId t : step_end_compute_[r])
       optimizer_s[r] += engine::time_to_seconds(sim_.finish_time(t) - sim_.start_time(t));
-  const std::vector<StagePhases> phases = stage_phases(emitted_, sim_, optimizer_s, res.time_s);
-  for (int r = 0; r < pp; ++r) {
-    res.stages[r].has_phases = true;
-    res.stages[r].phases = phases[r];
-  }
+  set_stage_phases(res, emitted_, sim_, optimizer_s);
 
   if (timeline) {
     for (const Emitted& e : emitted_) timeline->events.push_back(chunk_event(e, sim_));
