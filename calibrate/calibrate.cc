@@ -141,7 +141,8 @@ std::string summarize(const CalibrationReport& r) {
        std::to_string(p.attention_points.size()) + " attention, " + std::to_string(p.memory_points.size()) +
        " memory, " + std::to_string(p.comm_points.size()) + " comm\n";
   for (const GemmCurve& c : p.gemm_curves)
-    s += std::string("  ") + to_string(c.kind) + " " + to_string(c.dtype) + ": time = flops / " +
+    s += std::string("  ") + to_string(c.kind) + " " + to_string(c.dtype) +
+         (c.pass == Pass::kForward ? std::string() : std::string(" ") + to_string(c.pass)) + ": time = flops / " +
          fmt("%.4g", c.peak_flops_per_s / 1e12) + " TFLOP/s + bytes / " + fmt("%.4g", c.bytes_per_s / 1e9) +
          " GB/s + " + fmt("%.3g", c.overhead_s * 1e6) + " us   (fit error " + fmt("%.1f", 100 * c.nrmse) +
          "% RMS over " + std::to_string(c.points) + " points)\n";

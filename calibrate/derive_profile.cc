@@ -1,6 +1,7 @@
 // Derivation of published profiles from a base profile and a recipe (see derive_profile.h).
 #include "calibrate/derive_profile.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -110,7 +111,7 @@ Anchor anchor_of(const Profile& base, const std::string& file, const YAML::Node&
   p.src.source = req_str(file, a, "source", path);
   const GemmCurve* curve = nullptr;
   for (const GemmCurve& c : base.gemm_curves)
-    if (c.kind == p.kind && c.dtype == from) curve = &c;
+    if (c.kind == p.kind && c.dtype == from && c.pass == Pass::kForward) curve = &c;
   if (!curve || curve->peak_flops_per_s <= 0)
     throw_user_error("base profile has no " + op + " curve of this dtype", at(file, a, path + ".op", "a fitted kind"));
   const GemmShape shape{p.m, p.n, p.k, p.groups};
@@ -140,20 +141,38 @@ void add_gemm_points(Profile& out, const Profile& base, const std::string& file,
     c = factor(file, g, "compute", path);
   }
   const std::string how = req_str(file, g, "how", path);
+  // Forward kernels only, unless the recipe names the backward kernels whose rates carry over too (the same
+  // kernel family on the target GPU); the dtype-changing lines never do: a weight-gradient penalty of one
+  // number format says nothing about another's.
+  std::vector<Pass> passes{Pass::kForward};
+  if (const YAML::Node ps = g["passes"]) {
+    if (!ps.IsSequence() || ps.size() == 0)
+      throw_user_error("is not a list", at(file, ps, path + ".passes", "a list of passes, e.g. [forward, backward_weight]"));
+    passes.clear();
+    for (const auto& e : ps) {
+      try {
+        passes.push_back(parse_pass(e.as<std::string>()));
+      } catch (const Error& err) {
+        throw err.with_context(at(file, e, path + ".passes", "forward, backward_input or backward_weight"));
+      }
+    }
+  }
+  auto carried = [&](Pass pass) { return std::find(passes.begin(), passes.end(), pass) != passes.end(); };
   bool any = false;
   for (const GemmCurve& curve : base.gemm_curves) {
-    if (curve.dtype != from) continue;
+    if (curve.dtype != from || !carried(curve.pass)) continue;
     GemmCurve scaled = curve;
     scaled.dtype = to;
     if (scaled.peak_flops_per_s > 0) scaled.peak_flops_per_s *= c;
     if (scaled.bytes_per_s > 0) scaled.bytes_per_s *= b;
-    const std::string detail = std::string("base ") + to_string(from) + " " + to_string(curve.kind) +
+    const std::string kernel = curve.pass == Pass::kForward ? "" : std::string(" ") + to_string(curve.pass);
+    const std::string detail = std::string("base ") + to_string(from) + " " + to_string(curve.kind) + kernel +
                                " fit (P " + fmt("%.1f", curve.peak_flops_per_s / 1e12) + " TFLOP/s, B " +
                                fmt("%.0f", curve.bytes_per_s / 1e9) + " GB/s, t0 " +
                                fmt("%.2f", curve.overhead_s * 1e6) + " us) with compute x" + fmt("%.4g", c) +
                                ", bandwidth x" + fmt("%.4g", b) + " at this shape";
     for (const GemmPoint& p : base.gemm_points) {
-      if (p.kind != curve.kind || p.dtype != from) continue;
+      if (p.kind != curve.kind || p.dtype != from || p.pass != curve.pass) continue;
       const GemmShape s{p.m, p.n, p.k, p.groups};
       GemmPoint d = p;
       d.dtype = to;

@@ -16,8 +16,9 @@ namespace {
 
 void print_curves(const moeplan::Profile& p) {
   for (const auto& c : p.gemm_curves)
-    std::printf("  %-12s %-4s P %8.1f TFLOP/s  B %7.0f GB/s  t0 %5.2f us  fit error %.1f%% (%d points)\n",
-                moeplan::to_string(c.kind), moeplan::to_string(c.dtype), c.peak_flops_per_s / 1e12,
+    std::printf("  %-12s %-4s %-15s P %8.1f TFLOP/s  B %7.0f GB/s  t0 %5.2f us  fit error %.1f%% (%d points)\n",
+                moeplan::to_string(c.kind), moeplan::to_string(c.dtype), moeplan::to_string(c.pass),
+                c.peak_flops_per_s / 1e12,
                 c.bytes_per_s / 1e9, c.overhead_s * 1e6, 100 * c.nrmse, c.points);
 }
 

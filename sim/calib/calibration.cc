@@ -5,6 +5,8 @@
 //   dgrad    dX[m,k] = dY[m,n] W^T[n,k]  -> (m, k, n)
 //   wgrad    dW[k,n] = X^T[k,m] dY[m,n]  -> (k, n, m): the token count is the reduction dimension, so a
 //            small per-expert batch makes a short-K GEMM, which the curve prices as inefficient.
+// Each is priced on its pass's curve when the profile has one (published FP8 weight-gradient kernels run well
+// below the forward ones at the same FLOPs), else on the forward curve.
 #include <algorithm>
 
 #include "sim/calib/calibration.h"
@@ -39,7 +41,7 @@ double Calibration::op_time_s(const Op& op, Pass pass, double compute_sm_fractio
       if (pass == Pass::kBackwardWeight) s = GemmShape{f.k, f.n, f.m, f.groups};
       const double flops = op.flops > 0 ? op.flops : 2.0 * f.m * f.n * f.k * std::max(1, f.groups);
       // Tensor-core work scales with the SMs it gets (DeepSeek-V3 §3.2.2 reserves 20 of 132 SMs).
-      return flops / gemm_flops_per_s(s, op.dtype) / compute_sm_fraction;
+      return flops / gemm_flops_per_s(s, op.dtype, pass) / compute_sm_fraction;
     }
     case OpClass::kAttention: {
       if (pass == Pass::kBackwardWeight) return 0.0;  // core attention has no weights

@@ -31,8 +31,9 @@ class Calibration {
  public:
   virtual ~Calibration() = default;
   virtual const ProfileInfo& info() const = 0;
-  // Achieved FLOP/s for one GEMM (or each GEMM of a grouped GEMM) of this shape and input dtype.
-  virtual double gemm_flops_per_s(const GemmShape& shape, DType dtype) const = 0;
+  // Achieved FLOP/s for one GEMM (or each GEMM of a grouped GEMM) of this shape and input dtype, run as the
+  // kernel of `pass` (the shape is that GEMM's own: for backward_weight, k is the token count).
+  virtual double gemm_flops_per_s(const GemmShape& shape, DType dtype, Pass pass = Pass::kForward) const = 0;
   // Achieved FLOP/s of core attention for the given pass (decode is forward with tiny m).
   virtual double attention_flops_per_s(DType dtype, Pass pass, double tokens) const = 0;
   // Achieved HBM bytes/s for memory-bound kernels.

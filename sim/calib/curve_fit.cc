@@ -70,21 +70,26 @@ double gemm_bytes(const GemmShape& s, DType dtype) {
   return per_group * std::max(1, s.groups);
 }
 
-std::vector<GemmCurve> fit_gemm_curves(const std::vector<GemmPoint>& points, DType dtype) {
+std::vector<GemmCurve> fit_gemm_curves(const std::vector<GemmPoint>& points, DType dtype, Pass pass,
+                                       double fixed_bytes_per_s) {
+  auto selected = [&](const GemmPoint& p, GemmKind kind) {
+    return p.kind == kind && p.dtype == dtype && p.pass == pass && p.flops_per_s > 0;
+  };
   // Kinds present, in order dense, grouped.
   std::vector<GemmKind> kinds;
   for (GemmKind kind : {GemmKind::kDense, GemmKind::kGrouped})
     for (const auto& p : points)
-      if (p.kind == kind && p.dtype == dtype && p.flops_per_s > 0) {
+      if (selected(p, kind)) {
         kinds.push_back(kind);
         break;
       }
   if (kinds.empty())
-    throw_user_error(std::string("no GEMM points for dtype ") + to_string(dtype) + " to fit a curve to");
+    throw_user_error(std::string("no ") + to_string(pass) + " GEMM points for dtype " + to_string(dtype) +
+                     " to fit a curve to");
   std::vector<const GemmPoint*> sel;
   for (GemmKind kind : kinds)
     for (const auto& p : points)
-      if (p.kind == kind && p.dtype == dtype && p.flops_per_s > 0) sel.push_back(&p);
+      if (selected(p, kind)) sel.push_back(&p);
   // Columns: [flops of kind 0, t0 of kind 0, (flops of kind 1, t0 of kind 1,) bytes]. The bandwidth term
   // is shared: dense and grouped kernels stream operands from the same HBM, and only the dense tables
   // have the small-m points that pin it down. Row i is divided by the observed time t_i so the solve
@@ -105,16 +110,25 @@ std::vector<GemmCurve> fit_gemm_curves(const std::vector<GemmPoint>& points, DTy
     a(i, 2 * kk + 1) = 1.0 / t;
     a(i, bytes_col) = gemm_bytes(s, dtype) / t;
   }
-  Eigen::VectorXd scale = a.cwiseAbs().colwise().maxCoeff().transpose();
+  // With the bandwidth imposed, its share of each observed time moves to the right-hand side and only the
+  // compute and overhead columns are solved for.
+  const bool fixed = fixed_bytes_per_s > 0;
+  const Eigen::MatrixXd solved = fixed ? Eigen::MatrixXd(a.leftCols(bytes_col)) : a;
+  Eigen::VectorXd rhs = Eigen::VectorXd::Ones(rows);
+  if (fixed) rhs -= a.col(bytes_col) / fixed_bytes_per_s;
+  Eigen::VectorXd scale = solved.cwiseAbs().colwise().maxCoeff().transpose();
   for (Eigen::Index j = 0; j < scale.size(); ++j)
     if (scale(j) <= 0) scale(j) = 1;
-  const Eigen::VectorXd x =
-      nnls_small(a * scale.cwiseInverse().asDiagonal(), Eigen::VectorXd::Ones(rows)).cwiseQuotient(scale);
+  const Eigen::VectorXd xs = nnls_small(solved * scale.cwiseInverse().asDiagonal(), rhs).cwiseQuotient(scale);
+  Eigen::VectorXd x = Eigen::VectorXd::Zero(a.cols());
+  x.head(xs.size()) = xs;
+  if (fixed) x(bytes_col) = 1.0 / fixed_bytes_per_s;
   std::vector<GemmCurve> out;
   for (Eigen::Index kk = 0; kk < nk; ++kk) {
     GemmCurve c;
     c.kind = kinds[static_cast<size_t>(kk)];
     c.dtype = dtype;
+    c.pass = pass;
     c.peak_flops_per_s = x(2 * kk) > 0 ? 1.0 / x(2 * kk) : 0;
     c.bytes_per_s = x(bytes_col) > 0 ? 1.0 / x(bytes_col) : 0;
     c.overhead_s = x(2 * kk + 1);
@@ -216,7 +230,16 @@ void fit_profile(Profile& profile) {
     const bool any = std::any_of(profile.gemm_points.begin(), profile.gemm_points.end(),
                                  [&](const GemmPoint& p) { return p.dtype == dt; });
     if (!any) continue;
-    for (GemmCurve& c : fit_gemm_curves(profile.gemm_points, dt)) profile.gemm_curves.push_back(c);
+    double forward_bytes_per_s = 0;
+    for (Pass pass : {Pass::kForward, Pass::kBackwardInput, Pass::kBackwardWeight}) {
+      const bool has_pass = std::any_of(profile.gemm_points.begin(), profile.gemm_points.end(),
+                                        [&](const GemmPoint& p) { return p.dtype == dt && p.pass == pass; });
+      if (!has_pass) continue;
+      for (GemmCurve& c : fit_gemm_curves(profile.gemm_points, dt, pass, forward_bytes_per_s)) {
+        if (pass == Pass::kForward) forward_bytes_per_s = c.bytes_per_s;
+        profile.gemm_curves.push_back(c);
+      }
+    }
   }
   profile.memory_curve = MemoryCurve{};
   if (!profile.memory_points.empty()) profile.memory_curve = fit_memory_curve(profile.memory_points);

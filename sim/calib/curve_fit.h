@@ -19,11 +19,14 @@ namespace moeplan {
 // of fewer columns wins). Columns left out are returned as 0.
 Eigen::VectorXd nnls_small(const Eigen::MatrixXd& a, const Eigen::VectorXd& b);
 
-// Fits time = flops / P_kind + bytes / B + t0_kind jointly to the dense and grouped points of one dtype:
-// compute rate and overhead per kind, one shared bandwidth term (both kernels stream from the same HBM;
-// only the dense tables have the small-m points that pin it down). Returns one curve per kind present,
+// Fits time = flops / P_kind + bytes / B + t0_kind jointly to the dense and grouped points of one dtype and
+// pass: compute rate and overhead per kind, one shared bandwidth term (both kernels stream from the same HBM;
+// only the dense tables have the small-m points that pin it down). `fixed_bytes_per_s` > 0 imposes B instead
+// of fitting it: weight-gradient tables reduce over thousands of tokens, so nothing in them is
+// bandwidth-bound, and their curve takes the forward fit's HBM rate. Returns one curve per kind present,
 // dense first, each with the RMS relative error over its own points. Throws a user Error with no points.
-std::vector<GemmCurve> fit_gemm_curves(const std::vector<GemmPoint>& points, DType dtype);
+std::vector<GemmCurve> fit_gemm_curves(const std::vector<GemmPoint>& points, DType dtype,
+                                       Pass pass = Pass::kForward, double fixed_bytes_per_s = 0);
 // The same fit over the points of one kind only.
 GemmCurve fit_gemm_curve(const std::vector<GemmPoint>& points, GemmKind kind, DType dtype);
 // Fits time = bytes / B + t0; points without a byte count only set B (their mean rate).
@@ -31,7 +34,8 @@ MemoryCurve fit_memory_curve(const std::vector<MemoryPoint>& points);
 // Fits 1 / efficiency = inv_peak + half_bytes / message_bytes for one fabric kind.
 CommCurve fit_comm_curve(const std::vector<CommPoint>& points, FabricKind fabric);
 
-// Replaces every curve of `profile` by a fit to its points (one GEMM curve per (kind, dtype) present).
+// Replaces every curve of `profile` by a fit to its points (one GEMM curve per (kind, dtype, pass) present;
+// a non-forward pass shares the bandwidth term of its dtype's forward fit when there is one).
 void fit_profile(Profile& profile);
 
 double gemm_time_s(const GemmCurve& curve, const GemmShape& shape);

@@ -37,7 +37,11 @@ struct PointSource {
 
 enum class GemmKind { kDense, kGrouped };
 
-// One GEMM (or grouped GEMM: `groups` GEMMs of m x n x k each) and its achieved rate.
+// One GEMM (or grouped GEMM: `groups` GEMMs of m x n x k each) and its achieved rate. `pass` says which
+// training GEMM the kernel is: forward (and, without points of its own, dgrad, which has the same operand
+// layouts), or a weight-gradient kernel, whose reduction runs over tokens and whose FP8 operands are both
+// scaled along it (DeepSeek-V3 §3.3.2), a different kernel with its own rates. A backward_weight point's
+// shape is the wgrad GEMM's: m = input features, n = output features, k = tokens (per group).
 struct GemmPoint {
   GemmKind kind = GemmKind::kDense;
   DType dtype = DType::kBf16;
@@ -45,6 +49,7 @@ struct GemmPoint {
   int groups = 1;
   double flops_per_s = 0;  // achieved, FLOPs counted as 2*m*n*k*groups
   PointSource src;
+  Pass pass = Pass::kForward;
 };
 
 // Core attention for one pass at a given number of query tokens per kernel call.
@@ -102,6 +107,7 @@ struct GemmCurve {
   double overhead_s = 0;
   double nrmse = 0;             // RMS of (predicted - observed) / observed time over the points
   int points = 0;
+  Pass pass = Pass::kForward;   // the points' pass; see GemmPoint
 };
 
 // Memory time model: time = bytes / bytes_per_s + overhead_s.

@@ -72,13 +72,13 @@ ProfileCalibration::ProfileCalibration(Profile profile, const GpuSpec& gpu)
   }
 }
 
-const GemmCurve& ProfileCalibration::gemm_curve_for(GemmKind kind, DType dtype) const {
-  auto find = [&](GemmKind k, DType d) -> const GemmCurve* {
+const GemmCurve& ProfileCalibration::gemm_curve_for(GemmKind kind, DType dtype, Pass pass) const {
+  auto find = [&](GemmKind k, DType d, Pass ps) -> const GemmCurve* {
     for (const auto& c : profile_.gemm_curves)
-      if (c.kind == k && c.dtype == d) return &c;
+      if (c.kind == k && c.dtype == d && c.pass == ps) return &c;
     if (d == DType::kFp32)
       for (const auto& c : fp32_scaled_)
-        if (c.kind == k) return &c;
+        if (c.kind == k && c.pass == ps) return &c;
     return nullptr;
   };
   std::vector<DType> dtypes{dtype};
@@ -87,9 +87,12 @@ const GemmCurve& ProfileCalibration::gemm_curve_for(GemmKind kind, DType dtype) 
   if (dtype == DType::kFp8 && !gpu_.has_fp8()) dtypes.push_back(DType::kBf16);
   std::vector<GemmKind> kinds{kind};
   if (kind == GemmKind::kGrouped) kinds.push_back(GemmKind::kDense);
+  std::vector<Pass> passes{pass};
+  if (pass != Pass::kForward) passes.push_back(Pass::kForward);
   for (DType d : dtypes)
-    for (GemmKind k : kinds)
-      if (const GemmCurve* c = find(k, d)) return *c;
+    for (Pass ps : passes)
+      for (GemmKind k : kinds)
+        if (const GemmCurve* c = find(k, d, ps)) return *c;
   throw_user_error(std::string("profile has no ") + to_string(kind) + " curve for dtype " + to_string(dtype),
                    profile_ctx(profile_, "curves.gemm", std::string("a curve {op: ") + to_string(kind) +
                                                             ", dtype: " + to_string(dtype) + "}"));
@@ -104,18 +107,18 @@ double ProfileCalibration::sustained_factor(DType dtype) const {
   return bf16 != nullptr ? std::min(1.0, bf16->ratio()) : 1.0;
 }
 
-double ProfileCalibration::gemm_time_s(const GemmShape& shape, DType dtype) const {
+double ProfileCalibration::gemm_time_s(const GemmShape& shape, DType dtype, Pass pass) const {
   const GemmKind kind = shape.groups > 1 ? GemmKind::kGrouped : GemmKind::kDense;
-  GemmCurve curve = gemm_curve_for(kind, dtype);
+  GemmCurve curve = gemm_curve_for(kind, dtype, pass);
   // Only the compute term slows with the clock; the bandwidth and launch terms do not.
   curve.peak_flops_per_s *= sustained_factor(curve.dtype);
   return moeplan::gemm_time_s(curve, shape);
 }
 
-double ProfileCalibration::gemm_flops_per_s(const GemmShape& shape, DType dtype) const {
+double ProfileCalibration::gemm_flops_per_s(const GemmShape& shape, DType dtype, Pass pass) const {
   if (shape.m <= 0 || shape.n <= 0 || shape.k <= 0)
     throw_internal_error("gemm_flops_per_s: empty GEMM shape");
-  return gemm_flops(shape) / gemm_time_s(shape, dtype);
+  return gemm_flops(shape) / gemm_time_s(shape, dtype, pass);
 }
 
 double ProfileCalibration::attention_flops_per_s(DType dtype, Pass pass, double tokens) const {

@@ -3,8 +3,9 @@
 //
 // Lookups fall back only where the hardware justifies it: FP16 uses the BF16 curve (same tensor-core
 // rate on every catalog GPU, hardware.md §1a), FP8 on a GPU without FP8 tensor cores runs at the BF16
-// curve, a grouped GEMM without its own curve uses the dense one, backward-weight attention uses the
-// backward-input rate. Anything else missing is a user error naming the profile and what is missing.
+// curve, a grouped GEMM without its own curve uses the dense one, a backward GEMM without a curve of its
+// pass uses the forward one (the same kernel family with transposed operands), backward-weight attention
+// uses the backward-input rate. Anything else missing is a user error naming the profile and what is missing.
 #pragma once
 
 #include <map>
@@ -26,7 +27,7 @@ class ProfileCalibration : public Calibration {
   ProfileCalibration(Profile profile, const GpuSpec& gpu);
 
   const ProfileInfo& info() const override { return info_; }
-  double gemm_flops_per_s(const GemmShape& shape, DType dtype) const override;
+  double gemm_flops_per_s(const GemmShape& shape, DType dtype, Pass pass = Pass::kForward) const override;
   // `tokens` = query tokens of the kernel call; rates are interpolated linearly in log(tokens) between
   // the profile's points and clamped at the ends; tokens <= 0 takes the largest-token point.
   double attention_flops_per_s(DType dtype, Pass pass, double tokens) const override;
@@ -39,9 +40,11 @@ class ProfileCalibration : public Calibration {
   // 1 (the profile has no sustained run: its short-run rates are used as they are). A measured ratio above 1
   // (the first window caught the clock still ramping up) is applied as 1.
   double sustained_factor(DType dtype) const;
-  // Time of one GEMM (all groups) under the curve used for (shape, dtype), and that curve.
-  double gemm_time_s(const GemmShape& shape, DType dtype) const;
-  const GemmCurve& gemm_curve_for(GemmKind kind, DType dtype) const;
+  // Time of one GEMM (all groups) under the curve used for (shape, dtype, pass), and that curve. The search
+  // order keeps the dtype first, then the pass, then the kind: an FP8 wgrad curve of the other kind beats
+  // the forward curve of this kind, because the weight-gradient kernel, not the grouping, sets the rate.
+  double gemm_time_s(const GemmShape& shape, DType dtype, Pass pass = Pass::kForward) const;
+  const GemmCurve& gemm_curve_for(GemmKind kind, DType dtype, Pass pass = Pass::kForward) const;
 
  private:
   Profile profile_;

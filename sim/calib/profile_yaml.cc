@@ -247,9 +247,10 @@ Profile parse_profile(const std::string& text, const std::string& name) {
 
   for_each_item(root, "gemm", name, [&](const YAML::Node& n, const std::string& path) {
     MapReader r(n, name, path,
-                {"op", "dtype", "m", "n", "k", "groups", "tflops", "source", "derived", "unverified"});
+                {"op", "pass", "dtype", "m", "n", "k", "groups", "tflops", "source", "derived", "unverified"});
     GemmPoint g;
     g.kind = r.parsed("op", parse_gemm_kind, true, "");
+    g.pass = r.parsed("pass", parse_pass, false, "forward");
     g.dtype = r.parsed("dtype", parse_profile_dtype, true, "");
     g.m = r.num("m", true, 0, true);
     g.n = r.num("n", true, 0, true);
@@ -331,9 +332,10 @@ Profile parse_profile(const std::string& text, const std::string& name) {
   MapReader cv(top.node("curves"), name, "curves", {"gemm", "memory", "comm"});
   for_each_item(top.node("curves"), "gemm", name, [&](const YAML::Node& n, const std::string& path) {
     MapReader r(n, name, "curves." + path,
-                {"op", "dtype", "peak_tflops", "bandwidth_gb_per_s", "overhead_us", "nrmse", "points"});
+                {"op", "pass", "dtype", "peak_tflops", "bandwidth_gb_per_s", "overhead_us", "nrmse", "points"});
     GemmCurve c;
     c.kind = r.parsed("op", parse_gemm_kind, true, "");
+    c.pass = r.parsed("pass", parse_pass, false, "forward");
     c.dtype = r.parsed("dtype", parse_profile_dtype, true, "");
     c.peak_flops_per_s = r.num("peak_tflops", true) * kTera;
     c.bytes_per_s = r.num("bandwidth_gb_per_s", true) * kGiga;

@@ -48,6 +48,7 @@ std::string profile_to_yaml(const Profile& p) {
     for (const auto& g : p.gemm_points) {
       out << YAML::Flow << YAML::BeginMap;
       out << YAML::Key << "op" << YAML::Value << (g.kind == GemmKind::kDense ? "gemm" : "grouped_gemm");
+      if (g.pass != Pass::kForward) out << YAML::Key << "pass" << YAML::Value << to_string(g.pass);
       out << YAML::Key << "dtype" << YAML::Value << to_string(g.dtype);
       out << YAML::Key << "m" << YAML::Value << g.m << YAML::Key << "n" << YAML::Value << g.n;
       out << YAML::Key << "k" << YAML::Value << g.k;
@@ -123,6 +124,7 @@ std::string profile_to_yaml(const Profile& p) {
   for (const auto& c : p.gemm_curves) {
     out << YAML::Flow << YAML::BeginMap;
     out << YAML::Key << "op" << YAML::Value << (c.kind == GemmKind::kDense ? "gemm" : "grouped_gemm");
+    if (c.pass != Pass::kForward) out << YAML::Key << "pass" << YAML::Value << to_string(c.pass);
     out << YAML::Key << "dtype" << YAML::Value << to_string(c.dtype);
     out << YAML::Key << "peak_tflops" << YAML::Value << c.peak_flops_per_s / kTera;
     out << YAML::Key << "bandwidth_gb_per_s" << YAML::Value << c.bytes_per_s / kGiga;

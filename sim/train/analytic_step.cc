@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "sim/train/chunk_pieces.h"
 #include "sim/train/step_stats.h"
 
 namespace moeplan {
@@ -32,9 +33,11 @@ double exposed_gather_s(const ChunkCost& c, double compute_s) {
 // for its dispatch, the next layer for its combine).
 double pair_time_s(const ChunkCost& c, double sm_fraction) {
   const double gathers = c.param_gather_total_s();
-  const double forward_half = c.f_s / sm_fraction + c.f_comm_s + gathers;
-  const double backward_half = (c.b_s + c.w_s) / sm_fraction + c.b_comm_s + gathers;
-  return std::max({(c.f_s + c.b_s + c.w_s) / sm_fraction, c.f_comm_s + c.b_comm_s + 2 * gathers, forward_half,
+  // The pair's compute runs on the SMs its communication leaves for the whole pair (pair_compute_scale).
+  const double scale = pair_compute_scale(c, c, sm_fraction);
+  const double forward_half = c.f_s * scale + c.f_comm_s + gathers;
+  const double backward_half = (c.b_s + c.w_s) * scale + c.b_comm_s + gathers;
+  return std::max({(c.f_s + c.b_s + c.w_s) * scale, c.f_comm_s + c.b_comm_s + 2 * gathers, forward_half,
                    backward_half});
 }
 

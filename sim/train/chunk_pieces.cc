@@ -79,4 +79,10 @@ std::vector<ChunkPiece> chunk_pieces(const ChunkCost& c, char pass) {
   return out;
 }
 
+double pair_compute_scale(const ChunkCost& f, const ChunkCost& b, double sm_fraction_during_comm) {
+  const bool communicates = f.f_comm_s > 0 || b.b_comm_s > 0;
+  return communicates && sm_fraction_during_comm > 0 && sm_fraction_during_comm < 1 ? 1 / sm_fraction_during_comm
+                                                                                    : 1.0;
+}
+
 }  // namespace moeplan

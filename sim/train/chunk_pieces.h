@@ -54,4 +54,12 @@ const ChunkCost& chunk_cost_of(const PipelineOrder& order, const StageCosts& cos
 // MoE layers in the chunk (its dispatch ops).
 int moe_layers_in(const ChunkCost& c);
 
+// Compute-time factor of an overlapped F&B pair (forward chunk `f`, backward chunk `b`): 1 / the SM share
+// the communication kernels leave when the pair communicates at all, else 1. The pair's GEMMs are launched
+// for the SMs left to them for the whole pair, not only while a transfer is in flight (DeepSeek-V3 §3.2.1:
+// the SM split between communication and computation is set by hand; DeepGEMM and DeepEP take their SM
+// counts as settings): a kernel sized for every SM would wait on the SMs a transfer holds. Outside pairs
+// the communication kernels take their SMs only while they run.
+double pair_compute_scale(const ChunkCost& f, const ChunkCost& b, double sm_fraction_during_comm);
+
 }  // namespace moeplan

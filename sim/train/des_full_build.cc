@@ -30,7 +30,14 @@ TaskId FullGraph::add_task(TaskKind kind, double seconds, engine::StreamId strea
   spec.duration = engine::seconds_to_time(std::max(0.0, seconds));
   spec.stream = stream;
   spec.priority = priority;
-  if (hold_sms) spec.sm_reservation = sms_[u];
+  // Inside an F&B pair the SM split is static (pair_compute_scale): its compute is pre-scaled, its transfers
+  // hold nothing.
+  if (pair_scale_ > 1.0) {
+    if (kind == TaskKind::kCompute) spec.kind = TaskKind::kFixed, spec.duration = engine::seconds_to_time(
+                                                                     std::max(0.0, seconds) * pair_scale_);
+  } else if (hold_sms) {
+    spec.sm_reservation = sms_[u];
+  }
   return sim_.add_task(spec);
 }
 
@@ -207,8 +214,11 @@ void FullGraph::build_block(int r, int d0) {
       case ChunkKind::kW: backward(ch.micro_batch, ch.stage, ch.direction, 'W'); break;
       case ChunkKind::kBW: backward(ch.micro_batch, ch.stage, ch.direction, 'A'); break;
       case ChunkKind::kFB:
+        pair_scale_ = pair_compute_scale(chunk_cost(r, ch.stage, ch.direction), chunk_cost(r, ch.stage2, ch.direction2),
+                                         costs_.sm_fraction_during_comm);
         forward(ch.micro_batch, ch.stage, ch.direction);
         backward(ch.micro_batch2, ch.stage2, ch.direction2, 'A');
+        pair_scale_ = 1.0;
         if (d0 == 0) merge_overlapped_pair(emitted_);
         break;
     }

@@ -62,6 +62,8 @@ class FullGraph {
   EpBlockRouting routing_;
   std::vector<engine::StreamId> compute_, comm_stream_;
   std::vector<engine::SmReservationId> sms_;
+  // While an F&B pair is built: its compute-time factor (pair_compute_scale); 1 outside pairs.
+  double pair_scale_ = 1.0;
   std::vector<std::vector<TaskId>> compute_tasks_, comm_tasks_;
   // Step-end work per unit, counted in the stats but not traced with the chunks: the optimizer (compute), the
   // DP reduce-scatter and the all-gather's excess (communication).

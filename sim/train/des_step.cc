@@ -45,6 +45,8 @@ class StepGraph {
   PipelineOrder order_;
   std::vector<engine::StreamId> compute_, comm_;
   std::vector<engine::SmReservationId> comm_sms_;
+  // While an F&B pair is built: its compute-time factor (pair_compute_scale); 1 outside pairs.
+  double pair_scale_ = 1.0;
   std::vector<std::vector<TaskId>> compute_tasks_, comm_tasks_;
   // Step-end work per rank, kept apart from the chunks' tasks (the trace draws those) but counted in the stats:
   // the optimizer is compute, the DP reduce-scatter and the all-gather's excess are communication.
@@ -78,12 +80,14 @@ Span StepGraph::add_pass(int rank, const ChunkCost& c, char pass, int priority, 
     TaskSpec spec;
     spec.duration = engine::seconds_to_time(p.seconds);
     spec.priority = priority;
+    const bool split = pair_scale_ > 1.0;  // inside a pair the SM split is static (pair_compute_scale)
     if (p.comm()) {
       spec.kind = TaskKind::kFixed;
       spec.stream = comm_[rank];
-      spec.sm_reservation = comm_sms_[rank];
+      if (!split) spec.sm_reservation = comm_sms_[rank];
     } else {
-      spec.kind = TaskKind::kCompute;
+      spec.kind = split ? TaskKind::kFixed : TaskKind::kCompute;
+      if (split) spec.duration = engine::seconds_to_time(p.seconds * pair_scale_);
       spec.stream = compute_[rank];
     }
     if (trace_) spec.label = sim_.label(p.comm() ? tag + " " + p.name : tag);
@@ -185,8 +189,11 @@ StepResult StepGraph::run(Timeline* timeline) {
         case ChunkKind::kW: backward(ch.micro_batch, ch.stage, ch.direction, 'W'); break;
         case ChunkKind::kBW: backward(ch.micro_batch, ch.stage, ch.direction, 'A'); break;
         case ChunkKind::kFB: {
+          pair_scale_ = pair_compute_scale(chunk_cost(r, ch.stage, ch.direction),
+                                           chunk_cost(r, ch.stage2, ch.direction2), costs_.sm_fraction_during_comm);
           forward(ch.micro_batch, ch.stage, ch.direction);
           backward(ch.micro_batch2, ch.stage2, ch.direction2, 'A');
+          pair_scale_ = 1.0;
           merge_overlapped_pair(emitted_);
           break;
         }

@@ -52,6 +52,31 @@ TEST(GemmFit, RecoversExactModel) {
   EXPECT_EQ(c.points, 16);
 }
 
+TEST(GemmFit, ImposedBandwidthLeavesComputeAndOverheadToTheFit) {
+  // Weight-gradient tables have no bandwidth-bound point; with B imposed the other terms are still exact.
+  GemmCurve truth{GemmKind::kDense, DType::kFp8, 1100e12, 3000e9, 10e-6, 0, 0, Pass::kBackwardWeight};
+  std::vector<GemmPoint> pts;
+  for (double m : {512.0, 2048.0, 7168.0})
+    for (double k : {4096.0, 8192.0}) {
+      GemmPoint p;
+      p.dtype = DType::kFp8;
+      p.pass = Pass::kBackwardWeight;
+      p.m = m, p.n = 7168, p.k = k;
+      const GemmShape s{m, 7168, k, 1};
+      p.flops_per_s = gemm_flops(s) / gemm_time_s(truth, s);
+      pts.push_back(p);
+    }
+  const std::vector<GemmCurve> c = fit_gemm_curves(pts, DType::kFp8, Pass::kBackwardWeight, 3000e9);
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c[0].pass, Pass::kBackwardWeight);
+  EXPECT_NEAR(c[0].peak_flops_per_s / 1e12, 1100, 1e-6);
+  EXPECT_DOUBLE_EQ(c[0].bytes_per_s, 3000e9);
+  EXPECT_NEAR(c[0].overhead_s * 1e6, 10.0, 1e-9);
+  EXPECT_LT(c[0].nrmse, 1e-9);
+  // Forward points are not weight-gradient points.
+  EXPECT_THROW(fit_gemm_curves(pts, DType::kFp8, Pass::kForward), Error);
+}
+
 TEST(GemmFit, SinglePointGivesComputeOnlyCurve) {
   GemmPoint p;
   p.dtype = DType::kBf16;

@@ -38,7 +38,20 @@ TEST_F(OpTime, GemmPassesUseTheirOwnShapes) {
   EXPECT_DOUBLE_EQ(cal_->op_time_s(op, Pass::kBackwardInput),
                    op.flops / cal_->gemm_flops_per_s({4096, 2048, 7168, 1}, DType::kFp8));
   EXPECT_DOUBLE_EQ(cal_->op_time_s(op, Pass::kBackwardWeight),
-                   op.flops / cal_->gemm_flops_per_s({2048, 7168, 4096, 1}, DType::kFp8));
+                   op.flops / cal_->gemm_flops_per_s({2048, 7168, 4096, 1}, DType::kFp8, Pass::kBackwardWeight));
+  // The H800 profile has FP8 weight-gradient points (DeepGEMM PR #95): at the wgrad shape of the MoE down
+  // projection the table reads 920 TFLOPS, against about 1260 for a forward GEMM of that shape.
+  const double wgrad = cal_->gemm_flops_per_s({2048, 7168, 4096, 1}, DType::kFp8, Pass::kBackwardWeight);
+  EXPECT_NEAR(wgrad / 1e12, 920, 920 * 0.15);
+  EXPECT_LT(wgrad, 0.8 * cal_->gemm_flops_per_s({2048, 7168, 4096, 1}, DType::kFp8));
+  // No BF16 weight-gradient points: BF16 wgrad falls back to the forward curve at the wgrad shape.
+  Op bf = op;
+  bf.dtype = DType::kBf16;
+  EXPECT_DOUBLE_EQ(cal_->op_time_s(bf, Pass::kBackwardWeight),
+                   bf.flops / cal_->gemm_flops_per_s({2048, 7168, 4096, 1}, DType::kBf16));
+  // Dgrad has no curve of its own either: the forward kernels at the dgrad shape.
+  EXPECT_DOUBLE_EQ(cal_->gemm_flops_per_s({4096, 2048, 7168, 1}, DType::kFp8, Pass::kBackwardInput),
+                   cal_->gemm_flops_per_s({4096, 2048, 7168, 1}, DType::kFp8));
   Op no_w = op;
   no_w.has_weight_grad = false;
   EXPECT_EQ(cal_->op_time_s(no_w, Pass::kBackwardWeight), 0.0);

@@ -57,6 +57,47 @@ TEST(ProfileLoader, RoundTripKeepsPointsAndCurves) {
   EXPECT_EQ(q.attention_points[1].src.derived, "by hand");
 }
 
+TEST(ProfileLoader, GemmPassIsReadFittedAndWritten) {
+  // Weight-gradient points get their own curve, with the forward fit's bandwidth; forward is the default
+  // and is not written out.
+  std::string text = kMinimal;
+  const std::string wgrad =
+      "  - {op: gemm, pass: backward_weight, dtype: fp8, m: 7168, n: 4096, k: 4096, tflops: 900, source: \"t\"}\n"
+      "  - {op: gemm, pass: backward_weight, dtype: fp8, m: 2048, n: 7168, k: 8192, tflops: 1000, source: \"t\"}\n";
+  text.insert(text.find("attention:"), wgrad);
+  const Profile p = parse_profile(text, "p.yaml");
+  ASSERT_EQ(p.gemm_points.size(), 5u);
+  EXPECT_EQ(p.gemm_points[0].pass, Pass::kForward);
+  EXPECT_EQ(p.gemm_points[3].pass, Pass::kBackwardWeight);
+  ASSERT_EQ(p.gemm_curves.size(), 2u);
+  EXPECT_EQ(p.gemm_curves[0].pass, Pass::kForward);
+  EXPECT_EQ(p.gemm_curves[1].pass, Pass::kBackwardWeight);
+  EXPECT_EQ(p.gemm_curves[1].points, 2);
+  EXPECT_DOUBLE_EQ(p.gemm_curves[1].bytes_per_s, p.gemm_curves[0].bytes_per_s);
+  const std::string yaml = profile_to_yaml(p);
+  EXPECT_EQ(yaml.find("gemm, pass: forward"), std::string::npos);  // attention points always name theirs
+  EXPECT_NE(yaml.find("gemm, pass: backward_weight"), std::string::npos);
+  const Profile q = parse_profile(yaml, "q.yaml");
+  ASSERT_EQ(q.gemm_curves.size(), 2u);
+  EXPECT_EQ(q.gemm_curves[1].pass, Pass::kBackwardWeight);
+  EXPECT_EQ(q.gemm_points[4].pass, Pass::kBackwardWeight);
+  // The calibration prices a wgrad GEMM on its own curve, a forward one on the forward curve.
+  GpuSpec gpu;
+  gpu.name = "test-gpu";
+  const ProfileCalibration cal(p, gpu);
+  EXPECT_EQ(&cal.gemm_curve_for(GemmKind::kDense, DType::kFp8, Pass::kBackwardWeight), &cal.profile().gemm_curves[1]);
+  EXPECT_EQ(&cal.gemm_curve_for(GemmKind::kGrouped, DType::kFp8, Pass::kBackwardWeight),
+            &cal.profile().gemm_curves[1]);
+  EXPECT_EQ(&cal.gemm_curve_for(GemmKind::kDense, DType::kFp8, Pass::kBackwardInput), &cal.profile().gemm_curves[0]);
+
+  std::string bad = text;
+  bad.replace(bad.find("pass: backward_weight"), 21, "pass: wgrad");
+  const std::string err = profile_error_of(bad);
+  EXPECT_NE(err.find("unknown pass `wgrad`"), std::string::npos) << err;
+  EXPECT_NE(err.find("gemm[3].pass"), std::string::npos) << err;
+  EXPECT_NE(err.find("forward, backward_input or backward_weight"), std::string::npos) << err;
+}
+
 TEST(ProfileLoader, UnknownKeyNamesLineAndClosestKey) {
   std::string t = kMinimal;
   t.replace(t.find("tflops: 1400"), 6, "tflop");

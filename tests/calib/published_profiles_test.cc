@@ -66,15 +66,19 @@ TEST(H800Profile, ReproducesDeepGemmTableWithinFitError) {
   gpu.peak_fp8_flops = 1979e12;  // hardware.md §1a
   gpu.peak_bf16_flops = 989e12;
   const ProfileCalibration cal(p, gpu);
+  // Forward kernels: DeepGEMM README v-Apr; weight-gradient kernels: DeepGEMM PR #95.
+  for (Pass pass : {Pass::kForward, Pass::kBackwardWeight})
   for (GemmKind kind : {GemmKind::kDense, GemmKind::kGrouped}) {
-    const GemmCurve& c = cal.gemm_curve_for(kind, DType::kFp8);
-    std::printf("H800 FP8 %s curve: P %.0f TFLOP/s, B %.0f GB/s, t0 %.2f us, fit error %.1f%% RMS (%d points)\n",
-                to_string(kind), c.peak_flops_per_s / 1e12, c.bytes_per_s / 1e9, c.overhead_s * 1e6,
-                100 * c.nrmse, c.points);
+    const GemmCurve& c = cal.gemm_curve_for(kind, DType::kFp8, pass);
+    ASSERT_EQ(c.pass, pass);
+    ASSERT_EQ(c.kind, kind);
+    std::printf("H800 FP8 %s %s curve: P %.0f TFLOP/s, B %.0f GB/s, t0 %.2f us, fit error %.1f%% RMS (%d points)\n",
+                to_string(kind), to_string(pass), c.peak_flops_per_s / 1e12, c.bytes_per_s / 1e9,
+                c.overhead_s * 1e6, 100 * c.nrmse, c.points);
     double sq = 0;
     int n = 0;
     for (const GemmPoint& g : p.gemm_points) {
-      if (g.kind != kind || g.dtype != DType::kFp8) continue;
+      if (g.kind != kind || g.dtype != DType::kFp8 || g.pass != pass) continue;
       ASSERT_TRUE(g.src.derived.empty());  // DeepGEMM measurements, not derived
       // The curve of the point's own kind (a masked grouped GEMM with one group is still a grouped kernel).
       const GemmShape shape{g.m, g.n, g.k, g.groups};
@@ -88,7 +92,8 @@ TEST(H800Profile, ReproducesDeepGemmTableWithinFitError) {
       sq += time_err * time_err;
       ++n;
     }
-    ASSERT_EQ(n, kind == GemmKind::kDense ? 18 : 10);
+    if (pass == Pass::kForward) ASSERT_EQ(n, kind == GemmKind::kDense ? 18 : 10);
+    else ASSERT_EQ(n, kind == GemmKind::kDense ? 9 : 5);
     // The reported fit error is the RMS of exactly these per-point time errors.
     EXPECT_NEAR(std::sqrt(sq / n), c.nrmse, 1e-4);
     EXPECT_LT(c.nrmse, 0.15);

@@ -11,9 +11,14 @@
 namespace moeplan {
 namespace {
 
-const GemmCurve& curve(const Profile& p, GemmKind k, DType d) {
+const GemmCurve* find_curve(const Profile& p, GemmKind k, DType d, Pass pass = Pass::kForward) {
   for (const auto& c : p.gemm_curves)
-    if (c.kind == k && c.dtype == d) return c;
+    if (c.kind == k && c.dtype == d && c.pass == pass) return &c;
+  return nullptr;
+}
+
+const GemmCurve& curve(const Profile& p, GemmKind k, DType d, Pass pass = Pass::kForward) {
+  if (const GemmCurve* c = find_curve(p, k, d, pass)) return *c;
   throw std::runtime_error("missing curve");
 }
 
@@ -43,6 +48,29 @@ TEST(DeriveProfiles, ScalesComputeAndBandwidthByTheCitedRatios) {
       EXPECT_NEAR(curve(p, GemmKind::kDense, DType::kBf16).peak_flops_per_s / base.peak_flops_per_s, 271 / 1520.0,
                   1e-6);
     }
+  }
+}
+
+TEST(DeriveProfiles, WeightGradientRatesCarryOnlyWhereTheRecipeNamesThem) {
+  // The FP8 weight-gradient points (DeepGEMM PR #95, H800) carry to the SM90 GPUs whose recipe lists
+  // `passes: [forward, backward_weight]`, scaled like the forward curve; never to BF16 or other architectures.
+  const auto profiles = derive_profiles("calibrate/profiles/published/derivations.yaml", "test");
+  const Profile& h800 = profiles[0];
+  const GemmCurve& base_w = curve(h800, GemmKind::kDense, DType::kFp8, Pass::kBackwardWeight);
+  const GemmCurve& base_f = curve(h800, GemmKind::kDense, DType::kFp8);
+  for (const Profile& p : profiles) {
+    SCOPED_TRACE(p.header.gpu);
+    const std::string& g = p.header.gpu;
+    const bool sm90 = g == "h800-sxm" || g == "h100-sxm" || g == "h200" || g == "h100-pcie" || g == "h20";
+    EXPECT_EQ(find_curve(p, GemmKind::kDense, DType::kFp8, Pass::kBackwardWeight) != nullptr, sm90);
+    EXPECT_EQ(find_curve(p, GemmKind::kGrouped, DType::kFp8, Pass::kBackwardWeight) != nullptr, sm90);
+    EXPECT_EQ(find_curve(p, GemmKind::kDense, DType::kBf16, Pass::kBackwardWeight), nullptr);
+    if (!sm90 || g == "h800-sxm") continue;
+    // Same compute factor on both kernels: the wgrad/forward peak ratio is the H800's.
+    const GemmCurve& w = curve(p, GemmKind::kDense, DType::kFp8, Pass::kBackwardWeight);
+    const GemmCurve& f = curve(p, GemmKind::kDense, DType::kFp8);
+    EXPECT_NEAR(w.peak_flops_per_s / f.peak_flops_per_s, base_w.peak_flops_per_s / base_f.peak_flops_per_s, 1e-6);
+    EXPECT_NEAR(w.bytes_per_s, f.bytes_per_s, 1e-6 * f.bytes_per_s);
   }
 }
 
