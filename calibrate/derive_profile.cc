@@ -146,14 +146,16 @@ void add_gemm_points(Profile& out, const Profile& base, const std::string& file,
   // number format says nothing about another's.
   std::vector<Pass> passes{Pass::kForward};
   if (const YAML::Node ps = g["passes"]) {
-    if (!ps.IsSequence() || ps.size() == 0)
-      throw_user_error("is not a list", at(file, ps, path + ".passes", "a list of passes, e.g. [forward, backward_weight]"));
+    const std::string names = "a list of forward, backward_input, backward_weight";
+    if (!ps.IsSequence() || ps.size() == 0) throw_user_error("is not a list", at(file, ps, path + ".passes", names));
     passes.clear();
     for (const auto& e : ps) {
+      const ErrorContext where = at(file, e, path + ".passes", names);
+      if (!e.IsScalar()) throw_user_error("has an entry that is not a pass name", where);
       try {
         passes.push_back(parse_pass(e.as<std::string>()));
       } catch (const Error& err) {
-        throw err.with_context(at(file, e, path + ".passes", "forward, backward_input or backward_weight"));
+        throw err.with_context(where);
       }
     }
   }

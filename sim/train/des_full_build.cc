@@ -33,8 +33,10 @@ TaskId FullGraph::add_task(TaskKind kind, double seconds, engine::StreamId strea
   // Inside an F&B pair the SM split is static (pair_compute_scale): its compute is pre-scaled, its transfers
   // hold nothing.
   if (pair_scale_ > 1.0) {
-    if (kind == TaskKind::kCompute) spec.kind = TaskKind::kFixed, spec.duration = engine::seconds_to_time(
-                                                                     std::max(0.0, seconds) * pair_scale_);
+    if (kind == TaskKind::kCompute) {
+      spec.kind = TaskKind::kFixed;
+      spec.duration = engine::seconds_to_time(std::max(0.0, seconds) * pair_scale_);
+    }
   } else if (hold_sms) {
     spec.sm_reservation = sms_[u];
   }

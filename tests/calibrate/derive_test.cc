@@ -127,5 +127,34 @@ targets:
   }
 }
 
+TEST(DeriveProfiles, BadPassesAreUserErrors) {
+  const std::string dir = ::testing::TempDir() + "derive_passes";
+  std::filesystem::create_directories(dir);
+  std::filesystem::copy_file("calibrate/profiles/published/deepseek-h800.yaml", dir + "/base.yaml",
+                             std::filesystem::copy_options::overwrite_existing);
+  for (const char* passes : {"wgrad", "[forward, wgrad]", "[forward, {a: 1}]", "[]"}) {
+    SCOPED_TRACE(passes);
+    std::ofstream(dir + "/recipe.yaml") << R"(base: base.yaml
+targets:
+  - gpu: x
+    device: X
+    date: "2025-01-01"
+    sources: ["test"]
+    attention: {compute: 1, how: same}
+    memory: {bandwidth: 1, how: same}
+    gemm:
+      - {dtype: fp8, from: fp8, compute: 1, bandwidth: 1, how: same, passes: )" << passes << "}\n";
+    try {
+      derive_profiles(dir + "/recipe.yaml", "test");
+      ADD_FAILURE() << "expected a user error";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.kind(), ErrorKind::kUser);
+      const std::string what = e.what();
+      EXPECT_NE(what.find("targets[0].gemm[0].passes"), std::string::npos) << what;
+      EXPECT_NE(what.find("backward_weight"), std::string::npos) << what;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace moeplan
