@@ -120,6 +120,9 @@ struct Builder {
     // QK^T over d_qk and PV over d_v per (query, key) pair; causal masking halves the pairs.
     op.flops = 2.0 * t * causal_context() * q_heads * (d_qk + d_v);
     op.backward_flops = op.flops * (3.0 * d_qk + 2.0 * d_v) / (d_qk + d_v);
+    op.attention_kernel = ctx.attention_kernel;
+    op.head_dim = d_qk;
+    op.causal = ctx.causal;
     const bool ring = ctx.cp > 1 && ctx.cp_comm == CpComm::kRing;
     const bool a2a = ctx.cp > 1 && ctx.cp_comm == CpComm::kAllToAll;
     // Attention curves are keyed by the query tokens of one sequence (their benchmarks' sequence length):

@@ -14,6 +14,7 @@
 #include "sim/spec/model_spec.h"
 #include "sim/spec/parallel_plan.h"
 #include "sim/spec/precision_recipe.h"
+#include "sim/spec/software_spec.h"
 
 namespace moeplan {
 
@@ -56,6 +57,11 @@ struct Op {
   double backward_flops = -1;
   double comm_bytes = 0;  // bytes this rank sends (dispatch, combine, TP collectives)
   bool has_weight_grad = false;  // contributes a W chunk in backward
+  // Attention ops: the kernel that runs them and what published attention rates are keyed by (the query
+  // tokens of one kernel call are gemm.m).
+  AttentionKernel attention_kernel = AttentionKernel::kFa2;
+  double head_dim = 0;    // QK head dimension of the kernel call
+  bool causal = true;
 };
 
 struct OpContext {
@@ -73,6 +79,7 @@ struct OpContext {
   bool causal = true;     // causal attention FLOPs (half of the full QK^T / PV work)
   // Tokens the most loaded rank's experts receive, as a multiple of the balanced load (1.0 = balanced).
   double expert_load_factor = 1.0;
+  AttentionKernel attention_kernel = AttentionKernel::kFa2;  // from the scenario's software stack
 };
 
 // Forward ops of transformer layer `layer` (0-based) in order.
