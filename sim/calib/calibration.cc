@@ -68,6 +68,8 @@ double Calibration::op_time_s(const Op& op, Pass pass, double compute_sm_fractio
     case OpClass::kCpRing:
     case OpClass::kCpAllToAll:
       return 0.0;  // timed by the network layer
+    case OpClass::kOverhead:
+      return 0.0;  // set by the workload builder
   }
   throw_internal_error("op_time_s: unknown op class");
 }

@@ -41,6 +41,12 @@ class Calibration {
   // Fraction of a link's achievable bandwidth a collective reaches at this per-rank message size
   // (small messages are latency-bound; 1.0 means the fabric's achievable_Bps).
   virtual double comm_efficiency(FabricKind fabric, double message_bytes) const = 0;
+  // Fixed GPU-side cost of one kernel run back to back after another, launched one by one or replayed from a
+  // CUDA graph; 0 when the profile has no such measurement.
+  virtual double kernel_gap_s(bool cuda_graphs) const {
+    (void)cuda_graphs;
+    return 0.0;
+  }
 
   // Time of one op in one pass on a GPU with `compute_sm_fraction` of its SMs (communication kernels hold
   // the rest). Communication ops return 0 here; the network layer times them.

@@ -7,6 +7,7 @@
 #include "moeplan/version.h"
 #include "sim/io/hardware_yaml.h"
 #include "sim/io/model_yaml.h"
+#include "sim/io/software_yaml.h"
 #include "sim/io/suggest.h"
 #include "sim/io/yaml_reader.h"
 #include "sim/units/error.h"
@@ -85,16 +86,31 @@ Catalog Catalog::load(const std::string& dir) {
     validate_located(m, model_src, "model.", "model." + name + ".");
     c.models_[name] = m;
   }
+  // Software stacks: each preset names what ran and where each setting comes from.
+  const std::string software_path = dir + "/software.yaml";
+  if (std::filesystem::is_regular_file(software_path)) {
+    YamlSource software_src(software_path);
+    for (const auto& [name, entry] : open_catalog_file(software_src.file(), "software", software_src).entries()) {
+      SoftwareSpec s = read_software_fields(entry, SoftwareSpec{});
+      s.name = name;
+      if (s.sources.empty()) entry.fail("a software preset needs `sources`", "sources: [citation, ...]");
+      c.software_[name] = s;
+    }
+  }
   return c;
 }
 
 const GpuSpec& Catalog::gpu(const std::string& name) const { return lookup(gpus_, name, "GPU"); }
 const FabricSpec& Catalog::fabric(const std::string& name) const { return lookup(fabrics_, name, "fabric"); }
 const ModelSpec& Catalog::model(const std::string& name) const { return lookup(models_, name, "model"); }
+const SoftwareSpec& Catalog::software(const std::string& name) const {
+  return lookup(software_, name, "software preset");
+}
 
 std::vector<std::string> Catalog::gpu_names() const { return keys_of(gpus_); }
 std::vector<std::string> Catalog::fabric_names() const { return keys_of(fabrics_); }
 std::vector<std::string> Catalog::model_names() const { return keys_of(models_); }
+std::vector<std::string> Catalog::software_names() const { return keys_of(software_); }
 
 void Catalog::add_gpu(const GpuSpec& g) {
   validate(g);
@@ -104,6 +120,7 @@ void Catalog::add_fabric(const FabricSpec& f) {
   validate(f);
   fabrics_[f.name] = f;
 }
+void Catalog::add_software(const SoftwareSpec& s) { software_[s.name] = s; }
 void Catalog::add_model(const ModelSpec& m) {
   validate(m);
   models_[m.name] = m;

@@ -36,7 +36,7 @@ void read_moe(const YamlField& f, MoeSpec& m) {
 const std::vector<std::string>& model_keys() {
   static const std::vector<std::string> kKeys = {
       "source", "n_layers", "hidden", "n_heads", "n_kv_heads", "head_dim", "attention", "mla", "ffn_dim",
-      "gated_ffn", "attention_bias", "moe", "mtp_depth", "vocab", "tied_embeddings", "max_seq_len", "notes"};
+      "gated_ffn", "attention_bias", "moe", "mtp_depth", "vocab", "tied_embeddings", "max_seq_len", "position_embedding", "dropout", "notes"};
   return kKeys;
 }
 
@@ -71,6 +71,13 @@ ModelSpec read_model(const YamlField& e, const ModelSpec& base, const std::vecto
   m.vocab = e.get_int("vocab", m.vocab);
   m.tied_embeddings = e.get_bool("tied_embeddings", m.tied_embeddings);
   m.max_seq_len = e.get_int("max_seq_len", m.max_seq_len);
+  if (auto f = e.find("position_embedding"))
+    m.learned_positions = f->as_enum<bool>({{"learned", true}, {"rope", false}, {"none", false}},
+                                           "position embedding");
+  if (auto f = e.find("dropout")) {
+    m.dropout = f->as_double("a probability in [0, 1), e.g. 0.1");
+    if (!(m.dropout >= 0 && m.dropout < 1)) f->fail("dropout must be in [0, 1)", "a probability such as 0.1");
+  }
   return m;
 }
 

@@ -8,6 +8,7 @@
 #include "sim/io/hf_config.h"
 #include "sim/io/model_yaml.h"
 #include "sim/io/scenario_sections.h"
+#include "sim/io/software_yaml.h"
 #include "sim/io/yaml_override.h"
 #include "sim/io/yaml_reader.h"
 #include "sim/units/error.h"
@@ -19,7 +20,8 @@ namespace fs = std::filesystem;
 
 const std::vector<std::string> kTopLevelKeys = {"name", "description", "model", "cluster", "parallel",
                                                 "precision", "training", "price", "failures", "routing",
-                                                "gpu_variation", "calibration", "fidelity", "seed", "sweep"};
+                                                "gpu_variation", "software", "calibration", "fidelity", "seed",
+                                                "sweep", "validation"};
 
 bool looks_like_path(const std::string& s) {
   return s.find('/') != std::string::npos || (s.size() > 5 && s.compare(s.size() - 5, 5, ".json") == 0);
@@ -86,6 +88,27 @@ std::vector<SweepAxis> read_sweep(const YamlField& f) {
   return axes;
 }
 
+// `software:` is a preset name from the catalog, or a mapping {preset: NAME, FIELD: value...} that starts
+// from the preset (or from the defaults without one) and overrides the fields it names.
+SoftwareSpec read_software(const YamlField& f, const Catalog& catalog) {
+  auto preset = [&](const YamlField& name_field) {
+    const std::string name = name_field.as_string("a software preset from the catalog");
+    try {
+      return catalog.software(name);
+    } catch (const Error& e) {
+      throw e.with_context(name_field.context());
+    }
+  };
+  if (f.is_scalar()) return preset(f);
+  f.require_map("a preset name, or {preset, attention_kernel, cuda_graphs, dp_overlap, ...}");
+  SoftwareSpec base;
+  if (auto p = f.find("preset")) base = preset(*p);
+  SoftwareSpec s = read_software_fields(f, base, {"preset"});
+  if (f.has("preset")) s.name = base.name + " (overridden)";
+  else s.name = "custom";
+  return s;
+}
+
 // Converts every section except `sweep` (read separately by load(), which also checks its values).
 Scenario convert(const YAML::Node& root_node, YamlSource& source, const Catalog& catalog,
                  const std::string& base_dir) {
@@ -117,6 +140,7 @@ Scenario convert(const YAML::Node& root_node, YamlSource& source, const Catalog&
   if (auto p = root.find("failures")) s.failures = read_failures(*p);
   if (auto p = root.find("routing")) s.routing = read_routing(*p);
   if (auto p = root.find("gpu_variation")) s.gpu_variation = read_gpu_variation(*p);
+  if (auto p = root.find("software")) s.software = read_software(*p, catalog);
   s.calibration = root.get_string("calibration", "");
   if (auto p = root.find("fidelity"))
     s.fidelity = p->as_enum<Fidelity>(

@@ -96,9 +96,11 @@ struct Builder {
   // With sequence parallelism it runs on the rank's 1/tp share of the tokens, between the reduce-scatter and
   // the all-gather that replace TP's all-reduce (Korthikanti et al., arXiv:2205.05198 §4.2.2); without it
   // every TP rank normalises all of them.
+  // With dropout the add is Megatron's fused bias-dropout-add, which also writes a one-byte keep mask per
+  // element (read again in backward).
   void norm(const std::string& name, OpPart part, double width) {
     const double t = ctx.sequence_parallel && ctx.tp > 1 ? tokens() / ctx.tp : tokens();
-    memory(name, part, 4.0 * t * width * act());
+    memory(name, part, 4.0 * t * width * act() + (m.dropout > 0 ? t * width : 0.0));
   }
   void tp_allreduce(const std::string& name, OpPart part) {
     if (ctx.tp > 1)
@@ -139,12 +141,24 @@ struct Builder {
                   t * (q_heads * d_qk + std::max(kv_heads, static_cast<double>(ctx.cp)) * (d_qk + d_v)) * act(),
                   ctx.precision.activations);
     ops.push_back(std::move(op));
+    attention_dropout(q_heads);
     // Ring attention: cp - 1 steps, each sending this rank's current K/V block on to the next CP rank while
     // the kernel works on the block it holds (the transfer hides under that work; stage_costs.cc).
     if (ring) comm("attn_cp_ring", OpClass::kCpRing, OpPart::kAttention,
                    (ctx.cp - 1.0) * t * kv_heads * (d_qk + d_v) * act(), ctx.precision.activations);
     if (a2a) comm("attn_cp_a2a_out", OpClass::kCpAllToAll, OpPart::kAttention, t * q_heads * d_v * act(),
                   ctx.precision.activations);
+  }
+
+  // Dropout on the attention probabilities. Fused kernels (FlashAttention, Megatron's fused softmax, whose
+  // published rates were measured with dropout on) apply it in registers or inside their measured rate;
+  // unfused attention, whose published rates have no dropout, makes one more pass over the score matrix:
+  // read the probabilities, write the kept ones and a one-byte mask. The scores are the full seq x seq
+  // square per head, whatever the mask: unfused code computes every entry.
+  void attention_dropout(double q_heads) {
+    if (m.dropout <= 0 || ctx.attention_kernel != AttentionKernel::kUnfused) return;
+    const double scores = tokens() * ctx.seq_len * q_heads;
+    memory("attn_dropout", OpPart::kAttention, scores * (2.0 * act() + 1.0));
   }
 
   void mla_attention() {
@@ -259,6 +273,8 @@ struct Builder {
   void embedding() {
     // Row gather: read the rows, write the hidden states (vocab-parallel with TP: masked rows + all-reduce).
     memory("embedding", OpPart::kAttention, 2.0 * tokens() * m.hidden * act());
+    // Learned absolute positions: read the position rows and the token embeddings, write their sum.
+    if (m.learned_positions) memory("position_embedding", OpPart::kAttention, 3.0 * tokens() * m.hidden * act());
     tp_allreduce("embedding_tp_allreduce", OpPart::kAttention);
   }
 
@@ -362,6 +378,7 @@ const char* to_string(OpClass c) {
     case OpClass::kTpCollective: return "tp_collective";
     case OpClass::kCpRing: return "cp_ring";
     case OpClass::kCpAllToAll: return "cp_alltoall";
+    case OpClass::kOverhead: return "overhead";
   }
   return "?";
 }

@@ -30,6 +30,8 @@ enum class OpClass {
                  // forward (backward passes K/V again and their gradients: twice that)
   kCpAllToAll,   // context-parallel all-to-all (Ulysses) of `comm_bytes` per rank, the share it keeps included;
                  // backward moves the gradients of the same tensors, the same bytes
+  kOverhead,     // time no kernel's rate accounts for (per-kernel gaps, blocking pipeline sends): set by the
+                 // workload builder from the profile's overhead figures and the software stack, never a FLOP
 };
 
 // The part of a layer an op belongs to; DualPipe interleaves these components of two chunks.

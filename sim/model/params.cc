@@ -96,6 +96,8 @@ ParamCounts count_params(const ModelSpec& m) {
     c.attention_per_layer = p.attention();
   }
   c.embedding = static_cast<double>(m.vocab) * m.hidden;
+  // A learned position table has max_seq_len rows (GPT-3's 2048 x 12288: 25M parameters of 175B).
+  if (m.learned_positions) c.embedding += static_cast<double>(m.max_seq_len) * m.hidden;
   c.head = m.tied_embeddings ? 0.0 : static_cast<double>(m.vocab) * m.hidden;
   const double final_norm = m.hidden;
   c.norms += final_norm;

@@ -50,7 +50,14 @@ struct ModelSpec {
   int mtp_depth = 0;            // multi-token-prediction modules (DeepSeek-V3: 1)
   int vocab = 0;
   bool tied_embeddings = false;
-  int max_seq_len = 0;          // informational
+  int max_seq_len = 0;          // informational; the learned position table's rows when set
+  // Learned absolute position embeddings (GPT-2/3, Megatron GPT, OPT, BLOOM uses ALiBi = none): a table of
+  // max_seq_len (else the run's sequence length) rows added to the token embeddings. false: rotary (RoPE),
+  // which costs a memory-bound op inside attention and no parameters.
+  bool learned_positions = false;
+  // Dropout probability on the residual branches and on the attention probabilities (0 = none). It costs a
+  // mask per element and, in unfused attention, a pass over the score matrix (layer_ops.cc).
+  double dropout = 0;
 
   bool is_moe() const { return moe.n_routed_experts > 0; }
   // True when layer `i` (0-based) has an MoE FFN.

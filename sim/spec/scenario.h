@@ -11,6 +11,7 @@
 #include "sim/spec/parallel_plan.h"
 #include "sim/spec/precision_recipe.h"
 #include "sim/spec/price_spec.h"
+#include "sim/spec/software_spec.h"
 #include "sim/spec/training_spec.h"
 
 namespace moeplan {
@@ -48,6 +49,7 @@ struct Scenario {
   FailureSpec failures;
   RoutingSpec routing;
   GpuVariationSpec gpu_variation;
+  SoftwareSpec software;                  // which kernels and overlaps the training software used
   std::string calibration;                // profile path; "" = the GPU's default profile
   Fidelity fidelity = Fidelity::kDes;
   std::uint64_t seed = 1;

@@ -44,6 +44,8 @@ void validate(const ModelSpec& m) {
     require(m.moe.moe_layer_freq >= 1, "model.moe.moe_layer_freq", "must be >= 1");
   }
   require(m.mtp_depth >= 0, "model.mtp_depth", "must be >= 0");
+  require(!m.learned_positions || m.max_seq_len > 0, "model.max_seq_len",
+          "learned position embeddings need max_seq_len (the rows of the position table)");
 }
 
 void validate(const FabricSpec& f) {

@@ -123,7 +123,8 @@ StepResult analytic_step(const StageCosts& costs, const ParallelPlan& plan, doub
   for (int rank = 0; rank < pp; ++rank) {
     const RankCosts& rc = costs.ranks[rank];
     const ChunkTimes t = chunk_times(costs, plan, rank);
-    const double exposed = std::max(0.0, rc.dp_reduce_scatter_s - t.b) + std::max(0.0, rc.dp_all_gather_s - t.f);
+    const double exposed = std::max(0.0, rc.dp_reduce_scatter_s - (costs.dp_overlap ? t.b : 0.0)) +
+                           std::max(0.0, rc.dp_all_gather_s - (costs.param_gather_overlap ? t.f : 0.0));
     tail = std::max(tail, exposed + rc.optimizer_s);
   }
 

@@ -244,7 +244,8 @@ TaskId FullGraph::send(int from_unit, int to_unit, TaskId after, TaskId before) 
   const std::uint64_t key = (static_cast<std::uint64_t>(src) << 32) | static_cast<std::uint32_t>(dst);
   auto it = paths_.find(key);
   if (it == paths_.end()) it = paths_.emplace(key, net_.path(src, dst)).first;
-  const TaskId x = net_.transfer(it->second, costs_.pp_send_bytes, {after});
+  // A blocking send was charged to the sender's chunk (pp_send_blocking); the receiver waits for no more.
+  const TaskId x = net_.transfer(it->second, costs_.pp_send_on_compute ? 0.0 : costs_.pp_send_bytes, {after});
   sim_.add_dependency(x, before);
   if (traced(from_unit)) traced_sends_.push_back({x, from_unit});
   return x;

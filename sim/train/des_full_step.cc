@@ -69,7 +69,8 @@ StepResult FullGraph::run(Timeline* timeline) {
   for (int r = 0; r < pp; ++r) {
     const RankCosts& rc = costs_.ranks[r];
     group.clear();
-    for (int d = 0; d < dp_; ++d) group.push_back(last_backward_first_[unit(r, d)]);
+    for (int d = 0; d < dp_; ++d)
+      group.push_back(costs_.dp_overlap ? last_backward_first_[unit(r, d)] : rank_end_[unit(r, d)]);
     const TaskId ready = join(group);
     const TaskId rs = add_task(TaskKind::kFixed, comm_.dp_reduce_scatter_s(rc), engine::kNoStream, 0, false, 0);
     sim_.add_dependency(ready, rs);
@@ -84,7 +85,8 @@ StepResult FullGraph::run(Timeline* timeline) {
       step_end_compute_[unit(r, d)].push_back(opt);
     }
     const TaskId updated = join(group);
-    const double ag_exposed = std::max(0.0, comm_.dp_all_gather_s(rc) - std::max(0.0, first_forward_s_[r]));
+    const double hidden_ag = costs_.param_gather_overlap ? std::max(0.0, first_forward_s_[r]) : 0.0;
+    const double ag_exposed = std::max(0.0, comm_.dp_all_gather_s(rc) - hidden_ag);
     const TaskId ag = add_task(TaskKind::kFixed, ag_exposed, engine::kNoStream, 0, false, 0);
     sim_.add_dependency(updated, ag);
     sim_.add_dependency(ag, step_end);

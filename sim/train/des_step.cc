@@ -231,17 +231,20 @@ StepResult StepGraph::run(Timeline* timeline) {
     if (prev_stage != bwd.end()) via_send(span.last, prev_stage->second.first);
   }
 
-  // Step end: gradient reduce-scatter runs beside the rank's last backward, then the optimizer; the
-  // parameter all-gather hides under the next step's first forward, so only its excess is exposed.
+  // Step end: gradient reduce-scatter runs beside the rank's last backward (after all of it when the software
+  // does not overlap the DP exchange), then the optimizer; the parameter all-gather hides under the next
+  // step's first forward, so only its excess is exposed (all of it when the software does not overlap it).
   TaskId step_end = add_fixed(0);
   for (int r = 0; r < pp; ++r) {
     const RankCosts& rc = costs_.ranks[r];
     const TaskId rs = add_fixed(rc.dp_reduce_scatter_s);
-    if (last_backward_first[r] != kNoTask) sim_.add_dependency(last_backward_first[r], rs);
+    if (!costs_.dp_overlap) sim_.add_dependency(rank_end[r], rs);
+    else if (last_backward_first[r] != kNoTask) sim_.add_dependency(last_backward_first[r], rs);
     const TaskId opt = add_fixed(rc.optimizer_s);
     sim_.add_dependency(rs, opt);
     sim_.add_dependency(rank_end[r], opt);
-    const TaskId ag = add_fixed(std::max(0.0, rc.dp_all_gather_s - first_forward_s[r]));
+    const double hidden_ag = costs_.param_gather_overlap ? first_forward_s[r] : 0.0;
+    const TaskId ag = add_fixed(std::max(0.0, rc.dp_all_gather_s - hidden_ag));
     sim_.add_dependency(opt, ag);
     sim_.add_dependency(ag, step_end);
     step_end_compute_[r].push_back(opt);

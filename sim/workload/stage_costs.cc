@@ -8,6 +8,7 @@
 #include "sim/model/stage_partition.h"
 #include "sim/network/collective_cost.h"
 #include "sim/network/moe_alltoall.h"
+#include "sim/workload/software_overheads.h"
 #include "sim/units/error.h"
 
 namespace moeplan {
@@ -105,6 +106,7 @@ OpContext context_for(const Scenario& s, const StepShape& shape, double load_fac
   ctx.precision = s.precision;
   ctx.causal = shape.causal;
   ctx.expert_load_factor = load_factor;
+  ctx.attention_kernel = s.software.attention_kernel;
   return ctx;
 }
 
@@ -225,9 +227,12 @@ StageCosts compute_stage_costs(const Scenario& s, const StepShape& shape, const 
           break;
         }
       const double exposed = tp_exposed_comm_s(t.comm_s, t.tp_hide_before_s, t.tp_hide_after_s);
+      // A recomputed forward replays the collective in backward, overlapped the same way.
+      const double exposed_b = t.comm_b_s > t.comm_s ? 2 * exposed : exposed;
       chunk.f_comm_s -= t.comm_s - exposed;
-      chunk.b_comm_s -= t.comm_b_s - exposed;
-      t.comm_s = t.comm_b_s = exposed;
+      chunk.b_comm_s -= t.comm_b_s - exposed_b;
+      t.comm_s = exposed;
+      t.comm_b_s = exposed_b;
     }
   };
 
@@ -258,7 +263,9 @@ StageCosts compute_stage_costs(const Scenario& s, const StepShape& shape, const 
     return std::max(intra, links.scale_out_latency_s + (p.cp - local) * peer / out_bw);
   };
 
+  const double kernel_gap_s = calib.kernel_gap_s(s.software.cuda_graphs);
   auto add_ops = [&](ChunkCost& chunk, const std::vector<Op>& loaded, const std::vector<Op>& balanced, int layer) {
+    const size_t first = chunk.ops.size();
     for (size_t i = 0; i < loaded.size(); ++i) {
       const Op& op = loaded[i];
       OpTiming t = time_op(op, calib, p.recompute, s.precision);
@@ -271,6 +278,8 @@ StageCosts compute_stage_costs(const Scenario& s, const StepShape& shape, const 
       else if (op.cls == OpClass::kCpAllToAll)
         t.comm_s = cp_alltoall_s(op.comm_bytes);
       t.comm_b_s = t.comm_s;
+      // Full recompute replays the layer's forward in backward, its collectives and all-to-alls included.
+      if (p.recompute == RecomputePolicy::kFull && op.cls != OpClass::kCpRing) t.comm_b_s += t.comm_s;
       if (op.cls == OpClass::kCpRing) {
         // Each ring step's transfer runs while the kernel works on the block in hand, so only what the ring
         // takes beyond the attention kernel is exposed. Backward passes K/V again with their gradients (twice
@@ -290,6 +299,12 @@ StageCosts compute_stage_costs(const Scenario& s, const StepShape& shape, const 
       chunk.model_flops += model_flops_of(balanced[i]);
       chunk.ops.push_back(std::move(t));
     }
+    if (kernel_gap_s <= 0) return;
+    OpTiming gaps = kernel_gap_op(chunk.ops, first, layer, s.software, kernel_gap_s);
+    chunk.f_s += gaps.f_s;
+    chunk.b_s += gaps.b_s;
+    chunk.w_s += gaps.w_s;
+    chunk.ops.push_back(std::move(gaps));
   };
 
   const bool zero3 = p.zero_stage >= 3;
@@ -344,6 +359,18 @@ StageCosts compute_stage_costs(const Scenario& s, const StepShape& shape, const 
       if (op.layer < 0) chunk.param_gather_s.at(op.param_group) = rest_s;
   };
 
+  // Activations of one micro-batch between stages, BF16, over the scale-out fabric when stages are on
+  // different nodes (a stage spans tp*cp*dp GPUs, so adjacent stages share a node only when that is < a node).
+  const double act_bytes = tokens_per_rank * m.hidden * 2.0 / (p.sequence_parallel ? p.tp : 1);
+  const bool cross_node = p.stage_gpus() >= s.cluster.gpus_per_node || s.cluster.n_nodes > 1;
+  out.pp_send_bytes = p.pp > 1 ? act_bytes : 0.0;
+  out.pp_send_s = p.pp > 1 ? (cross_node ? act_bytes / links.scale_out_Bps + links.scale_out_latency_s
+                                         : act_bytes / links.scale_up_Bps + links.scale_up_latency_s)
+                           : 0.0;
+  out.dp_overlap = s.software.dp_overlap;
+  out.param_gather_overlap = s.software.param_gather_overlap;
+  out.pp_send_on_compute = s.software.p2p_blocking && p.pp > 1;
+
   for (int r = 0; r < p.pp; ++r) {
     RankCosts rc;
     rc.rank = r;
@@ -369,6 +396,13 @@ StageCosts compute_stage_costs(const Scenario& s, const StepShape& shape, const 
           micro_batch_activation_bytes(m, p, s.precision, sl.layers, sl.head, sl.mtp, shape.seq_len);
       if (p.tp_comm_overlap) overlap_tp_collectives(chunk);
       if (zero3) assign_param_groups(chunk, sl);
+      if (out.pp_send_on_compute) {
+        OpTiming send = blocking_send_op(stage + 1 < smap.n_stages, stage > 0, out.pp_send_s);
+        send.param_group = chunk.ops.empty() ? -1 : chunk.ops.back().param_group;
+        chunk.f_s += send.f_s;
+        chunk.b_s += send.b_s;
+        chunk.ops.push_back(std::move(send));
+      }
       rc.chunks.push_back(std::move(chunk));
     }
     // The rank's parameters after TP and EP splitting, from the model layer.
@@ -406,14 +440,9 @@ StageCosts compute_stage_costs(const Scenario& s, const StepShape& shape, const 
   for (size_t r = 0; r < out.ranks.size() && r < memory.size(); ++r)
     out.ranks[r].static_memory_bytes = memory[r].total() - memory[r].activations;
 
-  // Activations of one micro-batch between stages, BF16, over the scale-out fabric when stages are on
-  // different nodes (a stage spans tp*cp*dp GPUs, so adjacent stages share a node only when that is < a node).
-  const double act_bytes = tokens_per_rank * m.hidden * 2.0 / (p.sequence_parallel ? p.tp : 1);
-  const bool cross_node = p.stage_gpus() >= s.cluster.gpus_per_node || s.cluster.n_nodes > 1;
-  out.pp_send_bytes = p.pp > 1 ? act_bytes : 0.0;
-  out.pp_send_s = p.pp > 1 ? (cross_node ? act_bytes / links.scale_out_Bps + links.scale_out_latency_s
-                                         : act_bytes / links.scale_up_Bps + links.scale_up_latency_s)
-                           : 0.0;
+
+  // Blocking sends were charged to the chunks' compute above; the receiver then waits for nothing more.
+  if (out.pp_send_on_compute) out.pp_send_s = 0;
 
   double flops_pipeline = 0;
   for (const RankCosts& rc : out.ranks)

@@ -68,6 +68,12 @@ struct StageCosts {
   std::vector<RankCosts> ranks;
   double pp_send_s = 0;            // activation (or gradient) of one micro-batch between adjacent stages
   double pp_send_bytes = 0;        // the bytes of that send, per GPU
+  // The software stack's overlaps (SoftwareSpec): whether the step-end gradient reduction runs beside the last
+  // backward, whether the ZeRO parameter all-gather hides under the next forward, and whether pipeline sends
+  // hold the compute stream (then their time is in the chunks' pp_send_blocking ops and pp_send_s is 0).
+  bool dp_overlap = true;
+  bool param_gather_overlap = true;
+  bool pp_send_on_compute = false;
   double sm_fraction_during_comm = 1;  // compute SM share while communication kernels run
   double expert_load_factor = 1;   // most-loaded rank's expert tokens / balanced
   int micro_batches = 0;
