@@ -19,5 +19,6 @@ void register_plan(CLI::App& app, CliContext& ctx);
 void register_compare(CLI::App& app, CliContext& ctx);
 void register_sweep(CLI::App& app, CliContext& ctx);
 void register_serve(CLI::App& app, CliContext& ctx);
+void register_validate(CLI::App& app, CliContext& ctx);
 
 }  // namespace moeplan::cli

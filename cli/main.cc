@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   moeplan::cli::register_compare(app, ctx);
   moeplan::cli::register_sweep(app, ctx);
   moeplan::cli::register_serve(app, ctx);
+  moeplan::cli::register_validate(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

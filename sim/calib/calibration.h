@@ -25,6 +25,9 @@ struct ProfileInfo {
   // The sustained-load factors applied to compute rates, e.g. "bf16 0.94, fp8 0.91 (60 s back-to-back
   // GEMMs)"; "" when the profile has no sustained run.
   std::string sustained;
+  // "measured ..." when the profile comes from its own GPU's measurements, "derived from <gpu> ..." when it
+  // scales another GPU's; "" when the profile does not say.
+  std::string provenance;
 };
 
 class Calibration {

@@ -1,0 +1,58 @@
+// `moeplan validate [DIR]`: score every published run under DIR (default: the catalog's sibling
+// scenarios/validation) and print the runs and the error statistics per group; optionally write the residuals
+// file the error bands are drawn from.
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <fstream>
+
+#include "cli/cli_context.h"
+#include "cli/commands.h"
+#include "reports/validation_report.h"
+#include "sim/calib/profile_calibration.h"
+#include "sim/validate/error_band.h"
+#include "sim/validate/validation_suite.h"
+#include "sim/units/error.h"
+
+namespace moeplan::cli {
+namespace {
+
+struct ValidateArgs {
+  std::string dir;
+  std::string format = "text";
+  std::string residuals;
+};
+
+void run(CliContext& ctx, const ValidateArgs& args) {
+  require_format(args.format, {"text", "json", "md", "csv"});
+  const io::Catalog& catalog = ctx.catalog();
+  const std::string dir =
+      args.dir.empty() ? (std::filesystem::path(ctx.catalog_dir).parent_path() / "validation").string() : args.dir;
+  if (ctx.profiles_dir.empty()) ctx.profiles_dir = find_profiles_dir(ctx.exe_path);
+  const ValidationSuite suite = run_validation_suite(dir, catalog, ctx.profiles_dir);
+  if (args.format == "json") print(reports::render_validation_json(suite));
+  else if (args.format == "md") print(reports::render_validation_markdown(suite));
+  else if (args.format == "csv") print(reports::render_validation_csv(suite));
+  else print(reports::render_validation_text(suite));
+  if (!args.residuals.empty()) {
+    std::vector<Residual> residuals;
+    for (const ValidationRow& r : suite.rows) residuals.push_back(residual_of(r));
+    std::ofstream f(args.residuals, std::ios::binary);
+    if (!f) throw_user_error("cannot write `" + args.residuals + "`", ErrorContext{.key_path = "--residuals"});
+    f << residuals_csv(residuals);
+    if (!f) throw_user_error("failed writing `" + args.residuals + "`", ErrorContext{.key_path = "--residuals"});
+  }
+}
+
+}  // namespace
+
+void register_validate(CLI::App& app, CliContext& ctx) {
+  auto args = std::make_shared<ValidateArgs>();
+  CLI::App* cmd = app.add_subcommand("validate", "Score moeplan against every published run in scenarios/validation");
+  cmd->add_option("dir", args->dir, "Directory of validation scenarios (default: scenarios/validation)");
+  cmd->add_option("--format", args->format, "text | md | csv | json");
+  cmd->add_option("--residuals", args->residuals,
+                  "Write the residuals file that error bands are drawn from (scenarios/validation/residuals.csv)");
+  cmd->callback([&ctx, args] { run(ctx, *args); });
+}
+
+}  // namespace moeplan::cli
