@@ -224,8 +224,9 @@ PriceSpec read_price(const YamlField& f) {
 }
 
 FailureSpec read_failures(const YamlField& f) {
-  f.require_map("{enabled, storage_write_bandwidth, restart, checkpoint_interval, hot_spare_nodes, classes}");
-  f.expect_keys({"enabled", "storage_write_bandwidth", "restart", "checkpoint_interval", "hot_spare_nodes", "classes"});
+  f.require_map("{enabled, storage_write_bandwidth, restart, checkpoint_interval, hot_spare_nodes, pool_nodes, classes}");
+  f.expect_keys({"enabled", "storage_write_bandwidth", "restart", "checkpoint_interval", "hot_spare_nodes", "pool_nodes",
+                 "classes"});
   FailureSpec s;
   s.enabled = f.get_bool("enabled", s.enabled);
   s.storage_write_Bps = f.get_quantity("storage_write_bandwidth", units::parse_bandwidth, 0, kBandwidth);
@@ -235,6 +236,7 @@ FailureSpec read_failures(const YamlField& f) {
       s.checkpoint_interval_s = c->as_quantity(units::parse_duration, "auto, or a duration such as \"30 min\"");
   }
   s.hot_spare_nodes = f.get_int("hot_spare_nodes", 0);
+  s.pool_nodes = f.get_int("pool_nodes", 0);
   if (auto cls = f.find("classes")) {
     for (const YamlField& e : cls->items("a list of {name, category, per_gpu_day}")) {
       e.require_map("{name, category, per_gpu_day}");
@@ -247,7 +249,8 @@ FailureSpec read_failures(const YamlField& f) {
       s.classes.push_back(fc);
     }
   }
-  if (s.storage_write_Bps < 0 || s.restart_s < 0 || s.checkpoint_interval_s < 0 || s.hot_spare_nodes < 0)
+  if (s.storage_write_Bps < 0 || s.restart_s < 0 || s.checkpoint_interval_s < 0 || s.hot_spare_nodes < 0 ||
+      s.pool_nodes < 0)
     f.fail("failure settings must not be negative");
   return s;
 }
