@@ -59,6 +59,20 @@ struct ParallelPlan {
   int cp_pieces() const { return cp_comm == CpComm::kRing ? 2 * cp : cp; }
 };
 
+// Interleaved 1F1B runs micro-batches through a rank's model chunks in groups: group g's micro-batches go
+// through chunk 0, then chunk 1, ..., before group g+1 starts. Megatron-Core
+// (megatron/core/pipeline_parallel/schedules.py, forward_backward_pipelining_with_interleaving and
+// get_schedule_table) takes the group size N from --microbatch-group-size-per-virtual-pipeline-stage
+// (default pp), requires pp <= N <= M, and requires M mod N to be 0 or >= pp; the last group takes all the
+// micro-batches left (between pp and 2N-1). Any M >= pp has such an N (N = M always qualifies); this returns
+// the smallest, which keeps the fewest forwards in flight (the warm-up is 2(pp-1-r) + (v-1) N). Returns pp
+// when micro_batches < pp, a count the schedule refuses.
+inline int interleaved_group_size(int pp, int micro_batches) {
+  for (int n = pp; n <= micro_batches; ++n)
+    if (micro_batches % n == 0 || micro_batches % n >= pp) return n;
+  return pp;
+}
+
 // Checks what can be checked without a model or cluster (degrees >= 1, zero stage 0..3, DualPipe parity).
 void validate(const ParallelPlan& p);
 
