@@ -39,7 +39,10 @@ void check_plan(const ParallelPlan& p, const Scenario& s, const std::string& pre
            "choose ep dividing " + n(stage_ranks));
   }
   const int chunks = p.pp * p.virtual_stages * (p.schedule == PipelineSchedule::kDualPipeV ? 2 : 1);
-  if (m.n_layers < chunks)
+  // With the first or last chunk's layers set, the rest split evenly (and the check names those keys).
+  if (p.first_stage_layers || p.last_stage_layers)
+    fixed_stage_layer_counts(p, m.n_layers, chunks, key);
+  else if (m.n_layers < chunks)
     fail(key + ".pp", "the model's " + n(m.n_layers) + " layers cannot be split over " + n(chunks) +
                           " pipeline chunks", "use fewer stages");
   if (p.tp > 1) {
