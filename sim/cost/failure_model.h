@@ -13,11 +13,12 @@
 // is provided for comparison.
 //
 // Restart R = relaunch + checkpoint reload (or FailureSpec::restart_s when given) + (for interruptions that
-// take a node out) the wait for a replacement node when no hot spare is free. A hot spare is a healthy node already allocated to the job:
-// it replaces the failed one at once, and the failed node rejoins the spare pool after repair. With S spares,
-// nodes in repair form an M/G/inf queue, so the number under repair when a failure arrives is Poisson with
-// mean (node-failure rate x repair time), and the failure waits only when that number is >= S. Spare nodes
-// are paid for while idle, so their GPU-hours count as overhead.
+// take a node out) the wait for a replacement node when no healthy node is free. Free nodes are the job's hot
+// spares (healthy nodes already allocated to it, paid for while idle, so their GPU-hours count as overhead)
+// and the cluster's idle nodes outside the job (FailureSpec::pool_nodes, not paid by the job). Either
+// replaces the failed node at the relaunch, and the failed node rejoins the free nodes after repair. With S
+// free nodes, nodes in repair form an M/G/inf queue, so the number under repair when a failure arrives is
+// Poisson with mean (node-failure rate x repair time), and the failure waits only when that number is >= S.
 #pragma once
 
 #include "sim/cost/cost_result.h"

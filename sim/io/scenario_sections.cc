@@ -75,7 +75,8 @@ ClusterSpec read_cluster(const YamlField& f, const Catalog& catalog) {
 ParallelPlan read_parallel(const YamlField& f, const ParallelPlan& base, int n_gpus, bool dp_auto_when_absent) {
   f.require_map("{tp, cp, pp, dp, ep, zero, micro_batch, schedule, ...}");
   f.expect_keys({"tp", "cp", "cp_comm", "pp", "dp", "ep", "zero", "micro_batch", "virtual_stages", "schedule", "recompute",
-                 "comm_sms", "sequence_parallel", "ep_overlap", "tp_comm_overlap"});
+                 "comm_sms", "sequence_parallel", "ep_overlap", "tp_comm_overlap", "first_stage_layers",
+                 "last_stage_layers"});
   ParallelPlan p = base;
   p.tp = f.get_int("tp", p.tp);
   p.cp = f.get_int("cp", p.cp);
@@ -86,6 +87,9 @@ ParallelPlan read_parallel(const YamlField& f, const ParallelPlan& base, int n_g
   p.zero_stage = f.get_int("zero", p.zero_stage);
   p.micro_batch = f.get_int("micro_batch", p.micro_batch);
   p.virtual_stages = f.get_int("virtual_stages", p.virtual_stages);
+  // Layers of the pipeline's first and last chunks; absent: the cut is balanced by compute.
+  if (auto l = f.find("first_stage_layers")) p.first_stage_layers = l->as_int("a layer count (0: only the embedding)");
+  if (auto l = f.find("last_stage_layers")) p.last_stage_layers = l->as_int("a layer count (0: only the head)");
   if (auto s = f.find("schedule"))
     p.schedule = s->as_enum<PipelineSchedule>({{"gpipe", PipelineSchedule::kGpipe},
                                                {"1f1b", PipelineSchedule::k1F1B},
@@ -224,8 +228,9 @@ PriceSpec read_price(const YamlField& f) {
 }
 
 FailureSpec read_failures(const YamlField& f) {
-  f.require_map("{enabled, storage_write_bandwidth, restart, checkpoint_interval, hot_spare_nodes, classes}");
-  f.expect_keys({"enabled", "storage_write_bandwidth", "restart", "checkpoint_interval", "hot_spare_nodes", "classes"});
+  f.require_map("{enabled, storage_write_bandwidth, restart, checkpoint_interval, hot_spare_nodes, pool_nodes, classes}");
+  f.expect_keys({"enabled", "storage_write_bandwidth", "restart", "checkpoint_interval", "hot_spare_nodes", "pool_nodes",
+                 "classes"});
   FailureSpec s;
   s.enabled = f.get_bool("enabled", s.enabled);
   s.storage_write_Bps = f.get_quantity("storage_write_bandwidth", units::parse_bandwidth, 0, kBandwidth);
@@ -235,6 +240,7 @@ FailureSpec read_failures(const YamlField& f) {
       s.checkpoint_interval_s = c->as_quantity(units::parse_duration, "auto, or a duration such as \"30 min\"");
   }
   s.hot_spare_nodes = f.get_int("hot_spare_nodes", 0);
+  s.pool_nodes = f.get_int("pool_nodes", 0);
   if (auto cls = f.find("classes")) {
     for (const YamlField& e : cls->items("a list of {name, category, per_gpu_day}")) {
       e.require_map("{name, category, per_gpu_day}");
@@ -247,7 +253,8 @@ FailureSpec read_failures(const YamlField& f) {
       s.classes.push_back(fc);
     }
   }
-  if (s.storage_write_Bps < 0 || s.restart_s < 0 || s.checkpoint_interval_s < 0 || s.hot_spare_nodes < 0)
+  if (s.storage_write_Bps < 0 || s.restart_s < 0 || s.checkpoint_interval_s < 0 || s.hot_spare_nodes < 0 ||
+      s.pool_nodes < 0)
     f.fail("failure settings must not be negative");
   return s;
 }

@@ -121,7 +121,8 @@ double in_flight_micro_batches(const ParallelPlan& plan, const StageLayers& s, i
     case PipelineSchedule::kZbH1: return cap(pp - stage, M);
     case PipelineSchedule::kInterleaved1F1B: {
       const int v = plan.virtual_stages, r = s.rank;
-      const double chunk_mbs = (pp - r - 1) * 2.0 + (v - 1.0) * pp + 1.0;  // Megatron warm-up + 1
+      const int group = M > 0 ? interleaved_group_size(pp, M) : pp;  // pp when pp divides M
+      const double chunk_mbs = (pp - r - 1) * 2.0 + (v - 1.0) * group + 1.0;  // Megatron warm-up + 1
       return cap(chunk_mbs, static_cast<double>(M) * v) / v;  // spread evenly over the rank's chunks
     }
     case PipelineSchedule::kDualPipe: return cap(pp - stage, M / 2.0);  // each direction gets half

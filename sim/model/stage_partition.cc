@@ -97,7 +97,19 @@ std::vector<StageLayers> partition_layers(const ModelSpec& m, const ParallelPlan
   validate(plan);
   const int pp = plan.pp;
   const int n_stages = pipeline_stage_count(plan);
-  const auto stages = partition_stages(m, n_stages, seq_len);
+  // A plan that sets the first or last chunk's layers fixes every stage's size; otherwise balance by compute.
+  const std::vector<int> sizes = fixed_stage_layer_counts(plan, m.n_layers, n_stages);
+  std::vector<std::vector<int>> stages;
+  if (sizes.empty()) {
+    stages = partition_stages(m, n_stages, seq_len);
+  } else {
+    int next = 0;
+    for (int n : sizes) {
+      std::vector<int>& stage = stages.emplace_back();
+      for (int k = 0; k < n; ++k) stage.push_back(next++);
+    }
+    if (next != m.n_layers) throw_internal_error("partition_layers: fixed stage sizes do not cover the layers");
+  }
   std::vector<StageLayers> ranks(pp);
   for (int r = 0; r < pp; ++r) {
     StageLayers& sl = ranks[r];

@@ -9,6 +9,10 @@
 // stage sets the pipeline's pace, so the cut minimises the largest stage cost and, among those cuts, the sum
 // of squared stage costs (stages as even as possible).
 //
+// A plan may instead fix the layers of the first and last stages (ParallelPlan::first_stage_layers,
+// last_stage_layers, either possibly 0: a stage with only the embedding or only the head); the other stages
+// then hold equal contiguous shares of the rest, and a rest that does not divide is a user error.
+//
 // Stages map onto ranks by schedule:
 //   GPipe, 1F1B, ZB-H1: pp stages, rank r holds stage r.
 //   Interleaved 1F1B:   pp * v stages, rank r holds stages r, r + pp, ... (Narayanan et al. 2021, §2.2).
@@ -41,7 +45,7 @@ struct StageLayers {
 // Error when there are fewer layers than stages.
 std::vector<std::vector<int>> partition_stages(const ModelSpec& m, int n_stages, int seq_len = 4096);
 
-// One entry per pipeline rank (plan.pp entries).
+// One entry per pipeline rank (plan.pp entries). Uses the plan's fixed first/last stage sizes when it has them.
 std::vector<StageLayers> partition_layers(const ModelSpec& m, const ParallelPlan& plan, int seq_len = 4096);
 
 // Number of pipeline stages the model is cut into for this plan's schedule.

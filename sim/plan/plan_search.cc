@@ -184,11 +184,12 @@ void evaluate(Scenario& local, const ParallelPlan& p, size_t index, const Calibr
     ++out.invalid[reason_of(e)];
     return;
   }
-  // Interleaved 1F1B runs micro-batches in groups of pp (Narayanan et al. 2021, §2.2; Megatron-LM asserts
-  // it); the schedule builder rejects other counts, so they are invalid here rather than at the re-rank.
-  if (p.schedule == PipelineSchedule::kInterleaved1F1B && (ph.global_batch / (p.dp * p.micro_batch)) % p.pp != 0) {
+  // Interleaved 1F1B runs micro-batches in groups of at least pp (Megatron-Core; interleaved_group_size);
+  // the schedule builder rejects fewer, so they are invalid here rather than at the re-rank.
+  if (p.schedule == PipelineSchedule::kInterleaved1F1B && p.virtual_stages > 1 &&
+      ph.global_batch / (p.dp * p.micro_batch) < p.pp) {
     ++out.n_invalid;
-    ++out.invalid["parallel.schedule: interleaved 1F1B needs micro-batches divisible by pp"];
+    ++out.invalid["parallel.schedule: interleaved 1F1B needs at least pp micro-batches"];
     return;
   }
   MemoryOptions mo;

@@ -26,12 +26,12 @@ void check_arguments(PipelineSchedule kind, int pp, int micro_batches, int v) {
   if (kind != PipelineSchedule::kInterleaved1F1B && v != 1)
     reject("parallel.virtual_stages", "virtual stages need the interleaved schedule, got " + std::to_string(v) +
                                           " with " + name, "schedule: interleaved");
-  if (kind == PipelineSchedule::kInterleaved1F1B && v > 1 && micro_batches % pp != 0)
-    // Megatron-LM's interleaved order walks micro-batches in groups of pp.
+  if (kind == PipelineSchedule::kInterleaved1F1B && v > 1 && micro_batches < pp)
+    // Megatron-Core walks micro-batches through the chunks in groups of at least pp (interleaved_group_size).
     reject("parallel.micro_batch",
-           "interleaved 1F1B needs micro-batches divisible by pp = " + std::to_string(pp) + ", got " +
+           "interleaved 1F1B needs at least pp = " + std::to_string(pp) + " micro-batches per step, got " +
                std::to_string(micro_batches),
-           "micro-batches a multiple of pp");
+           "micro-batches >= pp");
   if (kind == PipelineSchedule::kDualPipe) {
     // DualPipe README: "PP denotes the number of pp stages (even)"; half the micro-batches enter at each end.
     if (pp % 2 != 0)

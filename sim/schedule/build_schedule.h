@@ -8,8 +8,10 @@
 //    backwards (PipeDream-Flush as in Megatron-LM). Stages = pp.
 //  - kInterleaved1F1B: Megatron-LM's interleaved schedule (Narayanan et al. 2021): each rank holds
 //    `virtual_stages` (v) model chunks, stage c*pp + r on rank r; forwards go through the chunks in groups of
-//    pp micro-batches; warm-up is 2(pp-1-r) + (v-1)pp forwards, or everything when micro_batches == pp.
-//    Needs micro_batches divisible by pp. Stages = pp*v. v == 1 gives plain 1F1B.
+//    n micro-batches (n = pp when pp divides micro_batches, else interleaved_group_size, as Megatron-Core
+//    allows); warm-up is 2(pp-1-r) + (v-1)n forwards, or everything when micro_batches == pp.
+//    Needs micro_batches >= pp. Stages = pp*v. v == 1 gives plain 1F1B.
+//  GPipe, 1F1B and ZB-H1 take any number of micro-batches >= 1 (with fewer than pp, warm-up stops early).
 //  - kZbH1: ZB-H1 (Qi et al., "Zero Bubble Pipeline Parallelism", arXiv:2401.10241 §2.1): the 1F1B order
 //    with every backward split into B (input gradient) and W (weight gradient); rank r keeps up to r W's
 //    pending and runs them in the cool-down, so the B chain reaches rank 0 sooner and the deferred W's fill
@@ -26,7 +28,7 @@
 //    stage, as in the reference implementation); any parity.
 //
 // Bad input (pp < 1, micro_batches < 1, odd DualPipe ranks or micro-batches, too few micro-batches,
-// virtual stages with a non-interleaved schedule, interleaved with micro_batches not a multiple of pp) throws
+// virtual stages with a non-interleaved schedule, interleaved with fewer micro-batches than pp) throws
 // a user Error with key path "parallel.pp", "parallel.micro_batch" or "parallel.virtual_stages".
 #pragma once
 

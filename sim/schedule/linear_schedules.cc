@@ -5,6 +5,8 @@
 // backward is split into B (input gradient) and W (weight gradient).
 #include <algorithm>
 #include <deque>
+#include <utility>
+#include <vector>
 
 #include "sim/schedule/schedule_builders.h"
 
@@ -70,21 +72,33 @@ void fill_interleaved(PipelineOrder& order, int v) {
   const int p = order.ranks;
   const int m = order.micro_batches;
   const int total = m * v;  // chunk-forwards per rank
+  // Megatron-Core's schedule table (get_schedule_table): micro-batches in groups of n, each group through
+  // chunk 0, then chunk 1, ...; the last group takes every micro-batch left. The k-th forward on a rank runs
+  // table[k]; the k-th backward runs the same micro-batch through the mirrored chunk v-1-c, so each chunk
+  // sees its micro-batches in order both ways. With m a multiple of p, n = p: Narayanan et al. 2021, §2.2.
+  const int n = interleaved_group_size(p, m);
+  std::vector<std::pair<int, int>> table;  // (micro-batch, chunk)
+  table.reserve(static_cast<size_t>(total));
+  for (int first = 0; first < m; first += n) {
+    const int last = first + n >= m ? m : first + n;  // one past the group's last micro-batch
+    for (int c = 0; c < v; ++c)
+      for (int mb = first; mb < last; ++mb) table.emplace_back(mb, c);
+    if (last == m) break;
+  }
   for (int r = 0; r < p; ++r) {
     auto& list = order.per_rank[static_cast<size_t>(r)];
-    // Megatron-LM order: the k-th forward on a rank takes micro-batch group k/(p v), model chunk (k/p) mod v;
-    // backwards visit the chunks in reverse. Model chunk c of rank r is stage c*p + r.
+    // Model chunk c of rank r is stage c*p + r.
     auto forward_at = [&](int k) {
-      const int chunk = (k / p) % v;
-      return make_chunk(ChunkKind::kF, (k / (p * v)) * p + k % p, chunk * p + r);
+      const auto [mb, c] = table[static_cast<size_t>(k)];
+      return make_chunk(ChunkKind::kF, mb, c * p + r);
     };
     auto backward_at = [&](int k) {
-      const int chunk = v - 1 - (k / p) % v;
-      return make_chunk(ChunkKind::kBW, (k / (p * v)) * p + k % p, chunk * p + r);
+      const auto [mb, c] = table[static_cast<size_t>(k)];
+      return make_chunk(ChunkKind::kBW, mb, (v - 1 - c) * p + r);
     };
-    // Warm-up: 2(p-1-r) forwards for the two passes through the ranks, plus (v-1)p to reach the last chunk
-    // (Narayanan et al. 2021 §2.2); with m == p Megatron runs all forwards first.
-    const int warmup = m == p ? total : std::min(2 * (p - 1 - r) + (v - 1) * p, total);
+    // Warm-up: 2(p-1-r) forwards for the two passes through the ranks, plus (v-1)n to reach the last chunk
+    // (Megatron-Core get_pp_rank_microbatches); with m == p the older Megatron-LM runs all forwards first.
+    const int warmup = m == p ? total : std::min(2 * (p - 1 - r) + (v - 1) * n, total);
     for (int k = 0; k < warmup; ++k) list.push_back(forward_at(k));
     for (int k = 0; k < total - warmup; ++k) {
       list.push_back(forward_at(k + warmup));

@@ -20,7 +20,12 @@ struct FailureSpec {
   double storage_write_Bps = 0;       // aggregate checkpoint write bandwidth; 0: default from cluster size
   double restart_s = 0;               // time from failure to resumed training; 0: default
   double checkpoint_interval_s = 0;   // 0: Young/Daly optimum
-  int hot_spare_nodes = 0;
+  int hot_spare_nodes = 0;             // healthy nodes allocated to (and paid by) the job, idle until needed
+  // Healthy nodes of the cluster outside the job that the scheduler swaps in for a failed one at relaunch.
+  // They are not the job's to pay for. 0: the job has its cluster to itself (a rental of exactly its nodes),
+  // so a failed node holds the job until it is replaced. Llama 3 ran on up to 16K of a 24K-GPU cluster
+  // (arXiv:2407.21783 §3.3.1), a pool of about 1,000 8-GPU nodes.
+  int pool_nodes = 0;
 };
 
 }  // namespace moeplan

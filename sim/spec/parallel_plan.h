@@ -2,7 +2,9 @@
 // micro-batching, recomputation and the SMs reserved for communication kernels.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace moeplan {
 
@@ -47,6 +49,16 @@ struct ParallelPlan {
   // Megatron's --tp-comm-overlap): the reduce-scatter half hides under the GEMM before it, the all-gather half
   // under the GEMM after it.
   bool tp_comm_overlap = false;
+  // Layers of the pipeline's first and last model chunks (stage 0, which also holds the embedding, and the
+  // last stage, which holds the output head, loss and MTP modules; with interleaving that is chunk 0 of rank 0
+  // and the last chunk of the last rank). Either may be 0: a chunk with only the embedding or only the head.
+  // When either is set, the layers left are split evenly over the other chunks instead of balancing the cut
+  // by compute. Llama 3 405B: 126 layers on PP16 with v = 8 and one layer fewer on the first and last stage,
+  // "the first model chunk on the first stage has only the embedding, and the last model chunk on the last
+  // stage has only output projection and loss calculation" (arXiv:2407.21783 §3.3.2), i.e. 0 and 0.
+  // Megatron-LM's --decoder-first/last-pipeline-num-layers count a whole rank's layers instead.
+  std::optional<int> first_stage_layers;
+  std::optional<int> last_stage_layers;
 
   int n_gpus() const { return tp * cp * pp * dp; }
   int stage_gpus() const { return tp * cp * dp; }    // GPUs of one pipeline stage
@@ -58,6 +70,27 @@ struct ParallelPlan {
   // exchange (whose attention sees whole sequences).
   int cp_pieces() const { return cp_comm == CpComm::kRing ? 2 * cp : cp; }
 };
+
+// Interleaved 1F1B runs micro-batches through a rank's model chunks in groups: group g's micro-batches go
+// through chunk 0, then chunk 1, ..., before group g+1 starts. Megatron-Core
+// (megatron/core/pipeline_parallel/schedules.py, forward_backward_pipelining_with_interleaving and
+// get_schedule_table) takes the group size N from --microbatch-group-size-per-virtual-pipeline-stage
+// (default pp), requires pp <= N <= M, and requires M mod N to be 0 or >= pp; the last group takes all the
+// micro-batches left (between pp and 2N-1). Any M >= pp has such an N (N = M always qualifies); this returns
+// the smallest, which keeps the fewest forwards in flight (the warm-up is 2(pp-1-r) + (v-1) N). Returns pp
+// when micro_batches < pp, a count the schedule refuses.
+inline int interleaved_group_size(int pp, int micro_batches) {
+  for (int n = pp; n <= micro_batches; ++n)
+    if (micro_batches % n == 0 || micro_batches % n >= pp) return n;
+  return pp;
+}
+
+// Layers of each of the `stages` pipeline stages (model chunks, in data-flow order) when the plan sets
+// first_stage_layers and/or last_stage_layers; empty when it sets neither. Throws a user Error at
+// `<key>.first_stage_layers` (or `.last_stage_layers` when only that is set) when the layers left do not
+// split evenly over the other chunks, leave one of them empty, or fall short. `key` is the plan's key path.
+std::vector<int> fixed_stage_layer_counts(const ParallelPlan& p, int n_layers, int stages,
+                                          const std::string& key = "parallel");
 
 // Checks what can be checked without a model or cluster (degrees >= 1, zero stage 0..3, DualPipe parity).
 void validate(const ParallelPlan& p);

@@ -39,7 +39,10 @@ void check_plan(const ParallelPlan& p, const Scenario& s, const std::string& pre
            "choose ep dividing " + n(stage_ranks));
   }
   const int chunks = p.pp * p.virtual_stages * (p.schedule == PipelineSchedule::kDualPipeV ? 2 : 1);
-  if (m.n_layers < chunks)
+  // With the first or last chunk's layers set, the rest split evenly (and the check names those keys).
+  if (p.first_stage_layers || p.last_stage_layers)
+    fixed_stage_layer_counts(p, m.n_layers, chunks, key);
+  else if (m.n_layers < chunks)
     fail(key + ".pp", "the model's " + n(m.n_layers) + " layers cannot be split over " + n(chunks) +
                           " pipeline chunks", "use fewer stages");
   if (p.tp > 1) {
@@ -93,6 +96,14 @@ void validate(const Scenario& s) {
     if (pp_plan.schedule == PipelineSchedule::kDualPipe && micro_batches % 2 != 0)
       fail(phase_key + ".global_batch", "DualPipe needs an even number of micro-batches, got " + n(micro_batches),
            "micro-batches divisible by 2 (DualPipe README)");
+    // Megatron-Core walks interleaved micro-batches through the chunks in groups of at least pp
+    // (interleaved_group_size); 1F1B, ZB-H1 and GPipe take any count.
+    if (pp_plan.schedule == PipelineSchedule::kInterleaved1F1B && pp_plan.virtual_stages > 1 &&
+        micro_batches < pp_plan.pp)
+      fail(phase_key + ".global_batch",
+           "interleaved 1F1B needs at least pp = " + n(pp_plan.pp) + " micro-batches per step, got " +
+               n(micro_batches),
+           "raise the global batch, lower dp or pp, or use the 1f1b schedule");
     const bool dual = pp_plan.schedule == PipelineSchedule::kDualPipe || pp_plan.schedule == PipelineSchedule::kDualPipeV;
     if (dual && micro_batches < 2LL * pp_plan.pp)
       fail(phase_key + ".global_batch",

@@ -1,5 +1,7 @@
 // Validation of each spec on its own; cross-part checks live in scenario_validate.cc.
+#include <algorithm>
 #include <string>
+#include <vector>
 
 #include "sim/spec/cluster_spec.h"
 #include "sim/spec/hardware_spec.h"
@@ -92,6 +94,10 @@ void validate(const ParallelPlan& p) {
   if (p.schedule != PipelineSchedule::kInterleaved1F1B)
     require(p.virtual_stages == 1, "parallel.virtual_stages",
             "virtual stages need the interleaved schedule", "schedule: interleaved");
+  if (p.first_stage_layers)
+    require(*p.first_stage_layers >= 0, "parallel.first_stage_layers", "must be >= 0", "a layer count, 0 for only the embedding");
+  if (p.last_stage_layers)
+    require(*p.last_stage_layers >= 0, "parallel.last_stage_layers", "must be >= 0", "a layer count, 0 for only the head");
   if (p.tp_comm_overlap)
     require(p.tp > 1, "parallel.tp_comm_overlap", "overlapping TP communication needs tp > 1", "tp >= 2");
   if (p.ep_overlap)
@@ -119,6 +125,48 @@ void validate(const PriceSpec& p) {
   require(p.lifetime_years > 0, "price.lifetime", "must be positive");
   require(p.average_utilisation > 0 && p.average_utilisation <= 1, "price.average_utilisation",
           "must be in (0, 1]");
+}
+
+std::vector<int> fixed_stage_layer_counts(const ParallelPlan& p, int n_layers, int stages, const std::string& key) {
+  if (!p.first_stage_layers && !p.last_stage_layers) return {};
+  const std::string at = key + (p.first_stage_layers ? ".first_stage_layers" : ".last_stage_layers");
+  auto fail = [&](const std::string& message, const std::string& hint) {
+    throw_user_error(message, ErrorContext{.key_path = at, .hint = hint});
+  };
+  const int first = p.first_stage_layers.value_or(-1), last = p.last_stage_layers.value_or(-1);
+  if (first < 0 && p.first_stage_layers) fail("must be >= 0", "");
+  if (last < 0 && p.last_stage_layers) fail("must be >= 0", "");
+  if (stages < 2)
+    fail("setting the first or last pipeline chunk's layers needs at least 2 chunks, the plan has " +
+             std::to_string(stages),
+         "raise pp, or drop first_stage_layers and last_stage_layers");
+  const int fixed = std::max(first, 0) + std::max(last, 0);
+  const int others = stages - (first >= 0 ? 1 : 0) - (last >= 0 ? 1 : 0);
+  const int rest = n_layers - fixed;
+  const std::string given = first >= 0 && last >= 0
+      ? "first and last chunks (" + std::to_string(first) + " + " + std::to_string(last) + ")"
+      : std::string(first >= 0 ? "first chunk (" : "last chunk (") + std::to_string(std::max(first, last)) + ")";
+  const std::string verb = first >= 0 && last >= 0 ? " hold" : " holds";
+  if (rest < 0) fail("the " + given + verb + " more than the model's " + std::to_string(n_layers) + " layers", "");
+  if (others == 0) {
+    if (rest != 0)
+      fail("the plan has only the first and last chunks, so they must hold all " + std::to_string(n_layers) +
+               " layers, but the " + given + " hold " + std::to_string(fixed),
+           "make first_stage_layers + last_stage_layers = " + std::to_string(n_layers));
+  } else if (rest % others != 0 || rest < others) {
+    // Suggest the nearest counts for the set chunk(s) that leave a multiple of the other chunks' number.
+    const int less = rest % others, more = others - rest % others;
+    std::string hint = "the " + std::to_string(rest) + " layers left need a multiple of " + std::to_string(others);
+    if (rest >= others) hint += ": put " + std::to_string(less) + " more or " + std::to_string(more) + " fewer in the " + (first >= 0 && last >= 0 ? "first and last chunks" : first >= 0 ? "first chunk" : "last chunk");
+    else hint += ": put fewer layers in the first and last chunks, or use fewer pipeline chunks";
+    fail("the " + std::to_string(rest) + " layers left after the " + given + " do not split evenly over the " +
+             std::to_string(others) + " other pipeline chunks" + (rest < others ? " (each needs at least one)" : ""),
+         hint);
+  }
+  std::vector<int> counts(static_cast<size_t>(stages), others > 0 ? rest / others : 0);
+  if (first >= 0) counts.front() = first;
+  if (last >= 0) counts.back() = last;
+  return counts;
 }
 
 }  // namespace moeplan

@@ -62,7 +62,8 @@ TEST(ScenarioErrors, MalformedYaml) {
 TEST(ScenarioErrors, UnknownKeyWithHint) {
   EXPECT_EQ(error_of(replace(kValid, "ep: 8", "epp: 8")),
             "t.yaml:8:3: `parallel.epp`: unknown key `epp` (expected one of tp, cp, cp_comm, pp, dp, ep, zero, micro_batch, "
-            "virtual_stages, schedule, recompute, comm_sms, sequence_parallel, ep_overlap, tp_comm_overlap); did you mean `ep`?");
+            "virtual_stages, schedule, recompute, comm_sms, sequence_parallel, ep_overlap, tp_comm_overlap, "
+            "first_stage_layers, last_stage_layers); did you mean `ep`?");
   EXPECT_EQ(error_of(replace(kValid, "training:", "trainig:")),
             "t.yaml:11:1: `trainig`: unknown key `trainig` (expected one of name, description, model, cluster, "
             "parallel, precision, training, price, failures, routing, gpu_variation, calibration, fidelity, seed, "
@@ -136,6 +137,29 @@ TEST(ScenarioErrors, LayersNotSplittableOverStages) {
             "use fewer stages");
 }
 
+TEST(ScenarioErrors, FirstAndLastStageLayers) {
+  // DeepSeek-V3's 61 layers on pp 2 with DualPipe: two chunks per direction, so they must hold all 61.
+  const std::string two = replace(kValid, "  zero: 1\n", "  zero: 1\n  first_stage_layers: 30\n  last_stage_layers: 30\n");
+  EXPECT_EQ(error_of(two),
+            "t.yaml:10:3: `parallel.first_stage_layers`: the plan has only the first and last chunks, so they must "
+            "hold all 61 layers, but the first and last chunks (30 + 30) hold 60; make first_stage_layers + "
+            "last_stage_layers = 61");
+  // 1F1B on pp 8 (dp 2, ep 2): 61 - 1 = 60 layers over 7 other chunks does not divide.
+  const std::string eight = replace(replace(kValid, "pp: 2\n  dp: 8\n  ep: 8", "pp: 8\n  dp: 2\n  ep: 2"),
+                                    "schedule: dualpipe", "schedule: 1f1b\n  first_stage_layers: 1");
+  EXPECT_EQ(error_of(eight),
+            "t.yaml:11:3: `parallel.first_stage_layers`: the 60 layers left after the first chunk (1) do not split "
+            "evenly over the 7 other pipeline chunks; the 60 layers left need a multiple of 7: put 4 more or 3 fewer "
+            "in the first chunk");
+  EXPECT_EQ(error_of(replace(eight, "first_stage_layers: 1", "last_stage_layers: 5")), "");  // 56 = 7 x 8
+  EXPECT_EQ(error_of(replace(eight, "first_stage_layers: 1", "first_stage_layers: -1")),
+            "t.yaml:11:3: `parallel.first_stage_layers`: must be >= 0 (expected a layer count, 0 for only the "
+            "embedding)");
+  EXPECT_EQ(error_of(replace(eight, "first_stage_layers: 1", "first_stage_layers: 70")),
+            "t.yaml:11:3: `parallel.first_stage_layers`: the first chunk (70) holds more than the model's 61 layers");
+  EXPECT_EQ(error_of(eight, {"parallel.first_stage_layers=5"}), "");  // 56 over 7: 8 each
+}
+
 TEST(ScenarioErrors, TpExceedsKvHeads) {
   EXPECT_EQ(error_of(R"(model: llama-3.1-8b
 cluster: {gpu: h100-sxm, nodes: 1, gpus_per_node: 16}
@@ -172,8 +196,8 @@ TEST(ScenarioErrors, OverrideErrorsNameTheOverride) {
             "override `model.n_layers=3`: `model`: cannot set `model.n_layers`: `model` is not a mapping");
   EXPECT_EQ(error_of(kValid, {"parallel.epp=3"}),
             "override `parallel.epp=3`: `parallel.epp`: unknown key `epp` (expected one of tp, cp, cp_comm, pp, dp, ep, zero, "
-            "micro_batch, virtual_stages, schedule, recompute, comm_sms, sequence_parallel, ep_overlap, tp_comm_overlap); did you mean "
-            "`ep`?");
+            "micro_batch, virtual_stages, schedule, recompute, comm_sms, sequence_parallel, ep_overlap, tp_comm_overlap, "
+            "first_stage_layers, last_stage_layers); did you mean `ep`?");
 }
 
 TEST(ScenarioErrors, DuplicateKeyAndNullValue) {

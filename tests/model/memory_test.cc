@@ -1,5 +1,6 @@
 // Memory per GPU: the DeepSeek-V3 layout fits an 80 GB H800 and not a 24 GB RTX 4090; ZeRO shards expert
 // state over the expert-data-parallel group; activations follow the schedule tables.
+#include <cmath>
 #include <cstdio>
 
 #include <gtest/gtest.h>
@@ -251,6 +252,44 @@ TEST(Memory, EpMustDivideTpDp) {
   ParallelPlan p = test::deepseek_v3_plan();
   p.dp = 96;
   EXPECT_THROW(memory_per_stage(test::deepseek_v3(), test::cluster_with_hbm("h800", 80e9), p, kFp8, 4096), Error);
+}
+
+}  // namespace
+}  // namespace moeplan
+
+namespace moeplan {
+namespace {
+
+TEST(Memory, ChunksWithOnlyTheEmbeddingOrTheHead) {
+  // Llama 3 405B on PP16 x v8 with empty first and last chunks (arXiv:2407.21783 §3.3.2): every rank holds 8
+  // layers except the first (7 + embedding) and the last (7 + output head); the activation count of a chunk
+  // with no layers is only what its embedding or head keeps.
+  const ModelSpec m = test::llama31_405b();
+  ParallelPlan p;
+  p.tp = 8;
+  p.pp = 16;
+  p.dp = 128;
+  p.zero_stage = 1;
+  p.schedule = PipelineSchedule::kInterleaved1F1B;
+  p.virtual_stages = 8;
+  p.first_stage_layers = 0;
+  p.last_stage_layers = 0;
+  const auto cluster = test::cluster_with_hbm("h100-sxm", 80e9);
+  const PrecisionRecipe bf16 = precision_preset("bf16");
+  MemoryOptions opt;
+  opt.micro_batches_per_step = 16;  // Table 4: batch 16 per DP group
+  const auto mem = memory_per_stage(m, cluster, p, bf16, 8192, opt);
+  ASSERT_EQ(mem.size(), 16u);
+  for (const MemoryBreakdown& b : mem) {
+    EXPECT_GT(b.weights, 0.0);
+    EXPECT_GT(b.activations, 0.0);
+    EXPECT_TRUE(std::isfinite(b.total()));
+  }
+  // 7 layers + the embedding (2.1B parameters) weigh less than 8 layers (3.2B each); so do 7 + the head.
+  EXPECT_LT(mem[0].weights, mem[1].weights);
+  EXPECT_LT(mem[15].weights, mem[1].weights);
+  std::printf("Llama 3 405B PP16 v8, first/last chunks empty: rank 0 %.1f GB, rank 1 %.1f GB, rank 15 %.1f GB\n",
+              mem[0].total() / 1e9, mem[1].total() / 1e9, mem[15].total() / 1e9);
 }
 
 }  // namespace

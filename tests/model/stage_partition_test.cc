@@ -105,3 +105,72 @@ TEST(StagePartition, TooManyStagesIsAUserError) {
 
 }  // namespace
 }  // namespace moeplan
+
+namespace moeplan {
+namespace {
+
+// Llama 3 405B: 126 layers on PP16 with v = 8, one layer fewer on the first and the last stage, so the first
+// chunk holds only the embedding and the last only the output head and loss (arXiv:2407.21783 §3.3.2).
+ParallelPlan llama3_interleaved() {
+  ParallelPlan p;
+  p.tp = 8;
+  p.pp = 16;
+  p.dp = 128;
+  p.schedule = PipelineSchedule::kInterleaved1F1B;
+  p.virtual_stages = 8;
+  p.first_stage_layers = 0;
+  p.last_stage_layers = 0;
+  return p;
+}
+
+TEST(StagePartition, FirstAndLastChunksMayHoldNoLayers) {
+  const ModelSpec m = test::llama31_405b();
+  const auto ranks = partition_layers(m, llama3_interleaved());
+  ASSERT_EQ(ranks.size(), 16u);
+  std::vector<int> count(126, 0);
+  for (const StageLayers& r : ranks) {
+    ASSERT_EQ(r.chunks, 8);
+    for (int c = 0; c < 8; ++c) {
+      const int stage = r.stages[c];
+      const size_t expect = stage == 0 || stage == 127 ? 0u : 1u;
+      EXPECT_EQ(r.chunk_layers[c].size(), expect) << "rank " << r.rank << " chunk " << c;
+    }
+    for (int l : r.layers) ++count[l];
+  }
+  for (int c : count) EXPECT_EQ(c, 1);
+  EXPECT_TRUE(ranks[0].embedding && !ranks[0].head);
+  EXPECT_TRUE(ranks[15].head && !ranks[15].embedding);
+  EXPECT_EQ(ranks[0].layers.size(), 7u);   // chunks 1..7: stages 16, 32, ..., 112
+  EXPECT_EQ(ranks[15].layers.size(), 7u);  // chunks 0..6: stages 15, 31, ..., 111
+  EXPECT_EQ(ranks[0].chunk_layers[1], std::vector<int>{15});  // stage 16 holds layer 15 (stage s: layer s-1)
+  // Without the two keys the same plan has more chunks (128) than layers (126).
+  ParallelPlan even = llama3_interleaved();
+  even.first_stage_layers.reset();
+  even.last_stage_layers.reset();
+  EXPECT_THROW(partition_layers(m, even), Error);
+}
+
+TEST(StagePartition, OneFixedEndLeavesTheOtherInTheEvenSplit) {
+  ParallelPlan p;
+  p.pp = 4;
+  p.first_stage_layers = 2;  // 124 left over the other 3 stages does not divide ...
+  try {
+    partition_layers(test::llama31_405b(), p);
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kUser);
+    EXPECT_EQ(e.context().key_path, "parallel.first_stage_layers");
+  }
+  p.first_stage_layers = 3;  // ... 123 does: 41 each, the last stage (with the head) included
+  const auto ranks = partition_layers(test::llama31_405b(), p);
+  const std::vector<size_t> sizes = {ranks[0].layers.size(), ranks[1].layers.size(), ranks[2].layers.size(),
+                                     ranks[3].layers.size()};
+  EXPECT_EQ(sizes, (std::vector<size_t>{3, 41, 41, 41}));
+  p.first_stage_layers.reset();
+  p.last_stage_layers = 0;  // the head alone on the last stage: 126 over 3
+  EXPECT_EQ(partition_layers(test::llama31_405b(), p)[3].layers.size(), 0u);
+  EXPECT_TRUE(partition_layers(test::llama31_405b(), p)[3].head);
+}
+
+}  // namespace
+}  // namespace moeplan

@@ -2,9 +2,13 @@
 // stage placement, and the user errors for impossible DualPipe / interleaved shapes.
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <map>
 #include <string>
+#include <utility>
 
 #include "sim/schedule/build_schedule.h"
+#include "sim/schedule/schedule_timing.h"
 #include "sim/units/error.h"
 
 namespace moeplan {
@@ -109,11 +113,78 @@ TEST(ScheduleOrder, EveryScheduleIsCompleteForManyShapes) {
           EXPECT_EQ(per_rank, static_cast<size_t>(k == PipelineSchedule::kZbH1 ? 3 * m : 2 * m));
         }
       }
-      if (m % pp == 0) build_schedule(PipelineSchedule::kInterleaved1F1B, pp, m, 3);
+      if (m >= pp) build_schedule(PipelineSchedule::kInterleaved1F1B, pp, m, 3);
       if (pp % 2 == 0 && m % 2 == 0 && m >= 2 * pp) build_schedule(PipelineSchedule::kDualPipe, pp, m);
       if (m >= 2 * pp) build_schedule(PipelineSchedule::kDualPipeV, pp, m);
     }
   }
+}
+
+// Each rank's list, checked directly: every (micro-batch, stage) the rank hosts appears exactly once as a
+// forward and once as a backward (full, or input-gradient plus weight-gradient), the forward first.
+void expect_each_chunk_once_forward_first(const PipelineOrder& o) {
+  for (int r = 0; r < o.ranks; ++r) {
+    std::map<std::pair<int, int>, int> forward_at, backward_at;  // (micro-batch, stage) -> position
+    const auto& list = o.per_rank[static_cast<size_t>(r)];
+    for (int i = 0; i < static_cast<int>(list.size()); ++i) {
+      const Chunk& c = list[static_cast<size_t>(i)];
+      const bool forward = c.kind == ChunkKind::kF || c.kind == ChunkKind::kFB;
+      const bool backward = c.kind == ChunkKind::kBW || c.kind == ChunkKind::kB;
+      const bool f_new = !forward || forward_at.emplace(std::pair{c.micro_batch, c.stage}, i).second;
+      const bool b_new = !backward || backward_at.emplace(std::pair{c.micro_batch, c.stage}, i).second;
+      const bool pair_new =
+          c.kind != ChunkKind::kFB || backward_at.emplace(std::pair{c.micro_batch2, c.stage2}, i).second;
+      EXPECT_TRUE(f_new && b_new && pair_new) << "rank " << r << " repeats " << to_string(c);
+    }
+    const size_t chunks = o.rank_stages[static_cast<size_t>(r)].size();
+    EXPECT_EQ(forward_at.size(), chunks * static_cast<size_t>(o.micro_batches)) << "rank " << r;
+    EXPECT_EQ(backward_at.size(), forward_at.size()) << "rank " << r;
+    for (const auto& [key, at] : backward_at) {
+      ASSERT_TRUE(forward_at.count(key)) << "rank " << r;
+      EXPECT_LT(forward_at.at(key), at) << "rank " << r << " micro-batch " << key.first << " stage " << key.second;
+    }
+  }
+}
+
+TEST(ScheduleOrder, MicroBatchCountsNotAMultipleOfPp) {
+  // Megatron runs 1F1B with any number of micro-batches and interleaved 1F1B with any number >= pp
+  // (Megatron-Core schedules.py: micro-batch groups of size n, pp <= n <= M, M mod n = 0 or >= pp).
+  // 7 micro-batches on 4 ranks: every order is complete, forward before backward, and runs without deadlock.
+  ChunkCosts unit;
+  unit.f_s = 1;
+  unit.b_s = 2;
+  unit.w_s = 1;
+  unit.fb_s = 2.5;
+  unit.p2p_s = 0.1;
+  for (int m : {7, 9, 10, 13, 1, 2, 3}) {
+    for (PipelineSchedule k : {PipelineSchedule::k1F1B, PipelineSchedule::kZbH1, PipelineSchedule::kGpipe}) {
+      const PipelineOrder o = build_schedule(k, 4, m);
+      expect_each_chunk_once_forward_first(o);
+      EXPECT_GT(simulate_schedule(o, unit).makespan_s, 0.0);
+    }
+    if (m < 4) continue;
+    for (int v : {2, 3}) {
+      PipelineOrder o = build_schedule(PipelineSchedule::kInterleaved1F1B, 4, m, v);
+      expect_each_chunk_once_forward_first(o);
+      const ScheduleTiming t = simulate_schedule(o, unit);
+      // Every rank does the same work, so the bubble is what the schedule adds to it.
+      EXPECT_NEAR(t.ranks[0].busy_s, m * v * (unit.f_s + unit.b_s), 1e-9);
+      std::printf("interleaved pp 4, v %d, %2d micro-batches (groups of %d): bubble %.2f of %.2f\n", v, m,
+                  interleaved_group_size(4, m), t.bubble_s, t.makespan_s);
+      pair_steady_state(o);  // EP overlap pairs stay complete as well
+      expect_each_chunk_once_forward_first(o);
+      simulate_schedule(o, unit);
+    }
+  }
+  // Megatron-Core's group sizes: pp when pp divides M, else the smallest n >= pp leaving 0 or >= pp over.
+  EXPECT_EQ(interleaved_group_size(4, 8), 4);
+  EXPECT_EQ(interleaved_group_size(4, 7), 7);    // 7 mod 5 = 2, 7 mod 6 = 1: one group of 7
+  EXPECT_EQ(interleaved_group_size(4, 9), 5);    // groups 0-4 and 5-8
+  EXPECT_EQ(interleaved_group_size(4, 13), 7);   // 13 mod 4, 5, 6 = 1, 3, 1: groups 0-6 and 7-12
+  // The table for 7 on 4 ranks with 2 chunks: 0..6 through chunk 0, then 0..6 through chunk 1.
+  const PipelineOrder seven = build_schedule(PipelineSchedule::kInterleaved1F1B, 4, 7, 2);
+  EXPECT_EQ(describe_rank(seven, 0).substr(0, 83),
+            "F0@s0 F1@s0 F2@s0 F3@s0 F4@s0 F5@s0 F6@s0 F0@s4 F1@s4 F2@s4 F3@s4 F4@s4 F5@s4 F6@s4");
 }
 
 // Runs `f`, expects a user Error and returns it.
@@ -158,8 +229,9 @@ TEST(ScheduleOrder, OtherBadShapes) {
   e = user_error_of([] { build_schedule(PipelineSchedule::k1F1B, 4, 8, 2); });
   EXPECT_EQ(e.message(), "virtual stages need the interleaved schedule, got 2 with 1f1b");
   EXPECT_EQ(e.context().key_path, "parallel.virtual_stages");
-  e = user_error_of([] { build_schedule(PipelineSchedule::kInterleaved1F1B, 4, 6, 2); });
-  EXPECT_EQ(e.message(), "interleaved 1F1B needs micro-batches divisible by pp = 4, got 6");
+  e = user_error_of([] { build_schedule(PipelineSchedule::kInterleaved1F1B, 4, 3, 2); });
+  EXPECT_EQ(e.message(), "interleaved 1F1B needs at least pp = 4 micro-batches per step, got 3");
+  EXPECT_EQ(e.context().key_path, "parallel.micro_batch");
 }
 
 TEST(ScheduleOrder, ValidateOrderCatchesABrokenList) {
