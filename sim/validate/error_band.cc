@@ -16,7 +16,7 @@ Residual residual_of(const ValidationRow& row) {
 
 double quantile_sorted(const std::vector<double>& sorted, double q) {
   if (sorted.empty()) throw_internal_error("quantile_sorted: no values");
-  const double pos = q * (sorted.size() - 1.0);
+  const double pos = std::clamp(q * (sorted.size() + 1.0) - 1.0, 0.0, sorted.size() - 1.0);
   const size_t lo = static_cast<size_t>(std::floor(pos));
   const size_t hi = std::min(lo + 1, sorted.size() - 1);
   return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);

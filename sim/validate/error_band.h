@@ -41,7 +41,10 @@ struct ErrorBand {
 Residual residual_of(const ValidationRow& row);
 // The band for `key` from `residuals`, leaving out the run named `exclude_file` (leave-one-out checks).
 ErrorBand band_for(const std::vector<Residual>& residuals, const BandKey& key, const std::string& exclude_file = "");
-// Linear-interpolation quantile of sorted values (q in [0, 1]).
+// Quantile q of sorted values at the Weibull plotting position q (n + 1) (Hyndman and Fan's type 6),
+// interpolated between order statistics and clamped to the extremes. With n runs the interval between two such
+// quantiles covers the next run with the probability they name, which the usual (n - 1) position does not: on
+// a handful of runs it would give bands too narrow to be believed.
 double quantile_sorted(const std::vector<double>& sorted, double q);
 
 // residuals.csv: a header line, then file,generation,moe,measured_profile,speed_error per run.
