@@ -122,9 +122,8 @@ TEST(H100TeProfile, GemmsAreCublasLtRatesAndCurvesAreTheFit) {
   EXPECT_NEAR(fp8, 1402.6 / 1520, 0.01);
   EXPECT_NEAR(cublas->gemm_flops_per_s(best, DType::kBf16) / deepgemm->gemm_flops_per_s(best, DType::kBf16), 1.0,
               1e-3);
-  EXPECT_NEAR(cublas->attention_flops_per_s(DType::kBf16, Pass::kForward, 4096) /
-                  deepgemm->attention_flops_per_s(DType::kBf16, Pass::kForward, 4096),
-              1.0, 1e-9);
+  const AttentionQuery q{Pass::kForward, DType::kBf16, 4096};
+  EXPECT_NEAR(cublas->attention_rate(q).flops_per_s / deepgemm->attention_rate(q).flops_per_s, 1.0, 1e-9);
 }
 
 TEST(H800Profile2024, PointsAreTheCutlassBaselineDeepGemmReports) {
