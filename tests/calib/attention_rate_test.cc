@@ -189,5 +189,42 @@ TEST(Provenance, DerivedNeedsItsBaseAndIsReadable) {
   EXPECT_NE(err.find("measured or derived"), std::string::npos) << err;
 }
 
+// Spot checks of the shipped A100 profile against FlashAttention-2 paper Fig. 4 (A100 80GB SXM4, forward +
+// backward TFLOPS; kernel-rates.md §2.2), and of the H100 SXM profile against FlashAttention-3 paper Fig. 5.
+TEST(ShippedAttention, A100MatchesFlashAttention2Figure4) {
+  GpuSpec gpu;
+  gpu.name = "a100-80g";
+  const auto c = load_calibration("calibrate/profiles/a100-80g.yaml", gpu);
+  for (Pass pass : {Pass::kForward, Pass::kBackwardInput}) {
+    SCOPED_TRACE(to_string(pass));
+    AttentionRate r = c->attention_rate(AttentionQuery{pass, DType::kBf16, 16384, AttentionKernel::kFa2, 128, true});
+    EXPECT_EQ(r.kernel_used, AttentionKernel::kFa2);
+    EXPECT_NEAR(r.flops_per_s, 189e12, 1e6);
+    r = c->attention_rate(AttentionQuery{pass, DType::kBf16, 2048, AttentionKernel::kUnfused, 64, true});
+    EXPECT_EQ(r.kernel_used, AttentionKernel::kUnfused);
+    EXPECT_NEAR(r.flops_per_s, 17e12, 1e6);
+  }
+  // FA3 and FlashMLA did not run on an A100 profile's data: FA2 answers.
+  EXPECT_EQ(c->attention_rate(AttentionQuery{Pass::kForward, DType::kBf16, 4096, AttentionKernel::kFa3, 128, true})
+                .kernel_used,
+            AttentionKernel::kFa2);
+  EXPECT_EQ(c->info().provenance, "measured on this GPU (published benchmarks)");
+  EXPECT_DOUBLE_EQ(c->kernel_gap_s(false), 2.555e-6);  // RRZE small-kernel fit (kernel-rates.md §2.5)
+  EXPECT_DOUBLE_EQ(c->kernel_gap_s(true), 1.34e-6);
+}
+
+TEST(ShippedAttention, H100Fa3ForwardAndItsBackwardFallback) {
+  GpuSpec gpu;
+  gpu.name = "h100-sxm";
+  const auto c = load_calibration("calibrate/profiles/h100-sxm.yaml", gpu);
+  AttentionRate r = c->attention_rate(AttentionQuery{Pass::kForward, DType::kBf16, 16384, AttentionKernel::kFa3, 128, true});
+  EXPECT_EQ(r.kernel_used, AttentionKernel::kFa3);
+  EXPECT_NEAR(r.flops_per_s, 616e12, 1e6);  // FA3 paper Fig. 5, hd 128 causal 16k
+  // No FA3 or cuDNN backward figure is used: FA2's forward+backward rate (chart, hd 128 causal 16k: 328).
+  r = c->attention_rate(AttentionQuery{Pass::kBackwardInput, DType::kBf16, 16384, AttentionKernel::kFa3, 128, true});
+  EXPECT_EQ(r.kernel_used, AttentionKernel::kFa2);
+  EXPECT_NEAR(r.flops_per_s, 328e12, 1e6);
+}
+
 }  // namespace
 }  // namespace moeplan
