@@ -284,7 +284,8 @@ std::vector<Profile> derive_profiles(const std::string& recipe_path, const std::
     // Kernel gaps carry over only where the recipe says why (same die and driver stack).
     if (const YAML::Node o = t["overheads"]) {
       if (!base.overheads.present)
-        throw_user_error("base profile has no overheads section", at(file, o, path + ".overheads", "a base with overheads"));
+        throw_user_error("base profile has no overheads section",
+                         at(file, o, path + ".overheads", "a base with overheads"));
       const std::string ohow = req_str(file, o, "how", path + ".overheads");
       p.overheads = base.overheads;
       p.overheads.src = derived_source(file, ohow, "base figures (" + base.overheads.src.source + ")");

@@ -217,7 +217,8 @@ TEST(ShippedAttention, H100Fa3ForwardAndItsBackwardFallback) {
   GpuSpec gpu;
   gpu.name = "h100-sxm";
   const auto c = load_calibration("calibrate/profiles/h100-sxm.yaml", gpu);
-  AttentionRate r = c->attention_rate(AttentionQuery{Pass::kForward, DType::kBf16, 16384, AttentionKernel::kFa3, 128, true});
+  AttentionRate r =
+      c->attention_rate(AttentionQuery{Pass::kForward, DType::kBf16, 16384, AttentionKernel::kFa3, 128, true});
   EXPECT_EQ(r.kernel_used, AttentionKernel::kFa3);
   EXPECT_NEAR(r.flops_per_s, 616e12, 1e6);  // FA3 paper Fig. 5, hd 128 causal 16k
   // No FA3 or cuDNN backward figure is used: FA2's forward+backward rate (chart, hd 128 causal 16k: 328).

@@ -72,8 +72,11 @@ TEST_F(Fixture, DeepSeekLayoutOnH800H100And4090) {
   q.kernel = OpContext{}.attention_kernel;
   q.seq_len = 4096;
   q.head_dim = 192;  // DeepSeek-V3 MLA QK head dim (128 + 64)
-  const AttentionKernel on_h800 = calib(scenario_for_gpu(s, catalog, "h800-sxm", nullptr))->attention_rate(q).kernel_used;
-  const AttentionKernel on_h100 = calib(scenario_for_gpu(s, catalog, "h100-sxm", nullptr))->attention_rate(q).kernel_used;
+  auto kernel_on = [&](const char* gpu) {
+    return calib(scenario_for_gpu(s, catalog, gpu, nullptr))->attention_rate(q).kernel_used;
+  };
+  const AttentionKernel on_h800 = kernel_on("h800-sxm");
+  const AttentionKernel on_h100 = kernel_on("h100-sxm");
   if (on_h800 == on_h100) {
     EXPECT_LE(h100.best.step_time_s, h800.best.step_time_s * (1 + 1e-9));
   } else {
