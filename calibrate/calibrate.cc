@@ -85,6 +85,7 @@ CalibrationReport run_calibration(const CalibrateOptions& options) {
   ProfileHeader& h = p.header;
   h.date = today_utc();
   h.moeplan_version = MOEPLAN_VERSION;
+  h.provenance = "measured";
   BackendResult r;
   if (options.backend == "cpu") {
     h.gpu = "cpu";

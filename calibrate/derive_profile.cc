@@ -254,6 +254,9 @@ std::vector<Profile> derive_profiles(const std::string& recipe_path, const std::
     h.notes = str_list(t["notes"]);
 
     const bool keep = t["keep_base"] && t["keep_base"].as<bool>();
+    // A target that keeps the base's points is the base's own GPU, measured; every other one is derived.
+    h.provenance = keep ? "measured" : "derived";
+    if (!keep) h.derived_from = base.header.gpu;
     if (keep) {
       p.gemm_points = base.gemm_points;
       p.attention_points = base.attention_points;
@@ -277,6 +280,15 @@ std::vector<Profile> derive_profiles(const std::string& recipe_path, const std::
         mp.src = derived_source(file, mhow, "base point (" + mp.src.source + ") x" + fmt("%.4g", cm));
         p.memory_points.push_back(mp);
       }
+    }
+    // Kernel gaps carry over only where the recipe says why (same die and driver stack).
+    if (const YAML::Node o = t["overheads"]) {
+      if (!base.overheads.present)
+        throw_user_error("base profile has no overheads section",
+                         at(file, o, path + ".overheads", "a base with overheads"));
+      const std::string ohow = req_str(file, o, "how", path + ".overheads");
+      p.overheads = base.overheads;
+      p.overheads.src = derived_source(file, ohow, "base figures (" + base.overheads.src.source + ")");
     }
     if (const YAML::Node g = t["gemm"]; g && g.IsSequence())
       for (size_t j = 0; j < g.size(); ++j)

@@ -49,7 +49,14 @@ double Calibration::op_time_s(const Op& op, Pass pass, double compute_sm_fractio
       const double flops = fwd                        ? op.flops
                            : op.backward_flops >= 0.0 ? op.backward_flops
                                                       : kAttentionBackwardFlopsRatio * op.flops;
-      const double compute_s = flops / attention_flops_per_s(op.dtype, pass, op.gemm.m) / compute_sm_fraction;
+      AttentionQuery q;
+      q.pass = pass;
+      q.dtype = op.dtype;
+      q.seq_len = op.gemm.m;
+      q.kernel = op.attention_kernel;
+      q.head_dim = op.head_dim;
+      q.causal = op.causal;
+      const double compute_s = flops / attention_rate(q).flops_per_s / compute_sm_fraction;
       const double bytes = fwd ? op.bytes : kAttentionBackwardBytesRatio * op.bytes;
       const double memory_s = bytes > 0 ? bytes / memory_bytes_per_s() : 0.0;
       // Roofline: FlashMLA decode is memory-bound (3000 GB/s), prefill compute-bound (published-numbers §4.3).

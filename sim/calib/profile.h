@@ -5,6 +5,7 @@
 // calibrate/README.md; profile_yaml.cc reads and writes it, curve_fit.cc fits the curves.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,10 @@ struct ProfileHeader {
   std::string date;             // ISO date of the measurement / publication
   std::string moeplan_version;  // version of moeplan that wrote or last refitted the file
   std::string method;           // "published" | "measured-cuda" | "measured-cpu"
+  // "measured": every rate was measured on this GPU (by the harness, or in the published benchmarks it
+  // cites); "derived": rates carried over from the profile of `derived_from` by ratios; "" = not stated.
+  std::string provenance;
+  std::string derived_from;     // catalog GPU key of the base profile (provenance "derived" only)
   std::vector<std::string> sources;  // citations / measurement details
   std::vector<std::string> notes;    // caveats, e.g. "multi-GPU collectives skipped: NCCL not available"
 };
@@ -52,12 +57,29 @@ struct GemmPoint {
   Pass pass = Pass::kForward;
 };
 
-// Core attention for one pass at a given number of query tokens per kernel call.
+// Core attention of one kernel generation at a given number of query tokens per kernel call (the sequence
+// length in training). `forward_backward` points are one rate for a forward and backward together, FLOPs
+// counted as 3.5x the forward (FlashAttention-2 paper charts): used for either pass, they give the right
+// total. A point without a kernel, head dimension or mask flag stands for any (profiles the harness measured
+// on its own kernels); shipped profiles name the kernel of every point.
 struct AttentionPoint {
   Pass pass = Pass::kForward;
+  bool forward_backward = false;  // true: `pass` is ignored
   DType dtype = DType::kBf16;
   double tokens = 0;
   double flops_per_s = 0;
+  std::optional<AttentionKernel> kernel;
+  double head_dim = 0;            // 0 = not stated
+  std::optional<bool> causal;
+  PointSource src;
+};
+
+// Fixed GPU-side cost of back-to-back kernels: the time each adds when launched one after another from the
+// host, and when replayed from a CUDA graph.
+struct Overheads {
+  bool present = false;
+  double kernel_gap_s = 0;
+  double kernel_gap_graph_s = 0;
   PointSource src;
 };
 
@@ -136,6 +158,7 @@ struct Profile {
   std::vector<MemoryPoint> memory_points;
   std::vector<CommPoint> comm_points;
   std::vector<SustainedPoint> sustained_points;  // at most one per dtype
+  Overheads overheads;
   // Fitted curves (written by fit_profile; read back from the file).
   std::vector<GemmCurve> gemm_curves;
   MemoryCurve memory_curve;

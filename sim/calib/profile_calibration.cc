@@ -24,6 +24,36 @@ ErrorContext profile_ctx(const Profile& p, const std::string& key, const std::st
   return c;
 }
 
+std::string provenance_text(const ProfileHeader& h) {
+  if (h.provenance == "derived") return "derived from " + h.derived_from + " by peak ratios";
+  if (h.method == "measured-cuda") return "measured on this GPU (moeplan calibrate)";
+  if (h.method == "measured-cpu") return "measured on this CPU (moeplan calibrate)";
+  if (h.provenance == "measured") return "measured on this GPU (published benchmarks)";
+  return "published (provenance not stated)";
+}
+
+// Kernel generations to try for `want`, in order: itself, then older ones newest first, then newer ones
+// oldest first (a 2023 kernel asked of a GPU whose profile stops at 2022 gets the 2022 rate, not a 2024 one).
+std::vector<AttentionKernel> kernel_order(AttentionKernel want) {
+  const int n = static_cast<int>(AttentionKernel::kFlashMla) + 1;
+  const int w = static_cast<int>(want);
+  std::vector<AttentionKernel> order{want};
+  for (int k = w - 1; k >= 0; --k) order.push_back(static_cast<AttentionKernel>(k));
+  for (int k = w + 1; k < n; ++k) order.push_back(static_cast<AttentionKernel>(k));
+  return order;
+}
+
+// Rate at `seq_len` over points sorted by tokens: linear in log(tokens), clamped at the ends.
+double interpolate_log(const std::vector<std::pair<double, double>>& pts, double seq_len) {
+  if (seq_len <= 0 || seq_len >= pts.back().first) return pts.back().second;
+  if (seq_len <= pts.front().first) return pts.front().second;
+  auto hi = std::lower_bound(pts.begin(), pts.end(), std::make_pair(seq_len, 0.0));
+  auto lo = hi - 1;
+  if (hi->first == lo->first) return hi->second;
+  const double w = std::log(seq_len / lo->first) / std::log(hi->first / lo->first);
+  return lo->second + w * (hi->second - lo->second);
+}
+
 std::string join_sources(const std::vector<std::string>& v) {
   std::string out;
   for (const auto& s : v) out += (out.empty() ? "" : "; ") + s;
@@ -55,9 +85,7 @@ ProfileCalibration::ProfileCalibration(Profile profile, const GpuSpec& gpu)
     info_.sustained += buf;
   }
 
-  for (const auto& a : profile_.attention_points)
-    attention_[{static_cast<int>(a.pass), static_cast<int>(a.dtype)}].emplace_back(a.tokens, a.flops_per_s);
-  for (auto& [key, pts] : attention_) std::sort(pts.begin(), pts.end());
+  info_.provenance = provenance_text(h);
 
   // FP32 GEMMs (rare: no catalog recipe uses them) without their own curve: the BF16 curve with its
   // compute term scaled by the GPU's FP32/BF16 peak ratio; memory and overhead terms are unchanged.
@@ -121,28 +149,59 @@ double ProfileCalibration::gemm_flops_per_s(const GemmShape& shape, DType dtype,
   return gemm_flops(shape) / gemm_time_s(shape, dtype, pass);
 }
 
-double ProfileCalibration::attention_flops_per_s(DType dtype, Pass pass, double tokens) const {
-  std::vector<DType> dtypes{dtype};
+AttentionRate ProfileCalibration::attention_rate(const AttentionQuery& q) const {
+  std::vector<DType> dtypes{q.dtype};
   // Attention runs in BF16 in the recipes we model (DeepSeek-V3 §3.3 keeps attention operators in BF16).
-  if (dtype != DType::kBf16) dtypes.push_back(DType::kBf16);
-  std::vector<Pass> passes{pass};
-  if (pass == Pass::kBackwardWeight) passes.push_back(Pass::kBackwardInput);
-  for (Pass p : passes) {
-    for (DType d : dtypes) {
-      auto it = attention_.find({static_cast<int>(p), static_cast<int>(d)});
-      if (it == attention_.end()) continue;
-      const auto& pts = it->second;
-      const double steady = sustained_factor(d);
-      if (tokens <= 0 || tokens >= pts.back().first) return steady * pts.back().second;
-      if (tokens <= pts.front().first) return steady * pts.front().second;
-      auto hi = std::lower_bound(pts.begin(), pts.end(), std::make_pair(tokens, 0.0));
-      auto lo = hi - 1;
-      const double w = std::log(tokens / lo->first) / std::log(hi->first / lo->first);
-      return steady * (lo->second + w * (hi->second - lo->second));
+  if (q.dtype != DType::kBf16) dtypes.push_back(DType::kBf16);
+  const Pass pass = q.pass == Pass::kBackwardWeight ? Pass::kBackwardInput : q.pass;
+  using Points = std::vector<const AttentionPoint*>;
+  for (DType d : dtypes) {
+    for (AttentionKernel k : kernel_order(q.kernel)) {
+      // A point without a kernel stands for any, so it answers for the requested one.
+      auto of_kernel = [&](const AttentionPoint& a) {
+        return a.dtype == d && (a.kernel ? *a.kernel == k : k == q.kernel);
+      };
+      Points pts;
+      for (const AttentionPoint& a : profile_.attention_points)
+        if (of_kernel(a) && !a.forward_backward && a.pass == pass) pts.push_back(&a);
+      if (pts.empty())
+        for (const AttentionPoint& a : profile_.attention_points)
+          if (of_kernel(a) && a.forward_backward) pts.push_back(&a);
+      if (pts.empty()) continue;
+      // Nearest head dim in log distance (ties: the larger); points without one match any.
+      auto hd_distance = [&](const AttentionPoint* a) {
+        return a->head_dim > 0 && q.head_dim > 0 ? std::abs(std::log(a->head_dim / q.head_dim)) : 0.0;
+      };
+      double best = hd_distance(pts.front());
+      double best_hd = pts.front()->head_dim;
+      for (const AttentionPoint* a : pts) {
+        const double dist = hd_distance(a);
+        if (dist < best - 1e-12 || (std::abs(dist - best) <= 1e-12 && a->head_dim > best_hd))
+          best = dist, best_hd = a->head_dim;
+      }
+      Points near;
+      for (const AttentionPoint* a : pts)
+        if (std::abs(hd_distance(a) - best) <= 1e-12 && (a->head_dim == best_hd || a->head_dim <= 0))
+          near.push_back(a);
+      Points same_mask;
+      for (const AttentionPoint* a : near)
+        if (!a->causal || *a->causal == q.causal) same_mask.push_back(a);
+      const Points& use = same_mask.empty() ? near : same_mask;
+      std::vector<std::pair<double, double>> curve;
+      for (const AttentionPoint* a : use) curve.emplace_back(a->tokens, a->flops_per_s);
+      std::sort(curve.begin(), curve.end());
+      return AttentionRate{sustained_factor(d) * interpolate_log(curve, q.seq_len), k};
     }
   }
-  throw_user_error(std::string("profile has no attention points for pass ") + to_string(pass),
-                   profile_ctx(profile_, "attention", std::string("a point {pass: ") + to_string(pass) + "}"));
+  throw_user_error(std::string("profile has no attention points for pass ") + to_string(q.pass),
+                   profile_ctx(profile_, "attention",
+                               std::string("a point {pass: ") + to_string(pass) + "} or {pass: forward_backward}"));
+}
+
+double ProfileCalibration::kernel_gap_s(bool cuda_graphs) const {
+  const Overheads& o = profile_.overheads;
+  if (!o.present) return 0.0;
+  return cuda_graphs ? o.kernel_gap_graph_s : o.kernel_gap_s;
 }
 
 double ProfileCalibration::memory_bytes_per_s() const {

@@ -5,7 +5,8 @@
 // rate on every catalog GPU, hardware.md §1a), FP8 on a GPU without FP8 tensor cores runs at the BF16
 // curve, a grouped GEMM without its own curve uses the dense one, a backward GEMM without a curve of its
 // pass uses the forward one (the same kernel family with transposed operands), backward-weight attention
-// uses the backward-input rate. Anything else missing is a user error naming the profile and what is missing.
+// uses the backward-input rate, an attention kernel the profile lacks uses its nearest generation.
+// Anything else missing is a user error naming the profile and what is missing.
 #pragma once
 
 #include <map>
@@ -28,9 +29,13 @@ class ProfileCalibration : public Calibration {
 
   const ProfileInfo& info() const override { return info_; }
   double gemm_flops_per_s(const GemmShape& shape, DType dtype, Pass pass = Pass::kForward) const override;
-  // `tokens` = query tokens of the kernel call; rates are interpolated linearly in log(tokens) between
-  // the profile's points and clamped at the ends; tokens <= 0 takes the largest-token point.
-  double attention_flops_per_s(DType dtype, Pass pass, double tokens) const override;
+  // The points of one kernel generation answer: the requested one; if the profile has none usable for the
+  // pass, its newest older one, else its oldest newer one. Within it: the pass's own points, else
+  // forward_backward ones; the nearest head dim (in log); the same mask where there are points of it. Rates
+  // are interpolated linearly in log(seq_len) between those points and clamped at the ends; seq_len <= 0
+  // takes the largest. A dtype without points uses BF16's; backward_weight uses backward_input.
+  AttentionRate attention_rate(const AttentionQuery& query) const override;
+  double kernel_gap_s(bool cuda_graphs) const override;
   double memory_bytes_per_s() const override;
   double comm_efficiency(FabricKind fabric, double message_bytes) const override;
 
@@ -50,8 +55,6 @@ class ProfileCalibration : public Calibration {
   Profile profile_;
   GpuSpec gpu_;
   ProfileInfo info_;
-  // (pass, dtype) -> points sorted by tokens: (tokens, flops_per_s).
-  std::map<std::pair<int, int>, std::vector<std::pair<double, double>>> attention_;
   std::vector<GemmCurve> fp32_scaled_;  // BF16 curves rescaled to FP32 peaks when no FP32 curve exists
 };
 

@@ -168,6 +168,9 @@ void for_each_item(const YAML::Node& root, const std::string& key, const std::st
 
 constexpr double kTera = 1e12, kGiga = 1e9, kMicro = 1e-6;
 
+// An attention point's `pass` may also name one rate for a forward and a backward together.
+constexpr const char* kForwardBackward = "forward_backward";
+
 }  // namespace
 
 GemmKind parse_gemm_kind(const std::string& s) {
@@ -194,6 +197,36 @@ Pass parse_pass(const std::string& s) {
   throw_user_error("unknown pass `" + s + "`", c);
 }
 
+namespace {
+
+Pass parse_attention_pass(const std::string& s) {
+  try {
+    return parse_pass(s);
+  } catch (const Error&) {
+    ErrorContext c;
+    c.expected = std::string("forward, backward_input, backward_weight or ") + kForwardBackward;
+    throw_user_error("unknown pass `" + s + "`", c);
+  }
+}
+
+}  // namespace
+
+AttentionKernel parse_profile_attention_kernel(const std::string& s) {
+  AttentionKernel k{};
+  if (parse_attention_kernel(s, &k)) return k;
+  const std::vector<std::string> names = attention_kernel_names();
+  ErrorContext c;
+  c.expected = "one of: " + join(names);
+  std::string best;
+  int best_d = 1 << 30;
+  for (const auto& name : names) {
+    const int d = edit_distance(s, name);
+    if (d < best_d) best_d = d, best = name;
+  }
+  if (best_d <= 3) c.hint = "did you mean `" + best + "`?";
+  throw_user_error("unknown attention kernel `" + s + "`", c);
+}
+
 FabricKind parse_fabric_kind(const std::string& s) {
   for (FabricKind f : {FabricKind::kNvlink, FabricKind::kPcie, FabricKind::kInfiniband, FabricKind::kRoce,
                        FabricKind::kEthernet, FabricKind::kInfinityFabric})
@@ -217,7 +250,8 @@ Profile parse_profile(const std::string& text, const std::string& name) {
   Profile p;
   p.path = name;
   MapReader top(root, name, "",
-                {"moeplan_profile", "header", "gemm", "attention", "memory", "comm", "sustained", "curves"});
+                {"moeplan_profile", "header", "gemm", "attention", "memory", "comm", "sustained", "overheads",
+                 "curves"});
   const double version = top.num("moeplan_profile", true, 0, true);
   if (static_cast<int>(version) != kProfileFormatVersion)
     top.fail(top.node("moeplan_profile"), "moeplan_profile", "unsupported profile format version",
@@ -226,7 +260,7 @@ Profile parse_profile(const std::string& text, const std::string& name) {
   if (!top.has("header")) top.fail(root, "header", "is missing", "a mapping with gpu, device, method, ...");
   MapReader h(top.node("header"), name, "header",
               {"gpu", "device", "sm_count", "boost_clock_mhz", "memory_clock_mhz", "driver", "cuda", "date",
-               "moeplan_version", "method", "sources", "notes"});
+               "moeplan_version", "method", "provenance", "derived_from", "sources", "notes"});
   ProfileHeader& hd = p.header;
   hd.gpu = h.str("gpu", true);
   hd.device = h.str("device", true);
@@ -241,6 +275,17 @@ Profile parse_profile(const std::string& text, const std::string& name) {
   if (hd.method != "published" && hd.method != "measured-cuda" && hd.method != "measured-cpu")
     h.fail(h.node("method"), "header.method", "unknown method `" + hd.method + "`",
            "published, measured-cuda or measured-cpu");
+  hd.provenance = h.str("provenance", false);
+  if (!hd.provenance.empty() && hd.provenance != "measured" && hd.provenance != "derived")
+    h.fail(h.node("provenance"), "header.provenance", "unknown provenance `" + hd.provenance + "`",
+           "measured or derived");
+  hd.derived_from = h.str("derived_from", false);
+  if (hd.provenance == "derived" && hd.derived_from.empty())
+    h.fail(h.node("provenance"), "header.derived_from", "is missing (provenance is derived)",
+           "the catalog GPU whose profile the rates were derived from");
+  if (hd.provenance != "derived" && !hd.derived_from.empty())
+    h.fail(h.node("derived_from"), "header.derived_from", "is given but provenance is not derived",
+           "provenance: derived, or no derived_from");
   hd.sources = h.str_list("sources");
   if (hd.sources.empty()) h.fail(h.node("sources"), "header.sources", "is missing or empty", "citations");
   hd.notes = h.str_list("notes");
@@ -261,11 +306,21 @@ Profile parse_profile(const std::string& text, const std::string& name) {
     p.gemm_points.push_back(g);
   });
   for_each_item(root, "attention", name, [&](const YAML::Node& n, const std::string& path) {
-    MapReader r(n, name, path, {"pass", "dtype", "tokens", "tflops", "source", "derived", "unverified"});
+    MapReader r(n, name, path,
+                {"pass", "kernel", "dtype", "tokens", "head_dim", "causal", "tflops", "source", "derived",
+                 "unverified"});
     AttentionPoint a;
-    a.pass = r.parsed("pass", parse_pass, true, "");
+    const std::string pass = r.str("pass", true);
+    if (pass == kForwardBackward) {
+      a.forward_backward = true;
+    } else {
+      a.pass = r.parsed("pass", parse_attention_pass, true, "");
+    }
+    if (r.has("kernel")) a.kernel = r.parsed("kernel", parse_profile_attention_kernel, true, "");
     a.dtype = r.parsed("dtype", parse_profile_dtype, false, "bf16");
     a.tokens = r.num("tokens", true, 0, true);
+    a.head_dim = r.num("head_dim", false);
+    if (r.has("causal")) a.causal = r.flag("causal");
     a.flops_per_s = r.num("tflops", true, 0, true) * kTera;
     a.src = read_source(r);
     p.attention_points.push_back(a);
@@ -324,6 +379,16 @@ Profile parse_profile(const std::string& text, const std::string& name) {
     sp.src = read_source(r);
     p.sustained_points.push_back(sp);
   });
+
+  if (top.has("overheads")) {
+    MapReader r(top.node("overheads"), name, "overheads",
+                {"kernel_gap_us", "kernel_gap_graph_us", "source", "derived", "unverified"});
+    Overheads& o = p.overheads;
+    o.present = true;
+    o.kernel_gap_s = r.num("kernel_gap_us", true, 0, true) * kMicro;
+    o.kernel_gap_graph_s = r.num("kernel_gap_graph_us", true, 0, true) * kMicro;
+    o.src = read_source(r);
+  }
 
   if (!top.has("curves")) {
     fit_profile(p);

@@ -29,6 +29,8 @@ void write_profile(const Profile& profile, const std::string& path);
 GemmKind parse_gemm_kind(const std::string& s);
 DType parse_profile_dtype(const std::string& s);
 Pass parse_pass(const std::string& s);
+// An attention kernel generation name (unfused, megatron-fused, fa1, ...); the error lists them all.
+AttentionKernel parse_profile_attention_kernel(const std::string& s);
 FabricKind parse_fabric_kind(const std::string& s);
 
 }  // namespace moeplan

@@ -39,6 +39,8 @@ std::string profile_to_yaml(const Profile& p) {
   if (!h.moeplan_version.empty())
     out << YAML::Key << "moeplan_version" << YAML::Value << YAML::DoubleQuoted << h.moeplan_version;
   out << YAML::Key << "method" << YAML::Value << h.method;
+  if (!h.provenance.empty()) out << YAML::Key << "provenance" << YAML::Value << h.provenance;
+  if (!h.derived_from.empty()) out << YAML::Key << "derived_from" << YAML::Value << h.derived_from;
   out << YAML::Key << "sources" << YAML::Value << h.sources;
   if (!h.notes.empty()) out << YAML::Key << "notes" << YAML::Value << h.notes;
   out << YAML::EndMap;
@@ -63,9 +65,12 @@ std::string profile_to_yaml(const Profile& p) {
     out << YAML::Key << "attention" << YAML::Value << YAML::BeginSeq;
     for (const auto& a : p.attention_points) {
       out << YAML::Flow << YAML::BeginMap;
-      out << YAML::Key << "pass" << YAML::Value << to_string(a.pass);
+      out << YAML::Key << "pass" << YAML::Value << (a.forward_backward ? "forward_backward" : to_string(a.pass));
+      if (a.kernel) out << YAML::Key << "kernel" << YAML::Value << to_string(*a.kernel);
       out << YAML::Key << "dtype" << YAML::Value << to_string(a.dtype);
       out << YAML::Key << "tokens" << YAML::Value << a.tokens;
+      if (a.head_dim > 0) out << YAML::Key << "head_dim" << YAML::Value << a.head_dim;
+      if (a.causal) out << YAML::Key << "causal" << YAML::Value << *a.causal;
       out << YAML::Key << "tflops" << YAML::Value << a.flops_per_s / kTera;
       emit_source(out, a.src);
       out << YAML::EndMap;
@@ -117,6 +122,15 @@ std::string profile_to_yaml(const Profile& p) {
       out << YAML::EndMap;
     }
     out << YAML::EndSeq;
+  }
+
+  if (p.overheads.present) {
+    const Overheads& o = p.overheads;
+    out << YAML::Key << "overheads" << YAML::Value << YAML::Flow << YAML::BeginMap;
+    out << YAML::Key << "kernel_gap_us" << YAML::Value << o.kernel_gap_s / kMicro;
+    out << YAML::Key << "kernel_gap_graph_us" << YAML::Value << o.kernel_gap_graph_s / kMicro;
+    emit_source(out, o.src);
+    out << YAML::EndMap;
   }
 
   out << YAML::Key << "curves" << YAML::Value << YAML::BeginMap;

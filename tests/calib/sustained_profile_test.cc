@@ -107,7 +107,7 @@ TEST(SustainedProfile, SlowsOnlyTheComputeTerm) {
     EXPECT_NEAR(steady.gemm_time_s(s, DType::kBf16) - burst.gemm_time_s(s, DType::kBf16), compute * (1 / 0.8 - 1),
                 1e-12 + 1e-9 * compute);
   }
-  EXPECT_NEAR(steady.attention_flops_per_s(DType::kBf16, Pass::kForward, 4096), 0.8 * 600e12, 1);
+  EXPECT_NEAR(steady.attention_rate(AttentionQuery{Pass::kForward, DType::kBf16, 4096}).flops_per_s, 0.8 * 600e12, 1);
   // Memory-bound ops move bytes at the HBM rate, which the SM clock does not set.
   Op norm;
   norm.cls = OpClass::kMemoryBound;

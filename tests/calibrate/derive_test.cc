@@ -6,6 +6,7 @@
 
 #include "calibrate/derive_profile.h"
 #include "sim/calib/curve_fit.h"
+#include "sim/calib/profile_yaml.h"
 #include "sim/units/error.h"
 
 namespace moeplan {
@@ -24,7 +25,7 @@ const GemmCurve& curve(const Profile& p, GemmKind k, DType d, Pass pass = Pass::
 
 TEST(DeriveProfiles, ScalesComputeAndBandwidthByTheCitedRatios) {
   const auto profiles = derive_profiles("calibrate/profiles/published/derivations.yaml", "test");
-  ASSERT_EQ(profiles.size(), 14u);
+  ASSERT_EQ(profiles.size(), 11u);  // a100-80g, h100-sxm and a800 are not derived from the H800
   const Profile& h800 = profiles[0];
   ASSERT_EQ(h800.header.gpu, "h800-sxm");
   const GemmCurve& base = curve(h800, GemmKind::kDense, DType::kFp8);
@@ -43,12 +44,38 @@ TEST(DeriveProfiles, ScalesComputeAndBandwidthByTheCitedRatios) {
       EXPECT_NEAR(c.bytes_per_s / base.bytes_per_s, 1008.0 / 3350, 1e-6);
       EXPECT_NEAR(c.overhead_s, base.overhead_s, 1e-12);
     }
-    if (p.header.gpu == "a100-80g") {
-      for (const auto& c : p.gemm_curves) EXPECT_EQ(c.dtype, DType::kBf16);  // no FP8 tensor cores
-      EXPECT_NEAR(curve(p, GemmKind::kDense, DType::kBf16).peak_flops_per_s / base.peak_flops_per_s, 271 / 1520.0,
-                  1e-6);
+    EXPECT_EQ(p.header.provenance, p.header.gpu == "h800-sxm" ? "measured" : "derived");
+    if (p.header.gpu != "h800-sxm") {
+      EXPECT_EQ(p.header.derived_from, "h800-sxm");
     }
+    for (const auto& a : p.attention_points) EXPECT_EQ(a.kernel, AttentionKernel::kFlashMla);
   }
+}
+
+TEST(DeriveProfiles, A800CarriesTheMeasuredA100ProfileOverUnchangedButItsLinks) {
+  const auto profiles = derive_profiles("calibrate/profiles/published/derivations-a800.yaml", "test");
+  ASSERT_EQ(profiles.size(), 1u);
+  const Profile& a800 = profiles[0];
+  const Profile a100 = read_profile("calibrate/profiles/a100-80g.yaml");
+  EXPECT_EQ(a800.header.gpu, "a800");
+  EXPECT_EQ(a800.header.provenance, "derived");
+  EXPECT_EQ(a800.header.derived_from, "a100-80g");
+  for (const auto& c : a800.gemm_curves) EXPECT_EQ(c.dtype, DType::kBf16);  // no FP8 tensor cores
+  const GemmCurve& c = curve(a800, GemmKind::kDense, DType::kBf16);
+  const GemmCurve& b = curve(a100, GemmKind::kDense, DType::kBf16);
+  EXPECT_NEAR(c.peak_flops_per_s / b.peak_flops_per_s, 1.0, 1e-6);
+  EXPECT_NEAR(c.bytes_per_s / b.bytes_per_s, 1.0, 1e-6);
+  // Attention points keep their kernel, head dim, mask and rate; kernel gaps carry over, marked derived.
+  ASSERT_EQ(a800.attention_points.size(), a100.attention_points.size());
+  for (size_t i = 0; i < a800.attention_points.size(); ++i) {
+    EXPECT_EQ(a800.attention_points[i].kernel, a100.attention_points[i].kernel);
+    EXPECT_EQ(a800.attention_points[i].forward_backward, a100.attention_points[i].forward_backward);
+    EXPECT_DOUBLE_EQ(a800.attention_points[i].head_dim, a100.attention_points[i].head_dim);
+    EXPECT_DOUBLE_EQ(a800.attention_points[i].flops_per_s, a100.attention_points[i].flops_per_s);
+  }
+  EXPECT_TRUE(a800.overheads.present);
+  EXPECT_DOUBLE_EQ(a800.overheads.kernel_gap_s, a100.overheads.kernel_gap_s);
+  EXPECT_FALSE(a800.overheads.src.derived.empty());
 }
 
 TEST(DeriveProfiles, WeightGradientRatesCarryOnlyWhereTheRecipeNamesThem) {
@@ -61,7 +88,7 @@ TEST(DeriveProfiles, WeightGradientRatesCarryOnlyWhereTheRecipeNamesThem) {
   for (const Profile& p : profiles) {
     SCOPED_TRACE(p.header.gpu);
     const std::string& g = p.header.gpu;
-    const bool sm90 = g == "h800-sxm" || g == "h100-sxm" || g == "h200" || g == "h100-pcie" || g == "h20";
+    const bool sm90 = g == "h800-sxm" || g == "h200" || g == "h100-pcie" || g == "h20";
     EXPECT_EQ(find_curve(p, GemmKind::kDense, DType::kFp8, Pass::kBackwardWeight) != nullptr, sm90);
     EXPECT_EQ(find_curve(p, GemmKind::kGrouped, DType::kFp8, Pass::kBackwardWeight) != nullptr, sm90);
     EXPECT_EQ(find_curve(p, GemmKind::kDense, DType::kBf16, Pass::kBackwardWeight), nullptr);

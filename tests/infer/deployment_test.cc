@@ -61,8 +61,8 @@ TEST_F(Deployment, DecodeAttentionIsTheMlaRoofline) {
   const double seqs = batch / 2.0;
   const double bytes = seqs * kv_len * 576 * 2;
   const double flops = 2.0 * seqs * kv_len * 128 * 1088;
-  const double one = std::max(flops / calib_->attention_flops_per_s(DType::kBf16, Pass::kForward, 1),
-                              bytes / calib_->memory_bytes_per_s());
+  const double rate = calib_->attention_rate(AttentionQuery{Pass::kForward, DType::kBf16, 1}).flops_per_s;
+  const double one = std::max(flops / rate, bytes / calib_->memory_bytes_per_s());
   // 61 main layers x 2 micro-batches.
   EXPECT_NEAR(c.attention_core_s, 61 * 2 * one, 1e-12);
 }
