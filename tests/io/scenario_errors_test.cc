@@ -66,9 +66,23 @@ TEST(ScenarioErrors, UnknownKeyWithHint) {
             "first_stage_layers, last_stage_layers); did you mean `ep`?");
   EXPECT_EQ(error_of(replace(kValid, "training:", "trainig:")),
             "t.yaml:11:1: `trainig`: unknown key `trainig` (expected one of name, description, model, cluster, "
-            "parallel, precision, training, price, failures, routing, gpu_variation, calibration, fidelity, seed, "
-            "sweep); "
+            "parallel, precision, training, price, failures, routing, gpu_variation, software, calibration, fidelity, "
+            "seed, sweep, validation); "
             "did you mean `training`?");
+}
+
+TEST(ScenarioErrors, SoftwarePresetsAndOverrides) {
+  const Scenario s = load_scenario_text(std::string(kValid) + "software: {preset: megatron-lm-2021, dp_overlap: true}\n",
+                                        "t.yaml", catalog());
+  EXPECT_EQ(s.software.attention_kernel, AttentionKernel::kMegatronFused);  // from the preset
+  EXPECT_TRUE(s.software.p2p_blocking);                                     // from the preset
+  EXPECT_TRUE(s.software.dp_overlap);                                       // overridden
+  const std::string unknown_preset = error_of(std::string(kValid) + "software: megatron-2021\n");
+  EXPECT_NE(unknown_preset.find("t.yaml:"), std::string::npos) << unknown_preset;
+  EXPECT_NE(unknown_preset.find("megatron-lm-2021"), std::string::npos) << unknown_preset;  // did you mean
+  const std::string bad_kernel = error_of(std::string(kValid) + "software: {attention_kernel: fa9}\n");
+  EXPECT_NE(bad_kernel.find("`software.attention_kernel`"), std::string::npos) << bad_kernel;
+  EXPECT_NE(bad_kernel.find("fa2"), std::string::npos) << bad_kernel;
 }
 
 TEST(ScenarioErrors, WrongType) {
