@@ -8,7 +8,6 @@
 #include "sim/io/hf_config.h"
 #include "sim/io/model_yaml.h"
 #include "sim/io/scenario_sections.h"
-#include "sim/io/software_yaml.h"
 #include "sim/io/yaml_override.h"
 #include "sim/io/yaml_reader.h"
 #include "sim/units/error.h"
@@ -86,27 +85,6 @@ std::vector<SweepAxis> read_sweep(const YamlField& f) {
     axes.push_back(axis);
   }
   return axes;
-}
-
-// `software:` is a preset name from the catalog, or a mapping {preset: NAME, FIELD: value...} that starts
-// from the preset (or from the defaults without one) and overrides the fields it names.
-SoftwareSpec read_software(const YamlField& f, const Catalog& catalog) {
-  auto preset = [&](const YamlField& name_field) {
-    const std::string name = name_field.as_string("a software preset from the catalog");
-    try {
-      return catalog.software(name);
-    } catch (const Error& e) {
-      throw e.with_context(name_field.context());
-    }
-  };
-  if (f.is_scalar()) return preset(f);
-  f.require_map("a preset name, or {preset, attention_kernel, cuda_graphs, dp_overlap, ...}");
-  SoftwareSpec base;
-  if (auto p = f.find("preset")) base = preset(*p);
-  SoftwareSpec s = read_software_fields(f, base, {"preset"});
-  if (f.has("preset")) s.name = base.name + " (overridden)";
-  else s.name = "custom";
-  return s;
 }
 
 // Converts every section except `sweep` (read separately by load(), which also checks its values).

@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "sim/io/software_yaml.h"
 #include "sim/io/suggest.h"
 #include "sim/units/units.h"
 
@@ -283,6 +284,20 @@ GpuVariationSpec read_gpu_variation(const YamlField& f) {
     f.find("spread")->fail("must be in [0, 1)", "a fraction such as 0.08 for an 8% spread");
   v.source = f.get_string("source", "");
   return v;
+}
+
+SoftwareSpec read_software(const YamlField& f, const Catalog& catalog) {
+  auto preset = [&](const YamlField& name_field) {
+    const std::string name = name_field.as_string("a software preset from the catalog");
+    return located(name_field, [&] { return catalog.software(name); });
+  };
+  if (f.is_scalar()) return preset(f);
+  f.require_map("a preset name, or {preset, attention_kernel, cuda_graphs, dp_overlap, ...}");
+  SoftwareSpec base;
+  if (auto p = f.find("preset")) base = preset(*p);
+  SoftwareSpec s = read_software_fields(f, base, {"preset"});
+  s.name = f.has("preset") ? base.name + " (overridden)" : "custom";
+  return s;
 }
 
 }  // namespace moeplan::io

@@ -21,5 +21,8 @@ PriceSpec read_price(const YamlField& f);
 FailureSpec read_failures(const YamlField& f);
 RoutingSpec read_routing(const YamlField& f);
 GpuVariationSpec read_gpu_variation(const YamlField& f);
+// `software:`: a preset name from the catalog, or a mapping {preset: NAME, FIELD: value...} that starts from the
+// preset (or from the defaults without one) and overrides the fields it names.
+SoftwareSpec read_software(const YamlField& f, const Catalog& catalog);
 
 }  // namespace moeplan::io
