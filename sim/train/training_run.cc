@@ -176,6 +176,7 @@ RunResult run_training(const Scenario& s, const Calibration& calib, const RunOpt
   out.inputs.calibration_profile = calib.info().path;
   out.inputs.calibration_source = calib.info().method + ": " + calib.info().source;
   out.inputs.calibration_sustained = calib.info().sustained;
+  out.inputs.calibration_provenance = calib.info().provenance;
 
   bool phases_fit = true;  // phases with their own plan are checked separately from the main memory
   for (size_t i = 0; i < s.training.phases.size(); ++i) {
