@@ -9,10 +9,10 @@ SoftwareSpec read_software_fields(const YamlField& f, const SoftwareSpec& base,
                                   const std::vector<std::string>& extra_keys) {
   f.require_map(
       "{attention_kernel, fused_elementwise, cuda_graphs, dp_overlap, param_gather_overlap, p2p_blocking, "
-      "moe_dispatcher}");
+      "moe_dispatcher, tp_overlap_comm_sms, tp_overlap_pipeline_splits}");
   std::vector<std::string> keys = {"attention_kernel",     "fused_elementwise", "cuda_graphs",    "dp_overlap",
                                    "param_gather_overlap", "p2p_blocking",      "moe_dispatcher", "sources",
-                                   "description"};
+                                   "description",          "tp_overlap_comm_sms", "tp_overlap_pipeline_splits"};
   keys.insert(keys.end(), extra_keys.begin(), extra_keys.end());
   f.expect_keys(keys);
   SoftwareSpec s = base;
@@ -34,6 +34,12 @@ SoftwareSpec read_software_fields(const YamlField& f, const SoftwareSpec& base,
     }
     s.moe_dispatcher = k->as_enum<MoeDispatcher>(names, "MoE dispatcher");
   }
+  s.tp_overlap_comm_sms = f.get_int("tp_overlap_comm_sms", s.tp_overlap_comm_sms);
+  if (s.tp_overlap_comm_sms < 0 || s.tp_overlap_comm_sms > 1024)
+    f.at("tp_overlap_comm_sms", "").fail("must be between 0 and 1024", "the SMs a TP-overlap collective holds, e.g. 16");
+  s.tp_overlap_pipeline_splits = f.get_int("tp_overlap_pipeline_splits", s.tp_overlap_pipeline_splits);
+  if (s.tp_overlap_pipeline_splits < 1 || s.tp_overlap_pipeline_splits > 64)
+    f.at("tp_overlap_pipeline_splits", "").fail("must be between 1 and 64", "the pieces of a pipelined reduce-scatter GEMM, e.g. 4");
   s.fused_elementwise = f.get_bool("fused_elementwise", s.fused_elementwise);
   s.cuda_graphs = f.get_bool("cuda_graphs", s.cuda_graphs);
   s.dp_overlap = f.get_bool("dp_overlap", s.dp_overlap);

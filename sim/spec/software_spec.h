@@ -48,6 +48,11 @@ struct SoftwareSpec {
   // 2023 p2p overlap); false: sends run on their own stream and only the receiver waits for the data.
   bool p2p_blocking = false;
   MoeDispatcher moe_dispatcher = MoeDispatcher::kDeepEp;
+  // Under parallel.tp_comm_overlap: the SMs a Transformer Engine userbuffers collective holds while the GEMM it
+  // hides under runs on the rest, and the pieces of a pipelined reduce-scatter GEMM (TE initialize_ub defaults:
+  // num_sm 16, num_splits 4; sim/workload/tp_overlap_gemms.h).
+  int tp_overlap_comm_sms = 16;
+  int tp_overlap_pipeline_splits = 4;
 };
 
 }  // namespace moeplan

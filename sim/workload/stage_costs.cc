@@ -9,6 +9,7 @@
 #include "sim/network/collective_cost.h"
 #include "sim/network/moe_alltoall.h"
 #include "sim/workload/software_overheads.h"
+#include "sim/workload/tp_overlap_gemms.h"
 #include "sim/units/error.h"
 
 namespace moeplan {
@@ -270,6 +271,7 @@ StageCosts compute_stage_costs(const Scenario& s, const StepShape& shape, const 
     for (size_t i = 0; i < loaded.size(); ++i) {
       const Op& op = loaded[i];
       OpTiming t = time_op(op, calib, p.recompute, s.precision);
+      if (p.tp_comm_overlap) apply_tp_overlap(t, op, calib, p.tp, sms, s.software);
       t.layer = layer;
       t.comm_bytes = op.comm_bytes;
       if (op.cls == OpClass::kDispatch) t.comm_s = dispatch_s;

@@ -60,8 +60,8 @@ TEST(ValidationSuite, ScoresEveryPublishedRun) {
               100 * all.worst, all.worst_file.c_str());
   // Regression guard on the suite as a whole (the targets are MAE <= 10%, |bias| <= 5%; README lists where it
   // stands). A change that makes moeplan worse off its anchor fails here.
-  EXPECT_LT(all.mae, 0.17);
-  EXPECT_LT(std::abs(all.bias), 0.10);
+  EXPECT_LT(all.mae, 0.15);
+  EXPECT_LT(std::abs(all.bias), 0.08);
 }
 
 TEST(ValidationSuite, DeepSeekV3StaysWithinTenPercent) {
