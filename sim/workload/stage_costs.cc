@@ -189,8 +189,8 @@ StageCosts compute_stage_costs(const Scenario& s, const StepShape& shape, const 
   flat.schedule = PipelineSchedule::k1F1B;
   flat.pp = smap.n_stages;
   flat.virtual_stages = 1;
-  const std::vector<StageLayers> stages = partition_layers(m, flat, shape.seq_len);
-  const std::vector<StageLayers> rank_layers = partition_layers(m, p, shape.seq_len);
+  const std::vector<StageLayers> stages = partition_layers(m, flat, shape.seq_len, shape.partitions);
+  const std::vector<StageLayers> rank_layers = partition_layers(m, p, shape.seq_len, shape.partitions);
 
   const OpContext ctx_loaded = context_for(s, shape, expert_load_factor);
   const OpContext ctx_balanced = context_for(s, shape, 1.0);
@@ -436,7 +436,10 @@ StageCosts compute_stage_costs(const Scenario& s, const StepShape& shape, const 
     out.ranks.push_back(std::move(rc));
   }
 
-  const std::vector<MemoryBreakdown> memory = memory_per_stage(m, s.cluster, p, s.precision, shape.seq_len);
+  MemoryOptions memory_options;
+  memory_options.partitions = shape.partitions;
+  const std::vector<MemoryBreakdown> memory =
+      memory_per_stage(m, s.cluster, p, s.precision, shape.seq_len, memory_options);
   for (size_t r = 0; r < out.ranks.size() && r < memory.size(); ++r)
     out.ranks[r].static_memory_bytes = memory[r].total() - memory[r].activations;
 
