@@ -2,7 +2,9 @@
 #include "sim/workload/stage_costs.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <optional>
 
 #include "sim/model/memory.h"
 #include "sim/model/stage_partition.h"
@@ -371,6 +373,8 @@ StageCosts compute_stage_costs(const Scenario& s, const StepShape& shape, const 
   out.param_gather_overlap = s.software.param_gather_overlap;
   out.pp_send_on_compute = s.software.p2p_blocking && p.pp > 1;
 
+  // Every layer of one kind has the same ops (layer_kind): build them once per kind, not once per layer.
+  std::array<std::optional<std::vector<Op>>, kLayerKinds> loaded_ops, balanced_ops;
   for (int r = 0; r < p.pp; ++r) {
     RankCosts rc;
     rc.rank = r;
@@ -384,7 +388,12 @@ StageCosts compute_stage_costs(const Scenario& s, const StepShape& shape, const 
       chunk.has_mtp = sl.mtp;
       if (sl.embedding) add_ops(chunk, embedding_forward_ops(m, ctx_loaded), embedding_forward_ops(m, ctx_balanced), -1);
       for (int layer : sl.layers) {
-        add_ops(chunk, layer_forward_ops(m, layer, ctx_loaded), layer_forward_ops(m, layer, ctx_balanced), layer);
+        const int kind = layer_kind(m, layer);
+        if (!loaded_ops[kind]) {
+          loaded_ops[kind] = layer_forward_ops(m, layer, ctx_loaded);
+          balanced_ops[kind] = layer_forward_ops(m, layer, ctx_balanced);
+        }
+        add_ops(chunk, *loaded_ops[kind], *balanced_ops[kind], layer);
       }
       if (sl.head) {
         add_ops(chunk, head_forward_ops(m, ctx_loaded), head_forward_ops(m, ctx_balanced), -1);
