@@ -266,11 +266,13 @@ StageCosts compute_stage_costs(const Scenario& s, const StepShape& shape, const 
   };
 
   const double kernel_gap_s = calib.kernel_gap_s(s.software.cuda_graphs);
-  auto add_ops = [&](ChunkCost& chunk, const std::vector<Op>& loaded, const std::vector<Op>& balanced, int layer) {
+  // `timed`: time_op of each of `loaded`, when the caller has them already (one layer kind's ops).
+  auto add_ops = [&](ChunkCost& chunk, const std::vector<Op>& loaded, const std::vector<Op>& balanced, int layer,
+                     const std::vector<OpTiming>* timed = nullptr) {
     const size_t first = chunk.ops.size();
     for (size_t i = 0; i < loaded.size(); ++i) {
       const Op& op = loaded[i];
-      OpTiming t = time_op(op, calib, p.recompute, s.precision);
+      OpTiming t = timed ? (*timed)[i] : time_op(op, calib, p.recompute, s.precision);
       t.layer = layer;
       t.comm_bytes = op.comm_bytes;
       if (op.cls == OpClass::kDispatch) t.comm_s = dispatch_s;
@@ -373,8 +375,9 @@ StageCosts compute_stage_costs(const Scenario& s, const StepShape& shape, const 
   out.param_gather_overlap = s.software.param_gather_overlap;
   out.pp_send_on_compute = s.software.p2p_blocking && p.pp > 1;
 
-  // Every layer of one kind has the same ops (layer_kind): build them once per kind, not once per layer.
+  // Every layer of one kind has the same ops (layer_kind): build and time them once per kind, not per layer.
   std::array<std::optional<std::vector<Op>>, kLayerKinds> loaded_ops, balanced_ops;
+  std::array<std::vector<OpTiming>, kLayerKinds> timed_ops;
   for (int r = 0; r < p.pp; ++r) {
     RankCosts rc;
     rc.rank = r;
@@ -392,8 +395,9 @@ StageCosts compute_stage_costs(const Scenario& s, const StepShape& shape, const 
         if (!loaded_ops[kind]) {
           loaded_ops[kind] = layer_forward_ops(m, layer, ctx_loaded);
           balanced_ops[kind] = layer_forward_ops(m, layer, ctx_balanced);
+          for (const Op& op : *loaded_ops[kind]) timed_ops[kind].push_back(time_op(op, calib, p.recompute, s.precision));
         }
-        add_ops(chunk, *loaded_ops[kind], *balanced_ops[kind], layer);
+        add_ops(chunk, *loaded_ops[kind], *balanced_ops[kind], layer, &timed_ops[kind]);
       }
       if (sl.head) {
         add_ops(chunk, head_forward_ops(m, ctx_loaded), head_forward_ops(m, ctx_balanced), -1);
