@@ -60,7 +60,10 @@ if(MOEPLAN_USE_MIMALLOC AND NOT MOEPLAN_SANITIZE)
   find_package(mimalloc QUIET)
   if(TARGET mimalloc)
     set(MOEPLAN_HAVE_MIMALLOC ON)
-    target_link_libraries(moeplan_allocator INTERFACE mimalloc)
+    # libstdc++ goes ahead of mimalloc among the needed libraries, so operator new/delete resolve to
+    # libstdc++'s (which call malloc/free, i.e. mimalloc's): they throw std::bad_alloc when memory runs out,
+    # where mimalloc's own operator new (built as C) aborts the process.
+    target_link_libraries(moeplan_allocator INTERFACE stdc++ mimalloc)
   endif()
 endif()
 message(STATUS "moeplan: mimalloc allocator ${MOEPLAN_HAVE_MIMALLOC}")
