@@ -2,7 +2,8 @@
 // copies (kernels/cuda/cuda_timing.h: warm-up, rotating buffers, median of repeats). Each point uses the
 // device time of the kernels a call launched, from CUPTI activity records, where CUPTI can record; CUDA-event
 // time around the call otherwise (it adds launch gaps, which the fitted overhead term then absorbs). Every
-// point's source says which.
+// point's source says which. Built only with CUDA, into the moeplan-full executable (calibrate/CMakeLists.txt);
+// the plain moeplan binary links cuda_backend_none.cc instead, so it loads no CUDA library.
 #include <algorithm>
 #include <cstddef>
 #include <string>
@@ -13,17 +14,12 @@
 #include "sim/calib/curve_fit.h"
 #include "sim/units/error.h"
 
-#if defined(MOEPLAN_HAVE_CUDA) && __has_include("kernels/cuda/cuda_timing.h")
-#define MOEPLAN_CALIBRATE_CUDA 1
 #include <cuda_runtime.h>
 
 #include "kernels/cuda/cuda_timing.h"
 #include "kernels/cuda/nccl_collectives.h"
-#endif
 
 namespace moeplan {
-
-#ifdef MOEPLAN_CALIBRATE_CUDA
 
 bool cuda_backend_built() { return true; }
 
@@ -170,21 +166,5 @@ void measure_cuda_sustained(double seconds, Profile& out, BackendResult& r) {
     ++r.kernels_timed;
   }
 }
-
-#else
-
-bool cuda_backend_built() { return false; }
-
-void measure_cuda_sustained(double, Profile&, BackendResult&) {
-  throw_user_error("cuda calibration backend: this build of moeplan has no CUDA kernels");
-}
-
-BackendResult measure_cuda(const CalibrationGrid&, bool, const CommReference&, Profile&) {
-  throw_user_error(
-      "cuda calibration backend: this build of moeplan has no CUDA kernels (nvcc was not found at configure "
-      "time or MOEPLAN_ENABLE_CUDA=OFF); use --backend cpu or rebuild with CUDA");
-}
-
-#endif
 
 }  // namespace moeplan

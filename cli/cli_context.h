@@ -26,6 +26,7 @@ struct CommonOptions {
 
 struct CliContext {
   std::string exe_path;
+  std::vector<std::string> argv;   // the command line as given (moeplan-full is started with the same)
   std::string catalog_dir;         // --catalog DIR, else found next to the binary or the sources
   std::string profiles_dir;        // --profiles DIR, likewise
 

@@ -2,9 +2,11 @@
 // cuBLASLt on a GPU), fit the efficiency curves and write a profile the simulator can use.
 #include <CLI/CLI.hpp>
 
+#include "calibrate/backends.h"
 #include "calibrate/calibrate.h"
 #include "cli/cli_context.h"
 #include "cli/commands.h"
+#include "cli/full_binary.h"
 #include "sim/units/error.h"
 
 namespace moeplan::cli {
@@ -23,6 +25,8 @@ void register_calibrate(CLI::App& app, CliContext& ctx) {
                   "Seconds of each sustained-load GEMM run (default: cuda 60, 15 with --quick; cpu 2); 0 skips it")
       ->check(CLI::Range(0.0, 3600.0));
   cmd->callback([opts, &ctx] {
+    // This binary loads no CUDA library; moeplan-full has the CUDA backend linked in.
+    if (opts->backend == "cuda" && !cuda_backend_built()) exec_full_binary(ctx, "calibrate --backend cuda");
     if (!opts->gpu.empty()) {
       const GpuSpec& gpu = ctx.catalog().gpu(opts->gpu);  // a user Error naming the closest GPU when unknown
       if (!gpu.scale_up_fabric.empty()) {

@@ -8,8 +8,10 @@
 
 #include "cli/cli_context.h"
 #include "cli/commands.h"
+#include "cli/full_binary.h"
 #include "moeplan/version.h"
 #include "reports/plan_report.h"
+#include "sim/plan/mpi_world.h"
 #include "sim/plan/sweep_runner.h"
 
 namespace moeplan::cli {
@@ -37,6 +39,8 @@ void draw_progress(const SweepProgress& p) {
 
 void run(CliContext& ctx, const SweepArgs& a) {
   require_format(a.common.format, {"text", "json", "md", "csv"});
+  // This binary loads no MPI library; under a launcher moeplan-full runs the rank instead.
+  if (launched_by_mpi() && !MpiWorld::available()) exec_full_binary(ctx, "sweep under an MPI launcher");
   MpiWorld world;
   SweepOptions o;
   o.db_path = a.db.empty() ? std::filesystem::path(a.scenario).replace_extension(".results.sqlite").string() : a.db;

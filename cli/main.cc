@@ -12,6 +12,7 @@
 int main(int argc, char** argv) {
   moeplan::cli::CliContext ctx;
   ctx.exe_path = argc > 0 ? argv[0] : "";
+  ctx.argv.assign(argv, argv + argc);
   CLI::App app{"moeplan " MOEPLAN_VERSION
                ": cluster simulator and cost/capacity planner for large-model training and serving"};
   app.require_subcommand(1);

@@ -312,6 +312,9 @@ std::vector<Op> layer_forward_ops(const ModelSpec& m, int layer, const OpContext
   return std::move(b.ops);
 }
 
+// Builder::layer() looks at the layer index only through layer_is_moe; keep the kind in step with it.
+int layer_kind(const ModelSpec& m, int layer) { return m.layer_is_moe(layer) ? 1 : 0; }
+
 std::vector<Op> embedding_forward_ops(const ModelSpec& m, const OpContext& ctx) {
   check_context(ctx);
   Builder b{m, ctx, "", {}};

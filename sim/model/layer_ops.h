@@ -86,6 +86,12 @@ struct OpContext {
 
 // Forward ops of transformer layer `layer` (0-based) in order.
 std::vector<Op> layer_forward_ops(const ModelSpec& m, int layer, const OpContext& ctx);
+
+// Layers of the same kind have the same forward ops under any context (0: dense FFN, 1: MoE FFN), so a
+// caller that times many layers (the stage costing of every plan the search visits) builds and times one
+// layer per kind. Whatever makes two layers' ops differ must be part of the kind.
+int layer_kind(const ModelSpec& m, int layer);
+inline constexpr int kLayerKinds = 2;
 // Embedding lookup (memory-bound), output head GEMM + loss, and MTP modules.
 std::vector<Op> embedding_forward_ops(const ModelSpec& m, const OpContext& ctx);
 std::vector<Op> head_forward_ops(const ModelSpec& m, const OpContext& ctx);

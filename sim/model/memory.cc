@@ -137,7 +137,7 @@ std::vector<MemoryBreakdown> memory_per_stage(const ModelSpec& m, const ClusterS
   validate(m);
   check_plan(m, plan);
   if (seq_len < 1) throw_user_error("seq_len must be >= 1", ErrorContext{.key_path = "seq_len"});
-  const auto ranks = partition_layers(m, plan, seq_len);
+  const auto ranks = partition_layers(m, plan, seq_len, opt.partitions);
   // Data-parallel replicas of a stage's dense and expert parameters (DualPipe: two copies, see header).
   const double copies = plan.schedule == PipelineSchedule::kDualPipe ? 2.0 : 1.0;
   const double dense_group = plan.grad_dp() * copies;

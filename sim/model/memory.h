@@ -22,6 +22,8 @@ struct MemoryOptions {
   double fragmentation_fraction = 0.05;
   // cuBLAS workspace: NVIDIA recommends 32 MiB on Hopper (cuBLAS docs, cublasSetWorkspace).
   double workspace_bytes = 32.0 * 1024 * 1024;
+  // Stage cuts computed once for many plans of the same model (the plan search); nullptr: cut here.
+  const StagePartitions* partitions = nullptr;
 };
 
 // Parameters held by one pipeline rank after TP and EP splitting (before ZeRO), split by sharding group.

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <map>
 #include <string>
 
 #include "sim/model/layer_ops.h"
@@ -33,16 +34,17 @@ Costs stage_costs(const ModelSpec& m, int seq_len) {
   return c;
 }
 
-}  // namespace
-
-std::vector<std::vector<int>> partition_stages(const ModelSpec& m, int n_stages, int seq_len) {
+void check_stage_count(const ModelSpec& m, int n_stages) {
   const int L = m.n_layers, S = n_stages;
   if (S < 1) throw_internal_error("partition_stages: n_stages < 1");
   if (L < S)
     throw_user_error("the model has " + std::to_string(L) + " layers, fewer than the " + std::to_string(S) +
                          " pipeline stages",
                      ErrorContext{.key_path = "parallel.pp", .expected = "at most one stage per layer"});
-  const Costs c = stage_costs(m, seq_len);
+}
+
+// The cut of layers with forward costs `c` into S stages (see the header).
+std::vector<std::vector<int>> cut_stages(const Costs& c, int L, int S) {
   std::vector<double> prefix(L + 1, 0.0);
   for (int i = 0; i < L; ++i) prefix[i + 1] = prefix[i] + c.layer[i];
   auto seg = [&](int s, int i, int j) {  // cost of stage s holding layers [i, j)
@@ -85,6 +87,26 @@ std::vector<std::vector<int>> partition_stages(const ModelSpec& m, int n_stages,
   return stages;
 }
 
+}  // namespace
+
+std::vector<std::vector<int>> partition_stages(const ModelSpec& m, int n_stages, int seq_len) {
+  check_stage_count(m, n_stages);
+  return cut_stages(stage_costs(m, seq_len), m.n_layers, n_stages);
+}
+
+StagePartitions::StagePartitions(const ModelSpec& m, int seq_len, const std::vector<int>& stage_counts)
+    : model_name_(m.name), n_layers_(m.n_layers), seq_len_(seq_len) {
+  const Costs c = stage_costs(m, seq_len);
+  for (int n : stage_counts)
+    if (n >= 1 && n <= m.n_layers && !cuts_.count(n)) cuts_.emplace(n, cut_stages(c, m.n_layers, n));
+}
+
+const std::vector<std::vector<int>>* StagePartitions::find(const ModelSpec& m, int n_stages, int seq_len) const {
+  if (m.name != model_name_ || m.n_layers != n_layers_ || seq_len != seq_len_) return nullptr;
+  const auto it = cuts_.find(n_stages);
+  return it == cuts_.end() ? nullptr : &it->second;
+}
+
 int pipeline_stage_count(const ParallelPlan& plan) {
   switch (plan.schedule) {
     case PipelineSchedule::kInterleaved1F1B: return plan.pp * plan.virtual_stages;
@@ -93,7 +115,8 @@ int pipeline_stage_count(const ParallelPlan& plan) {
   }
 }
 
-std::vector<StageLayers> partition_layers(const ModelSpec& m, const ParallelPlan& plan, int seq_len) {
+std::vector<StageLayers> partition_layers(const ModelSpec& m, const ParallelPlan& plan, int seq_len,
+                                         const StagePartitions* known) {
   validate(plan);
   const int pp = plan.pp;
   const int n_stages = pipeline_stage_count(plan);
@@ -101,7 +124,8 @@ std::vector<StageLayers> partition_layers(const ModelSpec& m, const ParallelPlan
   const std::vector<int> sizes = fixed_stage_layer_counts(plan, m.n_layers, n_stages);
   std::vector<std::vector<int>> stages;
   if (sizes.empty()) {
-    stages = partition_stages(m, n_stages, seq_len);
+    const auto* cut = known ? known->find(m, n_stages, seq_len) : nullptr;
+    stages = cut ? *cut : partition_stages(m, n_stages, seq_len);
   } else {
     int next = 0;
     for (int n : sizes) {

@@ -23,6 +23,8 @@
 //                       so rank 0 holds the embedding, the head and the MTP modules.
 #pragma once
 
+#include <map>
+#include <string>
 #include <vector>
 
 #include "sim/spec/model_spec.h"
@@ -45,8 +47,29 @@ struct StageLayers {
 // Error when there are fewer layers than stages.
 std::vector<std::vector<int>> partition_stages(const ModelSpec& m, int n_stages, int seq_len = 4096);
 
-// One entry per pipeline rank (plan.pp entries). Uses the plan's fixed first/last stage sizes when it has them.
-std::vector<StageLayers> partition_layers(const ModelSpec& m, const ParallelPlan& plan, int seq_len = 4096);
+// The balanced cuts of one model at one sequence length into several stage counts, computed once (the layer
+// costs once, then one cut per count) and read-only afterwards, so threads share it. The plan search costs
+// tens of thousands of plans of one model with a handful of stage counts; without it each plan recomputed
+// every layer's forward ops and both passes of the cut, about half of its analytic costing time.
+class StagePartitions {
+ public:
+  // Stage counts outside 1..n_layers are left out (partition_stages then reports them).
+  StagePartitions(const ModelSpec& m, int seq_len, const std::vector<int>& stage_counts);
+  // The cut partition_stages(m, n_stages, seq_len) returns, or nullptr when it was not computed here or `m`
+  // is not the model this was built for (another name or layer count).
+  const std::vector<std::vector<int>>* find(const ModelSpec& m, int n_stages, int seq_len) const;
+
+ private:
+  std::string model_name_;
+  int n_layers_ = 0;
+  int seq_len_ = 0;
+  std::map<int, std::vector<std::vector<int>>> cuts_;
+};
+
+// One entry per pipeline rank (plan.pp entries). Uses the plan's fixed first/last stage sizes when it has them,
+// else the balanced cut, from `known` when it holds it.
+std::vector<StageLayers> partition_layers(const ModelSpec& m, const ParallelPlan& plan, int seq_len = 4096,
+                                         const StagePartitions* known = nullptr);
 
 // Number of pipeline stages the model is cut into for this plan's schedule.
 int pipeline_stage_count(const ParallelPlan& plan);

@@ -173,7 +173,7 @@ void fill_costs(PlanCandidate& c, const StepResult& step, const Budget& b, PlanO
 // Validates, checks memory and times one plan with the analytic step on `local` (a per-thread copy of the
 // search scenario whose plan is overwritten).
 void evaluate(Scenario& local, const ParallelPlan& p, size_t index, const Calibration& calib, const Budget& budget,
-              PlanObjective objective, WorkerOut& out) {
+              const StagePartitions& partitions, PlanObjective objective, WorkerOut& out) {
   TrainingPhase& ph = local.training.phases.front();
   local.parallel = p;
   ph.parallel = p;
@@ -194,6 +194,7 @@ void evaluate(Scenario& local, const ParallelPlan& p, size_t index, const Calibr
   }
   MemoryOptions mo;
   mo.micro_batches_per_step = ph.global_batch / (p.dp * p.micro_batch);
+  mo.partitions = &partitions;
   const std::vector<MemoryBreakdown> mem =
       memory_per_stage(local.model, local.cluster, p, local.precision, ph.seq_len, mo);
   const MemoryBreakdown* worst = &mem.front();
@@ -215,7 +216,7 @@ void evaluate(Scenario& local, const ParallelPlan& p, size_t index, const Calibr
   c.memory_capacity_bytes = worst->capacity;
   c.memory_headroom_fraction = worst->capacity > 0 ? 1.0 - worst->total() / worst->capacity : 0;
   c.memory_dominant = worst->dominant();
-  const StepResult step = simulate_step(local, calib, StepShape{p, ph.seq_len, ph.global_batch, true});
+  const StepResult step = simulate_step(local, calib, StepShape{p, ph.seq_len, ph.global_batch, true, &partitions});
   // No step can deliver more model FLOP/s than the tensor cores of its GEMM format peak at; a step that
   // does exposes a defect in the step model for this layout, and ranking it would crown it.
   const GpuSpec& gpu = local.cluster.gpu;
@@ -333,12 +334,17 @@ PlanResult search_plans(const Scenario& s, const Calibration& calib, const PlanS
   if (!listed) plans.push_back(scenario_plan);
   r.enumerated = static_cast<long long>(plans.size());
 
+  // Every plan with the same stage count gets the same cut of the model: cut once per count, share read-only.
+  std::vector<int> stage_counts;
+  for (const ParallelPlan& p : plans) stage_counts.push_back(pipeline_stage_count(p));
+  const StagePartitions partitions(s.model, main.seq_len, stage_counts);
+
   const int threads = thread_count(options.threads, plans.size());
   r.threads = threads;
   std::vector<WorkerOut> outs(threads);
   std::vector<Scenario> locals(threads, base);
   parallel_for(threads, plans.size(), [&](int w, size_t i) {
-    evaluate(locals[w], plans[i], i, calib, budget, options.objective, outs[w]);
+    evaluate(locals[w], plans[i], i, calib, budget, partitions, options.objective, outs[w]);
   });
 
   // Merge in enumeration order so the ranking is independent of scheduling.
@@ -419,7 +425,7 @@ PlanResult search_plans(const Scenario& s, const Calibration& calib, const PlanS
       local.training.phases.front().parallel = c.plan;
       try {
         const StepResult step =
-            simulate_step(local, calib, StepShape{c.plan, main.seq_len, main.global_batch, true});
+            simulate_step(local, calib, StepShape{c.plan, main.seq_len, main.global_batch, true, &partitions});
         fill_costs(c, step, budget, options.objective);
       } catch (const Error& e) {
         failures[i] = plan_summary(c.plan) + ": " + e.what();

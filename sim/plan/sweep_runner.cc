@@ -21,9 +21,6 @@
 #include "sim/train/training_run.h"
 #include "sim/units/error.h"
 
-#ifdef MOEPLAN_HAVE_MPI
-#include <mpi.h>
-#endif
 
 namespace moeplan {
 namespace {
@@ -226,56 +223,6 @@ SweepResult run_sweep(const std::string& path, const io::Catalog& catalog, const
   for (SweepPointResult& pt : out.points) pt.computed_now = ran.count(pt.point_id) > 0;
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return out;
-}
-
-// ---- MPI ----
-
-namespace {
-bool launched_by_mpi() {
-  for (const char* v : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK", "MV2_COMM_WORLD_SIZE"})
-    if (std::getenv(v) != nullptr) return true;
-  return false;
-}
-}  // namespace
-
-bool MpiWorld::available() {
-#ifdef MOEPLAN_HAVE_MPI
-  return true;
-#else
-  return false;
-#endif
-}
-
-MpiWorld::MpiWorld() {
-#ifdef MOEPLAN_HAVE_MPI
-  if (!launched_by_mpi()) return;
-  int initialised = 0;
-  MPI_Initialized(&initialised);
-  if (!initialised) MPI_Init(nullptr, nullptr);
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
-  MPI_Comm_size(MPI_COMM_WORLD, &size_);
-  active_ = true;
-#else
-  if (launched_by_mpi())
-    throw_user_error("this moeplan was built without MPI but runs under an MPI launcher",
-                     ErrorContext{.hint = "rebuild with MPI installed, or run without mpirun (threads only)"});
-#endif
-}
-
-MpiWorld::~MpiWorld() {
-#ifdef MOEPLAN_HAVE_MPI
-  if (active_) {
-    int finalised = 0;
-    MPI_Finalized(&finalised);
-    if (!finalised) MPI_Finalize();
-  }
-#endif
-}
-
-void MpiWorld::barrier() const {
-#ifdef MOEPLAN_HAVE_MPI
-  if (active_) MPI_Barrier(MPI_COMM_WORLD);
-#endif
 }
 
 }  // namespace moeplan

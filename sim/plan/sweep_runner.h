@@ -46,24 +46,4 @@ SweepResult read_sweep(const std::string& path, const io::Catalog& catalog, cons
 // The JSON stored for one point: plan, step, memory verdict, GPU-hours, days, cost and phases.
 std::string sweep_point_json(const RunResult& r);
 
-// MPI world for `moeplan sweep` under mpirun: initialised only when the process was started by an MPI
-// launcher (Open MPI, MPICH/PMI, PMIx environment variables), so a plain run never needs MPI at all.
-class MpiWorld {
- public:
-  MpiWorld();
-  ~MpiWorld();
-  MpiWorld(const MpiWorld&) = delete;
-  MpiWorld& operator=(const MpiWorld&) = delete;
-  int rank() const { return rank_; }
-  int size() const { return size_; }
-  bool active() const { return active_; }
-  void barrier() const;
-  // Whether this binary was built with MPI.
-  static bool available();
-
- private:
-  int rank_ = 0, size_ = 1;
-  bool active_ = false;
-};
-
 }  // namespace moeplan

@@ -1,6 +1,8 @@
 // Building the des-full task graph: each unit's chunk passes, the EP-group collectives, ZeRO-3 gathers and
 // the pipeline sends (see des_full_graph.h).
 #include <algorithm>
+#include <new>
+#include <string>
 
 #include "sim/train/des_full_graph.h"
 #include "sim/units/error.h"
@@ -155,8 +157,18 @@ void FullGraph::reserve() {
     tasks += per_block * (dp_ / n);
   }
   edges = tasks * 2;
-  sim_.reserve_tasks(tasks, edges);
-  for (int u = 0; u < n_units_; ++u) compute_tasks_[u].reserve(tasks / n_units_ / 2);
+  try {
+    sim_.reserve_tasks(tasks, edges);
+    for (int u = 0; u < n_units_; ++u) compute_tasks_[u].reserve(tasks / n_units_ / 2);
+  } catch (const std::bad_alloc&) {
+    // The graph grows with every rank of the cluster (DeepSeek-V3 at 2048 GPUs: 8.77 M tasks, 1.1 GiB); say
+    // so, rather than fail as an internal fault.
+    throw_user_error("des-full of " + std::to_string(s_.cluster.n_gpus()) + " GPUs needs a task graph of about " +
+                         std::to_string(tasks / 1000000) + " M tasks, more memory than this machine could allocate",
+                     ErrorContext{.key_path = "fidelity",
+                                  .hint = "use fidelity des (identical data-parallel replicas simulated once) or "
+                                          "fewer GPUs"});
+  }
 }
 
 void FullGraph::build_block(int r, int d0) {

@@ -2,8 +2,10 @@
 #include "sim/train/des_step.h"
 
 #include <algorithm>
-#include <map>
+#include <array>
+#include <optional>
 #include <tuple>
+#include <unordered_map>
 
 #include "sim/engine/simulator.h"
 #include "sim/schedule/build_schedule.h"
@@ -33,6 +35,8 @@ class StepGraph {
 
  private:
   const ChunkCost& chunk_cost(int rank, int stage, int direction) const;
+  // chunk_pieces of (chunk, pass), cut once per step: every micro-batch of a chunk replays the same pieces.
+  const std::vector<ChunkPiece>& pieces(const ChunkCost& c, char pass);
   Span add_pass(int rank, const ChunkCost& c, char pass, int priority, const std::string& tag);
   TaskId add_fixed(double seconds, engine::StreamId stream = engine::kNoStream, int priority = 0);
   void add_memory_effect(TaskId t, int rank, double on_start, double on_finish);
@@ -58,10 +62,55 @@ class StepGraph {
     double delta;  // > 0 at the task's start, < 0 at its finish
   };
   std::vector<MemoryEvent> memory_events_;
+  std::unordered_map<const ChunkCost*, std::array<std::optional<std::vector<ChunkPiece>>, 3>> pieces_;
+};
+
+// Spans of the passes by (micro-batch, stage, direction) in one flat table whose index order is that
+// tuple's lexicographic order, so walking it visits the passes in the order a sorted map would.
+class SpanTable {
+ public:
+  SpanTable(int micro_batches, int stages, int directions)
+      : stages_(stages), directions_(directions),
+        spans_(static_cast<size_t>(micro_batches) * stages * directions), set_(spans_.size(), false) {}
+  bool has(int mb, int stage, int dir) const {
+    return stage >= 0 && stage < stages_ && set_[index(mb, stage, dir)];
+  }
+  Span& operator()(int mb, int stage, int dir) {
+    set_[index(mb, stage, dir)] = true;
+    return spans_[index(mb, stage, dir)];
+  }
+  const Span& at(int mb, int stage, int dir) const {
+    if (!has(mb, stage, dir)) throw_internal_error("no pass of micro-batch " + std::to_string(mb));
+    return spans_[index(mb, stage, dir)];
+  }
+  size_t size() const { return spans_.size(); }
+  bool has_index(size_t i) const { return set_[i]; }
+  const Span& by_index(size_t i) const { return spans_[i]; }
+  // (micro-batch, stage, direction) of a flat index.
+  Key key(size_t i) const {
+    const int dir = static_cast<int>(i % directions_);
+    const size_t rest = i / directions_;
+    return {static_cast<int>(rest / stages_), static_cast<int>(rest % stages_), dir};
+  }
+
+ private:
+  size_t index(int mb, int stage, int dir) const {
+    return (static_cast<size_t>(mb) * stages_ + stage) * directions_ + dir;
+  }
+  int stages_, directions_;
+  std::vector<Span> spans_;
+  std::vector<bool> set_;
 };
 
 const ChunkCost& StepGraph::chunk_cost(int rank, int stage, int direction) const {
   return chunk_cost_of(order_, costs_, rank, stage, direction);
+}
+
+const std::vector<ChunkPiece>& StepGraph::pieces(const ChunkCost& c, char pass) {
+  const int which = pass == 'F' ? 0 : pass == 'B' ? 1 : 2;
+  auto& cached = pieces_[&c][which];
+  if (!cached) cached = chunk_pieces(c, pass);
+  return *cached;
 }
 
 TaskId StepGraph::add_fixed(double seconds, engine::StreamId stream, int priority) {
@@ -76,7 +125,7 @@ TaskId StepGraph::add_fixed(double seconds, engine::StreamId stream, int priorit
 Span StepGraph::add_pass(int rank, const ChunkCost& c, char pass, int priority, const std::string& tag) {
   Span span;
   TaskId last_gather = kNoTask, gather_gate = kNoTask, pending_gather = kNoTask;  // ZeRO-3 prefetch
-  for (const ChunkPiece& p : chunk_pieces(c, pass)) {
+  for (const ChunkPiece& p : pieces(c, pass)) {
     TaskSpec spec;
     spec.duration = engine::seconds_to_time(p.seconds);
     spec.priority = priority;
@@ -133,7 +182,11 @@ StepResult StepGraph::run(Timeline* timeline) {
     comm_sms_.push_back(sms > 0 ? sim_.add_sm_reservation(g, sms) : engine::kNoReservation);
   }
 
-  std::map<Key, Span> fwd, bwd;
+  int micro_batches = 0;
+  for (const auto& list : order_.per_rank)
+    for (const Chunk& ch : list) micro_batches = std::max({micro_batches, ch.micro_batch + 1, ch.micro_batch2 + 1});
+  const int directions = std::max(1, order_.directions);
+  SpanTable fwd(micro_batches, order_.stages, directions), bwd(micro_batches, order_.stages, directions);
   std::vector<TaskId> last_backward_first(pp, kNoTask), rank_end(pp, kNoTask), first_forward_end(pp, kNoTask);
   std::vector<double> first_forward_s(pp, 0.0);
   for (int r = 0; r < pp; ++r) {
@@ -148,7 +201,7 @@ StepResult StepGraph::run(Timeline* timeline) {
         const ChunkCost& cc = chunk_cost(r, stage, dir);
         const std::string tag = "F" + std::to_string(mb) + (dir ? "'" : "");
         const Span sp = add_pass(r, cc, 'F', prio, tag);
-        fwd[{mb, stage, dir}] = sp;
+        fwd(mb, stage, dir) = sp;
         if (first_forward_end[r] == kNoTask) {
           first_forward_end[r] = sp.last;
           first_forward_s[r] = cc.f_s + cc.f_comm_s;
@@ -164,7 +217,7 @@ StepResult StepGraph::run(Timeline* timeline) {
         Span sp;
         if (kind == 'W') {
           sp = add_pass(r, cc, 'W', prio, "W" + suffix);
-          sim_.add_dependency(bwd.at({mb, stage, dir}).last, sp.first);
+          sim_.add_dependency(bwd.at(mb, stage, dir).last, sp.first);
           emitted_.push_back({sp, r, "W" + suffix, "W", mb, dir});
         } else {
           sp = add_pass(r, cc, 'B', prio, "B" + suffix);
@@ -174,7 +227,7 @@ StepResult StepGraph::run(Timeline* timeline) {
             sim_.add_dependency(sp.last, w.first);
             full.last = w.last;
           }
-          bwd[{mb, stage, dir}] = full;
+          bwd(mb, stage, dir) = full;
           last_backward_first[r] = sp.first;
           add_memory_effect(full.last, r, 0, -cc.activation_bytes);
           emitted_.push_back({full, r, "B" + suffix, "B", mb, dir});
@@ -218,17 +271,18 @@ StepResult StepGraph::run(Timeline* timeline) {
     sim_.add_dependency(from, x);
     sim_.add_dependency(x, to);
   };
-  for (const auto& [key, span] : fwd) {
-    const auto [mb, stage, dir] = key;
-    auto next = fwd.find({mb, stage + 1, dir});
-    if (next != fwd.end()) via_send(span.last, next->second.first);
-    auto own_b = bwd.find(key);
-    if (own_b != bwd.end()) sim_.add_dependency(span.last, own_b->second.first);
+  for (size_t i = 0; i < fwd.size(); ++i) {
+    if (!fwd.has_index(i)) continue;
+    const Span& span = fwd.by_index(i);
+    const auto [mb, stage, dir] = fwd.key(i);
+    if (fwd.has(mb, stage + 1, dir)) via_send(span.last, fwd.at(mb, stage + 1, dir).first);
+    if (bwd.has_index(i)) sim_.add_dependency(span.last, bwd.by_index(i).first);
   }
-  for (const auto& [key, span] : bwd) {
-    const auto [mb, stage, dir] = key;
-    auto prev_stage = bwd.find({mb, stage - 1, dir});
-    if (prev_stage != bwd.end()) via_send(span.last, prev_stage->second.first);
+  for (size_t i = 0; i < bwd.size(); ++i) {
+    if (!bwd.has_index(i)) continue;
+    const Span& span = bwd.by_index(i);
+    const auto [mb, stage, dir] = bwd.key(i);
+    if (bwd.has(mb, stage - 1, dir)) via_send(span.last, bwd.at(mb, stage - 1, dir).first);
   }
 
   // Step end: gradient reduce-scatter runs beside the rank's last backward (after all of it when the software

@@ -2,7 +2,9 @@
 #include "sim/workload/stage_costs.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <optional>
 
 #include "sim/model/memory.h"
 #include "sim/model/stage_partition.h"
@@ -191,8 +193,8 @@ StageCosts compute_stage_costs(const Scenario& s, const StepShape& shape, const 
   flat.schedule = PipelineSchedule::k1F1B;
   flat.pp = smap.n_stages;
   flat.virtual_stages = 1;
-  const std::vector<StageLayers> stages = partition_layers(m, flat, shape.seq_len);
-  const std::vector<StageLayers> rank_layers = partition_layers(m, p, shape.seq_len);
+  const std::vector<StageLayers> stages = partition_layers(m, flat, shape.seq_len, shape.partitions);
+  const std::vector<StageLayers> rank_layers = partition_layers(m, p, shape.seq_len, shape.partitions);
 
   const OpContext ctx_loaded = context_for(s, shape, expert_load_factor);
   const OpContext ctx_balanced = context_for(s, shape, 1.0);
@@ -266,12 +268,19 @@ StageCosts compute_stage_costs(const Scenario& s, const StepShape& shape, const 
   };
 
   const double kernel_gap_s = calib.kernel_gap_s(s.software.cuda_graphs);
-  auto add_ops = [&](ChunkCost& chunk, const std::vector<Op>& loaded, const std::vector<Op>& balanced, int layer) {
+  // An op's compute times in this plan: time_op, with what TP-overlap does to the GEMMs it hides under.
+  auto timed_op = [&](const Op& op) {
+    OpTiming t = time_op(op, calib, p.recompute, s.precision);
+    if (p.tp_comm_overlap) apply_tp_overlap(t, op, calib, p.tp, sms, s.software);
+    return t;
+  };
+  // `timed`: timed_op of each of `loaded`, when the caller has them already (one layer kind's ops).
+  auto add_ops = [&](ChunkCost& chunk, const std::vector<Op>& loaded, const std::vector<Op>& balanced, int layer,
+                     const std::vector<OpTiming>* timed = nullptr) {
     const size_t first = chunk.ops.size();
     for (size_t i = 0; i < loaded.size(); ++i) {
       const Op& op = loaded[i];
-      OpTiming t = time_op(op, calib, p.recompute, s.precision);
-      if (p.tp_comm_overlap) apply_tp_overlap(t, op, calib, p.tp, sms, s.software);
+      OpTiming t = timed ? (*timed)[i] : timed_op(op);
       t.layer = layer;
       t.comm_bytes = op.comm_bytes;
       if (op.cls == OpClass::kDispatch) t.comm_s = dispatch_s;
@@ -374,6 +383,9 @@ StageCosts compute_stage_costs(const Scenario& s, const StepShape& shape, const 
   out.param_gather_overlap = s.software.param_gather_overlap;
   out.pp_send_on_compute = s.software.p2p_blocking && p.pp > 1;
 
+  // Every layer of one kind has the same ops (layer_kind): build and time them once per kind, not per layer.
+  std::array<std::optional<std::vector<Op>>, kLayerKinds> loaded_ops, balanced_ops;
+  std::array<std::vector<OpTiming>, kLayerKinds> timed_ops;
   for (int r = 0; r < p.pp; ++r) {
     RankCosts rc;
     rc.rank = r;
@@ -387,7 +399,13 @@ StageCosts compute_stage_costs(const Scenario& s, const StepShape& shape, const 
       chunk.has_mtp = sl.mtp;
       if (sl.embedding) add_ops(chunk, embedding_forward_ops(m, ctx_loaded), embedding_forward_ops(m, ctx_balanced), -1);
       for (int layer : sl.layers) {
-        add_ops(chunk, layer_forward_ops(m, layer, ctx_loaded), layer_forward_ops(m, layer, ctx_balanced), layer);
+        const int kind = layer_kind(m, layer);
+        if (!loaded_ops[kind]) {
+          loaded_ops[kind] = layer_forward_ops(m, layer, ctx_loaded);
+          balanced_ops[kind] = layer_forward_ops(m, layer, ctx_balanced);
+          for (const Op& op : *loaded_ops[kind]) timed_ops[kind].push_back(timed_op(op));
+        }
+        add_ops(chunk, *loaded_ops[kind], *balanced_ops[kind], layer, &timed_ops[kind]);
       }
       if (sl.head) {
         add_ops(chunk, head_forward_ops(m, ctx_loaded), head_forward_ops(m, ctx_balanced), -1);
@@ -439,7 +457,10 @@ StageCosts compute_stage_costs(const Scenario& s, const StepShape& shape, const 
     out.ranks.push_back(std::move(rc));
   }
 
-  const std::vector<MemoryBreakdown> memory = memory_per_stage(m, s.cluster, p, s.precision, shape.seq_len);
+  MemoryOptions memory_options;
+  memory_options.partitions = shape.partitions;
+  const std::vector<MemoryBreakdown> memory =
+      memory_per_stage(m, s.cluster, p, s.precision, shape.seq_len, memory_options);
   for (size_t r = 0; r < out.ranks.size() && r < memory.size(); ++r)
     out.ranks[r].static_memory_bytes = memory[r].total() - memory[r].activations;
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "sim/calib/calibration.h"
+#include "sim/model/stage_partition.h"
 #include "sim/spec/scenario.h"
 
 namespace moeplan {
@@ -86,6 +87,8 @@ struct StepShape {
   int seq_len = 4096;
   int global_batch = 0;            // sequences
   bool causal = true;
+  // Stage cuts computed once for many plans of the same model (the plan search); nullptr: cut per call.
+  const StagePartitions* partitions = nullptr;
 };
 
 // Micro-batches each of a rank's chunks runs in one step: a DualPipe chunk serves the half fed from its

@@ -262,5 +262,37 @@ TEST(LayerOps, EpMustDivideExperts) {
   EXPECT_THROW(layer_forward_ops(test::deepseek_v3(), 10, ctx), Error);
 }
 
+TEST(LayerOps, LayersOfOneKindHaveTheSameOps) {
+  // The stage costing builds and times one layer per layer_kind and reuses it for every layer of that kind;
+  // that is exact only if the ops of two layers of one kind match in every field the costing reads.
+  OpContext ep8 = v3_context();
+  ep8.ep = 8;  // divides both DeepSeek-V3's 256 and DeepSeek-V2's 160 routed experts
+  OpContext tp_ep = ep8;
+  tp_ep.tp = 2;
+  tp_ep.expert_load_factor = 1.3;
+  for (const ModelSpec& m : {test::deepseek_v3(), test::deepseek_v2(), test::llama31_405b()})
+    for (const OpContext& ctx : {ep8, tp_ep}) {
+      std::vector<int> first_of_kind(kLayerKinds, -1);
+      for (int layer = 0; layer < m.n_layers; ++layer) {
+        int& first = first_of_kind.at(layer_kind(m, layer));
+        if (first < 0) first = layer;
+        const std::vector<Op> a = layer_forward_ops(m, first, ctx), b = layer_forward_ops(m, layer, ctx);
+        ASSERT_EQ(a.size(), b.size()) << m.name << " layer " << layer;
+        for (size_t i = 0; i < a.size(); ++i) {
+          const Op &x = a[i], &y = b[i];
+          EXPECT_TRUE(x.name == y.name && x.cls == y.cls && x.part == y.part && x.dtype == y.dtype &&
+                      x.gemm.m == y.gemm.m && x.gemm.n == y.gemm.n && x.gemm.k == y.gemm.k &&
+                      x.gemm.groups == y.gemm.groups && x.flops == y.flops && x.bytes == y.bytes &&
+                      x.bytes_backward == y.bytes_backward && x.backward_flops == y.backward_flops &&
+                      x.comm_bytes == y.comm_bytes && x.has_weight_grad == y.has_weight_grad &&
+                      x.attention_kernel == y.attention_kernel && x.head_dim == y.head_dim && x.causal == y.causal)
+              << m.name << " layer " << layer << " op " << x.name << " differs from layer " << first;
+        }
+      }
+      // Both kinds occur in an MoE model with leading dense layers.
+      if (m.is_moe() && m.moe.first_k_dense > 0) EXPECT_GE(first_of_kind[0], 0);
+    }
+}
+
 }  // namespace
 }  // namespace moeplan

@@ -172,5 +172,30 @@ TEST(StagePartition, OneFixedEndLeavesTheOtherInTheEvenSplit) {
   EXPECT_TRUE(partition_layers(test::llama31_405b(), p)[3].head);
 }
 
+TEST(StagePartition, SharedCutsEqualTheCutPerCall) {
+  // The plan search cuts a model once per stage count (StagePartitions) instead of once per plan; every cut
+  // must be the one partition_stages computes, and partition_layers must give the same ranks either way.
+  for (const ModelSpec& m : {test::deepseek_v3(), test::llama31_405b()}) {
+    std::vector<int> counts;
+    for (int n = 1; n <= m.n_layers + 1; ++n) counts.push_back(n);
+    const StagePartitions known(m, 4096, counts);
+    for (int n = 1; n <= m.n_layers; ++n) {
+      const auto* cut = known.find(m, n, 4096);
+      ASSERT_NE(cut, nullptr) << m.name << " " << n;
+      EXPECT_EQ(*cut, partition_stages(m, n, 4096)) << m.name << " " << n;
+    }
+    EXPECT_EQ(known.find(m, m.n_layers + 1, 4096), nullptr);  // more stages than layers: not cut
+    EXPECT_EQ(known.find(m, 4, 8192), nullptr);                // another sequence length
+    ParallelPlan p;
+    p.pp = 4;
+    p.schedule = PipelineSchedule::kDualPipeV;
+    const auto with = partition_layers(m, p, 4096, &known), without = partition_layers(m, p, 4096);
+    ASSERT_EQ(with.size(), without.size());
+    for (size_t r = 0; r < with.size(); ++r) EXPECT_EQ(with[r].chunk_layers, without[r].chunk_layers);
+  }
+  const StagePartitions v3(test::deepseek_v3(), 4096, {16});
+  EXPECT_EQ(v3.find(test::llama31_405b(), 16, 4096), nullptr);  // another model
+}
+
 }  // namespace
 }  // namespace moeplan
