@@ -3,6 +3,7 @@
 
 #include "cli/cli_context.h"
 #include "cli/commands.h"
+#include "sim/calib/profile_calibration.h"
 #include "sim/infer/serve_report.h"
 #include "sim/infer/serve_scenario.h"
 #include "sim/infer/serving_run.h"
@@ -23,7 +24,9 @@ void register_serve(CLI::App& app, CliContext& ctx) {
   cmd->callback([&ctx, args] {
     require_format(args->format, {"text", "json"});
     const ServeScenario s = load_serve_scenario(args->scenario, ctx.catalog(), args->sets);
-    const ServeResult r = run_serving(s);
+    // The global --profiles names where this GPU's and the compared GPUs' profiles are.
+    if (ctx.profiles_dir.empty()) ctx.profiles_dir = find_profiles_dir(ctx.exe_path);
+    const ServeResult r = run_serving(s, ctx.profiles_dir);
     print(args->format == "json" ? render_serve_json(r) : render_serve_text(r));
   });
 }

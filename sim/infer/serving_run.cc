@@ -166,10 +166,11 @@ ServeResult run_serving(const ServeScenario& s_in, const Calibration& prefill_ca
   return r;
 }
 
-ServeResult run_serving(const ServeScenario& s) {
-  const std::string path = s.calibration.empty() ? default_profile_path(s.gpu, find_profiles_dir()) : s.calibration;
+ServeResult run_serving(const ServeScenario& s, const std::string& profiles_dir) {
+  const std::string dir = profiles_dir.empty() ? find_profiles_dir() : profiles_dir;
+  const std::string path = s.calibration.empty() ? default_profile_path(s.gpu, dir) : s.calibration;
   const auto calib = load_calibration(path, s.gpu);
-  return run_serving(s, *calib, *calib);
+  return run_serving(s, *calib, *calib, dir);
 }
 
 }  // namespace moeplan

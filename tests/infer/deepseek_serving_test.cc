@@ -6,6 +6,7 @@
 
 #include <cstdio>
 
+#include "tests/infer/data_paths.h"
 #include "sim/calib/profile_calibration.h"
 #include "sim/infer/serve_report.h"
 #include "sim/infer/serving_run.h"
@@ -22,10 +23,10 @@ void report(const char* what, double predicted, double target) {
 class DeepSeekServing : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    const io::Catalog catalog = io::Catalog::load("scenarios/catalog");
-    scenario_ = new ServeScenario(load_serve_scenario("scenarios/deepseek-v3-serving-h800.yaml", catalog));
-    calib_ = load_calibration(default_profile_path(scenario_->gpu, "calibrate/profiles"), scenario_->gpu).release();
-    result_ = new ServeResult(run_serving(*scenario_, *calib_, *calib_, "calibrate/profiles"));
+    const io::Catalog catalog = io::Catalog::load(test::data_path("scenarios/catalog"));
+    scenario_ = new ServeScenario(load_serve_scenario(test::data_path("scenarios/deepseek-v3-serving-h800.yaml"), catalog));
+    calib_ = load_calibration(default_profile_path(scenario_->gpu, test::data_path("calibrate/profiles")), scenario_->gpu).release();
+    result_ = new ServeResult(run_serving(*scenario_, *calib_, *calib_, test::data_path("calibrate/profiles")));
   }
   static void TearDownTestSuite() {
     delete result_;
@@ -72,21 +73,21 @@ namespace {
 // The full path with a CSV trace: the same scenario and seed give identical percentiles, and the JSON
 // carries the documented keys.
 TEST(ServingRun, TraceScenarioIsDeterministicAndRendersJson) {
-  const io::Catalog catalog = io::Catalog::load("scenarios/catalog");
-  const char* yaml = R"(model: deepseek-v3
+  const io::Catalog catalog = io::Catalog::load(test::data_path("scenarios/catalog"));
+  const std::string yaml = R"(model: deepseek-v3
 cluster: {gpu: h800-sxm}
 serving:
   prefill: {nodes: 4, redundant_experts: 32}
   decode: {nodes: 18, redundant_experts: 32, pipeline_stages: 5}
   mtp: {enabled: true, acceptance: 0.9}
-arrivals: {trace: scenarios/traces/small-trace.csv, prefix_hit_fraction: 0.5}
+arrivals: {trace: )" + test::data_path("scenarios/traces/small-trace.csv") + R"(, prefix_hit_fraction: 0.5}
 slo: {ttft: 2 s, tpot: 60 ms}
 duration: 2 s
 warmup: 0 s
 seed: 11
 )";
   const ServeScenario s = load_serve_scenario_text(yaml, "trace.yaml", catalog);
-  const auto calib = load_calibration("calibrate/profiles/h800-sxm.yaml", s.gpu);
+  const auto calib = load_calibration(test::data_path("calibrate/profiles/h800-sxm.yaml"), s.gpu);
   const ServeResult a = run_serving(s, *calib, *calib);
   const ServeResult b = run_serving(s, *calib, *calib);
   ASSERT_TRUE(a.latency.simulated);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "tests/infer/data_paths.h"
 #include "sim/calib/profile_calibration.h"
 #include "sim/infer/deployment.h"
 #include "sim/io/catalog.h"
@@ -15,9 +16,9 @@ namespace {
 class Deployment : public ::testing::Test {
  protected:
   void SetUp() override {
-    catalog_ = io::Catalog::load("scenarios/catalog");
-    s_ = load_serve_scenario("scenarios/deepseek-v3-serving-h800.yaml", catalog_);
-    calib_ = load_calibration("calibrate/profiles/h800-sxm.yaml", s_.gpu);
+    catalog_ = io::Catalog::load(test::data_path("scenarios/catalog"));
+    s_ = load_serve_scenario(test::data_path("scenarios/deepseek-v3-serving-h800.yaml"), catalog_);
+    calib_ = load_calibration(test::data_path("calibrate/profiles/h800-sxm.yaml"), s_.gpu);
   }
   io::Catalog catalog_;
   ServeScenario s_;

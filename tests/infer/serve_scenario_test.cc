@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "tests/infer/data_paths.h"
 #include "sim/infer/serve_scenario.h"
 #include "sim/io/catalog.h"
 #include "sim/units/error.h"
@@ -11,7 +12,7 @@ namespace moeplan {
 namespace {
 
 const io::Catalog& catalog() {
-  static const io::Catalog c = io::Catalog::load("scenarios/catalog");
+  static const io::Catalog c = io::Catalog::load(test::data_path("scenarios/catalog"));
   return c;
 }
 
@@ -37,7 +38,7 @@ Error load_error(const std::string& yaml, const std::vector<std::string>& overri
 }
 
 TEST(ServeScenario, DeepSeekDay6Deployment) {
-  const ServeScenario s = load_serve_scenario("scenarios/deepseek-v3-serving-h800.yaml", catalog());
+  const ServeScenario s = load_serve_scenario(test::data_path("scenarios/deepseek-v3-serving-h800.yaml"), catalog());
   // Day 6 (published-numbers.md §5): prefill EP32 on 4 nodes, 9 routed experts per GPU; decode EP144 on
   // 18 nodes, 2 routed experts per GPU; 32 redundant experts in both.
   EXPECT_EQ(s.prefill.ep, 32);
@@ -110,8 +111,8 @@ TEST(ServeScenario, BadUnitsAndMissingLoad) {
 }
 
 TEST(ServeScenario, RecognisesServingFiles) {
-  EXPECT_TRUE(is_serve_scenario_file("scenarios/deepseek-v3-serving-h800.yaml"));
-  EXPECT_FALSE(is_serve_scenario_file("scenarios/deepseek-v3-h800.yaml"));
+  EXPECT_TRUE(is_serve_scenario_file(test::data_path("scenarios/deepseek-v3-serving-h800.yaml")));
+  EXPECT_FALSE(is_serve_scenario_file(test::data_path("scenarios/deepseek-v3-h800.yaml")));
 }
 
 }  // namespace
