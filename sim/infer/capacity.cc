@@ -207,6 +207,45 @@ double peak_request_rate(const ServeScenario& s, const RequestShape& shape) {
   return s.arrivals.rate_per_s;
 }
 
+double peak_output_rate(const ServeScenario& s, const RequestShape& shape) {
+  if (s.workload.enabled) return s.workload.output_tokens_per_day / units::kSecondsPerDay * s.workload.peak_to_average;
+  return s.arrivals.rate_per_s * shape.output_tokens;
+}
+
+DecodeAtLoad decode_at_load(const ServeScenario& s, const Calibration& calib, const RequestShape& shape,
+                            const DecodeResult& planned, int decode_nodes) {
+  DecodeAtLoad r;
+  const double rate = peak_output_rate(s, shape);
+  const double ranks = static_cast<double>(decode_nodes) * s.gpus_per_node / s.decode.attention_tp;
+  if (!(rate > 0) || !(ranks > 0) || planned.batch_per_gpu < 1) return r;
+  const KvTransfer kv = kv_transfer(s);
+  const double per_step = tokens_per_decode_step(s);
+  auto step = [&](int b) { return decode_step_time_s(s, calib, kv, shape, b, shape.avg_kv_len); };
+  auto rank_rate = [&](int b) { return b * per_step / step(b); };  // grows with the batch
+  const double need = rate / ranks;
+  r.evaluated = true;
+  r.output_tokens_per_s = rate;
+  r.load_share = need / rank_rate(planned.batch_per_gpu);
+  // The smallest whole batch that carries the load (the planned one when the fleet is at its limit).
+  int lo = 0, hi = planned.batch_per_gpu;
+  if (rank_rate(hi) <= need) {
+    r.batch_per_gpu = hi;
+    r.step_time_s = step(hi);
+  } else {
+    while (hi - lo > 1) {
+      const int mid = lo + (hi - lo) / 2;
+      (rank_rate(mid) >= need ? hi : lo) = mid;
+    }
+    const double t_hi = step(hi), f_hi = rank_rate(hi);
+    const double t_lo = lo > 0 ? step(lo) : t_hi, f_lo = lo > 0 ? rank_rate(lo) : 0.0;
+    const double frac = (need - f_lo) / (f_hi - f_lo);
+    r.batch_per_gpu = lo + frac;
+    r.step_time_s = t_lo + frac * (t_hi - t_lo);
+  }
+  r.tpot_s = r.step_time_s / per_step;
+  return r;
+}
+
 PrefillQueue prefill_queue(const ServeScenario& s, const Calibration& prefill_calib, const RequestShape& shape) {
   PrefillQueue q;
   q.load.rate_per_s = peak_request_rate(s, shape);

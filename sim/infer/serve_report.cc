@@ -88,6 +88,13 @@ std::string render_serve_json(const ServeResult& r) {
                 {"prefill_exact", r.nodes.prefill_exact},
                 {"decode_exact", r.nodes.decode_exact},
                 {"prefill_limited_by", r.nodes.prefill_limited_by}};
+  const DecodeAtLoad& dl = r.decode_at_load;
+  j["decode_at_load"] = {{"evaluated", dl.evaluated},
+                         {"output_tokens_per_s", dl.output_tokens_per_s},
+                         {"batch_per_gpu", dl.batch_per_gpu},
+                         {"step_time_s", dl.step_time_s},
+                         {"tpot_s", dl.tpot_s},
+                         {"load_share", dl.load_share}};
   const KvTransferResult& kv = r.kv_transfer;
   j["kv_transfer"] = {{"bytes_per_token", kv.bytes_per_token},
                       {"bytes_per_request", kv.bytes_per_request},
@@ -182,6 +189,9 @@ std::string render_serve_text(const ServeResult& r) {
   row("tokens/s per node", fmt::format("{:.0f} in", p.tokens_per_s_per_node),
       fmt::format("{:.0f} out", d.tokens_per_s_per_node));
   row("TPOT / tokens/s per request", "", fmt::format("{} / {:.1f}", ms(d.tpot_s), d.tokens_per_s_per_request));
+  if (r.decode_at_load.evaluated)
+    row("  at peak load on the fleet", "",
+        fmt::format("{} ({:.0f} seq)", ms(r.decode_at_load.tpot_s), r.decode_at_load.batch_per_gpu));
   row("NIC busy (all-to-all + KV)", fmt::format("{:.0f}%", 100 * r.kv_transfer.prefill_nic_utilisation),
       fmt::format("{:.0f}%", 100 * r.kv_transfer.decode_nic_utilisation));
   row("nodes", fmt::format("{} ({:.1f})", r.nodes.prefill, r.nodes.prefill_exact),

@@ -65,6 +65,18 @@ struct DecodeResult {
   PoolMemoryResult memory;
 };
 
+// The decode pool as provisioned, at the peak load it was sized for: whole deployment units carry the load
+// at a smaller batch than the planned (largest allowed) one, so each step is shorter. This is the TPOT the
+// request-level simulation of the same fleet sees; the planned batch's TPOT is the objective's check.
+struct DecodeAtLoad {
+  bool evaluated = false;
+  double output_tokens_per_s = 0;   // the peak output rate the fleet carries
+  double batch_per_gpu = 0;         // sequences per attention DP rank that carry it (interpolated)
+  double step_time_s = 0;
+  double tpot_s = 0;
+  double load_share = 0;            // carried / what the fleet gives at the planned batch
+};
+
 struct NodeCounts {
   double prefill_exact = 0;   // nodes the daily load's throughput needs (fractional)
   double decode_exact = 0;
@@ -152,6 +164,7 @@ struct ServeResult {
   PrefillResult prefill;
   DecodeResult decode;
   NodeCounts nodes;
+  DecodeAtLoad decode_at_load;
   KvTransferResult kv_transfer;
   TtftModelResult ttft_model;
   CostResult cost;

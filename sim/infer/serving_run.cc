@@ -98,6 +98,7 @@ ServeResult run_serving(const ServeScenario& s_in, const Calibration& prefill_ca
   r.decode = plan.decode;
   r.kv_transfer = plan.kv_transfer;
   size_and_cost(s, shape, plan, prefill_calib, r.nodes, r.cost, r.ttft_model);
+  if (r.nodes.decode > 0) r.decode_at_load = decode_at_load(s, decode_calib, shape, r.decode, r.nodes.decode);
 
   if (s.workload.enabled) {
     r.notes.push_back("request shape derived from the daily workload: prompt " +

@@ -64,6 +64,27 @@ TEST_F(DeepSeekServing, Day6Comparison) {
   EXPECT_LT(r.decode.tokens_per_s_per_node, 14.8e3 * 4);
 }
 
+// The steady-state model and the request-level simulation describe the same provisioned fleet at the same
+// peak rate: the fleet's TPOT at that load (decode_at_load) must match the simulated TPOT within 5%. The
+// planned batch's TPOT is the objective's check at the batch limit, which whole deployment units do not
+// reach at this load, so it is longer.
+TEST_F(DeepSeekServing, SteadyStateTpotMatchesRequestSimulation) {
+  const ServeResult& r = *result_;
+  ASSERT_TRUE(r.decode_at_load.evaluated);
+  ASSERT_TRUE(r.latency.simulated);
+  const double model = r.decode_at_load.tpot_s, sim = r.latency.tpot_s.p50;
+  std::printf("TPOT at peak load: steady state %.2f ms (%.1f seq per GPU), simulated p50 %.2f ms, error %+.1f%%; "
+              "at the planned batch %d: %.2f ms\n",
+              model * 1e3, r.decode_at_load.batch_per_gpu, sim * 1e3, 100 * (model - sim) / sim,
+              r.decode.batch_per_gpu, r.decode.tpot_s * 1e3);
+  EXPECT_NEAR(model, sim, 0.05 * sim);
+  EXPECT_LE(r.decode_at_load.batch_per_gpu, r.decode.batch_per_gpu);
+  EXPECT_LE(r.decode_at_load.tpot_s, r.decode.tpot_s + 1e-12);
+  // Carried load over the planned fleet's capacity: the rounding of 18-node units, below 1.
+  EXPECT_GT(r.decode_at_load.load_share, 0.5);
+  EXPECT_LE(r.decode_at_load.load_share, 1.0);
+}
+
 }  // namespace
 }  // namespace moeplan
 
