@@ -107,6 +107,17 @@ struct Costing {
 
   EpLegTimes ep_comm(const Op& op, double tokens) const {
     const ModelSpec& m = s.model;
+    if (decode && m.is_moe() && pool.ep > 1) {
+      if (const LowLatencyA2aTable* t = s.rates.low_latency_for(s.scale_out.name)) {
+        // Measured low-latency kernels (serving_rates.h): every copy of the GPU's tokens at the measured
+        // effective rate for this EP size, on the NIC share the measurement had (one NIC per GPU).
+        const bool dispatch = op.cls == OpClass::kDispatch;
+        const double row = dispatch ? moe_dispatch_bytes_per_token(m, s.precision) : moe_combine_bytes_per_token(m, s.precision);
+        const double share = static_cast<double>(s.nics_per_node) / s.gpus_per_node / t->nics_per_gpu;
+        const double bytes = tokens / pool.attention_tp * m.moe.top_k * row;
+        return EpLegTimes{0.0, bytes / (t->effective_Bps(pool.ep, dispatch) * share)};
+      }
+    }
     const EpTraffic t = decode ? low_latency_traffic(m, pool.ep) : normal_kernel_traffic(m, pool.ep, s.gpus_per_node);
     const double row = op.cls == OpClass::kDispatch ? moe_dispatch_bytes_per_token(m, s.precision)
                                                      : moe_combine_bytes_per_token(m, s.precision);

@@ -1,6 +1,8 @@
 // Text and JSON renderers of a ServeResult; see serve_report.h.
 #include "sim/infer/serve_report.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
@@ -95,6 +97,24 @@ std::string render_serve_json(const ServeResult& r) {
                          {"step_time_s", dl.step_time_s},
                          {"tpot_s", dl.tpot_s},
                          {"load_share", dl.load_share}};
+  const DayResult& day = r.day;
+  nlohmann::json hours = nlohmann::json::array();
+  for (const HourFleet& h : day.hours)
+    hours.push_back({{"load", h.load}, {"prefill_nodes", h.prefill_nodes}, {"decode_nodes", h.decode_nodes},
+                     {"carried", h.carried}});
+  j["day"] = {{"evaluated", day.evaluated},
+              {"policy", day.policy},
+              {"avg_nodes", day.avg_nodes},
+              {"peak_nodes", day.peak_nodes},
+              {"avg_prefill_nodes", day.avg_prefill_nodes},
+              {"avg_decode_nodes", day.avg_decode_nodes},
+              {"prefill_tokens_per_s_per_node", day.prefill_tokens_per_s_per_node},
+              {"decode_tokens_per_s_per_node", day.decode_tokens_per_s_per_node},
+              {"usd_per_day", day.usd_per_day},
+              {"usd_per_m_output", day.usd_per_m_output},
+              {"usd_per_m_tokens", day.usd_per_m_tokens},
+              {"hours_over_capacity", day.hours_over_capacity},
+              {"hours", hours}};
   const KvTransferResult& kv = r.kv_transfer;
   j["kv_transfer"] = {{"bytes_per_token", kv.bytes_per_token},
                       {"bytes_per_request", kv.bytes_per_request},
@@ -216,6 +236,20 @@ std::string render_serve_text(const ServeResult& r) {
                      "output {:.4f}\n",
                      units::format_usd(r.cost.usd_per_day), units::format_usd(r.cost.usd_per_day_exact),
                      r.cost.usd_per_m_input_hit, r.cost.usd_per_m_input_miss, r.cost.usd_per_m_output);
+  const DayResult& day = r.day;
+  if (day.evaluated) {
+    double peak_load = 0;
+    for (const HourFleet& h : day.hours) peak_load = std::max(peak_load, h.load);
+    out += fmt::format("day ({}, peak hour {:.2f}x the average): nodes average {:.1f} (prefill {:.1f} + decode {:.1f}), "
+                       "peak {:.0f}; per node over the day {:.0f} in (prefill), {:.0f} out (decode); {} per day, "
+                       "${:.4f}/M output, ${:.4f}/M tokens{}\n",
+                       day.policy, peak_load, day.avg_nodes, day.avg_prefill_nodes, day.avg_decode_nodes,
+                       day.peak_nodes, day.prefill_tokens_per_s_per_node, day.decode_tokens_per_s_per_node,
+                       units::format_usd(day.usd_per_day), day.usd_per_m_output, day.usd_per_m_tokens,
+                       day.hours_over_capacity > 0
+                           ? fmt::format("; {} hour(s) over max_nodes", day.hours_over_capacity)
+                           : "");
+  }
   const LatencyResult& l = r.latency;
   if (l.simulated) {
     out += fmt::format("\n{:<22}{:>12}{:>12}{:>12}\n", "latency (simulated)", "p50", "p90", "p99");

@@ -77,6 +77,31 @@ struct DecodeAtLoad {
   double load_share = 0;            // carried / what the fleet gives at the planned batch
 };
 
+// One hour of the day (daily_fleet.h).
+struct HourFleet {
+  double load = 0;            // rate multiplier of the daily average
+  double prefill_nodes = 0;   // paid node-hours in this hour (scale-up lead time included)
+  double decode_nodes = 0;
+  double carried = 1;         // share of the hour's load the fleet carries (< 1 over max_nodes)
+};
+
+// The day under the load profile and fleet policy.
+struct DayResult {
+  bool evaluated = false;
+  std::string policy;                       // "fixed" or "autoscaled"
+  std::vector<HourFleet> hours;             // 24
+  double avg_nodes = 0, peak_nodes = 0;     // whole fleet, node-hours / 24 and the largest hour
+  double avg_prefill_nodes = 0, avg_decode_nodes = 0;
+  // Per node averaged over the day: the day's tokens over the pool's node-seconds (Day-6 convention,
+  // input counted with its cache hits).
+  double prefill_tokens_per_s_per_node = 0;
+  double decode_tokens_per_s_per_node = 0;
+  double usd_per_day = 0;
+  double usd_per_m_output = 0;              // the day's whole cost over its output tokens
+  double usd_per_m_tokens = 0;              // over input + output tokens
+  int hours_over_capacity = 0;
+};
+
 struct NodeCounts {
   double prefill_exact = 0;   // nodes the daily load's throughput needs (fractional)
   double decode_exact = 0;
@@ -165,6 +190,7 @@ struct ServeResult {
   DecodeResult decode;
   NodeCounts nodes;
   DecodeAtLoad decode_at_load;
+  DayResult day;
   KvTransferResult kv_transfer;
   TtftModelResult ttft_model;
   CostResult cost;

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/infer/serving_rates.h"
 #include "sim/io/catalog.h"
 #include "sim/spec/hardware_spec.h"
 #include "sim/spec/model_spec.h"
@@ -69,6 +70,17 @@ struct DailyWorkload {
   double peak_to_average = 1.0;   // provision for this multiple of the average rate
 };
 
+// A day of load (`load:`): the hourly shape of the workload's rates and how the fleet follows it.
+enum class FleetPolicy { kFixed, kAutoscaled };
+struct LoadProfile {
+  bool enabled = false;
+  std::vector<double> hourly;        // 24 multipliers of the daily average rate (normalised to mean 1)
+  FleetPolicy policy = FleetPolicy::kAutoscaled;
+  double scale_up_delay_s = 0;       // autoscaled: added nodes start this long before the hour needing them
+  int min_nodes = 0;                 // the whole fleet never goes below (0 = no floor)
+  int max_nodes = 0;                 // nor above (0 = no cap); hours needing more run over capacity
+};
+
 struct ServeSlo {
   double ttft_s = 0;  // 0 = no TTFT objective
   double ttft_percentile = 0.9;  // the share of requests that must meet ttft_s (sizes the prefill pool)
@@ -91,6 +103,7 @@ struct ServeScenario {
   bool mtp_enabled = false;
   double mtp_acceptance = 0.85;  // DeepSeek-V3 §5.4.3: 85-90 % for the second token
   DailyWorkload workload;
+  LoadProfile load;              // with a workload: the day's shape and the fleet policy
   ArrivalSpec arrivals;
   ServeSlo slo;
   double usd_per_gpu_hour = 0;   // 0 = the GPU's catalog rental price
@@ -101,6 +114,9 @@ struct ServeScenario {
   std::string calibration;       // profile path; "" = the GPU's default profile
   std::vector<GpuSpec> compare_gpus;     // other GPUs to cost the same service on
   std::vector<FabricSpec> compare_scale_up;  // their scale-up fabrics (same order)
+  // Measured serving kernel rates (serving_rates.h), filled by run_serving from the profiles directory;
+  // empty = the fabric's alpha-beta model for the decode all-to-all.
+  ServingRates rates;
 };
 
 // Reads a serving scenario. `overrides` are "dotted.key=value" strings applied to the YAML before it is

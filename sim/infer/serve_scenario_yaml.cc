@@ -1,5 +1,6 @@
 // Serving scenario files -> ServeScenario (schema in docs/serving.md). Every key is checked: unknown keys
 // fail with file:line:column, the key path, what was expected and a "did you mean" hint.
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -20,7 +21,7 @@ namespace fs = std::filesystem;
 
 const std::vector<std::string> kTopKeys = {"name",     "description", "model",   "cluster", "precision",
                                            "serving",  "workload",    "arrivals", "slo",    "price",
-                                           "compare",  "seed",        "duration", "warmup", "calibration"};
+                                           "compare",  "seed",        "duration", "warmup", "calibration", "load"};
 
 int read_positive_int(const YamlField& f, const std::string& what) {
   const int v = f.as_int(what);
@@ -169,6 +170,43 @@ DailyWorkload read_workload(const YamlField& f) {
   return w;
 }
 
+LoadProfile read_load(const YamlField& f) {
+  f.require_map("{profile: [24 hourly rates] or flat, policy: fixed|autoscaled, scale_up_delay, min_nodes, max_nodes}");
+  f.expect_keys({"profile", "policy", "scale_up_delay", "min_nodes", "max_nodes"});
+  LoadProfile l;
+  l.enabled = true;
+  const YamlField p = f.at("profile", "24 hourly rates (any unit: only the shape counts) or `flat`");
+  if (p.is_scalar()) {
+    if (p.as_string() != "flat") p.fail("unknown load profile `" + p.as_string() + "`", "a list of 24 hourly rates or `flat`");
+    l.hourly.assign(24, 1.0);
+  } else {
+    const std::vector<YamlField> items = p.items("an hourly rate");
+    if (items.size() != 24)
+      p.fail("a load profile has " + std::to_string(items.size()) + " hourly rates", "24 numbers, hour 0 to 23");
+    double sum = 0;
+    for (const YamlField& h : items) {
+      const double v = h.as_double("a rate >= 0");
+      if (!(v >= 0)) h.fail("an hourly rate must be >= 0", "a number >= 0");
+      l.hourly.push_back(v);
+      sum += v;
+    }
+    if (!(sum > 0)) p.fail("the hourly rates are all zero", "at least one rate > 0");
+    for (double& v : l.hourly) v *= 24.0 / sum;  // the workload's daily totals set the level
+  }
+  if (auto pol = f.find("policy"))
+    l.policy = pol->as_enum<FleetPolicy>({{"fixed", FleetPolicy::kFixed}, {"autoscaled", FleetPolicy::kAutoscaled}},
+                                         "a fleet policy");
+  l.scale_up_delay_s = f.get_quantity("scale_up_delay", units::parse_duration, 0, "a duration such as 30 min");
+  if (l.scale_up_delay_s < 0 || l.scale_up_delay_s > 3600)
+    f.at("scale_up_delay", "").fail("scale_up_delay must be between 0 and 1 h", "a duration of at most 1 h");
+  l.min_nodes = f.get_int("min_nodes", 0);
+  l.max_nodes = f.get_int("max_nodes", 0);
+  if (l.min_nodes < 0) f.at("min_nodes", "").fail("min_nodes must be >= 0", "a node count");
+  if (l.max_nodes < 0 || (l.max_nodes > 0 && l.max_nodes < l.min_nodes))
+    f.at("max_nodes", "").fail("max_nodes must be >= min_nodes", "a node count >= min_nodes, or 0 for no cap");
+  return l;
+}
+
 ServeSlo read_slo(const YamlField& f) {
   f.require_map("{ttft: 2 s, tpot: 50 ms} or {ttft, output_tokens_per_s: 20}");
   f.expect_keys({"ttft", "ttft_percentile", "tpot", "output_tokens_per_s"});
@@ -254,6 +292,14 @@ ServeScenario convert(const YAML::Node& node, io::YamlSource& source, const io::
 
   if (auto w = root.find("workload")) s.workload = read_workload(*w);
   if (auto a = root.find("arrivals")) s.arrivals = read_arrivals(*a, base_dir);
+  if (auto l = root.find("load")) {
+    if (!s.workload.enabled) l->fail("`load` shapes a daily `workload`", "a `workload` section next to `load`");
+    if (s.workload.peak_to_average != 1.0)
+      l->fail("give either workload.peak_to_average or load.profile", "one of them (the profile sets the peak)");
+    s.load = read_load(*l);
+    // The pools, the TTFT model and the request simulation are sized at the profile's peak hour.
+    s.workload.peak_to_average = *std::max_element(s.load.hourly.begin(), s.load.hourly.end());
+  }
   if (!s.workload.enabled && !s.arrivals.enabled)
     root.fail("a serving scenario needs a `workload` (daily tokens) or `arrivals` (requests)",
               "workload: {...} or arrivals: {...}");

@@ -9,6 +9,7 @@
 #include "sim/calib/profile_calibration.h"
 #include "sim/infer/arrivals.h"
 #include "sim/infer/capacity.h"
+#include "sim/infer/daily_fleet.h"
 #include "sim/infer/deployment.h"
 #include "sim/infer/kv_transfer.h"
 #include "sim/infer/request_sim.h"
@@ -81,6 +82,7 @@ ServeResult run_serving(const ServeScenario& s_in, const Calibration& prefill_ca
                         const std::string& profiles_dir) {
   validate(s_in);
   ServeScenario s = s_in;
+  if (s.rates.path.empty()) s.rates = load_serving_rates(profiles_dir.empty() ? find_profiles_dir() : profiles_dir);
   std::vector<Request> requests;
   if (s.arrivals.enabled) {
     requests = scenario_requests(s);
@@ -99,7 +101,11 @@ ServeResult run_serving(const ServeScenario& s_in, const Calibration& prefill_ca
   r.kv_transfer = plan.kv_transfer;
   size_and_cost(s, shape, plan, prefill_calib, r.nodes, r.cost, r.ttft_model);
   if (r.nodes.decode > 0) r.decode_at_load = decode_at_load(s, decode_calib, shape, r.decode, r.nodes.decode);
+  r.day = plan_day(s, r.prefill.tokens_per_s_per_node, r.decode.tokens_per_s_per_node);
 
+  if (s.rates.low_latency_for(s.scale_out.name) != nullptr)
+    r.notes.push_back("decode all-to-all at the measured low-latency kernel rates for " + s.scale_out.name + " (" +
+                      s.rates.low_latency_for(s.scale_out.name)->source + ")");
   if (s.workload.enabled) {
     r.notes.push_back("request shape derived from the daily workload: prompt " +
                       units::format_count(shape.prompt_tokens) + " tokens, output " +
