@@ -95,6 +95,15 @@ double decode_step_time_s(const ServeScenario& s, const Calibration& calib, cons
   return std::max(c.time_s, c.scale_out_s + decode_kv_busy_s(kv, shape, s, batch));
 }
 
+// What sets a step: the NIC share (all-to-all scale-out legs + KV handoff) when it stretches the step past
+// its compute-bound time; else the all-to-all when the overlapped micro-batches leave it exposed for more
+// than a tenth of the compute time; else compute.
+std::string step_bound_by(const StepCost& c, double step_s) {
+  if (step_s > c.time_s * (1 + 1e-9)) return "nic";
+  if (c.exposed_comm_s > 0.1 * c.compute_s) return "all-to-all";
+  return "compute";
+}
+
 PoolPlan plan_pools(const ServeScenario& s, const Calibration& prefill_calib, const Calibration& decode_calib,
                     const RequestShape& shape) {
   PoolPlan out;
@@ -116,6 +125,7 @@ PoolPlan plan_pools(const ServeScenario& s, const Calibration& prefill_calib, co
   pr.attention_dp = s.prefill.attention_dp;
   pr.micro_batches = s.prefill.micro_batches;
   pr.step_time_s = prefill_step_s;
+  pr.step_bound_by = step_bound_by(ps, prefill_step_s);
   pr.computed_tokens_per_step = ps.tokens;
   // Per node: DP ranks per node = gpn / tp, each computing ps.tokens per step.
   pr.computed_tokens_per_s_per_node = ps.tokens * gpn / s.prefill.attention_tp / prefill_step_s;
@@ -175,6 +185,7 @@ PoolPlan plan_pools(const ServeScenario& s, const Calibration& prefill_calib, co
   dr.pipeline_stages = s.decode.pipeline_stages;
   dr.batch_per_gpu = batch;
   dr.step_time_s = decode_step_s;
+  dr.step_bound_by = step_bound_by(ds, decode_step_s);
   dr.tokens_per_step = per_step;
   dr.tpot_s = decode_step_s / per_step;
   dr.tokens_per_s_per_request = 1.0 / dr.tpot_s;

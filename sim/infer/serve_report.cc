@@ -50,6 +50,7 @@ std::string render_serve_json(const ServeResult& r) {
   j["prefill"] = {{"tokens_per_s_per_node", p.tokens_per_s_per_node},
                   {"computed_tokens_per_s_per_node", p.computed_tokens_per_s_per_node},
                   {"step_time_s", p.step_time_s},
+                  {"step_bound_by", p.step_bound_by},
                   {"computed_tokens_per_step", p.computed_tokens_per_step},
                   {"unit_nodes", p.unit_nodes},
                   {"ep", p.ep},
@@ -69,6 +70,7 @@ std::string render_serve_json(const ServeResult& r) {
                  {"batch_per_gpu", d.batch_per_gpu},
                  {"max_batch_by_kv", d.max_batch_by_kv},
                  {"batch_limited_by", d.batch_limited_by},
+                 {"step_bound_by", d.step_bound_by},
                  {"tpot_s", d.tpot_s},
                  {"step_time_s", d.step_time_s},
                  {"tokens_per_step", d.tokens_per_step},
@@ -202,6 +204,7 @@ std::string render_serve_text(const ServeResult& r) {
   row("weights per GPU", units::format_bytes(p.memory.weights_bytes), units::format_bytes(d.memory.weights_bytes));
   row("KV cache per GPU", units::format_bytes(p.memory.kv_bytes), units::format_bytes(d.memory.kv_bytes));
   row("step time", ms(p.step_time_s), ms(d.step_time_s));
+  row("step bound by", p.step_bound_by, d.step_bound_by);
   row("  compute / all-to-all", fmt::format("{} / {}", ms(p.compute_s), ms(p.comm_s)),
       fmt::format("{} / {}", ms(d.compute_s), ms(d.comm_s)));
   row("batch per GPU", fmt::format("{:.0f} tok", p.computed_tokens_per_step),

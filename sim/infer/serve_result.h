@@ -46,6 +46,7 @@ struct PrefillResult {
   double computed_tokens_per_step = 0;          // per GPU (DP rank)
   double computed_tokens_per_s_per_node = 0;    // prompt tokens that miss the prefix cache
   double tokens_per_s_per_node = 0;             // input tokens incl. cache hits (Day-6 convention)
+  std::string step_bound_by;                    // what sets the step: "compute", "all-to-all" or "nic"
   double compute_s = 0, comm_s = 0, exposed_comm_s = 0, attention_s = 0, expert_gemm_s = 0;
   PoolMemoryResult memory;
 };
@@ -55,6 +56,7 @@ struct DecodeResult {
   int batch_per_gpu = 0;            // sequences per attention DP rank
   int max_batch_by_kv = 0;          // what the KV memory allows at avg_kv_len
   std::string batch_limited_by;     // "kv-memory", "tpot-slo", "user", "cap"
+  std::string step_bound_by;        // what sets the step: "compute", "all-to-all" or "nic"
   double step_time_s = 0;
   double tokens_per_step = 0;       // accepted tokens per sequence per step (1 + acceptance with MTP)
   double tpot_s = 0;
