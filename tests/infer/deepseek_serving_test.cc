@@ -1,9 +1,10 @@
 // DeepSeek's production serving deployment (open-infra-index Day 6, published-numbers.md §5) under its
-// published daily load: the model states per-node prefill and decode throughput, nodes and $/day. The
-// Day-6 post's own outcome figures are printed next to the prediction with the error; nothing is tuned to
-// them, so they are reported, and the test asserts only bands that a broken model would leave.
+// published daily load: the model states per-node prefill and decode throughput averaged over the day,
+// average nodes and $/day. The Day-6 post's figures are printed next to the predictions with the errors;
+// nothing is tuned to them. The assertions hold the honest current errors as regression bounds.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdio>
 
 #include "tests/infer/data_paths.h"
@@ -15,9 +16,11 @@
 namespace moeplan {
 namespace {
 
-void report(const char* what, double predicted, double target) {
-  std::printf("%-40s prediction %12.1f  target %12.1f  error %+7.1f%%\n", what, predicted, target,
-              100.0 * (predicted - target) / target);
+// Prints prediction, target and relative error; returns the error.
+double report(const char* what, double predicted, double target) {
+  const double error = (predicted - target) / target;
+  std::printf("%-40s prediction %12.1f  target %12.1f  error %+7.1f%%\n", what, predicted, target, 100.0 * error);
+  return error;
 }
 
 class DeepSeekServing : public ::testing::Test {
@@ -44,24 +47,35 @@ ServeResult* DeepSeekServing::result_ = nullptr;
 TEST_F(DeepSeekServing, Day6Comparison) {
   const ServeResult& r = *result_;
   std::printf("%s", render_serve_text(r).c_str());
-  // [P] Day 6 (deepseek-ai/open-infra-index, 202502OpenSourceWeek day_6 overview): ~73.7K input tokens/s per
-  // H800 node in prefill (incl. cache hits), ~14.8K output tokens/s per node in decode, 226.75 nodes on
-  // average, $87,072 per day at $2/GPU-hour. These are daily averages of a service that also idles; the
-  // model gives the throughput of a pool at its planned load.
-  report("prefill input tokens/s per node", r.prefill.tokens_per_s_per_node, 73.7e3);
-  report("decode output tokens/s per node", r.decode.tokens_per_s_per_node, 14.8e3);
-  report("nodes (fractional)", r.nodes.prefill_exact + r.nodes.decode_exact, 226.75);
-  report("$/day (fractional nodes)", r.cost.usd_per_day_exact, 87072);
-  std::printf("decode TPOT %.1f ms (%.1f tok/s per request), batch %d per GPU\n", r.decode.tpot_s * 1e3,
-              r.decode.tokens_per_s_per_request, r.decode.batch_per_gpu);
+  // [P] Day 6 (deepseek-ai/open-infra-index @ 56d8685, 202502OpenSourceWeek day_6 overview,
+  // published-numbers.md §5): ~73.7K input tokens/s per H800 node in prefill (incl. cache hits), ~14.8K
+  // output tokens/s per node in decode, 226.75 nodes on average (peak 278), $87,072 per day at
+  // $2/GPU-hour. They are averages over the day, so the like-for-like prediction is the day's (r.day):
+  // the day's tokens over the provisioned node-seconds. The capacities at the planned batch are printed too.
+  ASSERT_TRUE(r.day.evaluated);
+  report("prefill in/s per node, capacity", r.prefill.tokens_per_s_per_node, 73.7e3);
+  report("decode out/s per node, capacity", r.decode.tokens_per_s_per_node, 14.8e3);
+  const double e_prefill = report("prefill in/s per node, day average", r.day.prefill_tokens_per_s_per_node, 73.7e3);
+  const double e_decode = report("decode out/s per node, day average", r.day.decode_tokens_per_s_per_node, 14.8e3);
+  const double e_nodes = report("nodes, day average", r.day.avg_nodes, 226.75);
+  const double e_usd = report("$/day", r.day.usd_per_day, 87072);
+  std::printf("decode TPOT %.1f ms (%.1f tok/s per request) at batch %d per GPU (%s); at peak load %.1f ms\n",
+              r.decode.tpot_s * 1e3, r.decode.tokens_per_s_per_request, r.decode.batch_per_gpu,
+              r.decode.batch_limited_by.c_str(), r.decode_at_load.tpot_s * 1e3);
   // The SLO (20 tok/s per request) holds for the planned batch.
   EXPECT_GE(r.decode.tokens_per_s_per_request, 20.0 - 1e-9);
-  // Same order of magnitude as the published service (factor-of-4 band): a unit error or a lost factor of
-  // ten (bytes vs bits, per GPU vs per node) would leave it.
-  EXPECT_GT(r.prefill.tokens_per_s_per_node, 73.7e3 / 4);
-  EXPECT_LT(r.prefill.tokens_per_s_per_node, 73.7e3 * 4);
-  EXPECT_GT(r.decode.tokens_per_s_per_node, 14.8e3 / 4);
-  EXPECT_LT(r.decode.tokens_per_s_per_node, 14.8e3 * 4);
+  // The target is 15% on each figure. The model is still optimistic: its kernel-level capacities are
+  // about twice what the service averaged over the day (see docs/serving.md, "Day 6"). These bounds hold
+  // the honest current errors (+117%, +46%, -41%, -41%) with 3 points of slack, so a regression fails and
+  // an improvement passes; tighten them as the model closes the gap.
+  EXPECT_LE(std::abs(e_prefill), 1.20);
+  EXPECT_LE(std::abs(e_decode), 0.49);
+  EXPECT_LE(std::abs(e_nodes), 0.44);
+  EXPECT_LE(std::abs(e_usd), 0.44);
+  // Day-6 arithmetic the model must reproduce exactly: at the published per-node averages the day's load
+  // needs 608B / 86400 / 73.7K + 168B / 86400 / 14.8K = 226.9 nodes, the published 226.75 within 0.1%.
+  const double implied = 608e9 / 86400 / 73.7e3 + 168e9 / 86400 / 14.8e3;
+  EXPECT_NEAR(implied, 226.75, 0.002 * 226.75);
 }
 
 // The steady-state model and the request-level simulation describe the same provisioned fleet at the same
