@@ -290,7 +290,9 @@ void size_and_cost(const ServeScenario& s, const RequestShape& shape, const Pool
     output_per_s = s.arrivals.rate_per_s * shape.output_tokens;
   }
   const int gpn = s.gpus_per_node;
-  const double gpu_usd_per_s = s.usd_per_gpu_hour / units::kSecondsPerHour;
+  // Each pool at its own GPU's price (mixed pools, serve_scenario.h).
+  const double prefill_usd_per_gpu_hour = pool_hardware(s, false).usd_per_gpu_hour;
+  const double decode_usd_per_gpu_hour = pool_hardware(s, true).usd_per_gpu_hour;
   if (input_per_s > 0) {
     nodes.prefill_exact = peak * input_per_s / plan.prefill.tokens_per_s_per_node;
     nodes.decode_exact = peak * output_per_s / plan.decode.tokens_per_s_per_node;
@@ -322,19 +324,21 @@ void size_and_cost(const ServeScenario& s, const RequestShape& shape, const Pool
     ttft.mean_step_s = at.mean_step_s;
     ttft.idle_share = at.idle_share;
     nodes.prefill = ttft.units * s.prefill.nodes;
-    cost.usd_per_day = nodes.total() * gpn * 24.0 * s.usd_per_gpu_hour;
-    cost.usd_per_day_exact = (nodes.prefill_exact + nodes.decode_exact) * gpn * 24.0 * s.usd_per_gpu_hour;
+    cost.usd_per_day = (nodes.prefill * prefill_usd_per_gpu_hour + nodes.decode * decode_usd_per_gpu_hour) * gpn * 24.0;
+    cost.usd_per_day_exact =
+        (nodes.prefill_exact * prefill_usd_per_gpu_hour + nodes.decode_exact * decode_usd_per_gpu_hour) * gpn * 24.0;
   }
   // $ per million tokens at full utilisation of a pool. Within a prefill step, the share of the core
   // attention time spent attending to cached positions is charged to hit tokens, the rest to computed ones.
   const PrefillResult& p = plan.prefill;
   const double hit = shape.hit_fraction * shape.prompt_tokens, miss = shape.prompt_tokens - hit;
-  const double rank_usd_per_step = p.step_time_s * s.prefill.attention_tp * gpu_usd_per_s;
+  const double rank_usd_per_step =
+      p.step_time_s * s.prefill.attention_tp * prefill_usd_per_gpu_hour / units::kSecondsPerHour;
   const double hit_share = p.attention_s / std::max(1e-30, p.compute_s) * (hit / (hit + 0.5 * miss));
   const double hit_tokens_per_step = miss > 0 ? p.computed_tokens_per_step * hit / miss : 0.0;
   cost.usd_per_m_input_miss = rank_usd_per_step * (1.0 - hit_share) / p.computed_tokens_per_step * 1e6;
   cost.usd_per_m_input_hit = hit_tokens_per_step > 0 ? rank_usd_per_step * hit_share / hit_tokens_per_step * 1e6 : 0.0;
-  cost.usd_per_m_output = gpu_usd_per_s / plan.decode.tokens_per_s_per_gpu * 1e6;
+  cost.usd_per_m_output = decode_usd_per_gpu_hour / units::kSecondsPerHour / plan.decode.tokens_per_s_per_gpu * 1e6;
 }
 
 GpuOption price_on_gpu(const ServeScenario& base, const GpuSpec& gpu, const FabricSpec& scale_up,
@@ -352,6 +356,8 @@ GpuOption price_on_gpu(const ServeScenario& base, const GpuSpec& gpu, const Fabr
     return o;
   }
   ServeScenario s = base;
+  s.prefill_gpu.reset();  // the comparison runs both pools on `gpu`
+  s.decode_gpu.reset();
   s.gpu = gpu;
   s.scale_up = scale_up;
   s.usd_per_gpu_hour = o.usd_per_gpu_hour;

@@ -77,7 +77,8 @@ DayResult plan_day(const ServeScenario& s, double prefill_in_per_node, double de
   d.avg_nodes = d.avg_prefill_nodes + d.avg_decode_nodes;
   d.prefill_tokens_per_s_per_node = in_tokens / (node_hours_p * units::kSecondsPerHour);
   d.decode_tokens_per_s_per_node = out_tokens / (node_hours_d * units::kSecondsPerHour);
-  d.usd_per_day = (node_hours_p + node_hours_d) * s.gpus_per_node * s.usd_per_gpu_hour;
+  d.usd_per_day = (node_hours_p * pool_hardware(s, false).usd_per_gpu_hour +
+                   node_hours_d * pool_hardware(s, true).usd_per_gpu_hour) * s.gpus_per_node;
   d.usd_per_m_output = d.usd_per_day / out_tokens * 1e6;
   d.usd_per_m_tokens = d.usd_per_day / (in_tokens + out_tokens) * 1e6;
   return d;

@@ -61,9 +61,12 @@ struct Costing {
   double seqs = 0;        // decode: sequences in the micro-batch
   double queries = 1;     // decode: query tokens per sequence (2 with an MTP draft)
 
+  PoolHardware hw() const { return pool_hardware(s, decode); }
+
   double sm_fraction() const {
-    if (s.gpu.sm_count <= 0 || pool.comm_sms <= 0) return 1.0;
-    return static_cast<double>(s.gpu.sm_count - pool.comm_sms) / s.gpu.sm_count;
+    const int sms = hw().gpu.sm_count;
+    if (sms <= 0 || pool.comm_sms <= 0) return 1.0;
+    return static_cast<double>(sms - pool.comm_sms) / sms;
   }
 
   Op attention_op(const Op& base, double tokens) const {
@@ -102,7 +105,8 @@ struct Costing {
     if (tp <= 1) return 0.0;
     // Ring all-reduce / all-gather: each rank moves 2 (tp - 1) / tp of the message over the scale-up fabric.
     const double bytes = 2.0 * (tp - 1.0) / tp * op.comm_bytes;
-    return bytes / (s.scale_up.achievable_Bps * calib.comm_efficiency(s.scale_up.kind, op.comm_bytes));
+    const FabricSpec& up = hw().scale_up;
+    return bytes / (up.achievable_Bps * calib.comm_efficiency(up.kind, op.comm_bytes));
   }
 
   EpLegTimes ep_comm(const Op& op, double tokens) const {
@@ -112,18 +116,20 @@ struct Costing {
         // Measured low-latency kernels (serving_rates.h): every copy of the GPU's tokens at the measured
         // effective rate for this EP size, on the NIC share the measurement had (one NIC per GPU).
         const bool dispatch = op.cls == OpClass::kDispatch;
-        const double row = dispatch ? moe_dispatch_bytes_per_token(m, s.precision) : moe_combine_bytes_per_token(m, s.precision);
+        const PrecisionRecipe& prec = hw().precision;
+        const double row = dispatch ? moe_dispatch_bytes_per_token(m, prec) : moe_combine_bytes_per_token(m, prec);
         const double share = static_cast<double>(s.nics_per_node) / s.gpus_per_node / t->nics_per_gpu;
         const double bytes = tokens / pool.attention_tp * m.moe.top_k * row;
         return EpLegTimes{0.0, bytes / (t->effective_Bps(pool.ep, dispatch) * share)};
       }
     }
     const EpTraffic t = decode ? low_latency_traffic(m, pool.ep) : normal_kernel_traffic(m, pool.ep, s.gpus_per_node);
-    const double row = op.cls == OpClass::kDispatch ? moe_dispatch_bytes_per_token(m, s.precision)
-                                                     : moe_combine_bytes_per_token(m, s.precision);
+    const PrecisionRecipe& prec = hw().precision;
+    const double row = op.cls == OpClass::kDispatch ? moe_dispatch_bytes_per_token(m, prec)
+                                                     : moe_combine_bytes_per_token(m, prec);
     const double share = static_cast<double>(s.nics_per_node) / s.gpus_per_node;
     // Tokens a GPU sends: its 1/tp share of the DP rank's tokens (layer_ops.h sequence-parallel layout).
-    return ep_transfer_legs(t, tokens / pool.attention_tp, row, s.scale_up, s.scale_out, share, calib);
+    return ep_transfer_legs(t, tokens / pool.attention_tp, row, hw().scale_up, s.scale_out, share, calib);
   }
 
   void add(const std::vector<Op>& ops, double tokens, OpSums& out) const {
@@ -157,13 +163,14 @@ struct Costing {
 };
 
 OpContext context_for(const ServeScenario& s, const ServePool& p, double tokens) {
+  const bool decode = &p == &s.decode;
   OpContext ctx;
   ctx.micro_batch = 1;
   ctx.seq_len = std::max(1, static_cast<int>(std::lround(tokens)));
   ctx.tp = p.attention_tp;
   ctx.ep = s.model.is_moe() ? p.ep : 1;
   ctx.dp_per_stage = p.attention_dp * p.attention_tp;
-  ctx.precision = s.precision;
+  ctx.precision = pool_hardware(s, decode).precision;
   ctx.causal = true;
   ctx.expert_load_factor = p.expert_load_factor;
   return ctx;
@@ -222,11 +229,12 @@ double tokens_per_decode_step(const ServeScenario& s) {
 
 PoolMemory pool_memory(const ServeScenario& s, const ServePool& pool, bool decode) {
   const ModelSpec& m = s.model;
-  const double wb = gemm_weight_bytes(s.precision);
+  const PoolHardware hw = pool_hardware(s, decode);
+  const double wb = gemm_weight_bytes(hw.precision);
   const double hp = 2.0;  // router, norms, embedding, head stay BF16 (DeepSeek-V3 §3.3)
   const int tp = pool.attention_tp;
   PoolMemory r;
-  r.hbm_bytes = s.gpu.hbm_bytes;
+  r.hbm_bytes = hw.gpu.hbm_bytes;
   r.expert_slots_per_gpu = expert_slots(s, pool);
   auto layer_bytes = [&](const LayerParams& lp) {
     // Attention splits over TP; dense FFNs (TP1 in DeepSeek's deployment, §3.4) and the shared expert are
@@ -259,7 +267,7 @@ PoolMemory pool_memory(const ServeScenario& s, const ServePool& pool, bool decod
     const double rows = m.is_moe() ? mb_tokens * m.moe.top_k / tp : 0.0;
     const double ffn = m.is_moe() ? m.moe.expert_ffn_dim : m.ffn_dim;
     const double act = mb_tokens * m.hidden * 2.0 * 4.0 + rows * ffn * 2.0 * 2.0;
-    const double buffers = rows * (moe_dispatch_bytes_per_token(m, s.precision) + moe_combine_bytes_per_token(m, s.precision));
+    const double buffers = rows * (moe_dispatch_bytes_per_token(m, hw.precision) + moe_combine_bytes_per_token(m, hw.precision));
     r.reserve_bytes = kFragmentationFraction * r.hbm_bytes + kCublasWorkspaceBytes +
                       pool.micro_batches * (act + buffers);
   }

@@ -56,6 +56,8 @@ std::vector<GpuPlan> plan_serving(const ServeScenario& base, const std::string& 
   validate(base);
   const std::string profiles_dir = profiles_dir_in.empty() ? find_profiles_dir() : profiles_dir_in;
   ServeScenario b = base;
+  b.prefill_gpu.reset();  // each GPU type is searched for both pools
+  b.decode_gpu.reset();
   if (b.rates.path.empty()) b.rates = load_serving_rates(profiles_dir);
   const RequestShape shape = request_shape(b);
 

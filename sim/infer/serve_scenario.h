@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -87,6 +88,16 @@ struct ServeSlo {
   double tpot_s = 0;  // 0 = no TPOT objective (output_tokens_per_s is stored as its inverse)
 };
 
+// A pool on another GPU type than cluster.gpu (`serving.<pool>.gpu`): its GPU, scale-up fabric, GEMM
+// precision (BF16 on a GPU without FP8 tensor cores) and price. Both pools keep cluster.gpus_per_node,
+// the scale-out fabric and nics_per_node, over which the KV handoff runs (kv_transfer.h).
+struct PoolGpu {
+  GpuSpec gpu;
+  FabricSpec scale_up;
+  PrecisionRecipe precision;
+  double usd_per_gpu_hour = 0;
+};
+
 struct ServeScenario {
   std::string name;
   std::string file;
@@ -100,6 +111,8 @@ struct ServeScenario {
   DType kv_cache_dtype = DType::kBf16;
   ServePool prefill;
   ServePool decode;
+  std::optional<PoolGpu> prefill_gpu;  // set: the prefill pool runs on another GPU type
+  std::optional<PoolGpu> decode_gpu;
   bool mtp_enabled = false;
   double mtp_acceptance = 0.85;  // DeepSeek-V3 §5.4.3: 85-90 % for the second token
   DailyWorkload workload;
@@ -118,6 +131,17 @@ struct ServeScenario {
   // empty = the fabric's alpha-beta model for the decode all-to-all.
   ServingRates rates;
 };
+
+// What a pool runs on: its own GPU type when set, else the cluster's.
+struct PoolHardware {
+  const GpuSpec& gpu;
+  const FabricSpec& scale_up;
+  const PrecisionRecipe& precision;
+  double usd_per_gpu_hour;
+};
+PoolHardware pool_hardware(const ServeScenario& s, bool decode);
+// True when the two pools run on different GPU types.
+bool mixed_pools(const ServeScenario& s);
 
 // Reads a serving scenario. `overrides` are "dotted.key=value" strings applied to the YAML before it is
 // read. Errors are user Errors with file:line:column, the key path, what was expected and a hint.

@@ -51,7 +51,7 @@ double count(const YamlField& f, const std::string& expected) {
 
 // `redundant_per_gpu` receives redundant_experts_per_gpu (resolved against ep once ep has its default).
 ServePool read_pool(const YamlField& f, bool decode, int& redundant_per_gpu) {
-  std::vector<std::string> keys = {"nodes", "attention_tp", "attention_dp", "ep", "redundant_experts",
+  std::vector<std::string> keys = {"gpu", "price", "nodes", "attention_tp", "attention_dp", "ep", "redundant_experts",
                                    "redundant_experts_per_gpu", "micro_batches", "comm_sms", "expert_load_factor"};
   if (decode) {
     for (const char* k : {"batch_per_gpu", "max_batch_per_gpu", "pipeline_stages"}) keys.push_back(k);
@@ -283,6 +283,24 @@ ServeScenario convert(const YAML::Node& node, io::YamlSource& source, const io::
   int redundant_per_gpu[2] = {0, 0};
   s.prefill = read_pool(sv.at("prefill", "{nodes, ep, ...}"), false, redundant_per_gpu[0]);
   s.decode = read_pool(sv.at("decode", "{nodes, ep, ...}"), true, redundant_per_gpu[1]);
+  // A pool on its own GPU type (mixed pools): that GPU's scale-up fabric, BF16 without FP8, its price.
+  for (const bool decode : {false, true}) {
+    const YamlField pf = sv.at(decode ? "decode" : "prefill", "");
+    if (auto g = pf.find("gpu")) {
+      PoolGpu pg;
+      pg.gpu = catalog_entry(*g, [&](const std::string& n) { return catalog.gpu(n); });
+      pg.scale_up = catalog.fabric(pg.gpu.scale_up_fabric.empty() ? pg.gpu.host_link : pg.gpu.scale_up_fabric);
+      pg.precision = pg.gpu.has_fp8() ? s.precision : precision_preset("bf16");
+      pg.usd_per_gpu_hour = pg.gpu.rental.usd_per_gpu_hour;
+      if (auto p = pf.find("price")) pg.usd_per_gpu_hour = read_usd_per_gpu_hour(*p);
+      if (!(pg.usd_per_gpu_hour > 0))
+        g->fail("no price per GPU-hour: the catalog has none for `" + pg.gpu.name + "`",
+                "a GPU with a catalog rental price", "add `price: $X/h` to the pool");
+      (decode ? s.decode_gpu : s.prefill_gpu) = pg;
+    } else if (auto p = pf.find("price")) {
+      p->fail("a pool's price goes with its own `gpu`", "`gpu: NAME` next to `price`", "or set the top-level `price`");
+    }
+  }
   if (auto m = sv.find("mtp")) {
     m->require_map("{enabled: true, acceptance: 0.85}");
     m->expect_keys({"enabled", "acceptance"});

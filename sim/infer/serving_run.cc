@@ -23,8 +23,10 @@ ServeInputs inputs_of(const ServeScenario& s, const Calibration& calib, const Re
   ServeInputs in;
   in.scenario = s.name;
   in.model = s.model.name;
-  in.gpu = s.gpu.name;
-  in.precision = s.precision.name;
+  const PoolHardware ph = pool_hardware(s, false), dh = pool_hardware(s, true);
+  in.gpu = mixed_pools(s) ? ph.gpu.name + " (prefill) + " + dh.gpu.name + " (decode)" : s.gpu.name;
+  in.precision = ph.precision.name == dh.precision.name ? ph.precision.name
+                                                         : ph.precision.name + " / " + dh.precision.name;
   in.kv_cache_dtype = to_string(s.kv_cache_dtype);
   in.calibration = calib.info().path + " (" + calib.info().method + ")";
   in.seed = s.seed;
@@ -116,6 +118,10 @@ ServeResult run_serving(const ServeScenario& s_in, const Calibration& prefill_ca
                     r.decode.batch_limited_by + " (KV memory allows " + std::to_string(r.decode.max_batch_by_kv) + ")");
   r.notes.push_back("$/M input (cache hit) charges only the attention over cached positions; prefix-cache storage "
                     "is not costed");
+  if (mixed_pools(s))
+    r.notes.push_back("mixed pools: prefill on " + pool_hardware(s, false).gpu.name + ", decode on " +
+                      pool_hardware(s, true).gpu.name + ", each priced and timed on its own profile; the KV cache "
+                      "crosses between them on the shared scale-out fabric (handoff below)");
   const KvTransferResult& kv = r.kv_transfer;
   r.notes.push_back("KV handoff " + units::format_bytes(kv.bytes_per_request) + " per request, " +
                     units::format_duration(kv.time_s_mean) + " on idle NICs, counted in TTFT; NIC share busy " +
@@ -175,9 +181,15 @@ ServeResult run_serving(const ServeScenario& s_in, const Calibration& prefill_ca
 
 ServeResult run_serving(const ServeScenario& s, const std::string& profiles_dir) {
   const std::string dir = profiles_dir.empty() ? find_profiles_dir() : profiles_dir;
-  const std::string path = s.calibration.empty() ? default_profile_path(s.gpu, dir) : s.calibration;
-  const auto calib = load_calibration(path, s.gpu);
-  return run_serving(s, *calib, *calib, dir);
+  // Each pool's GPU has its profile; the scenario's `calibration` is the cluster GPU's.
+  auto profile_of = [&](bool decode) {
+    const std::optional<PoolGpu>& own = decode ? s.decode_gpu : s.prefill_gpu;
+    if (own) return load_calibration(default_profile_path(own->gpu, dir), own->gpu);
+    return load_calibration(s.calibration.empty() ? default_profile_path(s.gpu, dir) : s.calibration, s.gpu);
+  };
+  const auto prefill = profile_of(false);
+  const auto decode = profile_of(true);
+  return run_serving(s, *prefill, *decode, dir);
 }
 
 }  // namespace moeplan
