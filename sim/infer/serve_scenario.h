@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/infer/serving_metrics.h"
 #include "sim/infer/serving_rates.h"
 #include "sim/io/catalog.h"
 #include "sim/spec/hardware_spec.h"
@@ -127,6 +128,8 @@ struct ServeScenario {
   std::string calibration;       // profile path; "" = the GPU's default profile
   std::vector<GpuSpec> compare_gpus;     // other GPUs to cost the same service on
   std::vector<FabricSpec> compare_scale_up;  // their scale-up fabrics (same order)
+  // Published figures of this deployment (`published:`), scored by `moeplan validate`.
+  std::vector<PublishedFigure> published;
   // Measured serving kernel rates (serving_rates.h), filled by run_serving from the profiles directory;
   // empty = the fabric's alpha-beta model for the decode all-to-all.
   ServingRates rates;

@@ -21,7 +21,7 @@ namespace fs = std::filesystem;
 
 const std::vector<std::string> kTopKeys = {"name",     "description", "model",   "cluster", "precision",
                                            "serving",  "workload",    "arrivals", "slo",    "price",
-                                           "compare",  "seed",        "duration", "warmup", "calibration", "load"};
+                                           "compare",  "seed",        "duration", "warmup", "calibration", "load", "published"};
 
 int read_positive_int(const YamlField& f, const std::string& what) {
   const int v = f.as_int(what);
@@ -310,6 +310,25 @@ ServeScenario convert(const YAML::Node& node, io::YamlSource& source, const io::
 
   if (auto w = root.find("workload")) s.workload = read_workload(*w);
   if (auto a = root.find("arrivals")) s.arrivals = read_arrivals(*a, base_dir);
+  if (auto pub = root.find("published")) {
+    for (const YamlField& item : pub->items("{metric, value, source}")) {
+      item.require_map("{metric, value, source}");
+      item.expect_keys({"metric", "value", "source"});
+      PublishedFigure f;
+      const YamlField m = item.at("metric", "a serving metric name");
+      f.metric = m.as_enum<std::string>(
+          [] {
+            std::vector<std::pair<std::string, std::string>> v;
+            for (const std::string& n : serving_metric_names()) v.emplace_back(n, n);
+            return v;
+          }(),
+          "a serving metric");
+      f.value = count(item.at("value", "the published value, e.g. 14.8K"), "a number");
+      f.source = item.at("source", "where the value is published").as_string();
+      if (!(f.value > 0)) item.at("value", "").fail("a published value must be > 0", "a positive number");
+      s.published.push_back(f);
+    }
+  }
   if (auto l = root.find("load")) {
     if (!s.workload.enabled) l->fail("`load` shapes a daily `workload`", "a `workload` section next to `load`");
     if (s.workload.peak_to_average != 1.0)

@@ -115,5 +115,19 @@ TEST(ServeScenario, RecognisesServingFiles) {
   EXPECT_FALSE(is_serve_scenario_file(test::data_path("scenarios/deepseek-v3-h800.yaml")));
 }
 
+// `published:` figures: known metric names only (with a did-you-mean), positive values, a source.
+TEST(ServeScenario, PublishedFiguresAreChecked) {
+  const ServeScenario s = load_serve_scenario_text(
+      std::string(kMinimal) + "published: [{metric: decode_tokens_per_s_per_node_day, value: 14.8K, source: x}]\n",
+      "test.yaml", catalog());
+  ASSERT_EQ(s.published.size(), 1u);
+  EXPECT_DOUBLE_EQ(s.published[0].value, 14.8e3);
+  const Error e = load_error(std::string(kMinimal) +
+                             "published: [{metric: decode_tokens_per_node_day, value: 1, source: x}]\n");
+  const std::string what = e.what();
+  EXPECT_NE(what.find("test.yaml:10"), std::string::npos) << what;
+  EXPECT_NE(what.find("decode_tokens_per_s_per_node_day"), std::string::npos) << what;
+}
+
 }  // namespace
 }  // namespace moeplan
