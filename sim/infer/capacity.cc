@@ -148,7 +148,11 @@ PoolPlan plan_pools(const ServeScenario& s, const Calibration& prefill_calib, co
                          std::to_string(static_cast<long long>(shape.avg_kv_len)) + " tokens",
                      ErrorContext{.key_path = "serving.decode", .expected = "more KV memory (larger unit, FP8 KV cache)"});
   const double per_step = tokens_per_decode_step(s);
-  auto tpot_at = [&](int b) { return decode_step_time_s(s, decode_calib, kv, shape, b, shape.avg_kv_len) / per_step; };
+  // The objective holds at its percentile: the request at slo.tpot_percentile gains fewer tokens per step.
+  const double per_step_slo = tokens_per_decode_step_at(s, s.slo.tpot_percentile, shape.output_tokens);
+  auto tpot_at = [&](int b) {
+    return decode_step_time_s(s, decode_calib, kv, shape, b, shape.avg_kv_len) / per_step_slo;
+  };
   int batch = 0;
   if (s.decode.batch_per_gpu > 0) {
     batch = s.decode.batch_per_gpu;
@@ -188,6 +192,7 @@ PoolPlan plan_pools(const ServeScenario& s, const Calibration& prefill_calib, co
   dr.step_bound_by = step_bound_by(ds, decode_step_s);
   dr.tokens_per_step = per_step;
   dr.tpot_s = decode_step_s / per_step;
+  dr.tpot_at_slo_percentile_s = decode_step_s / per_step_slo;
   dr.tokens_per_s_per_request = 1.0 / dr.tpot_s;
   dr.tokens_per_s_per_gpu = batch * per_step / decode_step_s / s.decode.attention_tp;
   dr.tokens_per_s_per_node = dr.tokens_per_s_per_gpu * gpn;

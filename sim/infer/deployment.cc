@@ -227,6 +227,30 @@ double tokens_per_decode_step(const ServeScenario& s) {
   return s.mtp_enabled ? 1.0 + s.mtp_acceptance : 1.0;
 }
 
+namespace {
+
+// Standard normal quantile by bisection on the CDF (erfc is exact to double precision; 80 halvings of
+// [-10, 10] leave an error far below what a percentile needs).
+double normal_quantile(double q) {
+  double lo = -10, hi = 10;
+  for (int i = 0; i < 80; ++i) {
+    const double mid = 0.5 * (lo + hi);
+    (0.5 * std::erfc(-mid / std::sqrt(2.0)) < q ? lo : hi) = mid;
+  }
+  return 0.5 * (lo + hi);
+}
+
+}  // namespace
+
+double tokens_per_decode_step_at(const ServeScenario& s, double percentile, double output_tokens) {
+  const double mean = tokens_per_decode_step(s);
+  if (!s.mtp_enabled) return mean;
+  const double a = s.mtp_acceptance;
+  const double steps = std::max(1.0, output_tokens / mean);
+  const double gain = mean - normal_quantile(percentile) * std::sqrt(a * (1.0 - a) / steps);
+  return std::clamp(gain, 1.0, 2.0);
+}
+
 PoolMemory pool_memory(const ServeScenario& s, const ServePool& pool, bool decode) {
   const ModelSpec& m = s.model;
   const PoolHardware hw = pool_hardware(s, decode);

@@ -72,6 +72,7 @@ std::string render_serve_json(const ServeResult& r) {
                  {"batch_limited_by", d.batch_limited_by},
                  {"step_bound_by", d.step_bound_by},
                  {"tpot_s", d.tpot_s},
+                 {"tpot_at_slo_percentile_s", d.tpot_at_slo_percentile_s},
                  {"step_time_s", d.step_time_s},
                  {"tokens_per_step", d.tokens_per_step},
                  {"unit_nodes", d.unit_nodes},

@@ -59,7 +59,8 @@ struct DecodeResult {
   std::string step_bound_by;        // what sets the step: "compute", "all-to-all" or "nic"
   double step_time_s = 0;
   double tokens_per_step = 0;       // accepted tokens per sequence per step (1 + acceptance with MTP)
-  double tpot_s = 0;
+  double tpot_s = 0;                  // mean over requests
+  double tpot_at_slo_percentile_s = 0;  // the request at slo.tpot_percentile (MTP acceptance spread)
   double tokens_per_s_per_request = 0;
   double tokens_per_s_per_gpu = 0;
   double tokens_per_s_per_node = 0;

@@ -87,6 +87,7 @@ struct ServeSlo {
   double ttft_s = 0;  // 0 = no TTFT objective
   double ttft_percentile = 0.9;  // the share of requests that must meet ttft_s (sizes the prefill pool)
   double tpot_s = 0;  // 0 = no TPOT objective (output_tokens_per_s is stored as its inverse)
+  double tpot_percentile = 0.5;  // the share of requests whose TPOT must meet tpot_s (0.5 = the median)
 };
 
 // A pool on another GPU type than cluster.gpu (`serving.<pool>.gpu`): its GPU, scale-up fabric, GEMM

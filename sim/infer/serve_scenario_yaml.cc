@@ -209,13 +209,18 @@ LoadProfile read_load(const YamlField& f) {
 
 ServeSlo read_slo(const YamlField& f) {
   f.require_map("{ttft: 2 s, tpot: 50 ms} or {ttft, output_tokens_per_s: 20}");
-  f.expect_keys({"ttft", "ttft_percentile", "tpot", "output_tokens_per_s"});
+  f.expect_keys({"ttft", "ttft_percentile", "tpot", "tpot_percentile", "output_tokens_per_s"});
   ServeSlo s;
   s.ttft_s = f.get_quantity("ttft", units::parse_duration, 0, "a duration such as 2 s");
   if (auto p = f.find("ttft_percentile")) {
     s.ttft_percentile = p->as_double("a fraction in (0, 1), e.g. 0.9 for p90");
     if (!(s.ttft_percentile > 0.0 && s.ttft_percentile < 1.0))
       p->fail("slo.ttft_percentile must be in (0, 1)", "a fraction in (0, 1), e.g. 0.9 for p90");
+  }
+  if (auto p = f.find("tpot_percentile")) {
+    s.tpot_percentile = p->as_double("a fraction in (0, 1), e.g. 0.99 for p99");
+    if (!(s.tpot_percentile > 0.0 && s.tpot_percentile < 1.0))
+      p->fail("slo.tpot_percentile must be in (0, 1)", "a fraction in (0, 1), e.g. 0.99 for p99");
   }
   if (f.has("tpot") && f.has("output_tokens_per_s"))
     f.find("output_tokens_per_s")->fail("give tpot or output_tokens_per_s, not both", "one of the two");

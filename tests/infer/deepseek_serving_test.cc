@@ -9,6 +9,8 @@
 
 #include "tests/infer/data_paths.h"
 #include "sim/calib/profile_calibration.h"
+#include "sim/infer/capacity.h"
+#include "sim/infer/deployment.h"
 #include "sim/infer/serve_report.h"
 #include "sim/infer/serving_run.h"
 #include "sim/io/catalog.h"
@@ -97,6 +99,40 @@ TEST_F(DeepSeekServing, SteadyStateTpotMatchesRequestSimulation) {
   // Carried load over the planned fleet's capacity: the rounding of 18-node units, below 1.
   EXPECT_GT(r.decode_at_load.load_share, 0.5);
   EXPECT_LE(r.decode_at_load.load_share, 1.0);
+}
+
+// TPOT at a percentile: MTP's Bernoulli acceptance spreads the requests' tokens per step. Closed form at
+// acceptance 0.85 and the mean output, and the simulated p99 against the model's p99 at the fleet's load.
+TEST_F(DeepSeekServing, TpotPercentileFromMtpSpread) {
+  const ServeScenario& s = *scenario_;
+  const ServeResult& r = *result_;
+  const double out = r.inputs.avg_output_tokens;
+  const double steps = out / 1.85;
+  const double z99 = 2.326347874;  // standard normal quantile at 0.99
+  EXPECT_NEAR(tokens_per_decode_step_at(s, 0.99, out), 1.85 - z99 * std::sqrt(0.85 * 0.15 / steps), 1e-6);
+  EXPECT_DOUBLE_EQ(tokens_per_decode_step_at(s, 0.5, out), 1.85);
+  const double model_p99 = r.decode_at_load.tpot_s * 1.85 / tokens_per_decode_step_at(s, 0.99, out);
+  const double sim_p99 = r.latency.tpot_s.p99;
+  std::printf("TPOT p99 at peak load: model %.2f ms, simulated %.2f ms, error %+.1f%%\n", model_p99 * 1e3,
+              sim_p99 * 1e3, 100 * (model_p99 - sim_p99) / sim_p99);
+  EXPECT_NEAR(model_p99, sim_p99, 0.05 * sim_p99);
+}
+
+// An objective at p99 is stricter than the same objective at the median: the planned batch shrinks.
+TEST_F(DeepSeekServing, TpotObjectiveAtP99PlansASmallerBatch) {
+  ServeScenario s = *scenario_;
+  s.slo.tpot_s = 0.040;  // binding for this deployment (the KV-limited batch runs at about 48 ms)
+  const RequestShape shape = request_shape(s);
+  s.slo.tpot_percentile = 0.5;
+  const PoolPlan median = plan_pools(s, *calib_, *calib_, shape);
+  s.slo.tpot_percentile = 0.99;
+  const PoolPlan p99 = plan_pools(s, *calib_, *calib_, shape);
+  EXPECT_EQ(median.decode.batch_limited_by, "tpot-slo");
+  EXPECT_EQ(p99.decode.batch_limited_by, "tpot-slo");
+  EXPECT_LE(p99.decode.batch_per_gpu, median.decode.batch_per_gpu);
+  EXPECT_LE(p99.decode.tpot_at_slo_percentile_s, 0.040 + 1e-12);
+  EXPECT_LE(median.decode.tpot_s, 0.040 + 1e-12);
+  EXPECT_GT(p99.decode.tpot_at_slo_percentile_s, p99.decode.tpot_s);
 }
 
 }  // namespace
