@@ -193,4 +193,32 @@ std::vector<GpuPlan> plan_serving(const ServeScenario& base, const std::string& 
   return out;
 }
 
+GpuOption gpu_option(const GpuPlan& g) {
+  GpuOption o;
+  o.gpu = g.gpu;
+  o.feasible = g.feasible;
+  o.reason = g.reason;
+  o.priced = g.priced;
+  if (!g.feasible) return o;
+  auto layout = [](const PoolLayout& p) {
+    return std::to_string(p.unit_nodes) + "n EP" + std::to_string(p.ep) + " TP" + std::to_string(p.attention_tp) +
+           "xDP" + std::to_string(p.attention_dp);
+  };
+  o.prefill_layout = layout(g.prefill);
+  o.decode_layout = layout(g.decode);
+  o.prefill_nodes = g.prefill_nodes;
+  o.prefill_limited_by = g.prefill_limited_by;
+  o.decode_nodes = g.decode_nodes;
+  o.decode_batch_per_gpu = g.decode_batch_per_gpu;
+  o.decode_batch_limited_by = g.decode_batch_limited_by;
+  o.decode_step_bound_by = g.decode_step_bound_by;
+  o.prefill_tokens_per_s_per_node = g.prefill_tokens_per_s_per_node;
+  o.decode_tokens_per_s_per_node = g.decode_tokens_per_s_per_node;
+  o.usd_per_gpu_hour = g.usd_per_gpu_hour;
+  o.usd_per_day = g.usd_per_day;
+  o.usd_per_m_input_miss = g.usd_per_m_input_miss;
+  o.usd_per_m_output = g.usd_per_m_output;
+  return o;
+}
+
 }  // namespace moeplan

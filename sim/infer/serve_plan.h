@@ -46,6 +46,9 @@ struct GpuPlan {
   double usd_per_m_input_miss = 0;
 };
 
+// The plan as a row of the `serve` comparison table.
+GpuOption gpu_option(const GpuPlan& g);
+
 // `profiles_dir`: where each GPU's default profile is ("" = find_profiles_dir()).
 std::vector<GpuPlan> plan_serving(const ServeScenario& s, const std::string& profiles_dir = "");
 

@@ -180,7 +180,12 @@ std::string render_serve_json(const ServeResult& r) {
                    {"usd_per_gpu_hour", o.usd_per_gpu_hour},
                    {"usd_per_day", o.usd_per_day},
                    {"usd_per_m_input_miss", o.usd_per_m_input_miss},
-                   {"usd_per_m_output", o.usd_per_m_output}});
+                   {"usd_per_m_output", o.usd_per_m_output},
+                   {"priced", o.priced},
+                   {"prefill_layout", o.prefill_layout},
+                   {"decode_layout", o.decode_layout},
+                   {"decode_batch_limited_by", o.decode_batch_limited_by},
+                   {"decode_step_bound_by", o.decode_step_bound_by}});
   j["compare"] = cmp;
   j["notes"] = r.notes;
   return j.dump(2) + "\n";
@@ -269,12 +274,17 @@ std::string render_serve_text(const ServeResult& r) {
                        l.preemptions, 100 * l.kv_utilisation_mean, 100 * l.kv_utilisation_peak);
   }
   if (!r.compare.empty()) {
-    out += fmt::format("\n{:<12}{:>10}{:>10}{:>14}{:>14}{:>14}  {}\n", "GPU", "prefill", "decode", "$/day", "$/M in-miss",
-                       "$/M out", "");
+    out += fmt::format("\n{:<12}{:>8}{:>8}{:>12}{:>12}{:>10}  {:<20}{:<20}{}\n", "GPU", "prefill", "decode", "$/day",
+                       "$/M in-miss", "$/M out", "prefill unit", "decode unit", "limits (decode batch; step)");
     for (const GpuOption& o : r.compare) {
-      if (o.feasible)
-        out += fmt::format("{:<12}{:>10}{:>10}{:>14}{:>14.4f}{:>14.4f}\n", o.gpu, o.prefill_nodes, o.decode_nodes,
-                           units::format_usd(o.usd_per_day), o.usd_per_m_input_miss, o.usd_per_m_output);
+      if (o.feasible && o.priced)
+        out += fmt::format("{:<12}{:>8}{:>8}{:>12}{:>12.4f}{:>10.4f}  {:<20}{:<20}{}; {}\n", o.gpu, o.prefill_nodes,
+                           o.decode_nodes, units::format_usd(o.usd_per_day), o.usd_per_m_input_miss, o.usd_per_m_output,
+                           o.prefill_layout, o.decode_layout, o.decode_batch_limited_by, o.decode_step_bound_by);
+      else if (o.feasible)
+        out += fmt::format("{:<12}{:>8}{:>8}{:>12}{:>12}{:>10}  {:<20}{:<20}{}; {}\n", o.gpu, o.prefill_nodes,
+                           o.decode_nodes, "no price", "-", "-", o.prefill_layout, o.decode_layout,
+                           o.decode_batch_limited_by, o.decode_step_bound_by);
       else
         out += fmt::format("{:<12}  infeasible: {}\n", o.gpu, o.reason);
     }

@@ -171,7 +171,7 @@ struct LatencyResult {
   int prefill_units = 0, decode_units = 0;  // what the simulation ran
 };
 
-// One GPU type priced for the same service.
+// One GPU type priced for the same service, on the cheapest layout the search finds for it.
 struct GpuOption {
   std::string gpu;
   bool feasible = false;
@@ -185,6 +185,11 @@ struct GpuOption {
   double usd_per_day = 0;
   double usd_per_m_input_miss = 0;
   double usd_per_m_output = 0;
+  // The searched layout (serve_plan.h) and what limits it.
+  std::string prefill_layout, decode_layout;  // e.g. "8n EP64 TP1xDP64"
+  std::string decode_batch_limited_by;        // kv-memory, tpot-slo, ...
+  std::string decode_step_bound_by;           // compute, all-to-all, nic
+  bool priced = true;                         // false: no rental price (the layout is still searched)
 };
 
 struct ServeResult {

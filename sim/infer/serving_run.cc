@@ -13,6 +13,7 @@
 #include "sim/infer/deployment.h"
 #include "sim/infer/kv_transfer.h"
 #include "sim/infer/request_sim.h"
+#include "sim/infer/serve_plan.h"
 #include "sim/units/error.h"
 #include "sim/units/units.h"
 
@@ -172,9 +173,10 @@ ServeResult run_serving(const ServeScenario& s_in, const Calibration& prefill_ca
   }
 
   if (!s.compare_gpus.empty()) {
-    const std::string dir = profiles_dir.empty() ? find_profiles_dir() : profiles_dir;
-    for (size_t i = 0; i < s.compare_gpus.size(); ++i)
-      r.compare.push_back(price_on_gpu(s, s.compare_gpus[i], s.compare_scale_up[i], dir, shape));
+    // Each compared GPU on its own best layout (serve --plan's search), not this scenario's.
+    const std::vector<GpuPlan> plans = plan_serving(s, profiles_dir.empty() ? find_profiles_dir() : profiles_dir);
+    for (std::size_t i = 1; i < plans.size(); ++i) r.compare.push_back(gpu_option(plans[i]));
+    r.notes.push_back("compared GPUs each run their own cheapest layout (serve --plan); the day is costed per GPU");
   }
   return r;
 }
