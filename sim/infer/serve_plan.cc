@@ -72,7 +72,8 @@ std::vector<GpuPlan> plan_serving(const ServeScenario& base, const std::string& 
     g.gpu = gpu.name;
     const bool own = gpu.name == b.gpu.name;
     g.usd_per_gpu_hour = own ? b.usd_per_gpu_hour : gpu.rental.usd_per_gpu_hour;
-    const std::string path = own && !b.calibration.empty() ? b.calibration : default_profile_path(gpu, profiles_dir);
+    const std::string path = own ? scenario_profile_path(b.calibration, b.file, gpu, profiles_dir)
+                                 : default_profile_path(gpu, profiles_dir);
     // Without a rental price the search still ranks layouts by GPU-seconds per token (any price ranks
     // them the same); the dollars are then not reported.
     g.priced = g.usd_per_gpu_hour > 0;

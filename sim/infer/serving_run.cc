@@ -187,7 +187,8 @@ ServeResult run_serving(const ServeScenario& s, const std::string& profiles_dir)
   auto profile_of = [&](bool decode) {
     const std::optional<PoolGpu>& own = decode ? s.decode_gpu : s.prefill_gpu;
     if (own) return load_calibration(default_profile_path(own->gpu, dir), own->gpu);
-    return load_calibration(s.calibration.empty() ? default_profile_path(s.gpu, dir) : s.calibration, s.gpu);
+    // A bare profile name (`calibration: h800-sxm-2025-02`) is looked up in the profiles directory.
+    return load_calibration(scenario_profile_path(s.calibration, s.file, s.gpu, dir), s.gpu);
   };
   const auto prefill = profile_of(false);
   const auto decode = profile_of(true);
