@@ -180,7 +180,7 @@ std::vector<GpuPlan> plan_serving(const ServeScenario& base, const std::string& 
       g.decode_tokens_per_s_per_node = plan.decode.tokens_per_s_per_node;
       g.prefill_nodes = nodes.prefill;
       g.decode_nodes = nodes.decode;
-      g.avg_nodes = day.avg_nodes;
+      g.avg_nodes = day.evaluated ? day.avg_nodes : nodes.total();  // arrivals: the sized pools all day
       g.usd_per_day = day.evaluated ? day.usd_per_day : cost.usd_per_day;
       g.usd_per_m_output = cost.usd_per_m_output;
       g.usd_per_m_input_miss = cost.usd_per_m_input_miss;
