@@ -154,7 +154,12 @@ struct Costing {
         op.gemm.n = s.model.moe.n_routed_experts;  // the router scores E experts, not the slots
         op.flops = 2.0 * op.gemm.m * op.gemm.n * op.gemm.k;
       }
-      const double t = calib.op_time_s(op, Pass::kForward, sm_fraction());
+      double t = calib.op_time_s(op, Pass::kForward, sm_fraction());
+      // A memory-bound kernel's rate carries no fixed cost (GEMM curves fit theirs): each adds the profile's
+      // back-to-back kernel gap, replayed from a CUDA graph in decode (DeepEP's low-latency kernels and
+      // DeepGEMM's masked layout are graph-capturable), launched one by one in prefill (the normal kernels
+      // are not). Fused elementwise work: one kernel per op, as in training's fused stacks.
+      if (op.cls == OpClass::kMemoryBound && op.bytes > 0) t += calib.kernel_gap_s(decode);
       out.compute_s += t;
       if (op.cls == OpClass::kAttention) out.attention_s += t;
       if (op.cls == OpClass::kGroupedGemm || raw.name.find("experts_") != std::string::npos) out.expert_s += t;
