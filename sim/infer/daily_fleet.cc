@@ -16,7 +16,8 @@ double whole_units(double exact_nodes, int unit_nodes) {
 
 }  // namespace
 
-DayResult plan_day(const ServeScenario& s, double prefill_in_per_node, double decode_out_per_node) {
+DayResult plan_day(const ServeScenario& s, double prefill_in_per_node, double decode_out_per_node,
+                   const std::function<int(double)>& prefill_units_for_ttft) {
   DayResult d;
   if (!s.workload.enabled) return d;
   if (!(prefill_in_per_node > 0) || !(decode_out_per_node > 0))
@@ -33,6 +34,8 @@ DayResult plan_day(const ServeScenario& s, double prefill_in_per_node, double de
   std::vector<double> need_p(24), need_d(24), carried(24, 1.0);
   for (int h = 0; h < 24; ++h) {
     need_p[h] = whole_units(shape[h] * in_per_s / prefill_in_per_node, s.prefill.nodes);
+    if (prefill_units_for_ttft && shape[h] > 0)
+      need_p[h] = std::max(need_p[h], static_cast<double>(prefill_units_for_ttft(shape[h])) * s.prefill.nodes);
     need_d[h] = whole_units(shape[h] * out_per_s / decode_out_per_node, s.decode.nodes);
   }
   if (fixed) {

@@ -5,7 +5,8 @@
 // units, the scale-up lead time, a node floor or a fixed fleet leave capacity unused.
 //
 // Per hour h with rate multiplier m_h (mean 1 over the day): a pool needs m_h x daily rate / per-node
-// capacity nodes, rounded up to whole units. Policies:
+// capacity nodes, rounded up to whole units (prefill: at least the units its TTFT objective needs at that
+// hour's rate). Policies:
 // - fixed: every hour runs the peak hour's fleet;
 // - autoscaled: each hour runs what it needs; nodes added for hour h+1 start `scale_up_delay` before it,
 //   so they are paid for that long in hour h (scale-down is immediate).
@@ -14,6 +15,7 @@
 // share is reported).
 #pragma once
 
+#include <functional>
 #include <vector>
 
 #include "sim/infer/serve_result.h"
@@ -22,7 +24,10 @@
 namespace moeplan {
 
 // `prefill_in_per_node` counts input tokens with their cache hits, `decode_out_per_node` output tokens,
-// both per node at the planned batch (capacity).
-DayResult plan_day(const ServeScenario& s, double prefill_in_per_node, double decode_out_per_node);
+// both per node at the planned batch (capacity). `prefill_units_for_ttft`, when given, is the fewest
+// prefill units whose TTFT meets the objective at a rate of m x the daily average (prefill_ttft.h): each
+// hour's prefill pool is then the larger of that and its throughput need.
+DayResult plan_day(const ServeScenario& s, double prefill_in_per_node, double decode_out_per_node,
+                   const std::function<int(double)>& prefill_units_for_ttft = nullptr);
 
 }  // namespace moeplan

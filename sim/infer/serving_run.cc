@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 
 #include <fmt/format.h>
 
@@ -104,7 +105,18 @@ ServeResult run_serving(const ServeScenario& s_in, const Calibration& prefill_ca
   r.kv_transfer = plan.kv_transfer;
   size_and_cost(s, shape, plan, prefill_calib, r.nodes, r.cost, r.ttft_model);
   if (r.nodes.decode > 0) r.decode_at_load = decode_at_load(s, decode_calib, shape, r.decode, r.nodes.decode);
-  r.day = plan_day(s, r.prefill.tokens_per_s_per_node, r.decode.tokens_per_s_per_node);
+  std::function<int(double)> ttft_units;
+  if (s.workload.enabled && s.slo.ttft_s > 0) {
+    // Each hour's prefill pool meets the TTFT objective at that hour's rate (the peak's is r.ttft_model).
+    const PrefillQueue q = prefill_queue(s, prefill_calib, shape);
+    const double peak = s.workload.peak_to_average;
+    ttft_units = [q, peak, &s](double m) {
+      PrefillLoad load = q.load;
+      load.rate_per_s *= m / peak;
+      return units_for_ttft(load, q.unit, s.slo.ttft_percentile, s.slo.ttft_s, 1);
+    };
+  }
+  r.day = plan_day(s, r.prefill.tokens_per_s_per_node, r.decode.tokens_per_s_per_node, ttft_units);
 
   if (s.rates.low_latency_for(s.scale_out.name) != nullptr)
     r.notes.push_back("decode all-to-all at the measured low-latency kernel rates for " + s.scale_out.name + " (" +

@@ -81,6 +81,21 @@ TEST(DailyFleet, NodeCapAndFloor) {
   EXPECT_DOUBLE_EQ(d.peak_nodes, 24.0);
 }
 
+TEST(DailyFleet, TtftObjectiveSetsAnHoursPrefillPoolWhenItNeedsMore) {
+  // Say the TTFT objective needs 3 prefill units at any load: off-peak hours need only 2 by throughput
+  // (0.5x: 5 -> 8 nodes), so they run 3 units (12 nodes); the peak hours' throughput needs 4 units (16 nodes).
+  std::vector<double> asked;
+  const DayResult d = plan_day(two_level_day(), 100.0, 10.0, [&](double m) {
+    asked.push_back(m);
+    return 3;
+  });
+  EXPECT_EQ(asked.size(), 24u);
+  EXPECT_DOUBLE_EQ(asked[0], 0.5);
+  EXPECT_DOUBLE_EQ(d.hours[0].prefill_nodes, 12.0);
+  EXPECT_DOUBLE_EQ(d.hours[12].prefill_nodes, 16.0);
+  EXPECT_DOUBLE_EQ(d.avg_prefill_nodes, 14.0);
+}
+
 TEST(DailyFleet, FlatDayWithoutAProfileIsTheRoundedPools) {
   ServeScenario s = two_level_day();
   s.load = LoadProfile{};
