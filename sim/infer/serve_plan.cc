@@ -50,6 +50,49 @@ struct Candidate {
   ServePool pool;
 };
 
+// Sizes and costs `s` with its chosen layouts (both pools' calibrations) into `g`: the plan, the fleet at
+// the peak and over the day, the limits. A user Error (an objective out of reach) leaves `g` infeasible.
+void cost_plan(GpuPlan& g, const ServeScenario& s, const Calibration& pc, const Calibration& dc,
+               const RequestShape& shape) {
+  try {
+    const PoolPlan plan = plan_pools(s, pc, dc, shape);
+    NodeCounts nodes;
+    CostResult cost;
+    TtftModelResult ttft;
+    size_and_cost(s, shape, plan, pc, nodes, cost, ttft);
+    const DayResult day = plan_day(s, plan.prefill.tokens_per_s_per_node, plan.decode.tokens_per_s_per_node);
+    g.feasible = true;
+    g.prefill = layout_of(s.prefill);
+    g.decode = layout_of(s.decode);
+    g.decode_batch_per_gpu = plan.decode.batch_per_gpu;
+    g.decode_batch_limited_by = plan.decode.batch_limited_by;
+    g.decode_step_bound_by = plan.decode.step_bound_by;
+    g.prefill_step_bound_by = plan.prefill.step_bound_by;
+    g.prefill_limited_by = nodes.prefill_limited_by;
+    g.decode_tpot_s = plan.decode.tpot_s;
+    g.prefill_tokens_per_s_per_node = plan.prefill.tokens_per_s_per_node;
+    g.decode_tokens_per_s_per_node = plan.decode.tokens_per_s_per_node;
+    g.prefill_nodes = nodes.prefill;
+    g.decode_nodes = nodes.decode;
+    g.avg_nodes = day.evaluated ? day.avg_nodes : nodes.total();  // arrivals: the sized pools all day
+    g.usd_per_day = day.evaluated ? day.usd_per_day : cost.usd_per_day;
+    g.usd_per_m_output = cost.usd_per_m_output;
+    g.usd_per_m_input_miss = cost.usd_per_m_input_miss;
+    if (!g.priced) g.usd_per_gpu_hour = g.usd_per_day = g.usd_per_m_output = g.usd_per_m_input_miss = 0;
+  } catch (const Error& e) {
+    if (e.kind() != ErrorKind::kUser) throw;
+    g.feasible = false;
+    g.reason = e.message();
+  }
+}
+
+// A GPU's winning scenario, kept to pair pools across GPU types.
+struct Chosen {
+  ServeScenario s;
+  std::string profile;
+  double usd_per_m_input_miss = 0, usd_per_m_output = 0;
+};
+
 }  // namespace
 
 std::vector<GpuPlan> plan_serving(const ServeScenario& base, const std::string& profiles_dir_in) {
@@ -67,6 +110,7 @@ std::vector<GpuPlan> plan_serving(const ServeScenario& base, const std::string& 
   const std::vector<int> tps{1, 2, 4, 8};
 
   std::vector<GpuPlan> out;
+  std::vector<Chosen> chosen;
   for (const auto& [gpu, fabric] : gpus) {
     GpuPlan g;
     g.gpu = gpu.name;
@@ -160,36 +204,33 @@ std::vector<GpuPlan> plan_serving(const ServeScenario& base, const std::string& 
     }
     s.prefill = best_p.pool;
 
-    try {
-      const PoolPlan plan = plan_pools(s, *calib, *calib, shape);
-      NodeCounts nodes;
-      CostResult cost;
-      TtftModelResult ttft;
-      size_and_cost(s, shape, plan, *calib, nodes, cost, ttft);
-      const DayResult day = plan_day(s, plan.prefill.tokens_per_s_per_node, plan.decode.tokens_per_s_per_node);
-      g.feasible = true;
-      g.prefill = layout_of(s.prefill);
-      g.decode = layout_of(s.decode);
-      g.decode_batch_per_gpu = plan.decode.batch_per_gpu;
-      g.decode_batch_limited_by = plan.decode.batch_limited_by;
-      g.decode_step_bound_by = plan.decode.step_bound_by;
-      g.prefill_step_bound_by = plan.prefill.step_bound_by;
-      g.prefill_limited_by = nodes.prefill_limited_by;
-      g.decode_tpot_s = plan.decode.tpot_s;
-      g.prefill_tokens_per_s_per_node = plan.prefill.tokens_per_s_per_node;
-      g.decode_tokens_per_s_per_node = plan.decode.tokens_per_s_per_node;
-      g.prefill_nodes = nodes.prefill;
-      g.decode_nodes = nodes.decode;
-      g.avg_nodes = day.evaluated ? day.avg_nodes : nodes.total();  // arrivals: the sized pools all day
-      g.usd_per_day = day.evaluated ? day.usd_per_day : cost.usd_per_day;
-      g.usd_per_m_output = cost.usd_per_m_output;
-      g.usd_per_m_input_miss = cost.usd_per_m_input_miss;
-      if (!g.priced) g.usd_per_gpu_hour = g.usd_per_day = g.usd_per_m_output = g.usd_per_m_input_miss = 0;
-    } catch (const Error& e) {
-      if (e.kind() != ErrorKind::kUser) throw;
-      g.reason = e.message();
-    }
+    cost_plan(g, s, *calib, *calib, shape);
+    if (g.feasible && g.priced) chosen.push_back(Chosen{s, path, g.usd_per_m_input_miss, g.usd_per_m_output});
     out.push_back(g);
+  }
+
+  // Mixed pools: the GPU with the cheapest input tokens for prefill, the one with the cheapest output
+  // tokens for decode, each on its winning layout, costed together (KV handoff across them included).
+  if (chosen.size() >= 2) {
+    const auto by_in = std::min_element(chosen.begin(), chosen.end(), [](const Chosen& a, const Chosen& c) {
+      return a.usd_per_m_input_miss < c.usd_per_m_input_miss;
+    });
+    const auto by_out = std::min_element(chosen.begin(), chosen.end(), [](const Chosen& a, const Chosen& c) {
+      return a.usd_per_m_output < c.usd_per_m_output;
+    });
+    if (by_in != by_out) {
+      ServeScenario mix = by_in->s;
+      mix.decode = by_out->s.decode;
+      mix.decode_gpu = PoolGpu{by_out->s.gpu, by_out->s.scale_up, by_out->s.precision, by_out->s.usd_per_gpu_hour};
+      GpuPlan g;
+      g.gpu = by_in->s.gpu.name + "+" + by_out->s.gpu.name;
+      g.mixed = true;
+      g.usd_per_gpu_hour = 0;  // two prices: see the pools
+      const auto pc = load_calibration(by_in->profile, by_in->s.gpu);
+      const auto dc = load_calibration(by_out->profile, by_out->s.gpu);
+      cost_plan(g, mix, *pc, *dc, shape);
+      out.push_back(g);
+    }
   }
   return out;
 }

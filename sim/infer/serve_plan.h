@@ -9,6 +9,9 @@
 // number of slots. The two pools are searched one after the other (they share only the KV handoff's
 // NIC bandwidth, whose rank share depends on both TPs). The winner is sized and costed over the day
 // (daily_fleet.h), and its limits are stated: what capped the decode batch and what sets each step.
+// When different GPUs win the two pools, a last row runs prefill on the one with the cheapest input tokens
+// and decode on the one with the cheapest output tokens (mixed pools, serve_scenario.h), costed together
+// with the KV handoff between them.
 #pragma once
 
 #include <string>
@@ -24,7 +27,8 @@ struct PoolLayout {
 };
 
 struct GpuPlan {
-  std::string gpu;
+  std::string gpu;                // "a+b" for a mixed row: prefill on a, decode on b
+  bool mixed = false;
   bool feasible = false;
   std::string reason;             // infeasible: why no layout fits or meets the objectives
   int layouts_tried = 0;

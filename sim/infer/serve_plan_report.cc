@@ -44,7 +44,9 @@ std::string render_serve_plan_text(const std::vector<GpuPlan>& plans) {
 std::string render_serve_plan_json(const std::vector<GpuPlan>& plans) {
   nlohmann::json a = nlohmann::json::array();
   for (const GpuPlan& g : plans) {
-    nlohmann::json j = {{"gpu", g.gpu}, {"feasible", g.feasible}, {"priced", g.priced}, {"layouts_tried", g.layouts_tried}};
+    nlohmann::json j = {{"gpu", g.gpu},       {"mixed", g.mixed},
+                        {"feasible", g.feasible}, {"priced", g.priced},
+                        {"layouts_tried", g.layouts_tried}};
     if (!g.feasible) {
       j["reason"] = g.reason;
     } else {
