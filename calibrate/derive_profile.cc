@@ -281,14 +281,26 @@ std::vector<Profile> derive_profiles(const std::string& recipe_path, const std::
         p.memory_points.push_back(mp);
       }
     }
-    // Kernel gaps carry over only where the recipe says why (same die and driver stack).
+    // Kernel gaps: either the base's, carried over where the recipe says why (same die and driver stack), or
+    // a sibling GPU's own measurement named in the recipe (kernel_gap_us, kernel_gap_graph_us, source), for a
+    // target whose launch overhead nobody has published.
     if (const YAML::Node o = t["overheads"]) {
-      if (!base.overheads.present)
-        throw_user_error("base profile has no overheads section",
-                         at(file, o, path + ".overheads", "a base with overheads"));
-      const std::string ohow = req_str(file, o, "how", path + ".overheads");
-      p.overheads = base.overheads;
-      p.overheads.src = derived_source(file, ohow, "base figures (" + base.overheads.src.source + ")");
+      const std::string opath = path + ".overheads";
+      const std::string ohow = req_str(file, o, "how", opath);
+      if (o["kernel_gap_us"]) {
+        p.overheads.present = true;
+        p.overheads.kernel_gap_s = req_num(file, o, "kernel_gap_us", opath) * 1e-6;
+        p.overheads.kernel_gap_graph_s = req_num(file, o, "kernel_gap_graph_us", opath) * 1e-6;
+        if (p.overheads.kernel_gap_s <= 0 || p.overheads.kernel_gap_graph_s <= 0)
+          throw_user_error("kernel gaps must be positive", at(file, o, opath, "microseconds above 0"));
+        p.overheads.src = derived_source(file, ohow, req_str(file, o, "source", opath));
+      } else {
+        if (!base.overheads.present)
+          throw_user_error("base profile has no overheads section",
+                           at(file, o, opath, "a base with overheads, or kernel_gap_us/kernel_gap_graph_us/source"));
+        p.overheads = base.overheads;
+        p.overheads.src = derived_source(file, ohow, "base figures (" + base.overheads.src.source + ")");
+      }
     }
     if (const YAML::Node g = t["gemm"]; g && g.IsSequence())
       for (size_t j = 0; j < g.size(); ++j)

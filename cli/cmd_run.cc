@@ -1,6 +1,8 @@
 // `moeplan run SCENARIO`: simulate a training scenario end to end and print or write its report.
 #include <CLI/CLI.hpp>
+#include <filesystem>
 #include <fstream>
+#include <iterator>
 
 #include "cli/cli_context.h"
 #include "cli/commands.h"
@@ -12,6 +14,7 @@
 #include "reports/text_report.h"
 #include "reports/trace_json.h"
 #include "sim/train/training_run.h"
+#include "sim/validate/run_bands.h"
 #include "sim/units/error.h"
 
 namespace moeplan::cli {
@@ -30,6 +33,22 @@ void write_file(const std::string& path, const std::string& text) {
   if (!f) throw_user_error("failed writing `" + path + "`", ErrorContext{.key_path = "--trace"});
 }
 
+// The error bands of a run, from the residuals file that `moeplan validate --residuals` writes next to the
+// validation scenarios (scenarios/validation/residuals.csv beside the catalog).
+ErrorBands bands_for(CliContext& ctx, const Scenario& s, const Calibration& calib, const RunResult& result) {
+  const std::filesystem::path file = std::filesystem::path(ctx.catalog_dir).parent_path() / "validation" / "residuals.csv";
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(file, ec)) {
+    ErrorBands none;
+    none.why_absent = "no validation residuals at " + file.string();
+    return none;
+  }
+  std::ifstream in(file, std::ios::binary);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::vector<Residual> residuals = parse_residuals_csv(text, file.string());
+  return error_bands_for(result, residuals, band_key_of(s, calib.info()), file.string());
+}
+
 void run(CliContext& ctx, const RunArgs& args) {
   require_format(args.common.format, {"text", "json", "md", "csv"});
   const Scenario s = ctx.load(args.scenario, args.common);
@@ -37,7 +56,8 @@ void run(CliContext& ctx, const RunArgs& args) {
   RunOptions options;
   options.moeplan_version = MOEPLAN_VERSION;
   options.want_timeline = !args.trace_file.empty() || !args.common.report_dir.empty();
-  const RunResult result = run_training(s, *calib, options);
+  RunResult result = run_training(s, *calib, options);
+  result.bands = bands_for(ctx, s, *calib, result);
 
   const std::string& f = args.common.format;
   if (f == "json") print(reports::render_json_report(result));

@@ -145,12 +145,31 @@ Json inputs_json(const RunInputs& in) {
               {"calibration_profile", in.calibration_profile},
               {"calibration_source", in.calibration_source},
               {"calibration_sustained", in.calibration_sustained},
+              {"calibration_provenance", in.calibration_provenance},
               {"moeplan_version", in.moeplan_version},
               {"seed", in.seed},
               {"fidelity", in.fidelity},
               {"gpu", in.gpu},
               {"n_gpus", in.n_gpus},
               {"plan_summary", in.plan_summary}};
+}
+
+}  // namespace
+
+namespace {
+
+Json figure_band_json(const FigureBand& b) { return Json{{"p10", b.p10}, {"p50", b.p50}, {"p90", b.p90}}; }
+
+Json bands_json(const ErrorBands& b) {
+  if (!b.present) return Json{{"present", false}, {"why_absent", b.why_absent}};
+  return Json{{"present", true},
+              {"basis", b.basis},
+              {"source", b.source},
+              {"step_time_s", figure_band_json(b.step_time_s)},
+              {"tokens_per_s", figure_band_json(b.tokens_per_s)},
+              {"gpu_hours", figure_band_json(b.gpu_hours)},
+              {"wall_clock_days", figure_band_json(b.days)},
+              {"rental_usd", figure_band_json(b.rental_usd)}};
 }
 
 }  // namespace
@@ -174,6 +193,7 @@ nlohmann::ordered_json run_result_json(const RunResult& r) {
   j["training"] = training_json(r);
   j["cost"] = cost_json(r.cost);
   j["goodput"] = goodput_json(r.goodput);
+  j["error_bands"] = bands_json(r.bands);
   j["notes"] = r.notes;
   j["timeline"] = Json{{"events", r.timeline.events.size()}, {"memory_samples", r.timeline.memory.size()}};
   j["inputs"] = inputs_json(r.inputs);

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "reports/band_tables.h"
 #include "reports/format.h"
 #include "sim/units/units.h"
 
@@ -78,6 +79,7 @@ std::string summary_paragraph(const RunResult& r) {
   if (r.cost.owned_usd > 0 && rented)
     s += fmt::format("Owning the GPUs instead would cost {} ({} MWh of energy).", usd(r.cost.owned_usd),
                      sig3(r.cost.energy_mwh));
+  if (const std::string band = band_sentence(r); !band.empty()) s += (s.back() == ' ' ? "" : " ") + band;
   while (!s.empty() && s.back() == ' ') s.pop_back();
   return s;
 }
@@ -291,6 +293,7 @@ Table inputs_table(const RunResult& r) {
   t.text("scenario name", in.scenario_name);
   t.text("calibration profile", in.calibration_profile);
   t.text("calibration source", in.calibration_source);
+  if (!in.calibration_provenance.empty()) t.text("calibration provenance", in.calibration_provenance);
   t.text("sustained-load factor", in.calibration_sustained.empty()
                                       ? "none: the profile's short-run kernel rates are used as they are"
                                       : in.calibration_sustained);
@@ -307,7 +310,8 @@ std::vector<Table> run_tables(const RunResult& r) {
   std::vector<Table> all;
   std::vector<Table> sections = {model_table(r), memory_table(r), step_table(r), stage_time_table(r)};
   for (Table& t : layer_op_tables(r)) sections.push_back(std::move(t));
-  for (Table t : {phases_table(r), cost_table(r), goodput_table(r), notes_table(r), inputs_table(r)})
+  for (Table t : {phases_table(r), cost_table(r), error_band_table(r), goodput_table(r), notes_table(r),
+                  inputs_table(r)})
     sections.push_back(std::move(t));
   for (Table& t : sections)
     if (!t.empty()) all.push_back(std::move(t));
@@ -349,6 +353,7 @@ Table results_csv_table(const RunResult& r) {
              v(r.cost.wall_clock_days), v(r.cost.rental_usd), v(r.cost.owned_usd), v(r.cost.energy_mwh),
              v(r.step.mfu), v(r.step.tokens_per_s), v(r.memory_peak_bytes),
              Cell::of_text(r.memory_fits ? "true" : "false"), Cell::of_text(r.inputs.plan_summary)});
+  add_band_rows(t, r);
   return t;
 }
 

@@ -86,6 +86,12 @@ ProfileCalibration::ProfileCalibration(Profile profile, const GpuSpec& gpu)
   }
 
   info_.provenance = provenance_text(h);
+  for (const GemmCurve& c : profile_.gemm_curves) {
+    double best = 0;
+    for (const GemmPoint& p : profile_.gemm_points)
+      if (p.kind == c.kind && p.dtype == c.dtype && p.pass == c.pass) best = std::max(best, p.flops_per_s);
+    best_point_flops_per_s_.push_back(best);
+  }
 
   // FP32 GEMMs (rare: no catalog recipe uses them) without their own curve: the BF16 curve with its
   // compute term scaled by the GPU's FP32/BF16 peak ratio; memory and overhead terms are unchanged.
@@ -135,12 +141,25 @@ double ProfileCalibration::sustained_factor(DType dtype) const {
   return bf16 != nullptr ? std::min(1.0, bf16->ratio()) : 1.0;
 }
 
+double ProfileCalibration::best_point_flops_per_s(const GemmCurve& curve) const {
+  for (size_t i = 0; i < profile_.gemm_curves.size(); ++i) {
+    const GemmCurve& c = profile_.gemm_curves[i];
+    if (c.kind == curve.kind && c.dtype == curve.dtype && c.pass == curve.pass) return best_point_flops_per_s_[i];
+  }
+  return 0;
+}
+
 double ProfileCalibration::gemm_time_s(const GemmShape& shape, DType dtype, Pass pass) const {
   const GemmKind kind = shape.groups > 1 ? GemmKind::kGrouped : GemmKind::kDense;
   GemmCurve curve = gemm_curve_for(kind, dtype, pass);
   // Only the compute term slows with the clock; the bandwidth and launch terms do not.
-  curve.peak_flops_per_s *= sustained_factor(curve.dtype);
-  return moeplan::gemm_time_s(curve, shape);
+  const double sustained = sustained_factor(curve.dtype);
+  curve.peak_flops_per_s *= sustained;
+  const double t = moeplan::gemm_time_s(curve, shape);
+  // A fitted curve can overshoot between and beyond its points; no shape beats the best rate measured for it
+  // (MAMF's best shape is by construction the fastest of its search), so that rate bounds every shape.
+  const double best = best_point_flops_per_s(curve) * sustained;
+  return best > 0 ? std::max(t, gemm_flops(shape) / best) : t;
 }
 
 double ProfileCalibration::gemm_flops_per_s(const GemmShape& shape, DType dtype, Pass pass) const {

@@ -56,6 +56,10 @@ class ProfileCalibration : public Calibration {
   GpuSpec gpu_;
   ProfileInfo info_;
   std::vector<GemmCurve> fp32_scaled_;  // BF16 curves rescaled to FP32 peaks when no FP32 curve exists
+  // The fastest measured (or derived) point of each curve's kind, dtype and pass (same order as the profile's
+  // curves; 0 without points): no shape runs faster.
+  std::vector<double> best_point_flops_per_s_;
+  double best_point_flops_per_s(const GemmCurve& curve) const;
 };
 
 // Reads the profile at `path` and wraps it for `gpu`.

@@ -27,11 +27,13 @@ DatedPrice read_dated_price(const YamlField& f, double (*parse)(std::string_view
 
 }  // namespace
 
-GpuSpec read_gpu(const YamlField& e, const std::string& name) {
+GpuSpec read_gpu(const YamlField& e, const std::string& name, const std::vector<std::string>& extra_keys) {
   e.require_map("a GPU entry with bf16, memory, memory_bandwidth, sms, tdp, ...");
-  e.expect_keys({"display_name", "vendor", "arch", "sms", "boost_clock_mhz", "fp8", "bf16", "fp32", "memory",
-                 "memory_bandwidth", "l2", "scale_up", "host_link", "tdp", "purchase", "rental", "ecc", "profile",
-                 "source", "notes"});
+  std::vector<std::string> keys = {"display_name", "vendor", "arch", "sms", "boost_clock_mhz", "fp8", "bf16", "fp32",
+                                   "memory", "memory_bandwidth", "l2", "scale_up", "host_link", "tdp", "purchase",
+                                   "rental", "ecc", "profile", "source", "notes"};
+  keys.insert(keys.end(), extra_keys.begin(), extra_keys.end());
+  e.expect_keys(keys);
   GpuSpec g;
   g.name = name;
   g.display_name = e.get_string("display_name", name);
@@ -62,9 +64,11 @@ GpuSpec read_gpu(const YamlField& e, const std::string& name) {
   return g;
 }
 
-FabricSpec read_fabric(const YamlField& e, const std::string& name) {
+FabricSpec read_fabric(const YamlField& e, const std::string& name, const std::vector<std::string>& extra_keys) {
   e.require_map("a fabric entry with kind, bandwidth, achievable, latency, source");
-  e.expect_keys({"kind", "bandwidth", "achievable", "latency", "source", "notes"});
+  std::vector<std::string> keys = {"kind", "bandwidth", "achievable", "latency", "source", "notes"};
+  keys.insert(keys.end(), extra_keys.begin(), extra_keys.end());
+  e.expect_keys(keys);
   FabricSpec f;
   f.name = name;
   f.kind = e.at("kind", "the link technology").as_enum<FabricKind>(

@@ -106,7 +106,7 @@ Scenario convert(const YAML::Node& root_node, YamlSource& source, const Catalog&
     if (gpus == 1) s.parallel.zero_stage = 0;
   }
   if (auto p = root.find("precision")) s.precision = read_precision(*p);
-  s.training = read_training(root.at("training", "{phases: [...]}"), s.parallel, gpus);
+  s.training = read_training(root.at("training", "{phases: [...]}"), s.parallel, s.cluster, catalog);
   if (auto p = root.find("price")) s.price = read_price(*p);
   // No rental price given: the GPU's dated catalog quote, named as such.
   if (s.price.mode == PriceSpec::Mode::kRental && s.price.usd_per_gpu_hour == 0 &&

@@ -2,7 +2,9 @@
 #include "sim/io/scenario_sections.h"
 
 #include <cmath>
+#include <optional>
 
+#include "sim/io/hardware_yaml.h"
 #include "sim/io/software_yaml.h"
 #include "sim/io/suggest.h"
 #include "sim/units/units.h"
@@ -33,31 +35,58 @@ long long read_whole_count(const YamlField& f) {
 
 }  // namespace
 
-ClusterSpec read_cluster(const YamlField& f, const Catalog& catalog) {
+namespace {
+
+// `gpu:` or `scale_up:`/`scale_out:`: a catalog name, or a whole entry written inline with its own `name`
+// (the catalog's format, hardware_yaml.h), e.g. a 200G RoCE fabric the catalog does not list.
+GpuSpec gpu_of(const YamlField& f, const Catalog& catalog) {
+  if (f.is_map()) return read_gpu(f, f.at("name", "a name for the inline GPU").as_string("a GPU name"), {"name"});
+  const std::string name = f.as_string("a GPU name from the catalog, or an inline GPU entry");
+  return located(f, [&] { return catalog.gpu(name); });
+}
+
+FabricSpec fabric_of(const YamlField& f, const Catalog& catalog) {
+  if (f.is_map())
+    return read_fabric(f, f.at("name", "a name for the inline fabric").as_string("a fabric name"), {"name"});
+  const std::string name = f.as_string("a fabric name from the catalog, or an inline fabric entry");
+  return located(f, [&] { return catalog.fabric(name); });
+}
+
+// The cluster keys present in `f` applied to `c` (the scenario's cluster for a phase, an empty one for the
+// scenario itself).
+ClusterSpec read_cluster_fields(const YamlField& f, ClusterSpec c, const Catalog& catalog, bool whole) {
   f.require_map("{gpu, nodes, gpus_per_node, scale_up, scale_out, ...}");
   f.expect_keys({"gpu", "nodes", "gpus_per_node", "scale_up", "scale_out", "nics_per_node", "p2p", "topology"});
-  ClusterSpec c;
-  const YamlField gpu = f.at("gpu", "a GPU name from the catalog such as h800-sxm");
-  const std::string gpu_name = gpu.as_string("a GPU name from the catalog");
-  c.gpu = located(gpu, [&] { return catalog.gpu(gpu_name); });
-  c.n_nodes = f.get_int("nodes", 1);
-  c.gpus_per_node = f.get_int("gpus_per_node", 8);
+  std::optional<YamlField> gpu = f.find("gpu");
+  if (whole) {
+    gpu = f.at("gpu", "a GPU name from the catalog such as h800-sxm");
+    c.gpu = gpu_of(*gpu, catalog);
+  } else if (gpu) {
+    // One scenario, one calibration profile: a phase may resize or rewire the cluster, not swap its GPU.
+    const GpuSpec g = gpu_of(*gpu, catalog);
+    if (g.name != c.gpu.name)
+      gpu->fail("a phase runs on the scenario's GPU (`" + c.gpu.name + "`), not `" + g.name + "`",
+                "the scenario's GPU; a run on another GPU is a scenario of its own");
+  }
+  c.n_nodes = f.get_int("nodes", whole ? 1 : c.n_nodes);
+  c.gpus_per_node = f.get_int("gpus_per_node", whole ? 8 : c.gpus_per_node);
   // Scale-up default: the GPU's own link (NVLink, Infinity Fabric), else its PCIe host link.
   if (auto su = f.find("scale_up")) {
-    const std::string name = su->as_string("a fabric name from the catalog");
-    c.scale_up = located(*su, [&] { return catalog.fabric(name); });
-  } else {
+    c.scale_up = fabric_of(*su, catalog);
+  } else if (whole) {
     const std::string name = c.gpu.scale_up_fabric.empty() ? c.gpu.host_link : c.gpu.scale_up_fabric;
-    c.scale_up = located(gpu, [&] { return catalog.fabric(name); });
+    c.scale_up = located(*gpu, [&] { return catalog.fabric(name); });
   }
   if (auto so = f.find("scale_out")) {
-    const std::string name = so->as_string("a fabric name from the catalog");
-    c.scale_out = located(*so, [&] { return catalog.fabric(name); });
-  } else if (c.n_nodes > 1) {
+    c.scale_out = fabric_of(*so, catalog);
+  } else if (c.n_nodes > 1 && c.scale_out.name.empty()) {
     f.at("scale_out", "the fabric between nodes, e.g. ib-ndr, roce-400g or eth-100g");
   }
-  c.nics_per_node = f.get_int("nics_per_node", c.n_nodes > 1 || f.has("scale_out") ? c.gpus_per_node : 0);
-  c.p2p = f.get_bool("p2p", true);
+  // NICs: one per GPU wherever there is a scale-out fabric, unless given; a phase keeps the scenario's count.
+  const int default_nics = whole ? (c.n_nodes > 1 || f.has("scale_out") ? c.gpus_per_node : 0)
+                                 : (c.nics_per_node > 0 ? c.nics_per_node : (c.n_nodes > 1 ? c.gpus_per_node : 0));
+  c.nics_per_node = f.get_int("nics_per_node", default_nics);
+  c.p2p = f.get_bool("p2p", c.p2p);
   if (auto t = f.find("topology")) {
     t->require_map("{kind, levels, planes, oversubscription, switch_radix}");
     t->expect_keys({"kind", "levels", "planes", "oversubscription", "switch_radix"});
@@ -71,6 +100,16 @@ ClusterSpec read_cluster(const YamlField& f, const Catalog& catalog) {
     c.topology.switch_radix = t->get_int("switch_radix", c.topology.switch_radix);
   }
   return c;
+}
+
+}  // namespace
+
+ClusterSpec read_cluster(const YamlField& f, const Catalog& catalog) {
+  return read_cluster_fields(f, ClusterSpec{}, catalog, true);
+}
+
+ClusterSpec read_phase_cluster(const YamlField& f, const ClusterSpec& base, const Catalog& catalog) {
+  return read_cluster_fields(f, base, catalog, false);
 }
 
 ParallelPlan read_parallel(const YamlField& f, const ParallelPlan& base, int n_gpus, bool dp_auto_when_absent) {
@@ -171,7 +210,8 @@ PrecisionRecipe read_precision(const YamlField& f) {
   return r;
 }
 
-TrainingSpec read_training(const YamlField& f, const ParallelPlan& plan, int n_gpus) {
+TrainingSpec read_training(const YamlField& f, const ParallelPlan& plan, const ClusterSpec& cluster,
+                           const Catalog& catalog) {
   f.require_map("{phases: [...]}");
   f.expect_keys({"phases"});
   TrainingSpec t;
@@ -180,7 +220,7 @@ TrainingSpec read_training(const YamlField& f, const ParallelPlan& plan, int n_g
     const YamlField& p = phases[i];
     p.require_map("{name, tokens | steps, seq_len, global_batch, ...}");
     p.expect_keys({"name", "tokens", "steps", "seq_len", "global_batch", "batch_ramp", "given_gpu_hours", "source",
-                   "parallel"});
+                   "cluster", "parallel"});
     TrainingPhase ph;
     ph.name = p.get_string("name", "phase-" + std::to_string(i));
     if (auto x = p.find("tokens")) ph.tokens = x->as_quantity(units::parse_count, kCount);
@@ -195,9 +235,24 @@ TrainingSpec read_training(const YamlField& f, const ParallelPlan& plan, int n_g
     }
     if (auto g = p.find("given_gpu_hours")) ph.given_gpu_hours = g->as_quantity(units::parse_count, kCount);
     ph.given_source = p.get_string("source", "");
+    ph.cluster = cluster;
+    if (auto c = p.find("cluster")) {
+      ph.cluster = read_phase_cluster(*c, cluster, catalog);
+      ph.cluster_overridden = true;
+    }
     ph.parallel = plan;
     if (auto pp = p.find("parallel")) {
-      ph.parallel = read_parallel(*pp, plan, n_gpus, false);
+      ph.parallel = read_parallel(*pp, plan, ph.cluster.n_gpus(), false);
+      ph.parallel_overridden = true;
+    } else if (ph.cluster_overridden && ph.cluster.n_gpus() != cluster.n_gpus()) {
+      // A resized cluster keeps the model-parallel layout and scales data parallelism to fit, as a job
+      // moved to more nodes does; a layout that cannot is an error naming the phase's cluster.
+      const long long model_ranks = static_cast<long long>(plan.tp) * plan.cp * plan.pp;
+      if (ph.cluster.n_gpus() % model_ranks != 0)
+        p.at("cluster", "").fail("the phase's " + std::to_string(ph.cluster.n_gpus()) + " GPUs are not a multiple of tp x cp x pp = " +
+                                     std::to_string(model_ranks),
+                                 "a GPU count divisible by the model-parallel size, or a `parallel:` for the phase");
+      ph.parallel.dp = static_cast<int>(ph.cluster.n_gpus() / model_ranks);
       ph.parallel_overridden = true;
     }
     t.phases.push_back(ph);

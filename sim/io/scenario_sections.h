@@ -8,7 +8,11 @@
 
 namespace moeplan::io {
 
+// `gpu`, `scale_up` and `scale_out` each name a catalog entry or give one inline (with its `name`).
 ClusterSpec read_cluster(const YamlField& f, const Catalog& catalog);
+// A phase's `cluster:`: the keys it gives applied to the scenario's cluster (same GPU; size, fabrics and
+// topology may change).
+ClusterSpec read_phase_cluster(const YamlField& f, const ClusterSpec& base, const Catalog& catalog);
 
 // Applies the keys present in `f` to `base`. `dp` may be "auto" (GPUs / (tp x pp)); when `dp` is absent it
 // is derived the same way if `dp_auto_when_absent` is set or the mapping changes tp or pp, and kept
@@ -16,7 +20,8 @@ ClusterSpec read_cluster(const YamlField& f, const Catalog& catalog);
 ParallelPlan read_parallel(const YamlField& f, const ParallelPlan& base, int n_gpus, bool dp_auto_when_absent);
 
 PrecisionRecipe read_precision(const YamlField& f);
-TrainingSpec read_training(const YamlField& f, const ParallelPlan& plan, int n_gpus);
+TrainingSpec read_training(const YamlField& f, const ParallelPlan& plan, const ClusterSpec& cluster,
+                           const Catalog& catalog);
 PriceSpec read_price(const YamlField& f);
 FailureSpec read_failures(const YamlField& f);
 RoutingSpec read_routing(const YamlField& f);

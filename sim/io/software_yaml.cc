@@ -7,9 +7,12 @@ namespace moeplan::io {
 
 SoftwareSpec read_software_fields(const YamlField& f, const SoftwareSpec& base,
                                   const std::vector<std::string>& extra_keys) {
-  f.require_map("{attention_kernel, fused_elementwise, cuda_graphs, dp_overlap, param_gather_overlap, p2p_blocking}");
-  std::vector<std::string> keys = {"attention_kernel",     "fused_elementwise", "cuda_graphs", "dp_overlap",
-                                   "param_gather_overlap", "p2p_blocking",      "sources",     "description"};
+  f.require_map(
+      "{attention_kernel, fused_elementwise, cuda_graphs, dp_overlap, param_gather_overlap, p2p_blocking, "
+      "moe_dispatcher}");
+  std::vector<std::string> keys = {"attention_kernel",     "fused_elementwise", "cuda_graphs",    "dp_overlap",
+                                   "param_gather_overlap", "p2p_blocking",      "moe_dispatcher", "sources",
+                                   "description"};
   keys.insert(keys.end(), extra_keys.begin(), extra_keys.end());
   f.expect_keys(keys);
   SoftwareSpec s = base;
@@ -21,6 +24,15 @@ SoftwareSpec read_software_fields(const YamlField& f, const SoftwareSpec& base,
       names.emplace_back(n, kernel);
     }
     s.attention_kernel = k->as_enum<AttentionKernel>(names, "attention kernel");
+  }
+  if (auto k = f.find("moe_dispatcher")) {
+    std::vector<std::pair<std::string, MoeDispatcher>> names;
+    for (const std::string& n : moe_dispatcher_names()) {
+      MoeDispatcher d{};
+      parse_moe_dispatcher(n, &d);
+      names.emplace_back(n, d);
+    }
+    s.moe_dispatcher = k->as_enum<MoeDispatcher>(names, "MoE dispatcher");
   }
   s.fused_elementwise = f.get_bool("fused_elementwise", s.fused_elementwise);
   s.cuda_graphs = f.get_bool("cuda_graphs", s.cuda_graphs);

@@ -35,6 +35,7 @@ MoeTraffic empty_traffic(int ep, int gpus_per_node) {
   tr.tokens.assign(static_cast<std::size_t>(ep) * ep, 0.0);
   tr.node_tokens.assign(static_cast<std::size_t>(ep) * tr.n_nodes, 0.0);
   tr.received_copies.assign(ep, 0.0);
+  tr.copies.assign(static_cast<std::size_t>(ep) * ep, 0.0);
   return tr;
 }
 
@@ -58,6 +59,7 @@ MoeTraffic sample_moe_traffic(int ep, int gpus_per_node, const MoeCommSpec& spec
       for (int k = 0; k < spec.routing.top_k; ++k) {
         const int d = experts[static_cast<std::size_t>(t) * spec.routing.top_k + k] / experts_per_rank;
         tr.received_copies[d] += 1;
+        tr.copies[static_cast<std::size_t>(s) * ep + d] += 1;
         if (!rank_hit[d]) {
           rank_hit[d] = 1;
           tr.tokens[static_cast<std::size_t>(s) * ep + d] += 1;
@@ -81,6 +83,7 @@ MoeTraffic expected_moe_traffic(int ep, int gpus_per_node, const MoeCommSpec& sp
   std::fill(tr.tokens.begin(), tr.tokens.end(), T * p_rank);
   std::fill(tr.node_tokens.begin(), tr.node_tokens.end(), T * p_node);
   std::fill(tr.received_copies.begin(), tr.received_copies.end(), T * spec.routing.top_k);
+  std::fill(tr.copies.begin(), tr.copies.end(), T * spec.routing.top_k / ep);
   return tr;
 }
 
@@ -113,7 +116,19 @@ MoeCommResult simulate_moe_traffic(const Topology& topo, std::span<const int> ra
   std::vector<engine::TaskId> all;
   MoeCommResult res;
   const auto at = [&](int s, int d) { return tr.tokens[static_cast<std::size_t>(s) * ep + d]; };
-  for (int s = 0; s < ep; ++s) {
+  if (spec.per_expert_copies) {
+    // One direct transfer per (source, destination) pair carrying every copy between them.
+    for (int s = 0; s < ep; ++s)
+      for (int d = 0; d < ep; ++d) {
+        const double copies = tr.copies[static_cast<std::size_t>(s) * ep + d];
+        if (d == s || copies == 0) continue;
+        const double bytes = copies * b;
+        const PathRef p = dispatch ? net.path(ranks[s], ranks[d]) : net.path(ranks[d], ranks[s]);
+        all.push_back(net.transfer(p, bytes, {}));
+        (s / g == d / g ? res.scale_up_bytes : res.scale_out_bytes) += bytes;
+      }
+  }
+  for (int s = 0; s < ep && !spec.per_expert_copies; ++s) {
     const int node_s = s / g, local = s % g;
     for (int m = 0; m < tr.n_nodes; ++m) {
       if (m == node_s) {
@@ -190,6 +205,16 @@ double moe_alltoall_time_s(const MoeCommSpec& spec, int ep, int gpus_per_node, d
   if (!(intra_Bps > 0)) throw_user_error("MoE all-to-all needs a positive scale-up bandwidth");
   const int n_nodes = ep / g;
   const double T = spec.tokens_per_rank, b = spec.bytes_per_token;
+  if (spec.per_expert_copies) {
+    // Each of a token's top_k copies lands on a uniformly drawn member: (g - 1) / ep of them on another GPU of
+    // the sender's node, (ep - g) / ep on another node, each over the sender's own links.
+    const double k = spec.routing.top_k;
+    const double nvl = T * k * (g - 1.0) / ep * b;
+    if (n_nodes == 1) return nvl / intra_Bps + intra_latency_s;
+    if (!(inter_Bps > 0)) throw_user_error("MoE all-to-all across nodes needs a positive scale-out bandwidth");
+    const double ib = T * k * static_cast<double>(ep - g) / ep * b;
+    return std::max(nvl / intra_Bps, ib / inter_Bps) + intra_latency_s + inter_latency_s;
+  }
   const double ranks_hit = expected_blocks_hit(spec.routing, ep);
   const double nvl_bytes = T * ranks_hit * (1.0 - 1.0 / g) * b;
   double t = nvl_bytes / intra_Bps + intra_latency_s;

@@ -8,6 +8,11 @@
 // (token, node) back over IB. Payload per token: FP8 dispatch = hidden x 1 B plus one FP32 scale per
 // 128 channels (§3.3 1x128 tiles); BF16 combine = hidden x 2 B.
 //
+// Per-expert copies (`per_expert_copies`): Megatron-Core's all-to-all token dispatcher
+// (MoEAlltoAllTokenDispatcher) permutes the tokens into one row per (token, expert) pair and exchanges the rows
+// with a single NCCL all-to-all, so every copy bound for another GPU travels on its own, straight from source to
+// destination; nothing is merged per node or per GPU.
+//
 // The DES path turns the sampled traffic into per-pair transfers, split in `chunks` so the NVLink relay
 // of chunk c starts as soon as IB chunk c has landed, and runs them with max-min link sharing. The closed
 // form assumes balanced routing and perfect overlap of the IB and NVLink legs.
@@ -32,6 +37,7 @@ struct MoeCommSpec {
   double bytes_per_token = 0;  // one of the two helpers above
   MoeRoutingSpec routing;
   int chunks = 8;              // relay pipelining granularity (DES only)
+  bool per_expert_copies = false;  // one transfer per (token, expert) copy, no node relay (see above)
   // DES only: transfer completions are rounded up to this grid so nearby completions share one rate
   // re-solve (engine::Simulator::set_flow_quantum); each chunk ends at most this late.
   double time_quantum_s = 0.2e-6;
@@ -63,6 +69,8 @@ struct MoeTraffic {
   // received_copies[d]: (token, expert) pairs member d's experts process, its own tokens included; the
   // balanced mean is tokens_per_rank x top_k.
   std::vector<double> received_copies;
+  // copies[s * ep + d]: (token, expert) pairs of source s whose expert sits on member d.
+  std::vector<double> copies;
 };
 
 // Samples the routing of spec.tokens_per_rank tokens on every member (sample_routing, or

@@ -14,9 +14,9 @@ std::string n(long long v) { return std::to_string(v); }
 
 // Checks plan `p` against the model and cluster; `prefix` is "" for the scenario's plan and
 // "training.phases[i]." for a phase's own plan, so the key path names the plan that is wrong.
-void check_plan(const ParallelPlan& p, const Scenario& s, const std::string& prefix) {
+void check_plan(const ParallelPlan& p, const Scenario& s, const ClusterSpec& cluster, const std::string& prefix) {
   const ModelSpec& m = s.model;
-  const int gpus = s.cluster.n_gpus();
+  const int gpus = cluster.n_gpus();
   const std::string key = prefix + "parallel";
   if (p.n_gpus() != gpus) {
     const int model_ranks = p.tp * p.cp * p.pp;
@@ -51,8 +51,8 @@ void check_plan(const ParallelPlan& p, const Scenario& s, const std::string& pre
     if (m.attention == AttentionKind::kGqa && p.tp > m.n_kv_heads)
       fail(key + ".tp", "tp = " + n(p.tp) + " exceeds the " + n(m.n_kv_heads) + " KV heads of " + m.name,
            "use tp <= " + n(m.n_kv_heads));
-    if (p.tp > s.cluster.gpus_per_node)
-      fail(key + ".tp", "tp = " + n(p.tp) + " spans more than one node (" + n(s.cluster.gpus_per_node) +
+    if (p.tp > cluster.gpus_per_node)
+      fail(key + ".tp", "tp = " + n(p.tp) + " spans more than one node (" + n(cluster.gpus_per_node) +
                             " GPUs per node)", "keep tensor parallelism inside a node");
   }
   if (p.cp > 1 && p.cp_comm == CpComm::kAllToAll && p.tp >= 1 && m.n_heads % p.tp == 0 &&
@@ -71,15 +71,16 @@ void validate(const Scenario& s) {
   validate(s.parallel);
   validate(s.training);
   validate(s.price);
-  check_plan(s.parallel, s, "");
+  check_plan(s.parallel, s, s.cluster, "");
   for (size_t i = 0; i < s.training.phases.size(); ++i) {
     const TrainingPhase& ph = s.training.phases[i];
     if (ph.given_gpu_hours > 0) continue;
     const std::string phase_key = "training.phases[" + n(static_cast<long long>(i)) + "]";
     const ParallelPlan& pp_plan = ph.parallel_overridden ? ph.parallel : s.parallel;
+    if (ph.cluster_overridden) validate(ph.cluster);
     if (ph.parallel_overridden) {
       validate(pp_plan);
-      check_plan(pp_plan, s, phase_key + ".");
+      check_plan(pp_plan, s, ph.cluster_overridden ? ph.cluster : s.cluster, phase_key + ".");
     }
     // Context parallelism cuts each sequence into equal pieces (ring: 2 cp, the load-balanced causal split).
     if (pp_plan.cp > 1 && ph.seq_len % pp_plan.cp_pieces() != 0)

@@ -21,6 +21,15 @@ const char* to_string(AttentionKernel k);
 // Every name parse_attention_kernel accepts, oldest first (for error hints).
 std::vector<std::string> attention_kernel_names();
 
+// How MoE tokens reach their experts' GPUs. `kDeepEp` (DeepEP, HybridEP; DeepSeek-V3 §3.2.2): a token crosses
+// to each remote node once and is forwarded over NVLink there. `kAllToAll`: Megatron-Core's all-to-all token
+// dispatcher, one NCCL all-to-all of the permuted (token, expert) rows, every copy on its own.
+enum class MoeDispatcher { kDeepEp, kAllToAll };
+
+bool parse_moe_dispatcher(const std::string& name, MoeDispatcher* out);
+const char* to_string(MoeDispatcher d);
+std::vector<std::string> moe_dispatcher_names();
+
 struct SoftwareSpec {
   std::string name = "default";            // preset name, or "default" when the scenario names none
   std::vector<std::string> sources;        // where each setting comes from
@@ -38,6 +47,7 @@ struct SoftwareSpec {
   // Pipeline sends block the sending and receiving compute streams (synchronous p2p before Megatron's
   // 2023 p2p overlap); false: sends run on their own stream and only the receiver waits for the data.
   bool p2p_blocking = false;
+  MoeDispatcher moe_dispatcher = MoeDispatcher::kDeepEp;
 };
 
 }  // namespace moeplan

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/spec/cluster_spec.h"
 #include "sim/spec/parallel_plan.h"
 
 namespace moeplan {
@@ -29,6 +30,10 @@ struct TrainingPhase {
   // (context extension at 32K/128K cannot keep a batch-divisible layout of pre-training).
   ParallelPlan parallel;
   bool parallel_overridden = false;
+  // The cluster this phase runs on: the scenario's with the phase's own `cluster:` keys applied (Llama 3 grew
+  // from 8K to 16K GPUs between stages of pre-training). Same GPU; size, fabrics and topology may change.
+  ClusterSpec cluster;
+  bool cluster_overridden = false;
 };
 
 struct TrainingSpec {

@@ -53,6 +53,7 @@ void DesFullComm::build_ep_pool(const Scenario& s, const Calibration& calib, con
   spec.routing = {.n_experts = m.moe.n_routed_experts, .top_k = m.moe.top_k, .n_groups = m.moe.n_expert_groups,
                   .max_groups = s.routing.nodes_per_token > 0 ? s.routing.nodes_per_token : m.moe.n_limited_groups};
   spec.bytes_per_token = moe_dispatch_bytes_per_token(m, s.precision);
+  spec.per_expert_copies = s.software.moe_dispatcher == MoeDispatcher::kAllToAll;
   network::MoeCommSpec dispatch = spec, combine = spec;
   combine.bytes_per_token = moe_combine_bytes_per_token(m, s.precision);
 

@@ -122,12 +122,29 @@ struct RunInputs {
   // Sustained-load factors on compute rates ("bf16 0.940 (60 s back-to-back GEMM)"); "" = the profile has
   // no sustained run, so its short-run kernel rates are used as they are.
   std::string calibration_sustained;
+  // "measured on this GPU ..." or "derived from h800-sxm by ..." (the profile's provenance, readable).
+  std::string calibration_provenance;
   std::string moeplan_version;
   std::uint64_t seed = 0;
   std::string fidelity;
   std::string gpu;
   int n_gpus = 0;
   std::string plan_summary;           // "TP1 PP16 EP64 DP128 ZeRO-1 DualPipe mb=1"
+};
+
+// How far off predictions like this one have been on published runs: P10/P50/P90 of each headline figure,
+// from the residuals of the most similar validation runs (sim/validate/run_bands.h). It never moves the point
+// estimate; reports print it beside the prediction.
+struct FigureBand {
+  double p10 = 0, p50 = 0, p90 = 0;
+};
+
+struct ErrorBands {
+  bool present = false;
+  std::string basis;                  // which runs: "hopper, MoE, profile measured (6 runs)"
+  std::string source;                 // the residuals file
+  std::string why_absent;             // when not present: why
+  FigureBand step_time_s, tokens_per_s, gpu_hours, days, rental_usd;
 };
 
 struct RunResult {
@@ -145,6 +162,7 @@ struct RunResult {
   std::vector<LayerBreakdown> layers;  // main phase: a dense and an MoE layer (those the model has)
   Timeline timeline;                  // empty unless the fidelity produced one
   std::vector<std::string> notes;     // assumptions worth telling the reader
+  ErrorBands bands;                   // filled by the caller (sim/validate), empty otherwise
 };
 
 }  // namespace moeplan

@@ -176,6 +176,7 @@ RunResult run_training(const Scenario& s, const Calibration& calib, const RunOpt
   out.inputs.calibration_profile = calib.info().path;
   out.inputs.calibration_source = calib.info().method + ": " + calib.info().source;
   out.inputs.calibration_sustained = calib.info().sustained;
+  out.inputs.calibration_provenance = calib.info().provenance;
 
   bool phases_fit = true;  // phases with their own plan are checked separately from the main memory
   for (size_t i = 0; i < s.training.phases.size(); ++i) {
@@ -187,7 +188,7 @@ RunResult run_training(const Scenario& s, const Calibration& calib, const RunOpt
       pr.given = true;
       pr.given_source = ph.given_source;
       pr.gpu_hours = ph.given_gpu_hours;
-      pr.days = ph.given_gpu_hours / n_gpus / 24.0;
+      pr.days = ph.given_gpu_hours / (ph.cluster_overridden ? ph.cluster.n_gpus() : n_gpus) / 24.0;
       out.notes.push_back("phase `" + ph.name + "` uses the given " + units::format_count(ph.given_gpu_hours) +
                           " GPU-hours (" + ph.given_source + "), not a prediction");
       out.phases.push_back(pr);
@@ -196,8 +197,18 @@ RunResult run_training(const Scenario& s, const Calibration& calib, const RunOpt
     }
     const ParallelPlan& plan = ph.parallel_overridden ? ph.parallel : s.parallel;
     pr.plan = plan_summary(plan);
+    // A phase with its own cluster runs as the scenario on that cluster (always the scenario's GPU).
+    Scenario phase_scenario;
+    if (ph.cluster_overridden) {
+      phase_scenario = s;
+      phase_scenario.cluster = ph.cluster;
+      phase_scenario.cluster.gpu = s.cluster.gpu;
+      pr.plan += " on " + std::to_string(phase_scenario.cluster.n_gpus()) + " GPUs";
+    }
+    const Scenario& ps = ph.cluster_overridden ? phase_scenario : s;
+    const int phase_gpus = ps.cluster.n_gpus();
     if (ph.parallel_overridden) {
-      const auto mem = memory_per_stage(s.model, s.cluster, plan, s.precision, ph.seq_len);
+      const auto mem = memory_per_stage(s.model, ps.cluster, plan, s.precision, ph.seq_len);
       for (const MemoryBreakdown& mb : mem)
         if (!mb.fits()) {
           phases_fit = false;
@@ -222,7 +233,7 @@ RunResult run_training(const Scenario& s, const Calibration& calib, const RunOpt
         const bool final_batch = seg.global_batch == ph.global_batch;
         Timeline* tl = keep_timeline && final_batch ? &out.timeline : nullptr;
         it = steps_by_batch.emplace(seg.global_batch,
-                                    simulate_step(s, calib, StepShape{plan, ph.seq_len, seg.global_batch, true}, tl))
+                                    simulate_step(ps, calib, StepShape{plan, ph.seq_len, seg.global_batch, true}, tl))
                  .first;
       }
       seconds += seg.steps * it->second.time_s;
@@ -231,13 +242,13 @@ RunResult run_training(const Scenario& s, const Calibration& calib, const RunOpt
     }
     pr.steps = static_cast<long long>(std::llround(steps));
     pr.step_time_s = steps > 0 ? seconds / steps : 0;
-    pr.gpu_hours = seconds * n_gpus / units::kSecondsPerHour;
+    pr.gpu_hours = seconds * phase_gpus / units::kSecondsPerHour;
     pr.days = seconds / units::kSecondsPerDay;
     if (static_cast<int>(i) == main_phase) {
       auto final_it = steps_by_batch.find(ph.global_batch);
       out.step = final_it != steps_by_batch.end() ? final_it->second : steps_by_batch.rbegin()->second;
       // The layer tables show the median GPU (the profile's), not a stage's slowest one.
-      Scenario median_gpu = s;
+      Scenario median_gpu = ps;
       median_gpu.gpu_variation.spread = 0;
       const StepShape shown{plan, ph.seq_len, out.step.global_batch, true};
       out.layers = layer_breakdowns(s.model, step_costs(median_gpu, calib, shown));
@@ -245,11 +256,20 @@ RunResult run_training(const Scenario& s, const Calibration& calib, const RunOpt
     out.gpu_hours += pr.gpu_hours;
     out.phases.push_back(pr);
   }
-  out.days = out.gpu_hours / n_gpus / 24.0;
+  // Wall-clock time adds up phase by phase: phases may run on clusters of different sizes.
+  out.days = 0;
+  for (const PhaseResult& pr : out.phases) out.days += pr.days;
   if (s.gpu_variation.spread > 0) out.notes.push_back(gpu_variation_note(s));
 
   out.cost = compute_cost(out.gpu_hours, n_gpus, s.cluster.gpu, s.price);
+  out.cost.wall_clock_days = out.days;
   if (s.failures.enabled) {
+    for (const TrainingPhase& ph : s.training.phases)
+      if (ph.cluster_overridden && ph.cluster.n_gpus() != n_gpus) {
+        out.notes.push_back("failures are rated at the scenario's " + std::to_string(n_gpus) +
+                            " GPUs; phases that run on another cluster size are counted at that rate");
+        break;
+      }
     out.goodput = compute_goodput(s.failures, n_gpus, s.cluster.gpus_per_node,
                                   checkpoint_bytes(s.model, s.precision), out.gpu_hours, out.cost.usd_per_gpu_hour);
   }

@@ -75,7 +75,7 @@ Links links_of(const Scenario& s) {
 }
 
 // Time of one MoE all-to-all (dispatch or combine) of `tokens` tokens for this rank: the network layer's
-// closed form for DeepEP-style node-limited routing, on the achievable link bandwidths scaled by the
+// closed form for DeepEP-style node-limited routing (or per-expert copies under an all-to-all dispatcher), on the achievable link bandwidths scaled by the
 // profile's collective efficiency. The most loaded rank carries load_factor times the balanced traffic.
 double moe_a2a_time_s(const Scenario& s, const Links& l, double tokens, double payload_bytes,
                       double load_factor, const Calibration& calib) {
@@ -83,6 +83,7 @@ double moe_a2a_time_s(const Scenario& s, const Links& l, double tokens, double p
   network::MoeCommSpec spec;
   spec.tokens_per_rank = static_cast<int>(std::lround(tokens * load_factor));
   spec.bytes_per_token = payload_bytes;
+  spec.per_expert_copies = s.software.moe_dispatcher == MoeDispatcher::kAllToAll;
   spec.routing = {.n_experts = m.moe.n_routed_experts, .top_k = m.moe.top_k, .n_groups = m.moe.n_expert_groups,
                   .max_groups = s.routing.nodes_per_token > 0 ? s.routing.nodes_per_token : m.moe.n_limited_groups};
   const int per_node = std::min(s.parallel.ep, s.cluster.gpus_per_node);

@@ -142,6 +142,25 @@ TEST(H100TeProfile, GemmsAreCublasLtRatesAndCurvesAreTheFit) {
   }
 }
 
+TEST(PublishedProfiles, NoGemmBeatsTheBestMeasuredPoint) {
+  // The H100 BF16 fit's peak (about 827 TFLOPS) lies above every measurement; torch.mm's best, 797.51 TFLOPS at
+  // 8192^3 (kernel-rates.md §3.1), bounds every shape. Large Megatron GEMMs (GPT-177B's TP8 MLP, a 4096 x 6144
+  // x 12288 qkv) therefore run at that bound, not above it.
+  GpuSpec gpu;
+  gpu.name = "h100-sxm";
+  const auto te = load_calibration("calibrate/profiles/h100-sxm-te.yaml", gpu);
+  for (const GemmShape& s : {GemmShape{4096, 6144, 12288, 1}, GemmShape{4096, 12288, 6144, 1},
+                             GemmShape{16384, 16384, 16384, 1}}) {
+    const double rate = te->gemm_flops_per_s(s, DType::kBf16);
+    std::printf("h100-sxm-te BF16 %gx%gx%g: %.1f TFLOPS\n", s.m, s.n, s.k, rate / 1e12);
+    EXPECT_LE(rate, 797.51e12 * (1 + 1e-9));
+  }
+  const auto& cal = dynamic_cast<const ProfileCalibration&>(*te);
+  EXPECT_GT(cal.gemm_curve_for(GemmKind::kDense, DType::kBf16).peak_flops_per_s, 797.51e12);  // why the bound matters
+  // FP8 through cuBLASLt: MAMF's best shape bounds every shape.
+  EXPECT_LE(te->gemm_flops_per_s(GemmShape{8192, 8192, 8192, 1}, DType::kFp8), 1402.6e12 * (1 + 1e-6));
+}
+
 TEST(H800Profile2024, PointsAreTheCutlassBaselineDeepGemmReports) {
   // DeepGEMM's first README (v-Feb, published-numbers.md §4.2) prints each shape's TFLOPS and its speedup
   // over DeepSeek's in-house CUTLASS 3.6 kernels; the 2024 profile's points are the quotient.

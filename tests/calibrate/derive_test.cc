@@ -25,7 +25,7 @@ const GemmCurve& curve(const Profile& p, GemmKind k, DType d, Pass pass = Pass::
 
 TEST(DeriveProfiles, ScalesComputeAndBandwidthByTheCitedRatios) {
   const auto profiles = derive_profiles("calibrate/profiles/published/derivations.yaml", "test");
-  ASSERT_EQ(profiles.size(), 11u);  // a100-80g, h100-sxm and a800 are not derived from the H800
+  ASSERT_EQ(profiles.size(), 12u);  // a100-80g, h100-sxm and a800 are not derived from the H800; b200 twice
   const Profile& h800 = profiles[0];
   ASSERT_EQ(h800.header.gpu, "h800-sxm");
   const GemmCurve& base = curve(h800, GemmKind::kDense, DType::kFp8);
@@ -49,7 +49,24 @@ TEST(DeriveProfiles, ScalesComputeAndBandwidthByTheCitedRatios) {
       EXPECT_EQ(p.header.derived_from, "h800-sxm");
     }
     for (const auto& a : p.attention_points) EXPECT_EQ(a.kernel, AttentionKernel::kFlashMla);
+    // Every target carries a launch-overhead measurement: its own die's (RRZE gpu-small-kernels: H200 2.433 us,
+    // L40 1.6 us, A40 2.05 us, MI210 1.956 us) or a stated stand-in; none is left at zero.
+    EXPECT_TRUE(p.overheads.present);
+    const double gap_us = p.overheads.kernel_gap_s * 1e6;
+    if (p.header.gpu == "rtx-4090" || p.header.gpu == "l40s") EXPECT_NEAR(gap_us, 1.6, 1e-9);
+    if (p.header.gpu == "h200" || p.header.gpu == "b200" || p.header.gpu == "h800-sxm") EXPECT_NEAR(gap_us, 2.433, 1e-9);
+    if (p.header.gpu == "mi300x") EXPECT_NEAR(gap_us, 1.956, 1e-9);
+    EXPECT_FALSE(p.overheads.src.derived.empty());
   }
+  // b200-te.yaml: Transformer Engine's cuBLASLt FP8, whose best shape (MAMF 3432.5 TFLOPS, kernel-rates.md §8.1)
+  // stands where DeepGEMM's best H800 point (1520) stands; b200.yaml scales DeepGEMM by the B200/H100 MAMF ratio.
+  const Profile* b200 = nullptr;
+  const Profile* b200_te = nullptr;
+  for (const Profile& p : profiles)
+    if (p.header.gpu == "b200") (p.path == "b200-te.yaml" ? b200_te : b200) = &p;
+  ASSERT_TRUE(b200 && b200_te);
+  EXPECT_NEAR(curve(*b200_te, GemmKind::kDense, DType::kFp8).peak_flops_per_s / base.peak_flops_per_s, 3432.5 / 1520, 1e-6);
+  EXPECT_NEAR(curve(*b200, GemmKind::kDense, DType::kFp8).peak_flops_per_s / base.peak_flops_per_s, 3432.5 / 1402.6, 1e-6);
 }
 
 TEST(DeriveProfiles, A800CarriesTheMeasuredA100ProfileOverUnchangedButItsLinks) {

@@ -83,6 +83,16 @@ TEST(ScenarioErrors, SoftwarePresetsAndOverrides) {
   const std::string bad_kernel = error_of(std::string(kValid) + "software: {attention_kernel: fa9}\n");
   EXPECT_NE(bad_kernel.find("`software.attention_kernel`"), std::string::npos) << bad_kernel;
   EXPECT_NE(bad_kernel.find("fa2"), std::string::npos) << bad_kernel;
+  // The MoE dispatcher: DeepEP-style by default, Megatron's all-to-all in the 2024 preset, overridable.
+  EXPECT_EQ(s.software.moe_dispatcher, MoeDispatcher::kDeepEp);
+  const Scenario mc24 = load_scenario_text(std::string(kValid) + "software: megatron-core-2024\n", "t.yaml", catalog());
+  EXPECT_EQ(mc24.software.moe_dispatcher, MoeDispatcher::kAllToAll);
+  const Scenario over = load_scenario_text(
+      std::string(kValid) + "software: {preset: megatron-core-2025, moe_dispatcher: alltoall}\n", "t.yaml", catalog());
+  EXPECT_EQ(over.software.moe_dispatcher, MoeDispatcher::kAllToAll);
+  const std::string bad_dispatcher = error_of(std::string(kValid) + "software: {moe_dispatcher: nccl}\n");
+  EXPECT_NE(bad_dispatcher.find("`software.moe_dispatcher`"), std::string::npos) << bad_dispatcher;
+  EXPECT_NE(bad_dispatcher.find("alltoall"), std::string::npos) << bad_dispatcher;
 }
 
 TEST(ScenarioErrors, WrongType) {

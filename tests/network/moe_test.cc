@@ -206,5 +206,37 @@ TEST(MoeAllToAll, ExpectedTrafficMatchesTheClosedFormOnOneNode) {
                    8.0 * 4096 * 8);
 }
 
+TEST(MoeAllToAll, PerExpertCopiesMoveEveryCopyAndMatchTheClosedForm) {
+  // Megatron-Core's all-to-all dispatcher: Qwen3-235B-like routing (128 experts, top-8, no group limit) over
+  // EP32 = 4 nodes. Every (token, expert) copy on another GPU travels on its own, so the scale-out bytes are
+  // T k (ep - g) / ep per rank, against DeepEP's one copy per (token, remote node).
+  const Topology topo = Topology::from_cluster(testing::h800_cluster(4));
+  MoeCommSpec spec;
+  spec.tokens_per_rank = 2048;
+  spec.bytes_per_token = 4096 * 2.0;
+  spec.routing = {128, 8, 1, 1};
+  spec.per_expert_copies = true;
+  const MoeTraffic tr = expected_moe_traffic(32, 8, spec);
+  const MoeCommResult r = simulate_moe_traffic(topo, iota(32), tr, spec, MoeDirection::kDispatch);
+  const double per_rank_ib = 2048 * 8 * (32 - 8) / 32.0 * 4096 * 2;
+  const double per_rank_nvl = 2048 * 8 * (8 - 1) / 32.0 * 4096 * 2;
+  EXPECT_NEAR(r.scale_out_bytes / (32 * per_rank_ib), 1.0, 1e-9);
+  EXPECT_NEAR(r.scale_up_bytes / (32 * per_rank_nvl), 1.0, 1e-9);
+  const double closed = moe_alltoall_time_s(spec, 32, 8, topo.scale_up_Bps(), topo.scale_up_latency_s(),
+                                            topo.scale_out_Bps(), topo.scale_out_latency_s());
+  std::printf("EP32 per-expert-copy dispatch: DES %.1f us, closed form %.1f us\n", r.time_s * 1e6, closed * 1e6);
+  EXPECT_NEAR(r.time_s / closed, 1.0, 0.05);
+  // The node relay moves strictly fewer scale-out bytes for the same routing.
+  MoeCommSpec relay = spec;
+  relay.per_expert_copies = false;
+  const MoeCommResult d = simulate_moe_traffic(topo, iota(32), expected_moe_traffic(32, 8, relay), relay,
+                                               MoeDirection::kDispatch);
+  EXPECT_LT(d.scale_out_bytes, 0.5 * r.scale_out_bytes);
+  // Sampled copies add up to T k per rank.
+  Rng rng(11);
+  const MoeTraffic sampled = sample_moe_traffic(32, 8, spec, rng);
+  EXPECT_DOUBLE_EQ(std::accumulate(sampled.copies.begin(), sampled.copies.end(), 0.0), 32.0 * 2048 * 8);
+}
+
 }  // namespace
 }  // namespace moeplan::network

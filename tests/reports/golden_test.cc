@@ -100,18 +100,19 @@ TEST(ReportStructure, TextTablesAreAligned) {
   EXPECT_EQ(rows[2].find("64.5") + 4, rows[0].find("total [GiB]") + std::string("total [GiB]").size());
 }
 
-TEST(ReportStructure, CsvHasOneRowPerPhaseAndATotal) {
+TEST(ReportStructure, CsvHasOneRowPerPhaseATotalAndTheBand) {
   std::string csv = render_csv_report(testing::sample_run_result());
   std::istringstream in(csv);
   std::string line;
   std::vector<std::string> lines;
   while (std::getline(in, line)) lines.push_back(line);
-  ASSERT_EQ(lines.size(), 1u + 2u + 1u);
+  ASSERT_EQ(lines.size(), 1u + 2u + 1u + 3u);  // header, two phases, total, P10/P50/P90
   EXPECT_EQ(lines[0].rfind("row,name,steps,tokens,seq_len,step_time_s,gpu_hours,days,given,given_source,", 0), 0u);
   EXPECT_EQ(lines[1].rfind("phase,pretrain,10000,41943040000,4096,2.5,444.44444444444", 0), 0u) << lines[1];
   // A source with a comma and quotes is quoted per RFC 4180.
   EXPECT_NE(lines[2].find(",true,\"test input, \"\"given\"\" cost\","), std::string::npos) << lines[2];
   EXPECT_EQ(lines[3].rfind("total,test-mini,,,4096,2.5,544.44444444444", 0), 0u) << lines[3];
+  EXPECT_EQ(lines[6].rfind("p90,\"hopper, MoE, profile derived (6 runs)\",,,,3.125,", 0), 0u) << lines[6];  // 2.5 / 0.8
 }
 
 TEST(ReportStructure, JsonHasTheDocumentedKeys) {
@@ -156,6 +157,20 @@ TEST(ReportStructure, EveryDocumentedKeyIsInJsonKeysMd) {
         }
       };
   walk(j, "");
+}
+
+TEST(ReportStructure, ErrorBandsAppearInEveryFormat) {
+  const RunResult r = testing::sample_run_result();
+  const std::string text = render_text_report(r);
+  EXPECT_NE(text.find("Error band (published runs like this one: hopper, MoE, profile derived (6 runs))"), std::string::npos);
+  EXPECT_NE(text.find("Published runs like this one (hopper, MoE, profile derived (6 runs))"), std::string::npos);
+  EXPECT_NE(render_markdown_report(r).find("Error band"), std::string::npos);
+  const std::string csv = render_csv_report(r);
+  for (const char* row : {"\np10,", "\np50,", "\np90,"}) EXPECT_NE(csv.find(row), std::string::npos) << row;
+  const auto j = nlohmann::json::parse(render_json_report(r));
+  EXPECT_TRUE(j["error_bands"]["present"].get<bool>());
+  EXPECT_NEAR(j["error_bands"]["step_time_s"]["p90"].get<double>(), r.step.time_s / 0.8, 1e-9);
+  EXPECT_EQ(j["inputs"]["calibration_provenance"], "derived from h800-sxm by peak ratios");
 }
 
 }  // namespace
