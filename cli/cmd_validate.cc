@@ -10,6 +10,7 @@
 #include "reports/validation_report.h"
 #include "sim/calib/profile_calibration.h"
 #include "sim/validate/error_band.h"
+#include "sim/validate/serving_validation.h"
 #include "sim/validate/validation_suite.h"
 #include "sim/units/error.h"
 
@@ -33,6 +34,12 @@ void run(CliContext& ctx, const ValidateArgs& args) {
   else if (args.format == "md") print(reports::render_validation_markdown(suite));
   else if (args.format == "csv") print(reports::render_validation_csv(suite));
   else print(reports::render_validation_text(suite));
+  // Serving runs (DIR/serving/): their own table, after the training runs, in the text format.
+  if (args.format == "text") {
+    const std::string serving =
+        render_serving_validation_text(run_serving_validation(dir, catalog, ctx.profiles_dir));
+    if (!serving.empty()) print(serving);
+  }
   if (!args.residuals.empty()) {
     std::vector<Residual> residuals;
     for (const ValidationRow& r : suite.rows) residuals.push_back(residual_of(r));

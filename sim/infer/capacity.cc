@@ -95,6 +95,15 @@ double decode_step_time_s(const ServeScenario& s, const Calibration& calib, cons
   return std::max(c.time_s, c.scale_out_s + decode_kv_busy_s(kv, shape, s, batch));
 }
 
+// What sets a step: the NIC share (all-to-all scale-out legs + KV handoff) when it stretches the step past
+// its compute-bound time; else the all-to-all when the overlapped micro-batches leave it exposed for more
+// than a tenth of the compute time; else compute.
+std::string step_bound_by(const StepCost& c, double step_s) {
+  if (step_s > c.time_s * (1 + 1e-9)) return "nic";
+  if (c.exposed_comm_s > 0.1 * c.compute_s) return "all-to-all";
+  return "compute";
+}
+
 PoolPlan plan_pools(const ServeScenario& s, const Calibration& prefill_calib, const Calibration& decode_calib,
                     const RequestShape& shape) {
   PoolPlan out;
@@ -116,6 +125,7 @@ PoolPlan plan_pools(const ServeScenario& s, const Calibration& prefill_calib, co
   pr.attention_dp = s.prefill.attention_dp;
   pr.micro_batches = s.prefill.micro_batches;
   pr.step_time_s = prefill_step_s;
+  pr.step_bound_by = step_bound_by(ps, prefill_step_s);
   pr.computed_tokens_per_step = ps.tokens;
   // Per node: DP ranks per node = gpn / tp, each computing ps.tokens per step.
   pr.computed_tokens_per_s_per_node = ps.tokens * gpn / s.prefill.attention_tp / prefill_step_s;
@@ -138,7 +148,11 @@ PoolPlan plan_pools(const ServeScenario& s, const Calibration& prefill_calib, co
                          std::to_string(static_cast<long long>(shape.avg_kv_len)) + " tokens",
                      ErrorContext{.key_path = "serving.decode", .expected = "more KV memory (larger unit, FP8 KV cache)"});
   const double per_step = tokens_per_decode_step(s);
-  auto tpot_at = [&](int b) { return decode_step_time_s(s, decode_calib, kv, shape, b, shape.avg_kv_len) / per_step; };
+  // The objective holds at its percentile: the request at slo.tpot_percentile gains fewer tokens per step.
+  const double per_step_slo = tokens_per_decode_step_at(s, s.slo.tpot_percentile, shape.output_tokens);
+  auto tpot_at = [&](int b) {
+    return decode_step_time_s(s, decode_calib, kv, shape, b, shape.avg_kv_len) / per_step_slo;
+  };
   int batch = 0;
   if (s.decode.batch_per_gpu > 0) {
     batch = s.decode.batch_per_gpu;
@@ -175,8 +189,10 @@ PoolPlan plan_pools(const ServeScenario& s, const Calibration& prefill_calib, co
   dr.pipeline_stages = s.decode.pipeline_stages;
   dr.batch_per_gpu = batch;
   dr.step_time_s = decode_step_s;
+  dr.step_bound_by = step_bound_by(ds, decode_step_s);
   dr.tokens_per_step = per_step;
   dr.tpot_s = decode_step_s / per_step;
+  dr.tpot_at_slo_percentile_s = decode_step_s / per_step_slo;
   dr.tokens_per_s_per_request = 1.0 / dr.tpot_s;
   dr.tokens_per_s_per_gpu = batch * per_step / decode_step_s / s.decode.attention_tp;
   dr.tokens_per_s_per_node = dr.tokens_per_s_per_gpu * gpn;
@@ -205,6 +221,45 @@ double peak_request_rate(const ServeScenario& s, const RequestShape& shape) {
     return s.workload.input_tokens_per_day / units::kSecondsPerDay * s.workload.peak_to_average /
            std::max(1.0, shape.prompt_tokens);
   return s.arrivals.rate_per_s;
+}
+
+double peak_output_rate(const ServeScenario& s, const RequestShape& shape) {
+  if (s.workload.enabled) return s.workload.output_tokens_per_day / units::kSecondsPerDay * s.workload.peak_to_average;
+  return s.arrivals.rate_per_s * shape.output_tokens;
+}
+
+DecodeAtLoad decode_at_load(const ServeScenario& s, const Calibration& calib, const RequestShape& shape,
+                            const DecodeResult& planned, int decode_nodes) {
+  DecodeAtLoad r;
+  const double rate = peak_output_rate(s, shape);
+  const double ranks = static_cast<double>(decode_nodes) * s.gpus_per_node / s.decode.attention_tp;
+  if (!(rate > 0) || !(ranks > 0) || planned.batch_per_gpu < 1) return r;
+  const KvTransfer kv = kv_transfer(s);
+  const double per_step = tokens_per_decode_step(s);
+  auto step = [&](int b) { return decode_step_time_s(s, calib, kv, shape, b, shape.avg_kv_len); };
+  auto rank_rate = [&](int b) { return b * per_step / step(b); };  // grows with the batch
+  const double need = rate / ranks;
+  r.evaluated = true;
+  r.output_tokens_per_s = rate;
+  r.load_share = need / rank_rate(planned.batch_per_gpu);
+  // The smallest whole batch that carries the load (the planned one when the fleet is at its limit).
+  int lo = 0, hi = planned.batch_per_gpu;
+  if (rank_rate(hi) <= need) {
+    r.batch_per_gpu = hi;
+    r.step_time_s = step(hi);
+  } else {
+    while (hi - lo > 1) {
+      const int mid = lo + (hi - lo) / 2;
+      (rank_rate(mid) >= need ? hi : lo) = mid;
+    }
+    const double t_hi = step(hi), f_hi = rank_rate(hi);
+    const double t_lo = lo > 0 ? step(lo) : t_hi, f_lo = lo > 0 ? rank_rate(lo) : 0.0;
+    const double frac = (need - f_lo) / (f_hi - f_lo);
+    r.batch_per_gpu = lo + frac;
+    r.step_time_s = t_lo + frac * (t_hi - t_lo);
+  }
+  r.tpot_s = r.step_time_s / per_step;
+  return r;
 }
 
 PrefillQueue prefill_queue(const ServeScenario& s, const Calibration& prefill_calib, const RequestShape& shape) {
@@ -240,7 +295,9 @@ void size_and_cost(const ServeScenario& s, const RequestShape& shape, const Pool
     output_per_s = s.arrivals.rate_per_s * shape.output_tokens;
   }
   const int gpn = s.gpus_per_node;
-  const double gpu_usd_per_s = s.usd_per_gpu_hour / units::kSecondsPerHour;
+  // Each pool at its own GPU's price (mixed pools, serve_scenario.h).
+  const double prefill_usd_per_gpu_hour = pool_hardware(s, false).usd_per_gpu_hour;
+  const double decode_usd_per_gpu_hour = pool_hardware(s, true).usd_per_gpu_hour;
   if (input_per_s > 0) {
     nodes.prefill_exact = peak * input_per_s / plan.prefill.tokens_per_s_per_node;
     nodes.decode_exact = peak * output_per_s / plan.decode.tokens_per_s_per_node;
@@ -272,19 +329,21 @@ void size_and_cost(const ServeScenario& s, const RequestShape& shape, const Pool
     ttft.mean_step_s = at.mean_step_s;
     ttft.idle_share = at.idle_share;
     nodes.prefill = ttft.units * s.prefill.nodes;
-    cost.usd_per_day = nodes.total() * gpn * 24.0 * s.usd_per_gpu_hour;
-    cost.usd_per_day_exact = (nodes.prefill_exact + nodes.decode_exact) * gpn * 24.0 * s.usd_per_gpu_hour;
+    cost.usd_per_day = (nodes.prefill * prefill_usd_per_gpu_hour + nodes.decode * decode_usd_per_gpu_hour) * gpn * 24.0;
+    cost.usd_per_day_exact =
+        (nodes.prefill_exact * prefill_usd_per_gpu_hour + nodes.decode_exact * decode_usd_per_gpu_hour) * gpn * 24.0;
   }
   // $ per million tokens at full utilisation of a pool. Within a prefill step, the share of the core
   // attention time spent attending to cached positions is charged to hit tokens, the rest to computed ones.
   const PrefillResult& p = plan.prefill;
   const double hit = shape.hit_fraction * shape.prompt_tokens, miss = shape.prompt_tokens - hit;
-  const double rank_usd_per_step = p.step_time_s * s.prefill.attention_tp * gpu_usd_per_s;
+  const double rank_usd_per_step =
+      p.step_time_s * s.prefill.attention_tp * prefill_usd_per_gpu_hour / units::kSecondsPerHour;
   const double hit_share = p.attention_s / std::max(1e-30, p.compute_s) * (hit / (hit + 0.5 * miss));
   const double hit_tokens_per_step = miss > 0 ? p.computed_tokens_per_step * hit / miss : 0.0;
   cost.usd_per_m_input_miss = rank_usd_per_step * (1.0 - hit_share) / p.computed_tokens_per_step * 1e6;
   cost.usd_per_m_input_hit = hit_tokens_per_step > 0 ? rank_usd_per_step * hit_share / hit_tokens_per_step * 1e6 : 0.0;
-  cost.usd_per_m_output = gpu_usd_per_s / plan.decode.tokens_per_s_per_gpu * 1e6;
+  cost.usd_per_m_output = decode_usd_per_gpu_hour / units::kSecondsPerHour / plan.decode.tokens_per_s_per_gpu * 1e6;
 }
 
 GpuOption price_on_gpu(const ServeScenario& base, const GpuSpec& gpu, const FabricSpec& scale_up,
@@ -302,6 +361,8 @@ GpuOption price_on_gpu(const ServeScenario& base, const GpuSpec& gpu, const Fabr
     return o;
   }
   ServeScenario s = base;
+  s.prefill_gpu.reset();  // the comparison runs both pools on `gpu`
+  s.decode_gpu.reset();
   s.gpu = gpu;
   s.scale_up = scale_up;
   s.usd_per_gpu_hour = o.usd_per_gpu_hour;

@@ -68,6 +68,15 @@ PrefillQueue prefill_queue(const ServeScenario& s, const Calibration& prefill_ca
 void size_and_cost(const ServeScenario& s, const RequestShape& shape, const PoolPlan& plan,
                    const Calibration& prefill_calib, NodeCounts& nodes, CostResult& cost, TtftModelResult& ttft);
 
+// The decode fleet of `decode_nodes` nodes at the peak output rate: the per-rank batch b at which
+// b x tokens-per-step / step(b) x ranks equals that rate, found over whole batches and interpolated
+// between the two that bracket it, with that step time and TPOT. Not evaluated without a load.
+DecodeAtLoad decode_at_load(const ServeScenario& s, const Calibration& decode_calib, const RequestShape& shape,
+                            const DecodeResult& planned, int decode_nodes);
+
+// Peak output tokens per second the decode pool is sized for (0 without a load).
+double peak_output_rate(const ServeScenario& s, const RequestShape& shape);
+
 // The same service on `gpu` (with its scale-up fabric); calibration from `profiles_dir`. Infeasible
 // options carry the reason instead of throwing.
 GpuOption price_on_gpu(const ServeScenario& s, const GpuSpec& gpu, const FabricSpec& scale_up,

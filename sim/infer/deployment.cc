@@ -61,9 +61,12 @@ struct Costing {
   double seqs = 0;        // decode: sequences in the micro-batch
   double queries = 1;     // decode: query tokens per sequence (2 with an MTP draft)
 
+  PoolHardware hw() const { return pool_hardware(s, decode); }
+
   double sm_fraction() const {
-    if (s.gpu.sm_count <= 0 || pool.comm_sms <= 0) return 1.0;
-    return static_cast<double>(s.gpu.sm_count - pool.comm_sms) / s.gpu.sm_count;
+    const int sms = hw().gpu.sm_count;
+    if (sms <= 0 || pool.comm_sms <= 0) return 1.0;
+    return static_cast<double>(sms - pool.comm_sms) / sms;
   }
 
   Op attention_op(const Op& base, double tokens) const {
@@ -102,17 +105,31 @@ struct Costing {
     if (tp <= 1) return 0.0;
     // Ring all-reduce / all-gather: each rank moves 2 (tp - 1) / tp of the message over the scale-up fabric.
     const double bytes = 2.0 * (tp - 1.0) / tp * op.comm_bytes;
-    return bytes / (s.scale_up.achievable_Bps * calib.comm_efficiency(s.scale_up.kind, op.comm_bytes));
+    const FabricSpec& up = hw().scale_up;
+    return bytes / (up.achievable_Bps * calib.comm_efficiency(up.kind, op.comm_bytes));
   }
 
   EpLegTimes ep_comm(const Op& op, double tokens) const {
     const ModelSpec& m = s.model;
+    if (decode && m.is_moe() && pool.ep > 1) {
+      if (const LowLatencyA2aTable* t = s.rates.low_latency_for(s.scale_out.name)) {
+        // Measured low-latency kernels (serving_rates.h): every copy of the GPU's tokens at the measured
+        // effective rate for this EP size, on the NIC share the measurement had (one NIC per GPU).
+        const bool dispatch = op.cls == OpClass::kDispatch;
+        const PrecisionRecipe& prec = hw().precision;
+        const double row = dispatch ? moe_dispatch_bytes_per_token(m, prec) : moe_combine_bytes_per_token(m, prec);
+        const double share = static_cast<double>(s.nics_per_node) / s.gpus_per_node / t->nics_per_gpu;
+        const double bytes = tokens / pool.attention_tp * m.moe.top_k * row;
+        return EpLegTimes{0.0, bytes / (t->effective_Bps(pool.ep, dispatch) * share)};
+      }
+    }
     const EpTraffic t = decode ? low_latency_traffic(m, pool.ep) : normal_kernel_traffic(m, pool.ep, s.gpus_per_node);
-    const double row = op.cls == OpClass::kDispatch ? moe_dispatch_bytes_per_token(m, s.precision)
-                                                     : moe_combine_bytes_per_token(m, s.precision);
+    const PrecisionRecipe& prec = hw().precision;
+    const double row = op.cls == OpClass::kDispatch ? moe_dispatch_bytes_per_token(m, prec)
+                                                     : moe_combine_bytes_per_token(m, prec);
     const double share = static_cast<double>(s.nics_per_node) / s.gpus_per_node;
     // Tokens a GPU sends: its 1/tp share of the DP rank's tokens (layer_ops.h sequence-parallel layout).
-    return ep_transfer_legs(t, tokens / pool.attention_tp, row, s.scale_up, s.scale_out, share, calib);
+    return ep_transfer_legs(t, tokens / pool.attention_tp, row, hw().scale_up, s.scale_out, share, calib);
   }
 
   void add(const std::vector<Op>& ops, double tokens, OpSums& out) const {
@@ -137,7 +154,12 @@ struct Costing {
         op.gemm.n = s.model.moe.n_routed_experts;  // the router scores E experts, not the slots
         op.flops = 2.0 * op.gemm.m * op.gemm.n * op.gemm.k;
       }
-      const double t = calib.op_time_s(op, Pass::kForward, sm_fraction());
+      double t = calib.op_time_s(op, Pass::kForward, sm_fraction());
+      // A memory-bound kernel's rate carries no fixed cost (GEMM curves fit theirs): each adds the profile's
+      // back-to-back kernel gap, replayed from a CUDA graph in decode (DeepEP's low-latency kernels and
+      // DeepGEMM's masked layout are graph-capturable), launched one by one in prefill (the normal kernels
+      // are not). Fused elementwise work: one kernel per op, as in training's fused stacks.
+      if (op.cls == OpClass::kMemoryBound && op.bytes > 0) t += calib.kernel_gap_s(decode);
       out.compute_s += t;
       if (op.cls == OpClass::kAttention) out.attention_s += t;
       if (op.cls == OpClass::kGroupedGemm || raw.name.find("experts_") != std::string::npos) out.expert_s += t;
@@ -146,13 +168,14 @@ struct Costing {
 };
 
 OpContext context_for(const ServeScenario& s, const ServePool& p, double tokens) {
+  const bool decode = &p == &s.decode;
   OpContext ctx;
   ctx.micro_batch = 1;
   ctx.seq_len = std::max(1, static_cast<int>(std::lround(tokens)));
   ctx.tp = p.attention_tp;
   ctx.ep = s.model.is_moe() ? p.ep : 1;
   ctx.dp_per_stage = p.attention_dp * p.attention_tp;
-  ctx.precision = s.precision;
+  ctx.precision = pool_hardware(s, decode).precision;
   ctx.causal = true;
   ctx.expert_load_factor = p.expert_load_factor;
   return ctx;
@@ -209,13 +232,38 @@ double tokens_per_decode_step(const ServeScenario& s) {
   return s.mtp_enabled ? 1.0 + s.mtp_acceptance : 1.0;
 }
 
+namespace {
+
+// Standard normal quantile by bisection on the CDF (erfc is exact to double precision; 80 halvings of
+// [-10, 10] leave an error far below what a percentile needs).
+double normal_quantile(double q) {
+  double lo = -10, hi = 10;
+  for (int i = 0; i < 80; ++i) {
+    const double mid = 0.5 * (lo + hi);
+    (0.5 * std::erfc(-mid / std::sqrt(2.0)) < q ? lo : hi) = mid;
+  }
+  return 0.5 * (lo + hi);
+}
+
+}  // namespace
+
+double tokens_per_decode_step_at(const ServeScenario& s, double percentile, double output_tokens) {
+  const double mean = tokens_per_decode_step(s);
+  if (!s.mtp_enabled) return mean;
+  const double a = s.mtp_acceptance;
+  const double steps = std::max(1.0, output_tokens / mean);
+  const double gain = mean - normal_quantile(percentile) * std::sqrt(a * (1.0 - a) / steps);
+  return std::clamp(gain, 1.0, 2.0);
+}
+
 PoolMemory pool_memory(const ServeScenario& s, const ServePool& pool, bool decode) {
   const ModelSpec& m = s.model;
-  const double wb = gemm_weight_bytes(s.precision);
+  const PoolHardware hw = pool_hardware(s, decode);
+  const double wb = gemm_weight_bytes(hw.precision);
   const double hp = 2.0;  // router, norms, embedding, head stay BF16 (DeepSeek-V3 §3.3)
   const int tp = pool.attention_tp;
   PoolMemory r;
-  r.hbm_bytes = s.gpu.hbm_bytes;
+  r.hbm_bytes = hw.gpu.hbm_bytes;
   r.expert_slots_per_gpu = expert_slots(s, pool);
   auto layer_bytes = [&](const LayerParams& lp) {
     // Attention splits over TP; dense FFNs (TP1 in DeepSeek's deployment, §3.4) and the shared expert are
@@ -248,7 +296,7 @@ PoolMemory pool_memory(const ServeScenario& s, const ServePool& pool, bool decod
     const double rows = m.is_moe() ? mb_tokens * m.moe.top_k / tp : 0.0;
     const double ffn = m.is_moe() ? m.moe.expert_ffn_dim : m.ffn_dim;
     const double act = mb_tokens * m.hidden * 2.0 * 4.0 + rows * ffn * 2.0 * 2.0;
-    const double buffers = rows * (moe_dispatch_bytes_per_token(m, s.precision) + moe_combine_bytes_per_token(m, s.precision));
+    const double buffers = rows * (moe_dispatch_bytes_per_token(m, hw.precision) + moe_combine_bytes_per_token(m, hw.precision));
     r.reserve_bytes = kFragmentationFraction * r.hbm_bytes + kCublasWorkspaceBytes +
                       pool.micro_batches * (act + buffers);
   }

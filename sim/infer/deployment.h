@@ -60,4 +60,11 @@ StepCost decode_step(const ServeScenario& s, const Calibration& calib, int batch
 // Output tokens one sequence gains per decode step: 1 + acceptance with MTP (DeepSeek-V3 §5.4.3), else 1.
 double tokens_per_decode_step(const ServeScenario& s);
 
+// Tokens per step that the slowest `1 - percentile` of requests fall short of: with MTP each step accepts
+// the draft with probability a (Bernoulli, as the request simulation draws it), so over a request's
+// n = output_tokens / (1 + a) steps its mean gain per step has spread sqrt(a (1 - a) / n), and the
+// percentile's request gains 1 + a - z sqrt(a (1 - a) / n) (normal approximation; z the standard normal
+// quantile). Its TPOT is the step time over this. Without MTP every step gains 1.
+double tokens_per_decode_step_at(const ServeScenario& s, double percentile, double output_tokens);
+
 }  // namespace moeplan

@@ -1,6 +1,8 @@
 // Text and JSON renderers of a ServeResult; see serve_report.h.
 #include "sim/infer/serve_report.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
@@ -48,6 +50,7 @@ std::string render_serve_json(const ServeResult& r) {
   j["prefill"] = {{"tokens_per_s_per_node", p.tokens_per_s_per_node},
                   {"computed_tokens_per_s_per_node", p.computed_tokens_per_s_per_node},
                   {"step_time_s", p.step_time_s},
+                  {"step_bound_by", p.step_bound_by},
                   {"computed_tokens_per_step", p.computed_tokens_per_step},
                   {"unit_nodes", p.unit_nodes},
                   {"ep", p.ep},
@@ -67,7 +70,9 @@ std::string render_serve_json(const ServeResult& r) {
                  {"batch_per_gpu", d.batch_per_gpu},
                  {"max_batch_by_kv", d.max_batch_by_kv},
                  {"batch_limited_by", d.batch_limited_by},
+                 {"step_bound_by", d.step_bound_by},
                  {"tpot_s", d.tpot_s},
+                 {"tpot_at_slo_percentile_s", d.tpot_at_slo_percentile_s},
                  {"step_time_s", d.step_time_s},
                  {"tokens_per_step", d.tokens_per_step},
                  {"unit_nodes", d.unit_nodes},
@@ -88,6 +93,31 @@ std::string render_serve_json(const ServeResult& r) {
                 {"prefill_exact", r.nodes.prefill_exact},
                 {"decode_exact", r.nodes.decode_exact},
                 {"prefill_limited_by", r.nodes.prefill_limited_by}};
+  const DecodeAtLoad& dl = r.decode_at_load;
+  j["decode_at_load"] = {{"evaluated", dl.evaluated},
+                         {"output_tokens_per_s", dl.output_tokens_per_s},
+                         {"batch_per_gpu", dl.batch_per_gpu},
+                         {"step_time_s", dl.step_time_s},
+                         {"tpot_s", dl.tpot_s},
+                         {"load_share", dl.load_share}};
+  const DayResult& day = r.day;
+  nlohmann::json hours = nlohmann::json::array();
+  for (const HourFleet& h : day.hours)
+    hours.push_back({{"load", h.load}, {"prefill_nodes", h.prefill_nodes}, {"decode_nodes", h.decode_nodes},
+                     {"carried", h.carried}});
+  j["day"] = {{"evaluated", day.evaluated},
+              {"policy", day.policy},
+              {"avg_nodes", day.avg_nodes},
+              {"peak_nodes", day.peak_nodes},
+              {"avg_prefill_nodes", day.avg_prefill_nodes},
+              {"avg_decode_nodes", day.avg_decode_nodes},
+              {"prefill_tokens_per_s_per_node", day.prefill_tokens_per_s_per_node},
+              {"decode_tokens_per_s_per_node", day.decode_tokens_per_s_per_node},
+              {"usd_per_day", day.usd_per_day},
+              {"usd_per_m_output", day.usd_per_m_output},
+              {"usd_per_m_tokens", day.usd_per_m_tokens},
+              {"hours_over_capacity", day.hours_over_capacity},
+              {"hours", hours}};
   const KvTransferResult& kv = r.kv_transfer;
   j["kv_transfer"] = {{"bytes_per_token", kv.bytes_per_token},
                       {"bytes_per_request", kv.bytes_per_request},
@@ -150,7 +180,12 @@ std::string render_serve_json(const ServeResult& r) {
                    {"usd_per_gpu_hour", o.usd_per_gpu_hour},
                    {"usd_per_day", o.usd_per_day},
                    {"usd_per_m_input_miss", o.usd_per_m_input_miss},
-                   {"usd_per_m_output", o.usd_per_m_output}});
+                   {"usd_per_m_output", o.usd_per_m_output},
+                   {"priced", o.priced},
+                   {"prefill_layout", o.prefill_layout},
+                   {"decode_layout", o.decode_layout},
+                   {"decode_batch_limited_by", o.decode_batch_limited_by},
+                   {"decode_step_bound_by", o.decode_step_bound_by}});
   j["compare"] = cmp;
   j["notes"] = r.notes;
   return j.dump(2) + "\n";
@@ -175,6 +210,7 @@ std::string render_serve_text(const ServeResult& r) {
   row("weights per GPU", units::format_bytes(p.memory.weights_bytes), units::format_bytes(d.memory.weights_bytes));
   row("KV cache per GPU", units::format_bytes(p.memory.kv_bytes), units::format_bytes(d.memory.kv_bytes));
   row("step time", ms(p.step_time_s), ms(d.step_time_s));
+  row("step bound by", p.step_bound_by, d.step_bound_by);
   row("  compute / all-to-all", fmt::format("{} / {}", ms(p.compute_s), ms(p.comm_s)),
       fmt::format("{} / {}", ms(d.compute_s), ms(d.comm_s)));
   row("batch per GPU", fmt::format("{:.0f} tok", p.computed_tokens_per_step),
@@ -182,6 +218,9 @@ std::string render_serve_text(const ServeResult& r) {
   row("tokens/s per node", fmt::format("{:.0f} in", p.tokens_per_s_per_node),
       fmt::format("{:.0f} out", d.tokens_per_s_per_node));
   row("TPOT / tokens/s per request", "", fmt::format("{} / {:.1f}", ms(d.tpot_s), d.tokens_per_s_per_request));
+  if (r.decode_at_load.evaluated)
+    row("  at peak load on the fleet", "",
+        fmt::format("{} ({:.0f} seq)", ms(r.decode_at_load.tpot_s), r.decode_at_load.batch_per_gpu));
   row("NIC busy (all-to-all + KV)", fmt::format("{:.0f}%", 100 * r.kv_transfer.prefill_nic_utilisation),
       fmt::format("{:.0f}%", 100 * r.kv_transfer.decode_nic_utilisation));
   row("nodes", fmt::format("{} ({:.1f})", r.nodes.prefill, r.nodes.prefill_exact),
@@ -206,6 +245,20 @@ std::string render_serve_text(const ServeResult& r) {
                      "output {:.4f}\n",
                      units::format_usd(r.cost.usd_per_day), units::format_usd(r.cost.usd_per_day_exact),
                      r.cost.usd_per_m_input_hit, r.cost.usd_per_m_input_miss, r.cost.usd_per_m_output);
+  const DayResult& day = r.day;
+  if (day.evaluated) {
+    double peak_load = 0;
+    for (const HourFleet& h : day.hours) peak_load = std::max(peak_load, h.load);
+    out += fmt::format("day ({}, peak hour {:.2f}x the average): nodes average {:.1f} (prefill {:.1f} + decode {:.1f}), "
+                       "peak {:.0f}; per node over the day {:.0f} in (prefill), {:.0f} out (decode); {} per day, "
+                       "${:.4f}/M output, ${:.4f}/M tokens{}\n",
+                       day.policy, peak_load, day.avg_nodes, day.avg_prefill_nodes, day.avg_decode_nodes,
+                       day.peak_nodes, day.prefill_tokens_per_s_per_node, day.decode_tokens_per_s_per_node,
+                       units::format_usd(day.usd_per_day), day.usd_per_m_output, day.usd_per_m_tokens,
+                       day.hours_over_capacity > 0
+                           ? fmt::format("; {} hour(s) over max_nodes", day.hours_over_capacity)
+                           : "");
+  }
   const LatencyResult& l = r.latency;
   if (l.simulated) {
     out += fmt::format("\n{:<22}{:>12}{:>12}{:>12}\n", "latency (simulated)", "p50", "p90", "p99");
@@ -221,12 +274,17 @@ std::string render_serve_text(const ServeResult& r) {
                        l.preemptions, 100 * l.kv_utilisation_mean, 100 * l.kv_utilisation_peak);
   }
   if (!r.compare.empty()) {
-    out += fmt::format("\n{:<12}{:>10}{:>10}{:>14}{:>14}{:>14}  {}\n", "GPU", "prefill", "decode", "$/day", "$/M in-miss",
-                       "$/M out", "");
+    out += fmt::format("\n{:<12}{:>8}{:>8}{:>12}{:>12}{:>10}  {:<20}{:<20}{}\n", "GPU", "prefill", "decode", "$/day",
+                       "$/M in-miss", "$/M out", "prefill unit", "decode unit", "limits (decode batch; step)");
     for (const GpuOption& o : r.compare) {
-      if (o.feasible)
-        out += fmt::format("{:<12}{:>10}{:>10}{:>14}{:>14.4f}{:>14.4f}\n", o.gpu, o.prefill_nodes, o.decode_nodes,
-                           units::format_usd(o.usd_per_day), o.usd_per_m_input_miss, o.usd_per_m_output);
+      if (o.feasible && o.priced)
+        out += fmt::format("{:<12}{:>8}{:>8}{:>12}{:>12.4f}{:>10.4f}  {:<20}{:<20}{}; {}\n", o.gpu, o.prefill_nodes,
+                           o.decode_nodes, units::format_usd(o.usd_per_day), o.usd_per_m_input_miss, o.usd_per_m_output,
+                           o.prefill_layout, o.decode_layout, o.decode_batch_limited_by, o.decode_step_bound_by);
+      else if (o.feasible)
+        out += fmt::format("{:<12}{:>8}{:>8}{:>12}{:>12}{:>10}  {:<20}{:<20}{}; {}\n", o.gpu, o.prefill_nodes,
+                           o.decode_nodes, "no price", "-", "-", o.prefill_layout, o.decode_layout,
+                           o.decode_batch_limited_by, o.decode_step_bound_by);
       else
         out += fmt::format("{:<12}  infeasible: {}\n", o.gpu, o.reason);
     }

@@ -46,6 +46,7 @@ struct PrefillResult {
   double computed_tokens_per_step = 0;          // per GPU (DP rank)
   double computed_tokens_per_s_per_node = 0;    // prompt tokens that miss the prefix cache
   double tokens_per_s_per_node = 0;             // input tokens incl. cache hits (Day-6 convention)
+  std::string step_bound_by;                    // what sets the step: "compute", "all-to-all" or "nic"
   double compute_s = 0, comm_s = 0, exposed_comm_s = 0, attention_s = 0, expert_gemm_s = 0;
   PoolMemoryResult memory;
 };
@@ -55,14 +56,53 @@ struct DecodeResult {
   int batch_per_gpu = 0;            // sequences per attention DP rank
   int max_batch_by_kv = 0;          // what the KV memory allows at avg_kv_len
   std::string batch_limited_by;     // "kv-memory", "tpot-slo", "user", "cap"
+  std::string step_bound_by;        // what sets the step: "compute", "all-to-all" or "nic"
   double step_time_s = 0;
   double tokens_per_step = 0;       // accepted tokens per sequence per step (1 + acceptance with MTP)
-  double tpot_s = 0;
+  double tpot_s = 0;                  // mean over requests
+  double tpot_at_slo_percentile_s = 0;  // the request at slo.tpot_percentile (MTP acceptance spread)
   double tokens_per_s_per_request = 0;
   double tokens_per_s_per_gpu = 0;
   double tokens_per_s_per_node = 0;
   double compute_s = 0, comm_s = 0, exposed_comm_s = 0, attention_s = 0, expert_gemm_s = 0;
   PoolMemoryResult memory;
+};
+
+// The decode pool as provisioned, at the peak load it was sized for: whole deployment units carry the load
+// at a smaller batch than the planned (largest allowed) one, so each step is shorter. This is the TPOT the
+// request-level simulation of the same fleet sees; the planned batch's TPOT is the objective's check.
+struct DecodeAtLoad {
+  bool evaluated = false;
+  double output_tokens_per_s = 0;   // the peak output rate the fleet carries
+  double batch_per_gpu = 0;         // sequences per attention DP rank that carry it (interpolated)
+  double step_time_s = 0;
+  double tpot_s = 0;
+  double load_share = 0;            // carried / what the fleet gives at the planned batch
+};
+
+// One hour of the day (daily_fleet.h).
+struct HourFleet {
+  double load = 0;            // rate multiplier of the daily average
+  double prefill_nodes = 0;   // paid node-hours in this hour (scale-up lead time included)
+  double decode_nodes = 0;
+  double carried = 1;         // share of the hour's load the fleet carries (< 1 over max_nodes)
+};
+
+// The day under the load profile and fleet policy.
+struct DayResult {
+  bool evaluated = false;
+  std::string policy;                       // "fixed" or "autoscaled"
+  std::vector<HourFleet> hours;             // 24
+  double avg_nodes = 0, peak_nodes = 0;     // whole fleet, node-hours / 24 and the largest hour
+  double avg_prefill_nodes = 0, avg_decode_nodes = 0;
+  // Per node averaged over the day: the day's tokens over the pool's node-seconds (Day-6 convention,
+  // input counted with its cache hits).
+  double prefill_tokens_per_s_per_node = 0;
+  double decode_tokens_per_s_per_node = 0;
+  double usd_per_day = 0;
+  double usd_per_m_output = 0;              // the day's whole cost over its output tokens
+  double usd_per_m_tokens = 0;              // over input + output tokens
+  int hours_over_capacity = 0;
 };
 
 struct NodeCounts {
@@ -131,7 +171,7 @@ struct LatencyResult {
   int prefill_units = 0, decode_units = 0;  // what the simulation ran
 };
 
-// One GPU type priced for the same service.
+// One GPU type priced for the same service, on the cheapest layout the search finds for it.
 struct GpuOption {
   std::string gpu;
   bool feasible = false;
@@ -145,6 +185,11 @@ struct GpuOption {
   double usd_per_day = 0;
   double usd_per_m_input_miss = 0;
   double usd_per_m_output = 0;
+  // The searched layout (serve_plan.h) and what limits it.
+  std::string prefill_layout, decode_layout;  // e.g. "8n EP64 TP1xDP64"
+  std::string decode_batch_limited_by;        // kv-memory, tpot-slo, ...
+  std::string decode_step_bound_by;           // compute, all-to-all, nic
+  bool priced = true;                         // false: no rental price (the layout is still searched)
 };
 
 struct ServeResult {
@@ -152,6 +197,8 @@ struct ServeResult {
   PrefillResult prefill;
   DecodeResult decode;
   NodeCounts nodes;
+  DecodeAtLoad decode_at_load;
+  DayResult day;
   KvTransferResult kv_transfer;
   TtftModelResult ttft_model;
   CostResult cost;

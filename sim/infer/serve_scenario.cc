@@ -83,4 +83,14 @@ const char* to_string(LengthKind k) {
   return "?";
 }
 
+PoolHardware pool_hardware(const ServeScenario& s, bool decode) {
+  const std::optional<PoolGpu>& own = decode ? s.decode_gpu : s.prefill_gpu;
+  if (own) return PoolHardware{own->gpu, own->scale_up, own->precision, own->usd_per_gpu_hour};
+  return PoolHardware{s.gpu, s.scale_up, s.precision, s.usd_per_gpu_hour};
+}
+
+bool mixed_pools(const ServeScenario& s) {
+  return pool_hardware(s, false).gpu.name != pool_hardware(s, true).gpu.name;
+}
+
 }  // namespace moeplan

@@ -9,9 +9,12 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "sim/infer/serving_metrics.h"
+#include "sim/infer/serving_rates.h"
 #include "sim/io/catalog.h"
 #include "sim/spec/hardware_spec.h"
 #include "sim/spec/model_spec.h"
@@ -69,10 +72,32 @@ struct DailyWorkload {
   double peak_to_average = 1.0;   // provision for this multiple of the average rate
 };
 
+// A day of load (`load:`): the hourly shape of the workload's rates and how the fleet follows it.
+enum class FleetPolicy { kFixed, kAutoscaled };
+struct LoadProfile {
+  bool enabled = false;
+  std::vector<double> hourly;        // 24 multipliers of the daily average rate (normalised to mean 1)
+  FleetPolicy policy = FleetPolicy::kAutoscaled;
+  double scale_up_delay_s = 0;       // autoscaled: added nodes start this long before the hour needing them
+  int min_nodes = 0;                 // the whole fleet never goes below (0 = no floor)
+  int max_nodes = 0;                 // nor above (0 = no cap); hours needing more run over capacity
+};
+
 struct ServeSlo {
   double ttft_s = 0;  // 0 = no TTFT objective
   double ttft_percentile = 0.9;  // the share of requests that must meet ttft_s (sizes the prefill pool)
   double tpot_s = 0;  // 0 = no TPOT objective (output_tokens_per_s is stored as its inverse)
+  double tpot_percentile = 0.5;  // the share of requests whose TPOT must meet tpot_s (0.5 = the median)
+};
+
+// A pool on another GPU type than cluster.gpu (`serving.<pool>.gpu`): its GPU, scale-up fabric, GEMM
+// precision (BF16 on a GPU without FP8 tensor cores) and price. Both pools keep cluster.gpus_per_node,
+// the scale-out fabric and nics_per_node, over which the KV handoff runs (kv_transfer.h).
+struct PoolGpu {
+  GpuSpec gpu;
+  FabricSpec scale_up;
+  PrecisionRecipe precision;
+  double usd_per_gpu_hour = 0;
 };
 
 struct ServeScenario {
@@ -88,9 +113,12 @@ struct ServeScenario {
   DType kv_cache_dtype = DType::kBf16;
   ServePool prefill;
   ServePool decode;
+  std::optional<PoolGpu> prefill_gpu;  // set: the prefill pool runs on another GPU type
+  std::optional<PoolGpu> decode_gpu;
   bool mtp_enabled = false;
   double mtp_acceptance = 0.85;  // DeepSeek-V3 §5.4.3: 85-90 % for the second token
   DailyWorkload workload;
+  LoadProfile load;              // with a workload: the day's shape and the fleet policy
   ArrivalSpec arrivals;
   ServeSlo slo;
   double usd_per_gpu_hour = 0;   // 0 = the GPU's catalog rental price
@@ -101,7 +129,23 @@ struct ServeScenario {
   std::string calibration;       // profile path; "" = the GPU's default profile
   std::vector<GpuSpec> compare_gpus;     // other GPUs to cost the same service on
   std::vector<FabricSpec> compare_scale_up;  // their scale-up fabrics (same order)
+  // Published figures of this deployment (`published:`), scored by `moeplan validate`.
+  std::vector<PublishedFigure> published;
+  // Measured serving kernel rates (serving_rates.h), filled by run_serving from the profiles directory;
+  // empty = the fabric's alpha-beta model for the decode all-to-all.
+  ServingRates rates;
 };
+
+// What a pool runs on: its own GPU type when set, else the cluster's.
+struct PoolHardware {
+  const GpuSpec& gpu;
+  const FabricSpec& scale_up;
+  const PrecisionRecipe& precision;
+  double usd_per_gpu_hour;
+};
+PoolHardware pool_hardware(const ServeScenario& s, bool decode);
+// True when the two pools run on different GPU types.
+bool mixed_pools(const ServeScenario& s);
 
 // Reads a serving scenario. `overrides` are "dotted.key=value" strings applied to the YAML before it is
 // read. Errors are user Errors with file:line:column, the key path, what was expected and a hint.

@@ -1,5 +1,6 @@
 // Serving scenario files -> ServeScenario (schema in docs/serving.md). Every key is checked: unknown keys
 // fail with file:line:column, the key path, what was expected and a "did you mean" hint.
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -20,7 +21,7 @@ namespace fs = std::filesystem;
 
 const std::vector<std::string> kTopKeys = {"name",     "description", "model",   "cluster", "precision",
                                            "serving",  "workload",    "arrivals", "slo",    "price",
-                                           "compare",  "seed",        "duration", "warmup", "calibration"};
+                                           "compare",  "seed",        "duration", "warmup", "calibration", "load", "published"};
 
 int read_positive_int(const YamlField& f, const std::string& what) {
   const int v = f.as_int(what);
@@ -50,7 +51,7 @@ double count(const YamlField& f, const std::string& expected) {
 
 // `redundant_per_gpu` receives redundant_experts_per_gpu (resolved against ep once ep has its default).
 ServePool read_pool(const YamlField& f, bool decode, int& redundant_per_gpu) {
-  std::vector<std::string> keys = {"nodes", "attention_tp", "attention_dp", "ep", "redundant_experts",
+  std::vector<std::string> keys = {"gpu", "price", "nodes", "attention_tp", "attention_dp", "ep", "redundant_experts",
                                    "redundant_experts_per_gpu", "micro_batches", "comm_sms", "expert_load_factor"};
   if (decode) {
     for (const char* k : {"batch_per_gpu", "max_batch_per_gpu", "pipeline_stages"}) keys.push_back(k);
@@ -169,15 +170,57 @@ DailyWorkload read_workload(const YamlField& f) {
   return w;
 }
 
+LoadProfile read_load(const YamlField& f) {
+  f.require_map("{profile: [24 hourly rates] or flat, policy: fixed|autoscaled, scale_up_delay, min_nodes, max_nodes}");
+  f.expect_keys({"profile", "policy", "scale_up_delay", "min_nodes", "max_nodes"});
+  LoadProfile l;
+  l.enabled = true;
+  const YamlField p = f.at("profile", "24 hourly rates (any unit: only the shape counts) or `flat`");
+  if (p.is_scalar()) {
+    if (p.as_string() != "flat") p.fail("unknown load profile `" + p.as_string() + "`", "a list of 24 hourly rates or `flat`");
+    l.hourly.assign(24, 1.0);
+  } else {
+    const std::vector<YamlField> items = p.items("an hourly rate");
+    if (items.size() != 24)
+      p.fail("a load profile has " + std::to_string(items.size()) + " hourly rates", "24 numbers, hour 0 to 23");
+    double sum = 0;
+    for (const YamlField& h : items) {
+      const double v = h.as_double("a rate >= 0");
+      if (!(v >= 0)) h.fail("an hourly rate must be >= 0", "a number >= 0");
+      l.hourly.push_back(v);
+      sum += v;
+    }
+    if (!(sum > 0)) p.fail("the hourly rates are all zero", "at least one rate > 0");
+    for (double& v : l.hourly) v *= 24.0 / sum;  // the workload's daily totals set the level
+  }
+  if (auto pol = f.find("policy"))
+    l.policy = pol->as_enum<FleetPolicy>({{"fixed", FleetPolicy::kFixed}, {"autoscaled", FleetPolicy::kAutoscaled}},
+                                         "a fleet policy");
+  l.scale_up_delay_s = f.get_quantity("scale_up_delay", units::parse_duration, 0, "a duration such as 30 min");
+  if (l.scale_up_delay_s < 0 || l.scale_up_delay_s > 3600)
+    f.at("scale_up_delay", "").fail("scale_up_delay must be between 0 and 1 h", "a duration of at most 1 h");
+  l.min_nodes = f.get_int("min_nodes", 0);
+  l.max_nodes = f.get_int("max_nodes", 0);
+  if (l.min_nodes < 0) f.at("min_nodes", "").fail("min_nodes must be >= 0", "a node count");
+  if (l.max_nodes < 0 || (l.max_nodes > 0 && l.max_nodes < l.min_nodes))
+    f.at("max_nodes", "").fail("max_nodes must be >= min_nodes", "a node count >= min_nodes, or 0 for no cap");
+  return l;
+}
+
 ServeSlo read_slo(const YamlField& f) {
   f.require_map("{ttft: 2 s, tpot: 50 ms} or {ttft, output_tokens_per_s: 20}");
-  f.expect_keys({"ttft", "ttft_percentile", "tpot", "output_tokens_per_s"});
+  f.expect_keys({"ttft", "ttft_percentile", "tpot", "tpot_percentile", "output_tokens_per_s"});
   ServeSlo s;
   s.ttft_s = f.get_quantity("ttft", units::parse_duration, 0, "a duration such as 2 s");
   if (auto p = f.find("ttft_percentile")) {
     s.ttft_percentile = p->as_double("a fraction in (0, 1), e.g. 0.9 for p90");
     if (!(s.ttft_percentile > 0.0 && s.ttft_percentile < 1.0))
       p->fail("slo.ttft_percentile must be in (0, 1)", "a fraction in (0, 1), e.g. 0.9 for p90");
+  }
+  if (auto p = f.find("tpot_percentile")) {
+    s.tpot_percentile = p->as_double("a fraction in (0, 1), e.g. 0.99 for p99");
+    if (!(s.tpot_percentile > 0.0 && s.tpot_percentile < 1.0))
+      p->fail("slo.tpot_percentile must be in (0, 1)", "a fraction in (0, 1), e.g. 0.99 for p99");
   }
   if (f.has("tpot") && f.has("output_tokens_per_s"))
     f.find("output_tokens_per_s")->fail("give tpot or output_tokens_per_s, not both", "one of the two");
@@ -245,6 +288,24 @@ ServeScenario convert(const YAML::Node& node, io::YamlSource& source, const io::
   int redundant_per_gpu[2] = {0, 0};
   s.prefill = read_pool(sv.at("prefill", "{nodes, ep, ...}"), false, redundant_per_gpu[0]);
   s.decode = read_pool(sv.at("decode", "{nodes, ep, ...}"), true, redundant_per_gpu[1]);
+  // A pool on its own GPU type (mixed pools): that GPU's scale-up fabric, BF16 without FP8, its price.
+  for (const bool decode : {false, true}) {
+    const YamlField pf = sv.at(decode ? "decode" : "prefill", "");
+    if (auto g = pf.find("gpu")) {
+      PoolGpu pg;
+      pg.gpu = catalog_entry(*g, [&](const std::string& n) { return catalog.gpu(n); });
+      pg.scale_up = catalog.fabric(pg.gpu.scale_up_fabric.empty() ? pg.gpu.host_link : pg.gpu.scale_up_fabric);
+      pg.precision = pg.gpu.has_fp8() ? s.precision : precision_preset("bf16");
+      pg.usd_per_gpu_hour = pg.gpu.rental.usd_per_gpu_hour;
+      if (auto p = pf.find("price")) pg.usd_per_gpu_hour = read_usd_per_gpu_hour(*p);
+      if (!(pg.usd_per_gpu_hour > 0))
+        g->fail("no price per GPU-hour: the catalog has none for `" + pg.gpu.name + "`",
+                "a GPU with a catalog rental price", "add `price: $X/h` to the pool");
+      (decode ? s.decode_gpu : s.prefill_gpu) = pg;
+    } else if (auto p = pf.find("price")) {
+      p->fail("a pool's price goes with its own `gpu`", "`gpu: NAME` next to `price`", "or set the top-level `price`");
+    }
+  }
   if (auto m = sv.find("mtp")) {
     m->require_map("{enabled: true, acceptance: 0.85}");
     m->expect_keys({"enabled", "acceptance"});
@@ -254,6 +315,33 @@ ServeScenario convert(const YAML::Node& node, io::YamlSource& source, const io::
 
   if (auto w = root.find("workload")) s.workload = read_workload(*w);
   if (auto a = root.find("arrivals")) s.arrivals = read_arrivals(*a, base_dir);
+  if (auto pub = root.find("published")) {
+    for (const YamlField& item : pub->items("{metric, value, source}")) {
+      item.require_map("{metric, value, source}");
+      item.expect_keys({"metric", "value", "source"});
+      PublishedFigure f;
+      const YamlField m = item.at("metric", "a serving metric name");
+      f.metric = m.as_enum<std::string>(
+          [] {
+            std::vector<std::pair<std::string, std::string>> v;
+            for (const std::string& n : serving_metric_names()) v.emplace_back(n, n);
+            return v;
+          }(),
+          "a serving metric");
+      f.value = count(item.at("value", "the published value, e.g. 14.8K"), "a number");
+      f.source = item.at("source", "where the value is published").as_string();
+      if (!(f.value > 0)) item.at("value", "").fail("a published value must be > 0", "a positive number");
+      s.published.push_back(f);
+    }
+  }
+  if (auto l = root.find("load")) {
+    if (!s.workload.enabled) l->fail("`load` shapes a daily `workload`", "a `workload` section next to `load`");
+    if (s.workload.peak_to_average != 1.0)
+      l->fail("give either workload.peak_to_average or load.profile", "one of them (the profile sets the peak)");
+    s.load = read_load(*l);
+    // The pools, the TTFT model and the request simulation are sized at the profile's peak hour.
+    s.workload.peak_to_average = *std::max_element(s.load.hourly.begin(), s.load.hourly.end());
+  }
   if (!s.workload.enabled && !s.arrivals.enabled)
     root.fail("a serving scenario needs a `workload` (daily tokens) or `arrivals` (requests)",
               "workload: {...} or arrivals: {...}");

@@ -3,15 +3,18 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 
 #include <fmt/format.h>
 
 #include "sim/calib/profile_calibration.h"
 #include "sim/infer/arrivals.h"
 #include "sim/infer/capacity.h"
+#include "sim/infer/daily_fleet.h"
 #include "sim/infer/deployment.h"
 #include "sim/infer/kv_transfer.h"
 #include "sim/infer/request_sim.h"
+#include "sim/infer/serve_plan.h"
 #include "sim/units/error.h"
 #include "sim/units/units.h"
 
@@ -22,8 +25,10 @@ ServeInputs inputs_of(const ServeScenario& s, const Calibration& calib, const Re
   ServeInputs in;
   in.scenario = s.name;
   in.model = s.model.name;
-  in.gpu = s.gpu.name;
-  in.precision = s.precision.name;
+  const PoolHardware ph = pool_hardware(s, false), dh = pool_hardware(s, true);
+  in.gpu = mixed_pools(s) ? ph.gpu.name + " (prefill) + " + dh.gpu.name + " (decode)" : s.gpu.name;
+  in.precision = ph.precision.name == dh.precision.name ? ph.precision.name
+                                                         : ph.precision.name + " / " + dh.precision.name;
   in.kv_cache_dtype = to_string(s.kv_cache_dtype);
   in.calibration = calib.info().path + " (" + calib.info().method + ")";
   in.seed = s.seed;
@@ -81,6 +86,7 @@ ServeResult run_serving(const ServeScenario& s_in, const Calibration& prefill_ca
                         const std::string& profiles_dir) {
   validate(s_in);
   ServeScenario s = s_in;
+  if (s.rates.path.empty()) s.rates = load_serving_rates(profiles_dir.empty() ? find_profiles_dir() : profiles_dir);
   std::vector<Request> requests;
   if (s.arrivals.enabled) {
     requests = scenario_requests(s);
@@ -98,7 +104,23 @@ ServeResult run_serving(const ServeScenario& s_in, const Calibration& prefill_ca
   r.decode = plan.decode;
   r.kv_transfer = plan.kv_transfer;
   size_and_cost(s, shape, plan, prefill_calib, r.nodes, r.cost, r.ttft_model);
+  if (r.nodes.decode > 0) r.decode_at_load = decode_at_load(s, decode_calib, shape, r.decode, r.nodes.decode);
+  std::function<int(double)> ttft_units;
+  if (s.workload.enabled && s.slo.ttft_s > 0) {
+    // Each hour's prefill pool meets the TTFT objective at that hour's rate (the peak's is r.ttft_model).
+    const PrefillQueue q = prefill_queue(s, prefill_calib, shape);
+    const double peak = s.workload.peak_to_average;
+    ttft_units = [q, peak, &s](double m) {
+      PrefillLoad load = q.load;
+      load.rate_per_s *= m / peak;
+      return units_for_ttft(load, q.unit, s.slo.ttft_percentile, s.slo.ttft_s, 1);
+    };
+  }
+  r.day = plan_day(s, r.prefill.tokens_per_s_per_node, r.decode.tokens_per_s_per_node, ttft_units);
 
+  if (s.rates.low_latency_for(s.scale_out.name) != nullptr)
+    r.notes.push_back("decode all-to-all at the measured low-latency kernel rates for " + s.scale_out.name + " (" +
+                      s.rates.low_latency_for(s.scale_out.name)->source + ")");
   if (s.workload.enabled) {
     r.notes.push_back("request shape derived from the daily workload: prompt " +
                       units::format_count(shape.prompt_tokens) + " tokens, output " +
@@ -109,6 +131,10 @@ ServeResult run_serving(const ServeScenario& s_in, const Calibration& prefill_ca
                     r.decode.batch_limited_by + " (KV memory allows " + std::to_string(r.decode.max_batch_by_kv) + ")");
   r.notes.push_back("$/M input (cache hit) charges only the attention over cached positions; prefix-cache storage "
                     "is not costed");
+  if (mixed_pools(s))
+    r.notes.push_back("mixed pools: prefill on " + pool_hardware(s, false).gpu.name + ", decode on " +
+                      pool_hardware(s, true).gpu.name + ", each priced and timed on its own profile; the KV cache "
+                      "crosses between them on the shared scale-out fabric (handoff below)");
   const KvTransferResult& kv = r.kv_transfer;
   r.notes.push_back("KV handoff " + units::format_bytes(kv.bytes_per_request) + " per request, " +
                     units::format_duration(kv.time_s_mean) + " on idle NICs, counted in TTFT; NIC share busy " +
@@ -159,17 +185,26 @@ ServeResult run_serving(const ServeScenario& s_in, const Calibration& prefill_ca
   }
 
   if (!s.compare_gpus.empty()) {
-    const std::string dir = profiles_dir.empty() ? find_profiles_dir() : profiles_dir;
-    for (size_t i = 0; i < s.compare_gpus.size(); ++i)
-      r.compare.push_back(price_on_gpu(s, s.compare_gpus[i], s.compare_scale_up[i], dir, shape));
+    // Each compared GPU on its own best layout (serve --plan's search), not this scenario's.
+    const std::vector<GpuPlan> plans = plan_serving(s, profiles_dir.empty() ? find_profiles_dir() : profiles_dir);
+    for (std::size_t i = 1; i < plans.size(); ++i) r.compare.push_back(gpu_option(plans[i]));
+    r.notes.push_back("compared GPUs each run their own cheapest layout (serve --plan); the day is costed per GPU");
   }
   return r;
 }
 
-ServeResult run_serving(const ServeScenario& s) {
-  const std::string path = s.calibration.empty() ? default_profile_path(s.gpu, find_profiles_dir()) : s.calibration;
-  const auto calib = load_calibration(path, s.gpu);
-  return run_serving(s, *calib, *calib);
+ServeResult run_serving(const ServeScenario& s, const std::string& profiles_dir) {
+  const std::string dir = profiles_dir.empty() ? find_profiles_dir() : profiles_dir;
+  // Each pool's GPU has its profile; the scenario's `calibration` is the cluster GPU's.
+  auto profile_of = [&](bool decode) {
+    const std::optional<PoolGpu>& own = decode ? s.decode_gpu : s.prefill_gpu;
+    if (own) return load_calibration(default_profile_path(own->gpu, dir), own->gpu);
+    // A bare profile name (`calibration: h800-sxm-2025-02`) is looked up in the profiles directory.
+    return load_calibration(scenario_profile_path(s.calibration, s.file, s.gpu, dir), s.gpu);
+  };
+  const auto prefill = profile_of(false);
+  const auto decode = profile_of(true);
+  return run_serving(s, *prefill, *decode, dir);
 }
 
 }  // namespace moeplan

@@ -25,7 +25,7 @@ ServeResult run_serving(const ServeScenario& s, const Calibration& prefill_calib
                         const std::string& profiles_dir = "");
 
 // Loads the calibration itself: the scenario's `calibration` path, else the GPU's default profile under
-// find_profiles_dir().
-ServeResult run_serving(const ServeScenario& s);
+// `profiles_dir` ("" = find_profiles_dir()), where the compared GPUs' profiles are also looked up.
+ServeResult run_serving(const ServeScenario& s, const std::string& profiles_dir = "");
 
 }  // namespace moeplan

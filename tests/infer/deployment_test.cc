@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
+#include "tests/infer/data_paths.h"
 #include "sim/calib/profile_calibration.h"
 #include "sim/infer/deployment.h"
 #include "sim/io/catalog.h"
@@ -15,9 +17,9 @@ namespace {
 class Deployment : public ::testing::Test {
  protected:
   void SetUp() override {
-    catalog_ = io::Catalog::load("scenarios/catalog");
-    s_ = load_serve_scenario("scenarios/deepseek-v3-serving-h800.yaml", catalog_);
-    calib_ = load_calibration("calibrate/profiles/h800-sxm.yaml", s_.gpu);
+    catalog_ = io::Catalog::load(test::data_path("scenarios/catalog"));
+    s_ = load_serve_scenario(test::data_path("scenarios/deepseek-v3-serving-h800.yaml"), catalog_);
+    calib_ = load_calibration(test::data_path("calibrate/profiles/h800-sxm.yaml"), s_.gpu);
   }
   io::Catalog catalog_;
   ServeScenario s_;
@@ -82,6 +84,43 @@ TEST_F(Deployment, StepTimesGrowWithWork) {
   EXPECT_GE(two.time_s, std::max(two.compute_s, two.comm_s));
   // MTP: 1 + acceptance tokens per step (DeepSeek-V3 §5.4.3).
   EXPECT_DOUBLE_EQ(tokens_per_decode_step(s_), 1.85);
+}
+
+// A profile with given kernel gaps, otherwise the wrapped one's rates.
+class GapCalibration : public Calibration {
+ public:
+  GapCalibration(const Calibration& base, double gap_s, double graph_gap_s)
+      : base_(base), gap_s_(gap_s), graph_gap_s_(graph_gap_s) {}
+  const ProfileInfo& info() const override { return base_.info(); }
+  double gemm_flops_per_s(const GemmShape& g, DType d, Pass p) const override { return base_.gemm_flops_per_s(g, d, p); }
+  AttentionRate attention_rate(const AttentionQuery& q) const override { return base_.attention_rate(q); }
+  double kernel_gap_s(bool graphs) const override { return graphs ? graph_gap_s_ : gap_s_; }
+  double memory_bytes_per_s() const override { return base_.memory_bytes_per_s(); }
+  double comm_efficiency(FabricKind f, double b) const override { return base_.comm_efficiency(f, b); }
+
+ private:
+  const Calibration& base_;
+  double gap_s_, graph_gap_s_;
+};
+
+// Every memory-bound kernel with forward work adds the profile's gap: the CUDA-graph one in decode, the
+// launched one in prefill. DeepSeek-V3's 58 MoE layers have 17 such kernels each (norms, FP8 casts, rope,
+// router top-k, permute/unpermute, activations), its 3 dense layers fewer; a decode step adds the MTP layer
+// and the embedding and head kernels; each for 2 micro-batches.
+TEST_F(Deployment, KernelGapsChargeEachMemoryBoundKernel) {
+  const GapCalibration none(*calib_, 0.0, 0.0), graph(*calib_, 0.0, 1e-6), launched(*calib_, 1e-6, 0.0);
+  const StepCost d0 = decode_step(s_, none, 64, 4989), d1 = decode_step(s_, graph, 64, 4989);
+  const StepCost d_launch = decode_step(s_, launched, 64, 4989);
+  const double kernels = (d1.compute_s - d0.compute_s) / 1e-6;
+  std::printf("decode: %.0f memory-bound kernels per step charged a gap\n", kernels);
+  EXPECT_NEAR(d_launch.compute_s, d0.compute_s, 1e-12);   // decode replays a graph
+  EXPECT_GE(kernels, 2 * 58 * 17 - 0.5);                   // at least the MoE layers' kernels
+  EXPECT_LE(kernels, 2 * 63 * 19 + 0.5);                   // at most layers + MTP + embedding/head
+  const StepCost p0 = prefill_step(s_, none, 3000), p1 = prefill_step(s_, launched, 3000);
+  const StepCost p_graph = prefill_step(s_, graph, 3000);
+  EXPECT_NEAR(p_graph.compute_s, p0.compute_s, 1e-12);     // prefill launches kernels one by one
+  EXPECT_GE((p1.compute_s - p0.compute_s) / 1e-6, 2 * 58 * 17 - 0.5);
+  EXPECT_LT((p1.compute_s - p0.compute_s) / 1e-6, kernels);  // no MTP layer in prefill
 }
 
 }  // namespace

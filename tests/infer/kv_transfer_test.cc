@@ -5,6 +5,7 @@
 
 #include <cstdio>
 
+#include "tests/infer/data_paths.h"
 #include "sim/calib/profile_calibration.h"
 #include "sim/infer/capacity.h"
 #include "sim/infer/deployment.h"
@@ -16,12 +17,12 @@ namespace moeplan {
 namespace {
 
 const io::Catalog& catalog() {
-  static const io::Catalog c = io::Catalog::load("scenarios/catalog");
+  static const io::Catalog c = io::Catalog::load(test::data_path("scenarios/catalog"));
   return c;
 }
 
 TEST(KvTransfer, ClosedFormOnTheDay6Cluster) {
-  const ServeScenario s = load_serve_scenario("scenarios/deepseek-v3-serving-h800.yaml", catalog());
+  const ServeScenario s = load_serve_scenario(test::data_path("scenarios/deepseek-v3-serving-h800.yaml"), catalog());
   const KvTransfer t = kv_transfer(s);
   // MLA latent + RoPE key, 61 layers, BF16: (512 + 64) x 61 x 2 B (ISCA'25 Table 1).
   EXPECT_DOUBLE_EQ(t.bytes_per_token, 70272.0);
@@ -39,7 +40,7 @@ TEST(KvTransfer, ClosedFormOnTheDay6Cluster) {
   EXPECT_DOUBLE_EQ(kv_transfer(half).bytes_per_token, 35136.0);
 
   // The plan reports it at the mean prompt and as NIC time on the pools.
-  const auto calib = load_calibration("calibrate/profiles/h800-sxm.yaml", s.gpu);
+  const auto calib = load_calibration(test::data_path("calibrate/profiles/h800-sxm.yaml"), s.gpu);
   const RequestShape shape = request_shape(s);
   const PoolPlan plan = plan_pools(s, *calib, *calib, shape);
   EXPECT_DOUBLE_EQ(plan.kv_transfer.bytes_per_request, shape.prompt_tokens * 70272.0);
@@ -60,9 +61,9 @@ TEST(KvTransfer, ClosedFormOnTheDay6Cluster) {
 TEST(KvTransfer, NicBoundPrefillSaysSoAndSlowsTheStep) {
   // An 80th of the NIC bandwidth: the KV sends alone outlast the compute of a prefill step (no TPOT
   // objective, which the NIC-bound decode would miss).
-  ServeScenario s = load_serve_scenario("scenarios/deepseek-v3-serving-h800.yaml", catalog());
+  ServeScenario s = load_serve_scenario(test::data_path("scenarios/deepseek-v3-serving-h800.yaml"), catalog());
   s.slo.tpot_s = 0;
-  const auto calib = load_calibration("calibrate/profiles/h800-sxm.yaml", s.gpu);
+  const auto calib = load_calibration(test::data_path("calibrate/profiles/h800-sxm.yaml"), s.gpu);
   const RequestShape shape = request_shape(s);
   const PoolPlan fast = plan_pools(s, *calib, *calib, shape);
   s.scale_out.achievable_Bps /= 80;
@@ -86,7 +87,7 @@ duration: 60 s
 warmup: 0 s
 )";
   const ServeScenario s = load_serve_scenario_text(yaml, "sparse.yaml", catalog());
-  const auto calib = load_calibration("calibrate/profiles/h800-sxm.yaml", s.gpu);
+  const auto calib = load_calibration(test::data_path("calibrate/profiles/h800-sxm.yaml"), s.gpu);
   const ServeResult r = run_serving(s, *calib, *calib);
   const double step =
       prefill_step(s, *calib, 2000, 4000.0 / s.prefill.attention_dp / s.prefill.micro_batches).time_s;

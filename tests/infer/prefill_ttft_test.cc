@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <string>
 
+#include "tests/infer/data_paths.h"
 #include "sim/calib/profile_calibration.h"
 #include "sim/infer/arrivals.h"
 #include "sim/infer/capacity.h"
@@ -27,7 +28,7 @@ namespace {
 constexpr double kTolerance = 0.12;
 
 const io::Catalog& catalog() {
-  static const io::Catalog c = io::Catalog::load("scenarios/catalog");
+  static const io::Catalog c = io::Catalog::load(test::data_path("scenarios/catalog"));
   return c;
 }
 
@@ -75,8 +76,8 @@ TEST(PrefillTtft, AffineStepClosedForms) {
 class PrefillTtftDeepSeek : public ::testing::Test {
  protected:
   void SetUp() override {
-    s_ = load_serve_scenario("scenarios/deepseek-v3-serving-h800.yaml", catalog());
-    calib_ = load_calibration("calibrate/profiles/h800-sxm.yaml", s_.gpu);
+    s_ = load_serve_scenario(test::data_path("scenarios/deepseek-v3-serving-h800.yaml"), catalog());
+    calib_ = load_calibration(test::data_path("calibrate/profiles/h800-sxm.yaml"), s_.gpu);
   }
   ServeScenario s_;
   std::unique_ptr<Calibration> calib_;
@@ -123,7 +124,7 @@ TEST_F(PrefillTtftDeepSeek, ModelAgreesWithTheSimulation) {
 TEST_F(PrefillTtftDeepSeek, UnreachableObjectiveNamesTheMinimum) {
   s_.slo.ttft_s = 0.02;  // below one prompt's own prefill step
   try {
-    run_serving(s_, *calib_, *calib_, "calibrate/profiles");
+    run_serving(s_, *calib_, *calib_, test::data_path("calibrate/profiles"));
     FAIL() << "expected a user error";
   } catch (const Error& e) {
     EXPECT_EQ(e.kind(), ErrorKind::kUser);
@@ -155,7 +156,7 @@ warmup: 15 s
 seed: 3
 )";
   const ServeScenario s = load_serve_scenario_text(yaml, "ttft.yaml", catalog());
-  const auto calib = load_calibration("calibrate/profiles/h800-sxm.yaml", s.gpu);
+  const auto calib = load_calibration(test::data_path("calibrate/profiles/h800-sxm.yaml"), s.gpu);
   const ServeResult r = run_serving(s, *calib, *calib);
   const TtftModelResult& t = r.ttft_model;
   ASSERT_TRUE(t.evaluated);
@@ -184,9 +185,9 @@ seed: 3
 
 TEST(PrefillTtftSizing, DailyWorkloadGrowsThePrefillPoolForATightObjective) {
   // Day 6's load with a 0.5 s p90 TTFT objective: throughput needs 11 prefill units, the objective more.
-  const ServeScenario s = load_serve_scenario("scenarios/deepseek-v3-serving-h800.yaml", catalog(),
+  const ServeScenario s = load_serve_scenario(test::data_path("scenarios/deepseek-v3-serving-h800.yaml"), catalog(),
                                               {"slo.ttft=500 ms", "duration=150 s", "warmup=50 s"});
-  const auto calib = load_calibration("calibrate/profiles/h800-sxm.yaml", s.gpu);
+  const auto calib = load_calibration(test::data_path("calibrate/profiles/h800-sxm.yaml"), s.gpu);
   ServeScenario plain = s;
   plain.slo.ttft_s = 0;
   plain.compare_gpus.clear();

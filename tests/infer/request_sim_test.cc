@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "tests/infer/data_paths.h"
 #include "sim/infer/arrivals.h"
 #include "sim/infer/request_sim.h"
 #include "sim/units/error.h"
@@ -89,7 +90,7 @@ TEST(RequestSim, MtpAcceptanceShortensDecode) {
 }
 
 TEST(RequestSim, SameTraceSameSeedIdenticalPercentiles) {
-  const auto reqs = read_trace_csv("scenarios/traces/small-trace.csv", 0.25);
+  const auto reqs = read_trace_csv(test::data_path("scenarios/traces/small-trace.csv"), 0.25);
   ASSERT_EQ(reqs.size(), 20u);
   RequestSimConfig c = fixed_config();
   c.mtp = true;
@@ -142,7 +143,7 @@ TEST(Arrivals, PoissonCountAndLengths) {
 }
 
 TEST(Arrivals, BadTraceIsLocated) {
-  EXPECT_THROW(read_trace_csv("scenarios/traces/no-such-trace.csv", 0), Error);
+  EXPECT_THROW(read_trace_csv(test::data_path("scenarios/traces/no-such-trace.csv"), 0), Error);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "tests/infer/data_paths.h"
 #include "sim/infer/serve_scenario.h"
 #include "sim/io/catalog.h"
 #include "sim/units/error.h"
@@ -11,7 +12,7 @@ namespace moeplan {
 namespace {
 
 const io::Catalog& catalog() {
-  static const io::Catalog c = io::Catalog::load("scenarios/catalog");
+  static const io::Catalog c = io::Catalog::load(test::data_path("scenarios/catalog"));
   return c;
 }
 
@@ -37,7 +38,7 @@ Error load_error(const std::string& yaml, const std::vector<std::string>& overri
 }
 
 TEST(ServeScenario, DeepSeekDay6Deployment) {
-  const ServeScenario s = load_serve_scenario("scenarios/deepseek-v3-serving-h800.yaml", catalog());
+  const ServeScenario s = load_serve_scenario(test::data_path("scenarios/deepseek-v3-serving-h800.yaml"), catalog());
   // Day 6 (published-numbers.md §5): prefill EP32 on 4 nodes, 9 routed experts per GPU; decode EP144 on
   // 18 nodes, 2 routed experts per GPU; 32 redundant experts in both.
   EXPECT_EQ(s.prefill.ep, 32);
@@ -110,8 +111,22 @@ TEST(ServeScenario, BadUnitsAndMissingLoad) {
 }
 
 TEST(ServeScenario, RecognisesServingFiles) {
-  EXPECT_TRUE(is_serve_scenario_file("scenarios/deepseek-v3-serving-h800.yaml"));
-  EXPECT_FALSE(is_serve_scenario_file("scenarios/deepseek-v3-h800.yaml"));
+  EXPECT_TRUE(is_serve_scenario_file(test::data_path("scenarios/deepseek-v3-serving-h800.yaml")));
+  EXPECT_FALSE(is_serve_scenario_file(test::data_path("scenarios/deepseek-v3-h800.yaml")));
+}
+
+// `published:` figures: known metric names only (with a did-you-mean), positive values, a source.
+TEST(ServeScenario, PublishedFiguresAreChecked) {
+  const ServeScenario s = load_serve_scenario_text(
+      std::string(kMinimal) + "published: [{metric: decode_tokens_per_s_per_node_day, value: 14.8K, source: x}]\n",
+      "test.yaml", catalog());
+  ASSERT_EQ(s.published.size(), 1u);
+  EXPECT_DOUBLE_EQ(s.published[0].value, 14.8e3);
+  const Error e = load_error(std::string(kMinimal) +
+                             "published: [{metric: decode_tokens_per_node_day, value: 1, source: x}]\n");
+  const std::string what = e.what();
+  EXPECT_NE(what.find("test.yaml:10"), std::string::npos) << what;
+  EXPECT_NE(what.find("decode_tokens_per_s_per_node_day"), std::string::npos) << what;
 }
 
 }  // namespace
