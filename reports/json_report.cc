@@ -106,7 +106,7 @@ Json training_json(const RunResult& r) {
                           {"plan", p.plan}});
   return Json{{"gpu_hours", r.gpu_hours},
               {"days", r.days},
-              {"cost_usd", r.cost.rental_usd},
+              {"cost_usd", r.cost.failure_free_rental_usd},
               {"phases", std::move(phases)}};
 }
 
@@ -119,7 +119,13 @@ Json cost_json(const CostResult& c) {
               {"owned_usd", c.owned_usd},
               {"owned_capex_usd", c.owned_capex_usd},
               {"owned_power_usd", c.owned_power_usd},
-              {"energy_mwh", c.energy_mwh}};
+              {"energy_mwh", c.energy_mwh},
+              {"failures_included", c.failures_included},
+              {"failure_free_gpu_hours", c.failure_free_gpu_hours},
+              {"failure_free_wall_clock_days", c.failure_free_wall_clock_days},
+              {"failure_free_rental_usd", c.failure_free_rental_usd},
+              {"failure_free_owned_usd", c.failure_free_owned_usd},
+              {"failure_free_energy_mwh", c.failure_free_energy_mwh}};
 }
 
 Json goodput_json(const GoodputResult& g) {

@@ -50,6 +50,8 @@ J candidate_json(const PlanCandidate& c) {
            {"micro_batches", c.micro_batches},
            {"gpu_hours", c.gpu_hours},
            {"days", c.days},
+           {"gpu_hours_failure_free", c.gpu_hours_failure_free},
+           {"days_failure_free", c.days_failure_free},
            {"cost_usd", c.cost_usd},
            {"energy_mwh", c.energy_mwh},
            {"objective_value", c.objective_value},

@@ -48,15 +48,22 @@ std::string summary_paragraph(const RunResult& r) {
                               in.n_gpus, in.gpu);
   if (!in.plan_summary.empty()) s += " (" + in.plan_summary + ")";
   const bool rented = r.cost.usd_per_gpu_hour > 0;  // owned-mode scenarios may have no rental price at all
+  const auto& c = r.cost;
   if (rented)
-    s += fmt::format(": {}, {}, {} at {}", gpu_hours(r.cost.gpu_hours), days(r.cost.wall_clock_days),
-                     usd(r.cost.rental_usd), usd_per_gpu_hour(r.cost.usd_per_gpu_hour));
+    s += fmt::format(": {}, {}, {} at {}", gpu_hours(c.gpu_hours), days(c.wall_clock_days), usd(c.rental_usd),
+                     usd_per_gpu_hour(c.usd_per_gpu_hour));
   else
-    s += fmt::format(": {}, {}, {} to own (capex share and power; no rental price)", gpu_hours(r.cost.gpu_hours),
-                     days(r.cost.wall_clock_days), usd(r.cost.owned_usd));
-  if (r.goodput.enabled)
-    s += fmt::format(" (failure and checkpoint overhead: {}, {})", gpu_hours(r.goodput.extra_gpu_hours),
-                     usd(r.goodput.extra_usd));
+    s += fmt::format(": {}, {}, {} to own (capex share and power; no rental price)", gpu_hours(c.gpu_hours),
+                     days(c.wall_clock_days), usd(c.owned_usd));
+  // The totals include the expected failure overhead; the failure-free run is named beside them.
+  if (c.failures_included)
+    s += fmt::format(" including the expected failure and checkpoint overhead ({}, {}); failure-free: {}, {}, {}",
+                     gpu_hours(r.goodput.extra_gpu_hours), usd(rented ? c.rental_usd - c.failure_free_rental_usd
+                                                                      : c.owned_usd - c.failure_free_owned_usd),
+                     gpu_hours(c.failure_free_gpu_hours), days(c.failure_free_wall_clock_days),
+                     usd(rented ? c.failure_free_rental_usd : c.failure_free_owned_usd));
+  else
+    s += " (failure model off: no failure overhead)";
   s += "; ";
   int peak = peak_stage_index(r);
   if (peak < 0) {
@@ -240,13 +247,18 @@ Table phases_table(const RunResult& r) {
 Table cost_table(const RunResult& r) {
   const auto& c = r.cost;
   KeyValue t("cost", "Cost");
-  t.number("GPU-hours priced", c.gpu_hours, gpu_hours(c.gpu_hours));
+  const std::string incl = c.failures_included ? ", failures included" : "";
+  t.number("GPU-hours priced" + incl, c.gpu_hours, gpu_hours(c.gpu_hours));
+  if (c.failures_included) t.number("GPU-hours, failure-free", c.failure_free_gpu_hours, gpu_hours(c.failure_free_gpu_hours));
   t.number("GPU-hours, sum of phases", r.gpu_hours, gpu_hours(r.gpu_hours));
-  t.number("wall-clock time", c.wall_clock_days, days(c.wall_clock_days));
+  t.number("wall-clock time" + incl, c.wall_clock_days, days(c.wall_clock_days));
+  if (c.failures_included)
+    t.number("wall-clock time, failure-free", c.failure_free_wall_clock_days, days(c.failure_free_wall_clock_days));
   if (c.usd_per_gpu_hour > 0) {
     t.number("rental price", c.usd_per_gpu_hour, usd_per_gpu_hour(c.usd_per_gpu_hour));
     if (!c.price_source.empty()) t.text("price source", c.price_source);
-    t.number("rental cost", c.rental_usd, usd(c.rental_usd));
+    t.number("rental cost" + incl, c.rental_usd, usd(c.rental_usd));
+    if (c.failures_included) t.number("rental cost, failure-free", c.failure_free_rental_usd, usd(c.failure_free_rental_usd));
   } else {
     t.text("rental price", "none given; priced by ownership");
   }

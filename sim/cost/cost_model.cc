@@ -4,6 +4,7 @@
 #include <cmath>
 #include <string>
 
+#include "sim/cost/failure_model.h"
 #include "sim/units/error.h"
 #include "sim/units/units.h"
 
@@ -85,6 +86,39 @@ CostResult compute_cost(double gpu_hours, int n_gpus, const GpuSpec& gpu, const 
     r.owned_usd = r.owned_capex_usd + r.owned_power_usd;
   }
   return r;
+}
+
+CostResult include_failures(const CostResult& ff, const GoodputResult& goodput) {
+  CostResult r = ff;
+  r.failure_free_gpu_hours = ff.gpu_hours;
+  r.failure_free_wall_clock_days = ff.wall_clock_days;
+  r.failure_free_rental_usd = ff.rental_usd;
+  r.failure_free_owned_usd = ff.owned_usd;
+  r.failure_free_energy_mwh = ff.energy_mwh;
+  r.failures_included = goodput.enabled;
+  if (!goodput.enabled || ff.gpu_hours <= 0) return r;
+  // Every per-GPU-hour rate (rental, depreciation, power, energy) applies to the overhead hours as well.
+  const double scale = (ff.gpu_hours + goodput.extra_gpu_hours) / ff.gpu_hours;
+  r.gpu_hours = ff.gpu_hours * scale;
+  r.wall_clock_days = goodput.effective_time_fraction > 0 ? ff.wall_clock_days / goodput.effective_time_fraction
+                                                          : ff.wall_clock_days;
+  r.rental_usd = ff.rental_usd * scale;
+  r.owned_usd = ff.owned_usd * scale;
+  r.owned_capex_usd = ff.owned_capex_usd * scale;
+  r.owned_power_usd = ff.owned_power_usd * scale;
+  r.energy_mwh = ff.energy_mwh * scale;
+  return r;
+}
+
+FailureFactors failure_factors(const FailureSpec& spec, int n_gpus, int gpus_per_node, double checkpoint_bytes) {
+  FailureFactors f;
+  if (!spec.enabled) return f;
+  // compute_goodput's overhead is proportional to the useful GPU-hours (the fractions do not depend on them and
+  // the hot spares idle for the elapsed time), so one GPU-hour gives the factor for every run length.
+  const GoodputResult g = compute_goodput(spec, n_gpus, gpus_per_node, checkpoint_bytes, 1.0, 0.0);
+  f.gpu_hours = 1.0 + g.extra_gpu_hours;
+  f.elapsed = 1.0 / g.effective_time_fraction;
+  return f;
 }
 
 }  // namespace moeplan

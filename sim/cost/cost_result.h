@@ -7,8 +7,10 @@
 namespace moeplan {
 
 struct CostResult {
-  double gpu_hours = 0;              // GPU-hours priced: failure-free; GoodputResult::extra_* holds the overhead
-  double wall_clock_days = 0;
+  // GPU-hours priced. After include_failures(): the failure-free GPU-hours plus the expected failure and
+  // checkpoint overhead (GoodputResult::extra_gpu_hours); before it (or with failures disabled), failure-free.
+  double gpu_hours = 0;
+  double wall_clock_days = 0;        // elapsed days, failure overhead included on the same terms as gpu_hours
   double usd_per_gpu_hour = 0;       // effective rate used for the rental figure
   std::string price_source;
   double rental_usd = 0;
@@ -16,6 +18,14 @@ struct CostResult {
   double owned_capex_usd = 0;
   double owned_power_usd = 0;
   double energy_mwh = 0;             // facility energy incl. PUE
+  // The same run without interruptions or checkpoints, kept beside the totals above (equal to them when the
+  // failure model is off). A published GPU-hours figure for a finished run compares with these.
+  bool failures_included = false;
+  double failure_free_gpu_hours = 0;
+  double failure_free_wall_clock_days = 0;
+  double failure_free_rental_usd = 0;
+  double failure_free_owned_usd = 0;
+  double failure_free_energy_mwh = 0;
 };
 
 struct GoodputResult {

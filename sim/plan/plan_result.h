@@ -47,9 +47,12 @@ struct PlanCandidate {
   double exposed_comm_s = 0;
   double tokens_per_s = 0;
   int micro_batches = 0;
-  // The whole simulated token budget at the main phase's throughput, plus any given phases.
+  // The whole simulated token budget at the main phase's throughput, plus any given phases, with the expected
+  // failure and checkpoint overhead included (cost, energy and the deadline/budget checks use these).
   double gpu_hours = 0;
   double days = 0;
+  double gpu_hours_failure_free = 0;  // the same without interruptions or checkpoints
+  double days_failure_free = 0;
   double cost_usd = 0;              // rental or owned, per the scenario's price mode
   double energy_mwh = 0;
   double objective_value = 0;       // what the ranking sorts by (lower is better)

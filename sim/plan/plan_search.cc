@@ -107,6 +107,9 @@ struct Budget {
   double usd_per_gpu_hour = 0;   // rental rate or owned cost per GPU-hour
   double mwh_per_gpu_hour = 0;
   bool has_price = false;
+  // Expected failure and checkpoint overhead (failure_factors): every candidate's GPU-hours, days, dollars
+  // and energy include it, so a deadline or budget is checked against what the run will really take.
+  FailureFactors failures;
 };
 
 Budget make_budget(const Scenario& s) {
@@ -125,6 +128,8 @@ Budget make_budget(const Scenario& s) {
   } catch (const Error&) {
     b.has_price = false;
   }
+  b.failures = failure_factors(s.failures, s.cluster.n_gpus(), s.cluster.gpus_per_node,
+                               checkpoint_bytes(s.model, s.precision));
   return b;
 }
 
@@ -159,8 +164,10 @@ void fill_costs(PlanCandidate& c, const StepResult& step, const Budget& b, PlanO
   const double tokens_per_step = static_cast<double>(step.global_batch) * step.seq_len;
   c.tokens_per_s = step.time_s > 0 ? tokens_per_step / step.time_s : 0;
   const double seconds = c.tokens_per_s > 0 ? b.simulated_tokens / c.tokens_per_s : 0;
-  c.gpu_hours = seconds * c.n_gpus / units::kSecondsPerHour + b.given_gpu_hours;
-  c.days = c.gpu_hours / c.n_gpus / 24.0;
+  c.gpu_hours_failure_free = seconds * c.n_gpus / units::kSecondsPerHour + b.given_gpu_hours;
+  c.days_failure_free = c.gpu_hours_failure_free / c.n_gpus / 24.0;
+  c.gpu_hours = c.gpu_hours_failure_free * b.failures.gpu_hours;
+  c.days = c.days_failure_free * b.failures.elapsed;
   c.cost_usd = c.gpu_hours * b.usd_per_gpu_hour;
   c.energy_mwh = c.gpu_hours * b.mwh_per_gpu_hour;
   switch (objective) {
@@ -255,6 +262,12 @@ bool better(const PlanCandidate& a, const PlanCandidate& b) {
   if (a.objective_value != b.objective_value) return a.objective_value < b.objective_value;
   if (a.step_time_s != b.step_time_s) return a.step_time_s < b.step_time_s;
   return a.memory_headroom_fraction > b.memory_headroom_fraction;
+}
+
+std::string fixed3(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f", v);
+  return buf;
 }
 
 std::string pct(double f) {
@@ -474,7 +487,11 @@ PlanResult search_plans(const Scenario& s, const Calibration& calib, const PlanS
                       (budget.given_gpu_hours > 0
                            ? " + " + units::format_count(budget.given_gpu_hours) + " given GPU-hours"
                            : std::string()) +
-                      "; no failure overhead";
+                      (budget.failures.gpu_hours > 1
+                           ? "; GPU-hours, days, cost and energy include the expected failure and checkpoint "
+                             "overhead (x" + fixed3(budget.failures.gpu_hours) + " GPU-hours, x" +
+                                 fixed3(budget.failures.elapsed) + " days)"
+                           : "; failure model off: no failure overhead");
   if (!budget.has_price) r.notes.push_back("no price known for " + s.cluster.gpu.name + ": dollars are 0");
   r.search_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return r;

@@ -123,7 +123,8 @@ std::string sweep_point_json(const RunResult& r) {
   j["memory_fits"] = r.memory_fits;
   j["gpu_hours"] = r.gpu_hours;
   j["days"] = r.days;
-  j["cost"] = {{"usd_per_gpu_hour", r.cost.usd_per_gpu_hour}, {"rental_usd", r.cost.rental_usd},
+  j["cost"] = {{"gpu_hours", r.cost.gpu_hours},               {"wall_clock_days", r.cost.wall_clock_days},
+               {"usd_per_gpu_hour", r.cost.usd_per_gpu_hour}, {"rental_usd", r.cost.rental_usd},
                {"owned_usd", r.cost.owned_usd},               {"energy_mwh", r.cost.energy_mwh}};
   nlohmann::json phases = nlohmann::json::array();
   for (const PhaseResult& ph : r.phases)
@@ -187,9 +188,10 @@ SweepResult run_sweep(const std::string& path, const io::Catalog& catalog, const
         row.result_json = sweep_point_json(r);
         row.step_time_s = r.step.time_s;
         row.mfu = r.step.mfu;
-        row.gpu_hours = r.gpu_hours;
+        // The same basis as the cost: failure overhead included.
+        row.gpu_hours = r.cost.gpu_hours;
         row.cost_usd = s.price.mode == PriceSpec::Mode::kRental ? r.cost.rental_usd : r.cost.owned_usd;
-        row.days = r.days;
+        row.days = r.cost.wall_clock_days;
         row.memory_fits = r.memory_fits;
       } catch (const Error& e) {
         row.ok = false;

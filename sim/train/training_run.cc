@@ -248,11 +248,13 @@ RunResult run_training(const Scenario& s, const Calibration& calib, const RunOpt
   out.days = out.gpu_hours / n_gpus / 24.0;
   if (s.gpu_variation.spread > 0) out.notes.push_back(gpu_variation_note(s));
 
-  out.cost = compute_cost(out.gpu_hours, n_gpus, s.cluster.gpu, s.price);
+  // The headline cost includes the expected failure overhead; the failure-free figures ride beside it.
+  const CostResult failure_free = compute_cost(out.gpu_hours, n_gpus, s.cluster.gpu, s.price);
   if (s.failures.enabled) {
     out.goodput = compute_goodput(s.failures, n_gpus, s.cluster.gpus_per_node,
-                                  checkpoint_bytes(s.model, s.precision), out.gpu_hours, out.cost.usd_per_gpu_hour);
+                                  checkpoint_bytes(s.model, s.precision), out.gpu_hours, failure_free.usd_per_gpu_hour);
   }
+  out.cost = include_failures(failure_free, out.goodput);
   add_does_not_fit_note(out);
   out.memory_fits = out.memory_fits && phases_fit;
   return out;

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "sim/cost/failure_model.h"
 #include "sim/units/error.h"
 
 namespace moeplan {
@@ -110,6 +111,49 @@ TEST(CostModel, DeepSeekV3EnergyAndOwnedCost) {
   const double per_h = (30000 * 1.64 + 4390) / (5 * 8766.0) + 1.194375 * 0.0826;
   EXPECT_NEAR(c.owned_usd, 2.788e6 * per_h, 1e-3);
   std::printf("DeepSeek-V3 owned: $%.3fM, energy %.0f MWh\n", c.owned_usd / 1e6, c.energy_mwh);
+}
+
+TEST(CostModel, TotalsIncludeTheFailureOverhead) {
+  // 1000 failure-free GPU-hours on 8 GPUs at $2/h with 10% goodput loss and 100 extra GPU-hours: the totals
+  // are 1100 GPU-h, 1000/8/24/0.9 days and $2200; the failure-free figures stay beside them.
+  PriceSpec price;
+  price.usd_per_gpu_hour = 2.0;
+  const CostResult ff = compute_cost(1000, 8, h800(), price);
+  GoodputResult g;
+  g.enabled = true;
+  g.effective_time_fraction = 0.9;
+  g.extra_gpu_hours = 100;
+  const CostResult c = include_failures(ff, g);
+  EXPECT_TRUE(c.failures_included);
+  EXPECT_DOUBLE_EQ(c.gpu_hours, 1100);
+  EXPECT_DOUBLE_EQ(c.wall_clock_days, 1000.0 / 8 / 24 / 0.9);
+  EXPECT_DOUBLE_EQ(c.rental_usd, 2200);
+  EXPECT_DOUBLE_EQ(c.owned_usd, ff.owned_usd * 1.1);
+  EXPECT_DOUBLE_EQ(c.energy_mwh, ff.energy_mwh * 1.1);
+  EXPECT_DOUBLE_EQ(c.failure_free_gpu_hours, 1000);
+  EXPECT_DOUBLE_EQ(c.failure_free_rental_usd, 2000);
+  EXPECT_DOUBLE_EQ(c.failure_free_wall_clock_days, 1000.0 / 8 / 24);
+  // Failures off: totals equal the failure-free figures.
+  const CostResult off = include_failures(ff, GoodputResult{});
+  EXPECT_FALSE(off.failures_included);
+  EXPECT_DOUBLE_EQ(off.gpu_hours, 1000);
+  EXPECT_DOUBLE_EQ(off.failure_free_gpu_hours, 1000);
+}
+
+TEST(CostModel, FailureFactorsScaleAnyRunLength) {
+  // The planner's per-GPU-hour factors reproduce compute_goodput for a run of any length (the overhead is
+  // linear in the useful GPU-hours), hot spares included.
+  FailureSpec spec;
+  spec.hot_spare_nodes = 2;
+  const FailureFactors f = failure_factors(spec, 2048, 8, 5e12);
+  for (double useful : {1e3, 2.6e6}) {
+    const GoodputResult g = compute_goodput(spec, 2048, 8, 5e12, useful, 2.0);
+    EXPECT_NEAR(f.gpu_hours * useful, useful + g.extra_gpu_hours, 1e-9 * useful);
+    EXPECT_NEAR(f.elapsed, 1.0 / g.effective_time_fraction, 1e-12);
+  }
+  EXPECT_GT(f.gpu_hours, 1.0);
+  spec.enabled = false;
+  EXPECT_DOUBLE_EQ(failure_factors(spec, 2048, 8, 5e12).gpu_hours, 1.0);
 }
 
 TEST(CostModel, RejectsBadInput) {

@@ -10,6 +10,8 @@
 #include <cstdio>
 
 #include "sim/calib/profile_calibration.h"
+#include "sim/cost/failure_model.h"
+#include "sim/model/memory.h"
 #include "sim/io/catalog.h"
 #include "sim/io/scenario_loader.h"
 #include "sim/units/error.h"
@@ -105,7 +107,15 @@ TEST(PlanSearch, DenseGridCountsAndRanking) {
   EXPECT_TRUE(zero_reason);
   // GPU-hours follow from the step: tokens / (tokens per second) x GPUs.
   const PlanCandidate& best = r.top.front();
-  EXPECT_NEAR(best.gpu_hours, 10e9 / best.tokens_per_s * 16 / 3600.0, 1e-6 * best.gpu_hours);
+  EXPECT_NEAR(best.gpu_hours_failure_free, 10e9 / best.tokens_per_s * 16 / 3600.0, 1e-6 * best.gpu_hours);
+  // The totals, dollars and days the deadline and budget checks read include the expected failure overhead
+  // (compute_goodput on the failure-free GPU-hours).
+  const GoodputResult g = compute_goodput(l.s.failures, 16, l.s.cluster.gpus_per_node,
+                                          checkpoint_bytes(l.s.model, l.s.precision), best.gpu_hours_failure_free, 2.45);
+  ASSERT_TRUE(g.enabled);
+  EXPECT_GT(g.extra_gpu_hours, 0);
+  EXPECT_NEAR(best.gpu_hours, best.gpu_hours_failure_free + g.extra_gpu_hours, 1e-9 * best.gpu_hours);
+  EXPECT_NEAR(best.days, best.days_failure_free / g.effective_time_fraction, 1e-9 * best.days);
   EXPECT_NEAR(best.cost_usd, best.gpu_hours * 2.45, 1e-6 * best.cost_usd);
 }
 

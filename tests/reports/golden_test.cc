@@ -63,6 +63,26 @@ TEST(ReportStructure, SummaryReadsLikeAManagerSummary) {
   EXPECT_NE(md.find("goodput is 95.0%"), std::string::npos);
 }
 
+// The headline totals include the expected failure overhead and name the failure-free run beside them; the
+// CSV's gpu_hours_incl_failures is the cost model's total, not the sum of the phases.
+TEST(ReportStructure, HeadlineIncludesFailuresWithFailureFreeBeside) {
+  const auto r = testing::sample_run_result();
+  const std::string text = render_text_report(r, 1000);
+  EXPECT_NE(text.find("560 GPU-h, 0.365 days, $1121.00 at $2.00/GPU-h including the expected failure and "
+                      "checkpoint overhead (16.1 GPU-h, $32.11); failure-free: 544 GPU-h, 0.354 days, $1088.89"),
+            std::string::npos)
+      << text;
+  const std::string csv = render_csv_report(r);
+  const std::string total = csv.substr(csv.find("\ntotal,") + 1);
+  EXPECT_NE(total.find(",544.44444444444"), std::string::npos) << total;  // gpu_hours: sum of phases
+  EXPECT_NE(total.find(",560.5,"), std::string::npos) << total;           // gpu_hours_incl_failures
+  const auto j = nlohmann::json::parse(render_json_report(r));
+  EXPECT_DOUBLE_EQ(j["cost"]["gpu_hours"].get<double>(), 560.5);
+  EXPECT_DOUBLE_EQ(j["cost"]["failure_free_gpu_hours"].get<double>(), 544.4444444444444);
+  EXPECT_TRUE(j["cost"]["failures_included"].get<bool>());
+  EXPECT_DOUBLE_EQ(j["training"]["cost_usd"].get<double>(), 1088.8888888888889);
+}
+
 TEST(ReportStructure, OwnedWithoutRentalPriceShowsTheOwnedCost) {
   auto r = testing::sample_run_result();
   r.cost.usd_per_gpu_hour = 0;
@@ -135,7 +155,7 @@ TEST(ReportStructure, JsonHasTheDocumentedKeys) {
   EXPECT_EQ(j["memory"]["stages"].size(), 4u);
   EXPECT_EQ(j["training"]["phases"].size(), 2u);
   EXPECT_EQ(j["training"]["phases"][1]["given"], true);
-  EXPECT_DOUBLE_EQ(j["training"]["cost_usd"].get<double>(), 1121);
+  EXPECT_DOUBLE_EQ(j["training"]["cost_usd"].get<double>(), 1088.8888888888889);  // failure-free, like training.gpu_hours
   EXPECT_EQ(j["inputs"]["seed"].get<std::uint64_t>(), 42u);
   EXPECT_EQ(j["step"]["method"], "des");
 }

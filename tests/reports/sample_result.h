@@ -110,6 +110,13 @@ inline RunResult sample_run_result() {
   r.cost.owned_capex_usd = 700;
   r.cost.owned_power_usd = 100.25;
   r.cost.energy_mwh = 0.75;
+  // The totals above include the 16.05 GPU-h failure overhead; the failure-free run is 544.44 GPU-h.
+  r.cost.failures_included = true;
+  r.cost.failure_free_gpu_hours = 544.4444444444444;
+  r.cost.failure_free_wall_clock_days = 0.35445185185185186;
+  r.cost.failure_free_rental_usd = 1088.8888888888889;
+  r.cost.failure_free_owned_usd = 777.33;
+  r.cost.failure_free_energy_mwh = 0.7285;
 
   r.goodput.enabled = true;
   r.goodput.interruptions_per_day = 0.5;
