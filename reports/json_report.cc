@@ -26,7 +26,7 @@ Json memory_json(const RunResult& r) {
     stages.push_back(std::move(s));
   }
   int peak = peak_stage_index(r);
-  Json j{{"peak_bytes_per_gpu", r.memory_peak_bytes}, {"fits", r.memory_fits}};
+  Json j{{"peak_bytes_per_gpu", r.memory_peak_bytes}, {"fits", r.memory_fits}, {"does_not_fit", r.does_not_fit}};
   if (peak >= 0) {
     const auto& m = r.memory[static_cast<std::size_t>(peak)];
     j["peak_stage"] = m.stage;
@@ -57,6 +57,7 @@ Json step_json(const StepResult& s) {
                           {"exposed_comm_s", st.exposed_comm_s}, {"phases", std::move(phases)}});
   }
   return Json{{"method", s.method},
+              {"phase", s.phase},
               {"time_s", s.time_s},
               {"mfu", s.mfu},
               {"mfu_convention", s.mfu_convention},

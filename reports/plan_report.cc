@@ -330,12 +330,14 @@ Table sweep_table(const SweepResult& r) {
   for (const SweepPointResult& p : r.points) {
     std::vector<Cell> row{num(static_cast<double>(p.index), std::to_string(p.index))};
     for (const auto& kv : p.overrides) row.push_back(txt(kv.second));
-    const std::string status = p.ok ? "ok" : (p.message == "not computed" ? "missing" : "error");
-    row.push_back(txt(status));
+    row.push_back(txt(p.status));
     if (p.ok) {
+      // A plan that does not fit cannot be bought: its time is shown, its price is not.
+      const bool fits = p.memory_fits;
       row.insert(row.end(), {txt(p.plan), num(p.step_time_s, fixed(p.step_time_s, 3)), num(p.mfu, fixed(100 * p.mfu, 1)),
                              txt(yes_no(p.memory_fits)), num(p.gpu_hours, count(p.gpu_hours)),
-                             num(p.days, fixed(p.days, 1)), num(p.cost_usd, usd(p.cost_usd)), txt("")});
+                             num(p.days, fixed(p.days, 1)), fits ? num(p.cost_usd, usd(p.cost_usd)) : txt("-"),
+                             txt(fits ? "" : "does not fit in GPU memory")});
     } else {
       row.insert(row.end(), {txt("-"), txt("-"), txt("-"), txt("-"), txt("-"), txt("-"), txt("-"), txt(p.message)});
     }
@@ -362,7 +364,8 @@ std::string render_sweep_json(const SweepResult& r) {
   for (const SweepPointResult& p : r.points) {
     J ov = J::object();
     for (const auto& kv : p.overrides) ov[kv.first] = kv.second;
-    J row{{"index", p.index}, {"point_id", p.point_id}, {"overrides", ov}, {"ok", p.ok}, {"computed_now", p.computed_now}};
+    J row{{"index", p.index}, {"point_id", p.point_id}, {"overrides", ov}, {"ok", p.ok}, {"status", p.status},
+          {"computed_now", p.computed_now}};
     if (p.ok) {
       row["plan"] = p.plan;
       row["step_time_s"] = p.step_time_s;

@@ -42,6 +42,13 @@ int peak_stage_index(const RunResult& result) {
   return best;
 }
 
+std::string does_not_fit_line(const RunResult& r) {
+  if (r.memory_fits || r.memory.empty()) return "";
+  return "DOES NOT FIT: " + (r.does_not_fit.empty() ? std::string("the plan needs more memory than the GPU has")
+                                                     : r.does_not_fit) +
+         ". The figures below are what the run would take if it fitted.";
+}
+
 std::string summary_paragraph(const RunResult& r) {
   const auto& in = r.inputs;
   std::string s = fmt::format("{} on {} {}", r.model.name.empty() ? in.scenario_name : r.model.name,
@@ -74,8 +81,9 @@ std::string summary_paragraph(const RunResult& r) {
                      r.memory_fits ? "fits" : "DOES NOT FIT", bytes(r.memory_peak_bytes), bytes(m.capacity),
                      m.stage, m.dominant());
   }
-  s += fmt::format("One step takes {} ({}), MFU {} ({} attention FLOPs), {} tokens/s, pipeline bubble {}",
-                   duration(r.step.time_s), r.step.method, percent(r.step.mfu), r.step.mfu_convention,
+  s += fmt::format("One step{} takes {} ({}), MFU {} ({} attention FLOPs), {} tokens/s, pipeline bubble {}",
+                   r.step.phase.empty() ? "" : " of phase `" + r.step.phase + "`", duration(r.step.time_s),
+                   r.step.method, percent(r.step.mfu), r.step.mfu_convention,
                    count(r.step.tokens_per_s), percent(r.step.bubble_fraction));
   s += r.step.exposed_comm_s > 0 ? fmt::format(", {} of exposed communication. ", duration(r.step.exposed_comm_s))
                                  : ". ";

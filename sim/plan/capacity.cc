@@ -103,7 +103,10 @@ std::string infeasible_reason(const PlanResult& r, const Scenario& s) {
   if (!r.top.empty()) return "";
   if (r.min_memory_bytes > 0)
     return r.model + " needs " + units::format_bytes(r.min_memory_bytes) + " per GPU at best (" + r.min_memory_plan +
-           "); " + s.cluster.gpu.name + " has " + units::format_bytes(s.cluster.gpu.hbm_bytes);
+           "); " + s.cluster.gpu.name + " has " + units::format_bytes(s.cluster.gpu.hbm_bytes) +
+           (r.min_memory_bytes <= s.cluster.gpu.hbm_bytes ? ", short of the " + fixed(100 * r.min_headroom, 0) +
+                                                                "% headroom a plan must leave"
+                                                          : "");
   if (!r.invalid_reasons.empty())
     return "no valid plan on " + std::to_string(r.n_gpus) + " GPUs; most common reason: " +
            r.invalid_reasons.front().reason;

@@ -79,7 +79,7 @@ struct PlanResult {
   PlanObjective objective = PlanObjective::kTime;
   long long enumerated = 0;         // combinations generated
   long long invalid = 0;            // rejected by validate()
-  long long not_fitting = 0;        // valid but over HBM
+  long long not_fitting = 0;        // valid but over HBM, or leaving less than the minimum headroom
   long long implausible = 0;        // step faster than the GPU's GEMM peak allows (a model defect; dropped)
   long long costed = 0;             // timed with the analytic step
   long long des_rechecked = 0;      // re-timed with the discrete-event step
@@ -87,6 +87,7 @@ struct PlanResult {
   // Smallest per-GPU memory any valid plan needs, and the plan that needs it (what "infeasible" quotes).
   double min_memory_bytes = 0;
   std::string min_memory_plan;
+  double min_headroom = 0;          // the least free HBM fraction a listed plan leaves (PlanSearchOptions)
   std::vector<PlanCandidate> top;   // best first
   // The scenario's own plan as costed by the search (rank 0 when it was invalid or did not fit).
   bool scenario_plan_found = false;
@@ -148,6 +149,9 @@ struct SweepPointResult {
   std::uint64_t point_id = 0;
   std::vector<std::pair<std::string, std::string>> overrides;  // axis key -> value, in axis order
   bool ok = true;
+  // "ok"; "does_not_fit" (simulated, but the plan needs more memory than the GPU has: its figures are not a
+  // runnable plan's); "error" (the point failed, see message); "missing" (not computed yet).
+  std::string status = "ok";
   std::string message;              // error text of a failed point
   bool computed_now = false;        // false: read back from the results store
   std::string plan;

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <map>
 #include <mutex>
+#include <string>
 #include <thread>
 
 #include "sim/cost/cost_model.h"
@@ -24,6 +25,24 @@ PlanObjective parse_objective(const std::string& text) {
   if (text == "energy") return PlanObjective::kEnergy;
   throw_user_error("unknown objective `" + text + "`",
                    ErrorContext{.key_path = "--objective", .expected = "time, cost or energy"});
+}
+
+double parse_min_headroom(const std::string& text) {
+  const bool percent = !text.empty() && text.back() == '%';
+  const std::string number = percent ? text.substr(0, text.size() - 1) : text;
+  double v = -1;
+  try {
+    size_t used = 0;
+    v = std::stod(number, &used);
+    if (used != number.size()) v = -1;
+  } catch (const std::exception&) {
+    v = -1;
+  }
+  if (percent) v /= 100;
+  if (!(v >= 0 && v < 1))
+    throw_user_error("bad headroom `" + text + "`",
+                     ErrorContext{.key_path = "--min-headroom", .expected = "a fraction in [0, 1) such as 0.05 or 5%"});
+  return v;
 }
 
 bool same_layout(const ParallelPlan& a, const ParallelPlan& b) {
@@ -180,7 +199,7 @@ void fill_costs(PlanCandidate& c, const StepResult& step, const Budget& b, PlanO
 // Validates, checks memory and times one plan with the analytic step on `local` (a per-thread copy of the
 // search scenario whose plan is overwritten).
 void evaluate(Scenario& local, const ParallelPlan& p, size_t index, const Calibration& calib, const Budget& budget,
-              PlanObjective objective, WorkerOut& out) {
+              PlanObjective objective, double min_headroom, WorkerOut& out) {
   TrainingPhase& ph = local.training.phases.front();
   local.parallel = p;
   ph.parallel = p;
@@ -210,7 +229,7 @@ void evaluate(Scenario& local, const ParallelPlan& p, size_t index, const Calibr
     out.min_memory = worst->total();
     out.min_memory_index = index;
   }
-  if (!worst->fits()) {
+  if (!worst->fits() || worst->total() > (1.0 - min_headroom) * worst->capacity) {
     ++out.n_no_fit;
     return;
   }
@@ -317,6 +336,9 @@ PlanResult search_plans(const Scenario& s, const Calibration& calib, const PlanS
                      ErrorContext{.key_path = "training.phases", .hint = "add a phase with tokens or steps"});
   const TrainingPhase& main = s.training.phases[main_phase];
   const ParallelPlan scenario_plan = main.parallel_overridden ? main.parallel : s.parallel;
+  if (!(options.min_headroom >= 0 && options.min_headroom < 1))
+    throw_user_error("must be in [0, 1)", ErrorContext{.key_path = "--min-headroom",
+                                                       .expected = "a fraction of HBM such as 0.05 or 5%"});
   const Budget budget = make_budget(s);
   if (options.objective == PlanObjective::kCost && !budget.has_price)
     throw_user_error("no price for " + s.cluster.gpu.name + " to rank plans by cost",
@@ -339,6 +361,7 @@ PlanResult search_plans(const Scenario& s, const Calibration& calib, const PlanS
   r.seq_len = main.seq_len;
   r.global_batch = main.global_batch;
   r.objective = options.objective;
+  r.min_headroom = options.min_headroom;
 
   std::vector<ParallelPlan> plans = enumerate_plans(s, options);
   bool listed = false;
@@ -351,7 +374,7 @@ PlanResult search_plans(const Scenario& s, const Calibration& calib, const PlanS
   std::vector<WorkerOut> outs(threads);
   std::vector<Scenario> locals(threads, base);
   parallel_for(threads, plans.size(), [&](int w, size_t i) {
-    evaluate(locals[w], plans[i], i, calib, budget, options.objective, outs[w]);
+    evaluate(locals[w], plans[i], i, calib, budget, options.objective, options.min_headroom, outs[w]);
   });
 
   // Merge in enumeration order so the ranking is independent of scheduling.
@@ -493,6 +516,23 @@ PlanResult search_plans(const Scenario& s, const Calibration& calib, const PlanS
                                  fixed3(budget.failures.elapsed) + " days)"
                            : "; failure model off: no failure overhead");
   if (!budget.has_price) r.notes.push_back("no price known for " + s.cluster.gpu.name + ": dollars are 0");
+  // The scenario's own layout left out only for the headroom margin: say so, with the setting that lists it.
+  if (!r.scenario_plan_found) {
+    MemoryOptions mo;
+    mo.micro_batches_per_step = main.global_batch / std::max(1, scenario_plan.dp * scenario_plan.micro_batch);
+    double peak = 0, capacity = 0;
+    try {
+      for (const MemoryBreakdown& m : memory_per_stage(s.model, s.cluster, scenario_plan, s.precision, main.seq_len, mo))
+        if (m.total() > peak) peak = m.total(), capacity = m.capacity;
+    } catch (const Error&) {
+      peak = 0;
+    }
+    if (peak > 0 && peak <= capacity && peak > (1.0 - options.min_headroom) * capacity)
+      r.notes.push_back("the scenario's own plan (" + plan_summary(scenario_plan) + ") fits with only " +
+                        pct(1.0 - peak / capacity) + " HBM headroom, below the " + pct(options.min_headroom) +
+                        " a listed plan must leave (--min-headroom " + pct(std::floor(100 * (1.0 - peak / capacity)) / 100) +
+                        " lists it)");
+  }
   r.search_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return r;
 }

@@ -70,6 +70,7 @@ SweepPointResult row_to_point(const SweepPoint& pt, const ResultRow* row) {
   }
   if (!row) {
     r.ok = false;
+    r.status = "missing";
     r.message = "not computed";
     return r;
   }
@@ -81,6 +82,7 @@ SweepPointResult row_to_point(const SweepPoint& pt, const ResultRow* row) {
   r.cost_usd = row->cost_usd.value_or(0);
   r.days = row->days.value_or(0);
   r.memory_fits = row->memory_fits.value_or(false);
+  r.status = !r.ok ? "error" : r.memory_fits ? "ok" : "does_not_fit";
   if (row->ok && !row->result_json.empty()) {
     const auto j = nlohmann::json::parse(row->result_json, nullptr, false);
     if (j.is_object() && j.contains("plan")) r.plan = j["plan"].get<std::string>();

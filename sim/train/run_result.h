@@ -44,6 +44,7 @@ struct StageStats {
 
 struct StepResult {
   std::string method;                 // "analytic" | "des" | "des-full"
+  std::string phase;                  // the training phase this step belongs to (the headline names it)
   double time_s = 0;
   double mfu = 0;                     // model FLOPs / (time x GPUs x dense BF16 peak)
   std::string mfu_convention = "causal";  // attention FLOPs convention used for MFU
@@ -136,6 +137,8 @@ struct RunResult {
   std::vector<MemoryBreakdown> memory;  // per pipeline stage
   double memory_peak_bytes = 0;
   bool memory_fits = false;
+  // When a plan does not fit: which stage (or phase), by how much, and its largest part; "" when it fits.
+  std::string does_not_fit;
   StepResult step;
   std::vector<PhaseResult> phases;
   double gpu_hours = 0;               // sum over phases, before failure overhead

@@ -99,10 +99,11 @@ void add_does_not_fit_note(RunResult& out) {
   const MemoryBreakdown* worst = &out.memory.front();
   for (const MemoryBreakdown& mb : out.memory)
     if (mb.total() > worst->total()) worst = &mb;
-  out.notes.push_back("does not fit: stage " + std::to_string(worst->stage) + " needs " +
-                      units::format_bytes(worst->total()) + " of " + units::format_bytes(worst->capacity) +
-                      " (over by " + units::format_bytes(worst->total() - worst->capacity) + "; largest part: " +
-                      worst->dominant() + ")");
+  out.does_not_fit = "stage " + std::to_string(worst->stage) + " needs " + units::format_bytes(worst->total()) +
+                     " of " + units::format_bytes(worst->capacity) + " per GPU (over by " +
+                     units::format_bytes(worst->total() - worst->capacity) + "; largest part: " + worst->dominant() +
+                     ")";
+  out.notes.push_back("does not fit: " + out.does_not_fit);
 }
 
 // What the GPU speed spread does to this run, for the report's notes.
@@ -201,8 +202,13 @@ RunResult run_training(const Scenario& s, const Calibration& calib, const RunOpt
       for (const MemoryBreakdown& mb : mem)
         if (!mb.fits()) {
           phases_fit = false;
-          out.notes.push_back("phase `" + ph.name + "` does not fit in memory on stage " + std::to_string(mb.stage) +
-                              ": " + units::format_bytes(mb.total()) + " > " + units::format_bytes(mb.capacity));
+          const std::string why = "phase `" + ph.name + "` (" + pr.plan + ") does not fit in memory: stage " +
+                                  std::to_string(mb.stage) + " needs " + units::format_bytes(mb.total()) + " of " +
+                                  units::format_bytes(mb.capacity) + " per GPU (over by " +
+                                  units::format_bytes(mb.total() - mb.capacity) + "; largest part: " +
+                                  mb.dominant() + ")";
+          out.notes.push_back(why);
+          if (out.does_not_fit.empty()) out.does_not_fit = why;
           break;
         }
     }
@@ -236,6 +242,7 @@ RunResult run_training(const Scenario& s, const Calibration& calib, const RunOpt
     if (static_cast<int>(i) == main_phase) {
       auto final_it = steps_by_batch.find(ph.global_batch);
       out.step = final_it != steps_by_batch.end() ? final_it->second : steps_by_batch.rbegin()->second;
+      out.step.phase = ph.name;
       // The layer tables show the median GPU (the profile's), not a stage's slowest one.
       Scenario median_gpu = s;
       median_gpu.gpu_variation.spread = 0;

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "reports/csv_report.h"
+#include "reports/html_report.h"
 #include "reports/json_report.h"
 #include "reports/markdown_report.h"
 #include "reports/text_report.h"
@@ -97,7 +98,25 @@ TEST(ReportStructure, OwnedWithoutRentalPriceShowsTheOwnedCost) {
 TEST(ReportStructure, NotFittingIsSaidLoudly) {
   auto r = testing::sample_run_result();
   r.memory_fits = false;
-  EXPECT_NE(render_text_report(r).find("DOES NOT FIT in memory"), std::string::npos);
+  r.does_not_fit = "stage 0 needs 119 GiB of 80.0 GiB per GPU (over by 38.7 GiB; largest part: activations)";
+  const std::string text = render_text_report(r, 1000);
+  EXPECT_NE(text.find("DOES NOT FIT in memory"), std::string::npos);
+  // The verdict comes first, ahead of the title and every figure, in text, Markdown and the HTML headline.
+  EXPECT_EQ(text.rfind("DOES NOT FIT: stage 0 needs 119 GiB of 80.0 GiB per GPU (over by 38.7 GiB; largest part: "
+                       "activations).", 0),
+            0u)
+      << text;
+  EXPECT_EQ(render_markdown_report(r).rfind("**DOES NOT FIT: stage 0 needs 119 GiB", 0), 0u);
+  const std::string html = render_html_report(r);
+  EXPECT_NE(html.find("<h1>DOES NOT FIT: moeplan report: test-mini</h1>"), std::string::npos);
+  EXPECT_NE(html.find("<p class=\"summary\" id=\"summary\">DOES NOT FIT: stage 0"), std::string::npos);
+  // A plan that fits has no such line.
+  EXPECT_EQ(render_text_report(testing::sample_run_result()).find("DOES NOT FIT"), std::string::npos);
+}
+
+TEST(ReportStructure, HeadlineNamesThePhaseItReports) {
+  EXPECT_NE(render_text_report(testing::sample_run_result(), 1000).find("One step of phase `pretrain` takes 2.50 s"),
+            std::string::npos);
 }
 
 TEST(ReportStructure, TextTablesAreAligned) {

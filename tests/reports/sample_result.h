@@ -56,6 +56,7 @@ inline RunResult sample_run_result() {
   r.memory_fits = true;
 
   r.step.method = "des";
+  r.step.phase = "pretrain";
   r.step.time_s = 2.5;
   r.step.mfu = 0.412;
   r.step.mfu_convention = "causal";

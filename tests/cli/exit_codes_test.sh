@@ -1,0 +1,45 @@
+#!/bin/sh
+# Exit codes and first lines of `moeplan run` a user acts on: a plan that does not fit is a user error (exit 2)
+# naming the overrun and the largest part; --allow-oom simulates it with DOES NOT FIT as the first line; a phase
+# whose token budget is below one step is an error; the README's example scenario fits and runs.
+# Usage: exit_codes_test.sh MOEPLAN_BINARY (run from the repository root).
+set -u
+bin=$1
+fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+check() {  # check NAME EXPECTED_RC ACTUAL_RC
+  if [ "$2" != "$3" ]; then echo "FAIL $1: exit $3, expected $2"; fail=1; else echo "ok   $1 (exit $3)"; fi
+}
+contains() {  # contains NAME FILE TEXT
+  if grep -qF -- "$3" "$2"; then echo "ok   $1"; else echo "FAIL $1: '$3' not in:"; cat "$2"; fail=1; fi
+}
+
+"$bin" run scenarios/small-dense.yaml --fidelity analytic >"$tmp/ok.txt" 2>&1
+check "README example small-dense runs" 0 $?
+contains "README example fits" "$tmp/ok.txt" "fits in memory"
+
+"$bin" run scenarios/small-dense.yaml --fidelity analytic --set parallel.recompute=selective >"$tmp/oom.txt" 2>"$tmp/oom.err"
+check "non-fitting plan is a user error" 2 $?
+contains "message names the overrun" "$tmp/oom.err" "needs 119 GiB of 80.0 GiB per GPU (over by 38.7 GiB"
+contains "message names the largest part" "$tmp/oom.err" "largest part: activations"
+contains "message hints at --allow-oom" "$tmp/oom.err" "--allow-oom"
+if [ -s "$tmp/oom.txt" ]; then echo "FAIL non-fitting plan printed a report:"; cat "$tmp/oom.txt"; fail=1; fi
+
+"$bin" run scenarios/small-dense.yaml --fidelity analytic --set parallel.recompute=selective --allow-oom >"$tmp/allow.txt" 2>&1
+check "--allow-oom simulates" 0 $?
+first=$(head -c 13 "$tmp/allow.txt")
+if [ "$first" = "DOES NOT FIT:" ]; then echo "ok   DOES NOT FIT is the first line"; else echo "FAIL first line: $first"; fail=1; fi
+
+"$bin" run scenarios/small-dense.yaml --fidelity analytic --set parallel.recompute=selective --allow-oom \
+    --report "$tmp/report" >/dev/null 2>&1
+check "--allow-oom writes a report" 0 $?
+contains "HTML headline says DOES NOT FIT" "$tmp/report/report.html" "<h1>DOES NOT FIT: moeplan report"
+
+"$bin" run scenarios/small-dense.yaml --fidelity analytic --set 'training.phases[0].tokens=14.8' >/dev/null 2>"$tmp/tok.err"
+check "zero-step phase is a user error" 2 $?
+contains "zero-step message is located" "$tmp/tok.err" "override \`training.phases[0].tokens=14.8\`"
+contains "zero-step message gives the hint" "$tmp/tok.err" "14.8T"
+
+exit $fail
