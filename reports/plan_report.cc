@@ -12,6 +12,8 @@ using J = nlohmann::ordered_json;
 
 Cell num(double v, std::string text) { return Cell::of_number(v, std::move(text)); }
 Cell txt(std::string s) { return Cell::of_text(std::move(s)); }
+// A plan with no price shows "no price", never $0.00 (which would read as free, and sort as cheapest).
+Cell cost_cell(const PlanCandidate& c) { return c.has_price ? num(c.cost_usd, usd(c.cost_usd)) : txt("no price"); }
 
 J plan_json(const ParallelPlan& p) {
   return J{{"tp", p.tp},
@@ -52,7 +54,8 @@ J candidate_json(const PlanCandidate& c) {
            {"days", c.days},
            {"gpu_hours_failure_free", c.gpu_hours_failure_free},
            {"days_failure_free", c.days_failure_free},
-           {"cost_usd", c.cost_usd},
+           {"has_price", c.has_price},
+           {"cost_usd", c.has_price ? J(c.cost_usd) : J(nullptr)},
            {"energy_mwh", c.energy_mwh},
            {"objective_value", c.objective_value},
            {"why", c.why}};
@@ -144,7 +147,7 @@ Table plan_table(const PlanResult& r) {
                num(c.bubble_fraction, fixed(100 * c.bubble_fraction, 1)),
                num(c.exposed_comm_s, fixed(c.exposed_comm_s, 2)), num(c.memory_peak_bytes, gib(c.memory_peak_bytes)),
                num(c.memory_headroom_fraction, fixed(100 * c.memory_headroom_fraction, 1)),
-               num(c.gpu_hours, count(c.gpu_hours)), num(c.days, fixed(c.days, 1)), num(c.cost_usd, usd(c.cost_usd)),
+               num(c.gpu_hours, count(c.gpu_hours)), num(c.days, fixed(c.days, 1)), cost_cell(c),
                num(c.energy_mwh, sig3(c.energy_mwh)), txt(c.why)});
   return t;
 }
@@ -193,7 +196,7 @@ Table capacity_table(const CapacityResult& r) {
     }
     t.add_row({num(o.n_gpus, std::to_string(o.n_gpus)), num(o.n_nodes, std::to_string(o.n_nodes)),
                txt(o.best.summary), num(o.best.days, fixed(o.best.days, 1)), num(o.best.gpu_hours, count(o.best.gpu_hours)),
-               num(o.best.cost_usd, usd(o.best.cost_usd)), num(o.best.energy_mwh, sig3(o.best.energy_mwh)),
+               cost_cell(o.best), num(o.best.energy_mwh, sig3(o.best.energy_mwh)),
                txt(o.verdict + mark)});
   }
   return t;
@@ -247,22 +250,29 @@ Table compare_table(const CompareResult& r) {
            {"mfu", "MFU", "%", Align::kRight},
            {"days", "days", "", Align::kRight},
            {"gpu_hours", "GPU-hours", "", Align::kRight},
+           {"price", "rental price", "", Align::kRight},
            {"cost_usd", "cost", "", Align::kRight},
            {"energy_mwh", "energy", "MWh", Align::kRight}});
   for (const CompareEntry& e : r.entries) {
+    // The quote with its date; one older than a year is flagged.
+    const Cell price = e.usd_per_gpu_hour > 0
+                           ? num(e.usd_per_gpu_hour, usd_per_gpu_hour(e.usd_per_gpu_hour) +
+                                                         (e.price_date.empty() ? "" : " (" + e.price_date + ")") +
+                                                         (e.price_stale ? " STALE" : ""))
+                           : txt("no price");
     const std::string links = e.scale_up + " / " + std::to_string(e.nics_per_node) + "x " + e.scale_out +
                               (e.p2p ? "" : ", no P2P");
     if (!e.feasible) {
       t.add_row({txt(e.gpu), num(e.n_gpus, std::to_string(e.n_gpus)), num(e.n_nodes, std::to_string(e.n_nodes)),
                  txt(links), txt("infeasible: " + e.infeasible_reason), txt("-"), txt("-"), txt("-"), txt("-"),
-                 txt("-"), txt("-")});
+                 price, txt("-"), txt("-")});
       continue;
     }
     const PlanCandidate& c = e.best;
     t.add_row({txt(e.gpu), num(e.n_gpus, std::to_string(e.n_gpus)), num(e.n_nodes, std::to_string(e.n_nodes)),
                txt(links), txt(c.summary), num(c.step_time_s, fixed(c.step_time_s, 2)),
                num(c.mfu, fixed(100 * c.mfu, 1)), num(c.days, fixed(c.days, 1)), num(c.gpu_hours, count(c.gpu_hours)),
-               num(c.cost_usd, usd(c.cost_usd)), num(c.energy_mwh, sig3(c.energy_mwh))});
+               price, cost_cell(c), num(c.energy_mwh, sig3(c.energy_mwh))});
   }
   return t;
 }
@@ -290,7 +300,9 @@ std::string render_compare_json(const CompareResult& r) {
         {"p2p", e.p2p},
         {"n_gpus", e.n_gpus},
         {"n_nodes", e.n_nodes},
-        {"usd_per_gpu_hour", e.usd_per_gpu_hour},
+        {"usd_per_gpu_hour", e.usd_per_gpu_hour > 0 ? J(e.usd_per_gpu_hour) : J(nullptr)},
+        {"price_date", e.price_date},
+        {"price_stale", e.price_stale},
         {"feasible", e.feasible}};
     if (e.feasible) {
       g["plan"] = e.best.summary;
@@ -299,7 +311,7 @@ std::string render_compare_json(const CompareResult& r) {
       g["mfu"] = e.best.mfu;
       g["days"] = e.best.days;
       g["gpu_hours"] = e.best.gpu_hours;
-      g["cost_usd"] = e.best.cost_usd;
+      g["cost_usd"] = e.best.has_price ? J(e.best.cost_usd) : J(nullptr);
       g["energy_mwh"] = e.best.energy_mwh;
     } else {
       g["infeasible_reason"] = e.infeasible_reason;
@@ -336,7 +348,7 @@ Table sweep_table(const SweepResult& r) {
       const bool fits = p.memory_fits;
       row.insert(row.end(), {txt(p.plan), num(p.step_time_s, fixed(p.step_time_s, 3)), num(p.mfu, fixed(100 * p.mfu, 1)),
                              txt(yes_no(p.memory_fits)), num(p.gpu_hours, count(p.gpu_hours)),
-                             num(p.days, fixed(p.days, 1)), fits ? num(p.cost_usd, usd(p.cost_usd)) : txt("-"),
+                             num(p.days, fixed(p.days, 1)), !fits ? txt("-") : p.cost_usd > 0 ? num(p.cost_usd, usd(p.cost_usd)) : txt("no price"),
                              txt(fits ? "" : "does not fit in GPU memory")});
     } else {
       row.insert(row.end(), {txt("-"), txt("-"), txt("-"), txt("-"), txt("-"), txt("-"), txt("-"), txt(p.message)});

@@ -56,19 +56,27 @@ std::string summary_paragraph(const RunResult& r) {
   if (!in.plan_summary.empty()) s += " (" + in.plan_summary + ")";
   const bool rented = r.cost.usd_per_gpu_hour > 0;  // owned-mode scenarios may have no rental price at all
   const auto& c = r.cost;
-  if (rented)
+  const bool priced = c.has_price || rented;
+  if (!priced)
+    s += fmt::format(": {}, {}, no price ({} has no rental quote; set price.usd_per_gpu_hour)", gpu_hours(c.gpu_hours),
+                     days(c.wall_clock_days), in.gpu);
+  else if (rented)
     s += fmt::format(": {}, {}, {} at {}", gpu_hours(c.gpu_hours), days(c.wall_clock_days), usd(c.rental_usd),
                      usd_per_gpu_hour(c.usd_per_gpu_hour));
   else
     s += fmt::format(": {}, {}, {} to own (capex share and power; no rental price)", gpu_hours(c.gpu_hours),
                      days(c.wall_clock_days), usd(c.owned_usd));
   // The totals include the expected failure overhead; the failure-free run is named beside them.
-  if (c.failures_included)
+  if (c.failures_included && priced)
     s += fmt::format(" including the expected failure and checkpoint overhead ({}, {}); failure-free: {}, {}, {}",
                      gpu_hours(r.goodput.extra_gpu_hours), usd(rented ? c.rental_usd - c.failure_free_rental_usd
                                                                       : c.owned_usd - c.failure_free_owned_usd),
                      gpu_hours(c.failure_free_gpu_hours), days(c.failure_free_wall_clock_days),
                      usd(rented ? c.failure_free_rental_usd : c.failure_free_owned_usd));
+  else if (c.failures_included)
+    s += fmt::format(" including the expected failure and checkpoint overhead ({}); failure-free: {}, {}",
+                     gpu_hours(r.goodput.extra_gpu_hours), gpu_hours(c.failure_free_gpu_hours),
+                     days(c.failure_free_wall_clock_days));
   else
     s += " (failure model off: no failure overhead)";
   s += "; ";
@@ -91,8 +99,12 @@ std::string summary_paragraph(const RunResult& r) {
     s += fmt::format("With {} expected interruptions, goodput is {}. ",
                      sig3(r.goodput.expected_interruptions), percent(r.goodput.effective_time_fraction));
   if (r.cost.owned_usd > 0 && rented)
-    s += fmt::format("Owning the GPUs instead would cost {} ({} MWh of energy).", usd(r.cost.owned_usd),
-                     sig3(r.cost.energy_mwh));
+    s += fmt::format("Owning the GPUs instead would cost {}. ", usd(r.cost.owned_usd));
+  s += fmt::format("Facility energy: {} MWh. ", sig3(r.cost.energy_mwh));  // needs no price
+  if (c.price_stale)
+    s += fmt::format("The rental price is a quote from {}, {} months old (STALE: older than {} months): check a "
+                     "current price. ", c.price_date, c.price_age_months, kStalePriceMonths);
+  if (!c.price_note.empty()) s += "Price: " + c.price_note + ". ";
   while (!s.empty() && s.back() == ' ') s.pop_back();
   return s;
 }
@@ -265,10 +277,19 @@ Table cost_table(const RunResult& r) {
   if (c.usd_per_gpu_hour > 0) {
     t.number("rental price", c.usd_per_gpu_hour, usd_per_gpu_hour(c.usd_per_gpu_hour));
     if (!c.price_source.empty()) t.text("price source", c.price_source);
+    if (!c.price_date.empty())
+      t.text("price date", c.price_date + (c.price_age_months >= 0 ? fmt::format(" ({} months old{})", c.price_age_months,
+                                                                                  c.price_stale ? ", STALE" : "")
+                                                                    : ""));
+    if (!c.price_note.empty()) t.text("price note", c.price_note);
     t.number("rental cost" + incl, c.rental_usd, usd(c.rental_usd));
     if (c.failures_included) t.number("rental cost, failure-free", c.failure_free_rental_usd, usd(c.failure_free_rental_usd));
-  } else {
+  } else if (c.owned_usd > 0) {
     t.text("rental price", "none given; priced by ownership");
+  } else {
+    t.text("rental price", "no price");
+    if (!c.price_source.empty()) t.text("price source", c.price_source);
+    if (!c.price_note.empty()) t.text("price note", c.price_note);
   }
   t.number("owned cost (capex share + power)", c.owned_usd, usd(c.owned_usd));
   t.number("  capex share", c.owned_capex_usd, usd(c.owned_capex_usd));
@@ -293,7 +314,8 @@ Table goodput_table(const RunResult& r) {
   t.number("time lost to recomputed work", g.fraction_lost_work, percent(g.fraction_lost_work));
   t.number("time restarting", g.fraction_restarting, percent(g.fraction_restarting));
   t.number("extra GPU-hours", g.extra_gpu_hours, gpu_hours(g.extra_gpu_hours));
-  t.number("extra cost", g.extra_usd, usd(g.extra_usd));
+  if (r.cost.usd_per_gpu_hour > 0) t.number("extra cost", g.extra_usd, usd(g.extra_usd));
+  else t.text("extra cost", "no rental price");
   return t.take();
 }
 

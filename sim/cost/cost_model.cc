@@ -1,7 +1,9 @@
 // Cost model implementation; see cost_model.h for the formulas and their sources.
 #include "sim/cost/cost_model.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <string>
 
 #include "sim/cost/failure_model.h"
@@ -53,23 +55,29 @@ CostResult compute_cost(double gpu_hours, int n_gpus, const GpuSpec& gpu, const 
   r.gpu_hours = gpu_hours;
   r.wall_clock_days = gpu_hours / n_gpus / 24.0;
 
+  r.price_note = price.note;
   if (price.usd_per_gpu_hour > 0) {
     r.usd_per_gpu_hour = price.usd_per_gpu_hour;
-    r.price_source = price.source.empty() ? "scenario price" : "scenario price: " + price.source;
+    // The loader fills a missing scenario price from the catalog and names it so; only a pinned one is the scenario's.
+    r.price_source = price.source.empty()                   ? "scenario price"
+                     : price.source.rfind("catalog ", 0) == 0 ? price.source
+                                                              : "scenario price: " + price.source;
+    r.price_date = price.date;
   } else if (gpu.rental.usd_per_gpu_hour > 0) {
     r.usd_per_gpu_hour = gpu.rental.usd_per_gpu_hour;
     r.price_source = "catalog rental price for " + gpu.name;
     if (!gpu.rental.date.empty()) r.price_source += " (" + gpu.rental.date + ")";
     if (!gpu.rental.source.empty()) r.price_source += ": " + gpu.rental.source;
-  } else if (price.mode == PriceSpec::Mode::kRental) {
-    throw_user_error("no rental price for GPU `" + gpu.name + "`",
-                     ErrorContext{.key_path = "price.usd_per_gpu_hour",
-                                  .expected = "a rate such as \"$2/h\"",
-                                  .hint = "the catalog has no rental quote for this GPU; give one in the scenario"});
+    r.price_date = gpu.rental.date;
   } else {
-    r.price_source = "no rental price";
+    // No rate is "no price", not $0: the dollar figures stay 0 with has_price false, and time and energy
+    // (which need no price) are still computed.
+    r.price_source = "no price: the catalog has no rental quote for " + gpu.name +
+                     " and the scenario gives none (set price.usd_per_gpu_hour)";
   }
   r.rental_usd = r.usd_per_gpu_hour * gpu_hours;
+  r.price_age_months = months_between(r.price_date, price.as_of);
+  r.price_stale = r.price_age_months > kStalePriceMonths;
 
   const double capex = capex_usd_per_gpu(gpu, price);
   if (capex <= 0 && price.mode == PriceSpec::Mode::kOwned) {
@@ -85,7 +93,24 @@ CostResult compute_cost(double gpu_hours, int n_gpus, const GpuSpec& gpu, const 
     r.owned_power_usd = owned_power_usd_per_gpu_hour(gpu, price) * gpu_hours;
     r.owned_usd = r.owned_capex_usd + r.owned_power_usd;
   }
+  r.has_price = price.mode == PriceSpec::Mode::kRental ? r.usd_per_gpu_hour > 0 : capex > 0;
   return r;
+}
+
+int months_between(const std::string& from, const std::string& as_of) {
+  auto parse = [](const std::string& d, int& months) {
+    int y = 0, m = 12;
+    char dash = 0;
+    const int n = std::sscanf(d.c_str(), "%4d%c%2d", &y, &dash, &m);
+    if (n == 1 && d.size() == 4) m = 12;  // a year alone: its last month
+    else if (n != 3 || dash != '-' || d.size() != 7) return false;
+    if (y < 1990 || y > 2200 || m < 1 || m > 12) return false;
+    months = y * 12 + (m - 1);
+    return true;
+  };
+  int a = 0, b = 0;
+  if (!parse(from, a) || !parse(as_of, b)) return -1;
+  return std::max(0, b - a);
 }
 
 CostResult include_failures(const CostResult& ff, const GoodputResult& goodput) {

@@ -6,6 +6,8 @@
 // (shared/reference/hardware.md §3 "TCO / power assumptions", [S22]).
 #pragma once
 
+#include <string>
+
 #include "sim/cost/cost_result.h"
 #include "sim/spec/failure_spec.h"
 #include "sim/spec/hardware_spec.h"
@@ -29,6 +31,10 @@ double owned_power_usd_per_gpu_hour(const GpuSpec& gpu, const PriceSpec& price);
 // the rental fields stay 0 when no rate is known. Owned fields stay 0 when no capex is known in rental mode;
 // owned mode requires it. Throws a user Error on bad input.
 CostResult compute_cost(double gpu_hours, int n_gpus, const GpuSpec& gpu, const PriceSpec& price);
+
+// Whole months from a quote date to `as_of` ("2025-03" or "2025" to "2026-12"); a year-only date counts as its
+// December, so a quote is only called stale when it certainly is. -1 when either date is missing or malformed.
+int months_between(const std::string& from, const std::string& as_of);
 
 // The failure-free cost `ff` with the expected failure and checkpoint overhead of `goodput` added: GPU-hours
 // gain goodput.extra_gpu_hours (rework, restarts, checkpoint stalls, idle hot spares), elapsed days are the

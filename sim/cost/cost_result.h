@@ -6,13 +6,24 @@
 
 namespace moeplan {
 
+// A rental quote older than this is flagged: GPU rental prices moved by 2-4x within a year (H100: $8/h in 2023,
+// $1.70 in Oct 2025, $2.35 in Mar 2026; shared/reference/hardware.md §3 [S24]).
+inline constexpr int kStalePriceMonths = 12;
+
 struct CostResult {
   // GPU-hours priced. After include_failures(): the failure-free GPU-hours plus the expected failure and
   // checkpoint overhead (GoodputResult::extra_gpu_hours); before it (or with failures disabled), failure-free.
   double gpu_hours = 0;
   double wall_clock_days = 0;        // elapsed days, failure overhead included on the same terms as gpu_hours
   double usd_per_gpu_hour = 0;       // effective rate used for the rental figure
+  // Whether the figure the price mode asks for has a price behind it (a rental rate, or an owned capex). When
+  // false the dollar fields are 0 and mean "no price", never "free".
+  bool has_price = false;
   std::string price_source;
+  std::string price_date;            // date of the rental quote ("" = undated)
+  int price_age_months = -1;         // months from price_date to PriceSpec::as_of; -1 = unknown
+  bool price_stale = false;          // the quote is more than kStalePriceMonths old
+  std::string price_note;            // PriceSpec::note
   double rental_usd = 0;
   double owned_usd = 0;              // capex share over the run + power
   double owned_capex_usd = 0;

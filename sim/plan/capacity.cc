@@ -45,7 +45,10 @@ bool meets(const PlanCandidate& c, double deadline_days, double budget_usd, std:
     why += std::string(met ? "meets" : "misses") + " the deadline (" + fixed(c.days, 1) + " days " +
            (met ? "<= " : "> ") + fixed(deadline_days, 1) + ")";
   }
-  if (budget_usd > 0) {
+  if (budget_usd > 0 && !c.has_price) {
+    ok = false;  // an unpriced plan cannot be shown to fit a budget
+    why += std::string(why.empty() ? "" : ", ") + "no price to check the budget against";
+  } else if (budget_usd > 0) {
     const bool met = c.cost_usd > 0 && c.cost_usd <= budget_usd;
     ok = ok && met;
     why += std::string(why.empty() ? "" : ", ") + (met ? "within" : "over") + " the budget (" +

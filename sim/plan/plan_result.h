@@ -54,6 +54,7 @@ struct PlanCandidate {
   double gpu_hours_failure_free = 0;  // the same without interruptions or checkpoints
   double days_failure_free = 0;
   double cost_usd = 0;              // rental or owned, per the scenario's price mode
+  bool has_price = true;            // false: no price known, cost_usd means "no price" (never cheapest)
   double energy_mwh = 0;
   double objective_value = 0;       // what the ranking sorts by (lower is better)
   int rank = 0;                     // 1-based, after the final ranking
@@ -131,7 +132,9 @@ struct CompareEntry {
   int n_gpus = 0;
   int n_nodes = 0;
   PlanCandidate best;               // valid when feasible
-  double usd_per_gpu_hour = 0;
+  double usd_per_gpu_hour = 0;      // 0: no price
+  std::string price_date;           // date of the rental quote ("" = undated)
+  bool price_stale = false;         // quote older than kStalePriceMonths at the comparison's date
 };
 
 struct CompareResult {

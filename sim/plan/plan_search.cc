@@ -139,13 +139,14 @@ Budget make_budget(const Scenario& s) {
   }
   // compute_cost is linear in GPU-hours (rate x hours, depreciation and power per hour), so one GPU-hour
   // gives the rates every candidate scales.
+  // Energy needs only the GPU's power, never a price.
+  b.mwh_per_gpu_hour = facility_watts_per_gpu(s.cluster.gpu, s.price) / units::kMega;
   try {
     const CostResult c = compute_cost(1.0, s.cluster.n_gpus(), s.cluster.gpu, s.price);
     b.usd_per_gpu_hour = s.price.mode == PriceSpec::Mode::kRental ? c.rental_usd : c.owned_usd;
-    b.mwh_per_gpu_hour = c.energy_mwh;
-    b.has_price = b.usd_per_gpu_hour > 0;
+    b.has_price = c.has_price && b.usd_per_gpu_hour > 0;
   } catch (const Error&) {
-    b.has_price = false;
+    b.has_price = false;  // owned mode without a capex figure
   }
   b.failures = failure_factors(s.failures, s.cluster.n_gpus(), s.cluster.gpus_per_node,
                                checkpoint_bytes(s.model, s.precision));
@@ -187,7 +188,8 @@ void fill_costs(PlanCandidate& c, const StepResult& step, const Budget& b, PlanO
   c.days_failure_free = c.gpu_hours_failure_free / c.n_gpus / 24.0;
   c.gpu_hours = c.gpu_hours_failure_free * b.failures.gpu_hours;
   c.days = c.days_failure_free * b.failures.elapsed;
-  c.cost_usd = c.gpu_hours * b.usd_per_gpu_hour;
+  c.has_price = b.has_price;
+  c.cost_usd = b.has_price ? c.gpu_hours * b.usd_per_gpu_hour : 0;
   c.energy_mwh = c.gpu_hours * b.mwh_per_gpu_hour;
   switch (objective) {
     case PlanObjective::kTime: c.objective_value = c.days; break;
@@ -515,7 +517,8 @@ PlanResult search_plans(const Scenario& s, const Calibration& calib, const PlanS
                              "overhead (x" + fixed3(budget.failures.gpu_hours) + " GPU-hours, x" +
                                  fixed3(budget.failures.elapsed) + " days)"
                            : "; failure model off: no failure overhead");
-  if (!budget.has_price) r.notes.push_back("no price known for " + s.cluster.gpu.name + ": dollars are 0");
+  if (!budget.has_price)
+    r.notes.push_back("no price known for " + s.cluster.gpu.name + ": costs show \"no price\" (set price.usd_per_gpu_hour)");
   // The scenario's own layout left out only for the headroom margin: say so, with the setting that lists it.
   if (!r.scenario_plan_found) {
     MemoryOptions mo;

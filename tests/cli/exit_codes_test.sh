@@ -42,4 +42,19 @@ check "zero-step phase is a user error" 2 $?
 contains "zero-step message is located" "$tmp/tok.err" "override \`training.phases[0].tokens=14.8\`"
 contains "zero-step message gives the hint" "$tmp/tok.err" "14.8T"
 
+# --gpu on a scenario that pins its own GPU's price: the pinned price is dropped for the new GPU's catalog
+# quote (H100 SXM $2.45/GPU-h, not the H800's $2.00), with a note; a GPU without a quote has no price, not $0.
+"$bin" run scenarios/deepseek-v3-h800.yaml --fidelity analytic --gpu h100-sxm --format json >"$tmp/h100.json" 2>&1
+check "--gpu h100-sxm runs" 0 $?
+contains "--gpu uses the new GPU's catalog price" "$tmp/h100.json" '"usd_per_gpu_hour": 2.45'
+contains "--gpu says the pinned price was dropped" "$tmp/h100.json" "was set for its own GPU and is dropped"
+"$bin" run scenarios/deepseek-v3-h800.yaml --fidelity analytic --gpu h20 >"$tmp/h20.txt" 2>&1
+check "--gpu h20 runs without a price" 0 $?
+contains "no price is said, not \$0" "$tmp/h20.txt" "no price (h20 has no rental quote"
+if grep -qF '$0.00' "$tmp/h20.txt"; then echo "FAIL h20 report shows \$0.00"; fail=1; else echo "ok   h20 report has no \$0.00"; fi
+if grep -qE ' 0 MWh|: 0 MWh' "$tmp/h20.txt"; then echo "FAIL h20 report shows 0 MWh"; fail=1; else echo "ok   h20 energy is not 0"; fi
+"$bin" run scenarios/deepseek-v3-h800.yaml --fidelity analytic --gpu h100-sxm --set 'price.usd_per_gpu_hour=$3/h' \
+    --format json >"$tmp/h100set.json" 2>&1
+contains "--set price keeps the given price" "$tmp/h100set.json" '"usd_per_gpu_hour": 3.0'
+
 exit $fail

@@ -57,7 +57,7 @@ TEST(CostModel, CatalogPriceUsedWhenScenarioHasNone) {
 
   GpuSpec unpriced = h800();
   unpriced.rental = PriceQuote{};
-  EXPECT_THROW(compute_cost(1000, 8, unpriced, price), Error);
+  EXPECT_FALSE(compute_cost(1000, 8, unpriced, price).has_price);  // "no price", not an error
   price.mode = PriceSpec::Mode::kOwned;
   const CostResult owned = compute_cost(1000, 8, unpriced, price);
   EXPECT_EQ(owned.rental_usd, 0);
@@ -154,6 +154,42 @@ TEST(CostModel, FailureFactorsScaleAnyRunLength) {
   EXPECT_GT(f.gpu_hours, 1.0);
   spec.enabled = false;
   EXPECT_DOUBLE_EQ(failure_factors(spec, 2048, 8, 5e12).gpu_hours, 1.0);
+}
+
+TEST(CostModel, NoPriceIsNoPriceAndEnergyNeedsNone) {
+  // A GPU with no rental quote and no scenario price: no error, has_price false, dollars 0 meaning "no price";
+  // energy is the same as with a price (TDP x server factor x utilisation x PUE x GPU-hours).
+  GpuSpec g = h800();
+  g.rental = PriceQuote{};
+  const CostResult none = compute_cost(1000, 8, g, PriceSpec{});
+  EXPECT_FALSE(none.has_price);
+  EXPECT_DOUBLE_EQ(none.rental_usd, 0);
+  EXPECT_NE(none.price_source.find("no price"), std::string::npos);
+  const CostResult priced = compute_cost(1000, 8, h800(), PriceSpec{});
+  EXPECT_TRUE(priced.has_price);
+  EXPECT_GT(none.energy_mwh, 0);
+  EXPECT_DOUBLE_EQ(none.energy_mwh, priced.energy_mwh);
+  EXPECT_DOUBLE_EQ(none.energy_mwh, 700 * 1.82 * 0.75 * 1.25 * 1000 / 1e6);
+}
+
+TEST(CostModel, PriceAgeAndStaleness) {
+  EXPECT_EQ(months_between("2024-12", "2026-12"), 24);
+  EXPECT_EQ(months_between("2026-02", "2026-12"), 10);
+  EXPECT_EQ(months_between("2025", "2026-12"), 12);  // a year alone counts as its December
+  EXPECT_EQ(months_between("", "2026-12"), -1);
+  EXPECT_EQ(months_between("2025-03", ""), -1);
+  EXPECT_EQ(months_between("March 2025", "2026-12"), -1);
+  PriceSpec p;
+  p.as_of = "2026-12";
+  const CostResult old_quote = compute_cost(1000, 8, h800(), p);  // catalog quote dated 2024-12
+  EXPECT_EQ(old_quote.price_date, "2024-12");
+  EXPECT_EQ(old_quote.price_age_months, 24);
+  EXPECT_TRUE(old_quote.price_stale);
+  GpuSpec fresh = h800();
+  fresh.rental.date = "2026-06";
+  EXPECT_FALSE(compute_cost(1000, 8, fresh, p).price_stale);
+  p.as_of.clear();  // not judged
+  EXPECT_FALSE(compute_cost(1000, 8, h800(), p).price_stale);
 }
 
 TEST(CostModel, RejectsBadInput) {

@@ -105,6 +105,7 @@ inline RunResult sample_run_result() {
   r.cost.gpu_hours = 560.5;
   r.cost.wall_clock_days = 0.365;
   r.cost.usd_per_gpu_hour = 2.0;
+  r.cost.has_price = true;
   r.cost.price_source = "rental, $2/GPU-h (DeepSeek-V3 report)";
   r.cost.rental_usd = 1121;
   r.cost.owned_usd = 800.25;
