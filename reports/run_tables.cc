@@ -308,7 +308,18 @@ Table goodput_table(const RunResult& r) {
   t.number("checkpoint size", g.checkpoint_bytes, bytes(g.checkpoint_bytes));
   t.number("checkpoint write time", g.checkpoint_write_s, duration(g.checkpoint_write_s));
   t.number("checkpoint interval", g.checkpoint_interval_s, duration(g.checkpoint_interval_s));
-  t.number("restart time", g.restart_s, duration(g.restart_s));
+  t.number("restart time, expected per interruption", g.restart_s, duration(g.restart_s));
+  // Each part on its own line with where it comes from, so a given restart is never silently lengthened.
+  if (!g.relaunch_source.empty()) {
+    t.number(g.restart_given ? "  relaunch + reload" : "  relaunch", g.restart_relaunch_s,
+             duration(g.restart_relaunch_s) + " (" + g.relaunch_source + ")");
+    if (!g.restart_given)
+      t.number("  checkpoint reload", g.restart_reload_s,
+               duration(g.restart_reload_s) + " (checkpoint size / storage bandwidth)");
+    t.number("  waiting for a replacement node", g.restart_node_wait_s,
+             duration(g.restart_node_wait_s) + " (" + percent(g.node_wait_fraction) + " of interruptions x " +
+                 duration(g.node_replacement_s) + ", " + g.node_replacement_source + ")");
+  }
   t.number("goodput (useful / elapsed)", g.effective_time_fraction, percent(g.effective_time_fraction));
   t.number("time checkpointing", g.fraction_checkpointing, percent(g.fraction_checkpointing));
   t.number("time lost to recomputed work", g.fraction_lost_work, percent(g.fraction_lost_work));

@@ -47,7 +47,16 @@ struct GoodputResult {
   double checkpoint_bytes = 0;       // whole job
   double checkpoint_write_s = 0;
   double checkpoint_interval_s = 0;  // Young/Daly or as given
-  double restart_s = 0;
+  double restart_s = 0;               // expected per interruption: the parts below, node wait included
+  // The restart's parts, each shown on its own with where it comes from.
+  bool restart_given = false;          // failures.restart gave relaunch + reload as one figure
+  double restart_relaunch_s = 0;       // relaunch (or the whole failures.restart when given)
+  double restart_reload_s = 0;         // checkpoint reload at the storage bandwidth (0 when failures.restart given)
+  double node_replacement_s = 0;       // wait for a replacement node, when one is needed and none is free
+  double node_wait_fraction = 0;       // share of interruptions that wait for it (takes a node out x no free node)
+  double restart_node_wait_s = 0;      // node_wait_fraction x node_replacement_s
+  std::string relaunch_source;
+  std::string node_replacement_source;
   double effective_time_fraction = 1;  // useful training time / elapsed time
   double fraction_checkpointing = 0;
   double fraction_lost_work = 0;

@@ -127,7 +127,14 @@ inline RunResult sample_run_result() {
   r.goodput.checkpoint_bytes = 200e9;
   r.goodput.checkpoint_write_s = 30;
   r.goodput.checkpoint_interval_s = 3600;
-  r.goodput.restart_s = 600;
+  r.goodput.restart_s = 600;  // 540 s relaunch + 30 s reload + 0.0083 x 3600 s node wait
+  r.goodput.restart_relaunch_s = 540;
+  r.goodput.restart_reload_s = 30;
+  r.goodput.node_replacement_s = 3600;
+  r.goodput.node_wait_fraction = 1.0 / 120;
+  r.goodput.restart_node_wait_s = 30;
+  r.goodput.relaunch_source = "failures.relaunch";
+  r.goodput.node_replacement_source = "assumed 1 h (failures.node_replacement)";
   r.goodput.effective_time_fraction = 0.95;
   r.goodput.fraction_checkpointing = 0.02;
   r.goodput.fraction_lost_work = 0.02;
