@@ -61,6 +61,8 @@ Json step_json(const StepResult& s) {
               {"time_s", s.time_s},
               {"mfu", s.mfu},
               {"mfu_convention", s.mfu_convention},
+              {"mfu_gemm_peak", s.mfu_gemm_peak},
+              {"gemm_peak_format", s.gemm_peak_format},
               {"tokens_per_s", s.tokens_per_s},
               {"bubble_fraction", s.bubble_fraction},
               {"exposed_comm_s", s.exposed_comm_s},
@@ -187,6 +189,7 @@ nlohmann::ordered_json run_result_json(const RunResult& r) {
                     {"params_embedding", m.params_embedding},
                     {"train_flops_per_token", m.train_flops_per_token},
                     {"train_flops_per_token_noncausal", m.train_flops_per_token_noncausal},
+                    {"train_flops_per_token_with_mtp", m.train_flops_per_token_with_mtp},
                     {"kv_cache_bytes_per_token", m.kv_cache_bytes_per_token}};
   j["memory"] = memory_json(r);
   j["step"] = step_json(r.step);

@@ -46,6 +46,7 @@ J candidate_json(const PlanCandidate& c) {
            {"step_time_s", c.step_time_s},
            {"analytic_step_time_s", c.analytic_step_time_s},
            {"mfu", c.mfu},
+           {"mfu_gemm_peak", c.mfu_gemm_peak},
            {"bubble_fraction", c.bubble_fraction},
            {"exposed_comm_s", c.exposed_comm_s},
            {"tokens_per_s", c.tokens_per_s},
@@ -131,7 +132,7 @@ Table plan_table(const PlanResult& r) {
            {"plan", "plan", ""},
            {"step_method", "timed", ""},
            {"step_time_s", "step", "s", Align::kRight},
-           {"mfu", "MFU", "%", Align::kRight},
+           {"mfu", "MFU (BF16 peak)", "%", Align::kRight},
            {"bubble_fraction", "bubble", "%", Align::kRight},
            {"exposed_comm_s", "exp. comm", "s", Align::kRight},
            {"memory_peak_bytes", "memory", "GiB", Align::kRight},
@@ -247,7 +248,8 @@ Table compare_table(const CompareResult& r) {
            {"links", "scale-up / scale-out", ""},
            {"plan", "plan", ""},
            {"step_time_s", "step", "s", Align::kRight},
-           {"mfu", "MFU", "%", Align::kRight},
+           {"mfu", "MFU (BF16 peak)", "%", Align::kRight},
+           {"mfu_gemm_peak", "MFU (GEMM-format peak)", "%", Align::kRight},
            {"days", "days", "", Align::kRight},
            {"gpu_hours", "GPU-hours", "", Align::kRight},
            {"price", "rental price", "", Align::kRight},
@@ -264,14 +266,14 @@ Table compare_table(const CompareResult& r) {
                               (e.p2p ? "" : ", no P2P");
     if (!e.feasible) {
       t.add_row({txt(e.gpu), num(e.n_gpus, std::to_string(e.n_gpus)), num(e.n_nodes, std::to_string(e.n_nodes)),
-                 txt(links), txt("infeasible: " + e.infeasible_reason), txt("-"), txt("-"), txt("-"), txt("-"),
+                 txt(links), txt("infeasible: " + e.infeasible_reason), txt("-"), txt("-"), txt("-"), txt("-"), txt("-"),
                  price, txt("-"), txt("-")});
       continue;
     }
     const PlanCandidate& c = e.best;
     t.add_row({txt(e.gpu), num(e.n_gpus, std::to_string(e.n_gpus)), num(e.n_nodes, std::to_string(e.n_nodes)),
                txt(links), txt(c.summary), num(c.step_time_s, fixed(c.step_time_s, 2)),
-               num(c.mfu, fixed(100 * c.mfu, 1)), num(c.days, fixed(c.days, 1)), num(c.gpu_hours, count(c.gpu_hours)),
+               num(c.mfu, fixed(100 * c.mfu, 1)), num(c.mfu_gemm_peak, fixed(100 * c.mfu_gemm_peak, 1)), num(c.days, fixed(c.days, 1)), num(c.gpu_hours, count(c.gpu_hours)),
                price, cost_cell(c), num(c.energy_mwh, sig3(c.energy_mwh))});
   }
   return t;
@@ -309,6 +311,7 @@ std::string render_compare_json(const CompareResult& r) {
       g["plan_detail"] = candidate_json(e.best);
       g["step_time_s"] = e.best.step_time_s;
       g["mfu"] = e.best.mfu;
+      g["mfu_gemm_peak"] = e.best.mfu_gemm_peak;
       g["days"] = e.best.days;
       g["gpu_hours"] = e.best.gpu_hours;
       g["cost_usd"] = e.best.has_price ? J(e.best.cost_usd) : J(nullptr);

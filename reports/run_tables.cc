@@ -89,9 +89,13 @@ std::string summary_paragraph(const RunResult& r) {
                      r.memory_fits ? "fits" : "DOES NOT FIT", bytes(r.memory_peak_bytes), bytes(m.capacity),
                      m.stage, m.dominant());
   }
-  s += fmt::format("One step{} takes {} ({}), MFU {} ({} attention FLOPs), {} tokens/s, pipeline bubble {}",
+  s += fmt::format("One step{} takes {} ({}), MFU {} ({} attention FLOPs{}, dense BF16 peak{}), {} tokens/s, "
+                   "pipeline bubble {}",
                    r.step.phase.empty() ? "" : " of phase `" + r.step.phase + "`", duration(r.step.time_s),
                    r.step.method, percent(r.step.mfu), r.step.mfu_convention,
+                   r.model.params_mtp > 0 ? " incl. MTP modules" : "",
+                   r.step.gemm_peak_format == "fp8" ? "; " + percent(r.step.mfu_gemm_peak) + " of the FP8 peak its GEMMs run at"
+                                                    : std::string(),
                    count(r.step.tokens_per_s), percent(r.step.bubble_fraction));
   s += r.step.exposed_comm_s > 0 ? fmt::format(", {} of exposed communication. ", duration(r.step.exposed_comm_s))
                                  : ". ";
@@ -118,6 +122,9 @@ Table model_table(const RunResult& r) {
   if (m.params_mtp > 0) t.number("parameters, MTP modules", m.params_mtp, count(m.params_mtp));
   if (m.params_embedding > 0) t.number("parameters, embedding", m.params_embedding, count(m.params_embedding));
   t.number("training FLOPs per token (causal)", m.train_flops_per_token, flops(m.train_flops_per_token));
+  if (m.params_mtp > 0)
+    t.number("training FLOPs per token incl. MTP modules (causal; what MFU counts)", m.train_flops_per_token_with_mtp,
+             flops(m.train_flops_per_token_with_mtp));
   if (m.train_flops_per_token_noncausal > 0)
     t.number("training FLOPs per token (non-causal)", m.train_flops_per_token_noncausal,
              flops(m.train_flops_per_token_noncausal));
@@ -155,7 +162,11 @@ Table step_table(const RunResult& r) {
   KeyValue t("step", "Training step");
   t.text("method", s.method);
   t.number("step time", s.time_s, duration(s.time_s));
-  t.number("MFU (" + s.mfu_convention + " attention FLOPs, dense BF16 peak)", s.mfu, percent(s.mfu));
+  const std::string mtp = r.model.params_mtp > 0 ? " incl. MTP" : "";
+  t.number("MFU (" + s.mfu_convention + " attention FLOPs" + mtp + ", dense BF16 peak)", s.mfu, percent(s.mfu));
+  if (s.gemm_peak_format == "fp8")
+    t.number("MFU (" + s.mfu_convention + " attention FLOPs" + mtp + ", dense FP8 peak: the GEMMs' format)",
+             s.mfu_gemm_peak, percent(s.mfu_gemm_peak));
   t.number("tokens per second", s.tokens_per_s, count(s.tokens_per_s));
   t.number("pipeline bubble", s.bubble_fraction, percent(s.bubble_fraction));
   t.number("exposed communication per step", s.exposed_comm_s, duration(s.exposed_comm_s));

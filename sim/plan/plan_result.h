@@ -42,7 +42,8 @@ struct PlanCandidate {
   std::string step_method;
   double step_time_s = 0;
   double analytic_step_time_s = 0;  // kept when the DES re-ranked the plan, to show the two side by side
-  double mfu = 0;
+  double mfu = 0;                   // against the dense BF16 peak (StepResult::mfu)
+  double mfu_gemm_peak = 0;         // against the peak of the GEMM format that runs (StepResult::mfu_gemm_peak)
   double bubble_fraction = 0;
   double exposed_comm_s = 0;
   double tokens_per_s = 0;

@@ -178,6 +178,7 @@ void fill_costs(PlanCandidate& c, const StepResult& step, const Budget& b, PlanO
   c.step_method = step.method;
   c.step_time_s = step.time_s;
   c.mfu = step.mfu;
+  c.mfu_gemm_peak = step.mfu_gemm_peak;
   c.bubble_fraction = step.bubble_fraction;
   c.exposed_comm_s = step.exposed_comm_s;
   c.micro_batches = step.micro_batches;

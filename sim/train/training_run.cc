@@ -46,6 +46,7 @@ ModelSummary summarize_model(const ModelSpec& m, int seq_len) {
   ms.params_mtp = pc.mtp;
   ms.params_embedding = pc.embedding;
   ms.train_flops_per_token = train_flops_per_token(m, seq_len, true).total;
+  ms.train_flops_per_token_with_mtp = train_flops_per_token(m, seq_len, true, true).total;
   ms.train_flops_per_token_noncausal = train_flops_per_token(m, seq_len, false).total;
   ms.kv_cache_bytes_per_token = kv_cache_bytes_per_token(m, DType::kBf16);
   return ms;
@@ -79,6 +80,10 @@ StepResult simulate_step(const Scenario& s, const Calibration& calib, const Step
   r.seq_len = shape.seq_len;
   r.global_batch = shape.global_batch;
   r.mfu_convention = shape.causal ? "causal" : "non-causal";
+  const GpuSpec& gpu = s.cluster.gpu;
+  const bool fp8 = s.precision.gemm == DType::kFp8 && gpu.has_fp8();
+  r.gemm_peak_format = fp8 ? "fp8" : "bf16";
+  r.mfu_gemm_peak = fp8 ? r.mfu * gpu.peak_bf16_flops / gpu.peak_fp8_flops : r.mfu;
   return r;
 }
 

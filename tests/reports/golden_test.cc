@@ -60,7 +60,13 @@ TEST(ReportStructure, SummaryReadsLikeAManagerSummary) {
             std::string::npos)
       << md;
   EXPECT_NE(md.find("fits in memory (64.5 GiB / 80.0 GiB on stage 0, mostly activations)"), std::string::npos);
-  EXPECT_NE(md.find("MFU 41.2% (causal attention FLOPs)"), std::string::npos);
+  // MFU says what it counts (MTP modules included) and against which peak, and gives the FP8 run's own peak too.
+  EXPECT_NE(md.find("MFU 41.2% (causal attention FLOPs incl. MTP modules, dense BF16 peak; 20.6% of the FP8 peak "
+                    "its GEMMs run at)"),
+            std::string::npos)
+      << md;
+  EXPECT_NE(md.find("| training FLOPs per token incl. MTP modules (causal; what MFU counts) | 17.0 GFLOP |"),
+            std::string::npos);
   EXPECT_NE(md.find("goodput is 95.0%"), std::string::npos);
 }
 

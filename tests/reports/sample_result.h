@@ -49,6 +49,7 @@ inline RunResult sample_run_result() {
   r.model.params_embedding = 0.4e9;
   r.model.train_flops_per_token = 16.5e9;
   r.model.train_flops_per_token_noncausal = 18.0e9;
+  r.model.train_flops_per_token_with_mtp = 17.0e9;
   r.model.kv_cache_bytes_per_token = 70272;
 
   r.memory = {sample_stage(0, 30), sample_stage(1, 24), sample_stage(2, 18), sample_stage(3, 12)};
@@ -57,6 +58,8 @@ inline RunResult sample_run_result() {
 
   r.step.method = "des";
   r.step.phase = "pretrain";
+  r.step.gemm_peak_format = "fp8";
+  r.step.mfu_gemm_peak = 0.206;
   r.step.time_s = 2.5;
   r.step.mfu = 0.412;
   r.step.mfu_convention = "causal";
