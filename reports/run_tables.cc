@@ -305,6 +305,17 @@ Table cost_table(const RunResult& r) {
   t.number("owned cost (capex share + power)", c.owned_usd, usd(c.owned_usd));
   t.number("  capex share", c.owned_capex_usd, usd(c.owned_capex_usd));
   t.number("  power", c.owned_power_usd, usd(c.owned_power_usd));
+  if (c.owned_capex_outlay_usd > 0) {
+    t.number("owned: capital outlay for the GPUs", c.owned_capex_outlay_usd, usd(c.owned_capex_outlay_usd));
+    t.number("owned: depreciation period", c.owned_lifetime_years, fmt::format("{} years", sig3(c.owned_lifetime_years)));
+    t.number("owned: power per GPU-hour", c.owned_power_usd_per_gpu_hour, usd_per_gpu_hour(c.owned_power_usd_per_gpu_hour));
+    if (c.breakeven_utilisation > 0)
+      t.number("rent vs buy: owning wins above utilisation", c.breakeven_utilisation,
+               percent(c.breakeven_utilisation) + (c.breakeven_utilisation > 1 ? " (never within the depreciation period)" : ""));
+    if (c.breakeven_months_full_use > 0)
+      t.number("rent vs buy: owning wins after (round-the-clock use)", c.breakeven_months_full_use,
+               fmt::format("{} months", sig3(c.breakeven_months_full_use)));
+  }
   t.number("facility energy (incl. PUE)", c.energy_mwh, sig3(c.energy_mwh) + " MWh");
   return t.take();
 }

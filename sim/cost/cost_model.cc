@@ -93,6 +93,19 @@ CostResult compute_cost(double gpu_hours, int n_gpus, const GpuSpec& gpu, const 
     r.owned_power_usd = owned_power_usd_per_gpu_hour(gpu, price) * gpu_hours;
     r.owned_usd = r.owned_capex_usd + r.owned_power_usd;
   }
+  if (capex > 0) {
+    r.owned_capex_outlay_usd = capex * n_gpus;
+    r.owned_lifetime_years = price.lifetime_years;
+    r.owned_power_usd_per_gpu_hour = owned_power_usd_per_gpu_hour(gpu, price);
+    // Per GPU over its lifetime L hours used a share u of the time: owning costs capex + power x u L, renting
+    // rate x u L. Owning wins for u > capex / (L (rate - power)), or after capex / (rate - power) hours of use.
+    const double margin = r.usd_per_gpu_hour - r.owned_power_usd_per_gpu_hour;
+    if (r.usd_per_gpu_hour > 0 && margin > 0) {
+      const double lifetime_h = price.lifetime_years * units::kHoursPerYear;
+      r.breakeven_utilisation = capex / (lifetime_h * margin);
+      r.breakeven_months_full_use = capex / margin / (units::kHoursPerYear / 12.0);
+    }
+  }
   r.has_price = price.mode == PriceSpec::Mode::kRental ? r.usd_per_gpu_hour > 0 : capex > 0;
   return r;
 }

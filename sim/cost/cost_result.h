@@ -28,6 +28,14 @@ struct CostResult {
   double owned_usd = 0;              // capex share over the run + power
   double owned_capex_usd = 0;
   double owned_power_usd = 0;
+  // Owning in full, not only the run's share: the capital outlay for the run's GPUs, the depreciation period,
+  // power per GPU-hour, and the rent-vs-buy break-even against the rental rate (0 / -1 when no rental rate or
+  // no capex is known, or renting is cheaper than the power alone).
+  double owned_capex_outlay_usd = 0;         // capex per GPU x GPUs
+  double owned_lifetime_years = 0;           // straight-line depreciation period
+  double owned_power_usd_per_gpu_hour = 0;
+  double breakeven_utilisation = -1;         // owning wins above this share of the lifetime in use
+  double breakeven_months_full_use = -1;     // months of round-the-clock use after which owning wins
   double energy_mwh = 0;             // facility energy incl. PUE
   // The same run without interruptions or checkpoints, kept beside the totals above (equal to them when the
   // failure model is off). A published GPU-hours figure for a finished run compares with these.

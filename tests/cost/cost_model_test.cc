@@ -8,6 +8,7 @@
 
 #include "sim/cost/failure_model.h"
 #include "sim/units/error.h"
+#include "sim/units/units.h"
 
 namespace moeplan {
 namespace {
@@ -190,6 +191,29 @@ TEST(CostModel, PriceAgeAndStaleness) {
   EXPECT_FALSE(compute_cost(1000, 8, fresh, p).price_stale);
   p.as_of.clear();  // not judged
   EXPECT_FALSE(compute_cost(1000, 8, h800(), p).price_stale);
+}
+
+TEST(CostModel, OwnedOutlayAndRentVsBuyBreakEven) {
+  // H800 at $30k purchase: capex = 30k x 1.64 + 4390 = $53,590 per GPU; power = 700 W x 1.82 x 0.75 x 1.25 =
+  // 1194.4 W -> $0.09866/h at $0.0826/kWh. Against $2/h: owning wins after 53590 / (2 - 0.09866) h of use
+  // (= 28,185 h, 38.6 months round the clock), i.e. above 28185 / (5 x 8766) = 64.3% utilisation over 5 years.
+  PriceSpec price;
+  price.usd_per_gpu_hour = 2.0;
+  const CostResult c = compute_cost(1000, 2048, h800(), price);
+  const double capex = 30000 * 1.64 + 4390;
+  const double power_h = 700 * 1.82 * 0.75 * 1.25 / 1000 * 0.0826;
+  EXPECT_DOUBLE_EQ(c.owned_capex_outlay_usd, capex * 2048);
+  EXPECT_DOUBLE_EQ(c.owned_lifetime_years, 5);
+  EXPECT_NEAR(c.owned_power_usd_per_gpu_hour, power_h, 1e-12);
+  const double hours = capex / (2.0 - power_h);
+  EXPECT_NEAR(c.breakeven_months_full_use, hours / (units::kHoursPerYear / 12), 1e-9);
+  EXPECT_NEAR(c.breakeven_utilisation, hours / (5 * units::kHoursPerYear), 1e-12);
+  std::printf("H800 rent vs buy at $2/h: owning wins after %.1f months of full use, or above %.1f%% utilisation\n",
+              c.breakeven_months_full_use, 100 * c.breakeven_utilisation);
+  // No rental rate: no break-even to quote.
+  GpuSpec unpriced = h800();
+  unpriced.rental = PriceQuote{};
+  EXPECT_LT(compute_cost(1000, 8, unpriced, PriceSpec{}).breakeven_utilisation, 0);
 }
 
 TEST(CostModel, RejectsBadInput) {
