@@ -1,5 +1,6 @@
 // Cross-part checks of a Scenario: the plan must fit the cluster and the model. Every phase's own plan
 // (TrainingPhase::parallel when overridden) gets the same checks as the scenario's plan.
+#include <cstdio>
 #include <string>
 
 #include "sim/spec/scenario.h"
@@ -8,6 +9,11 @@
 namespace moeplan {
 namespace {
 std::string n(long long v) { return std::to_string(v); }
+std::string ratio(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
 [[noreturn]] void fail(const std::string& key, const std::string& message, const std::string& hint = "") {
   throw_user_error(message, ErrorContext{.key_path = key, .hint = hint});
 }
@@ -71,6 +77,15 @@ void validate(const Scenario& s) {
   validate(s.parallel);
   validate(s.training);
   validate(s.price);
+  // Only des-full routes traffic over the leaf/spine links, so only it charges an oversubscribed fabric; the
+  // other fidelities assume full bisection, and would otherwise report a 2:1 fabric at full speed.
+  if (s.cluster.topology.oversubscription > 1.0 && s.fidelity != Fidelity::kDesFull)
+    throw_user_error("an oversubscribed fabric (" + ratio(s.cluster.topology.oversubscription) +
+                         ":1) is modelled only at fidelity `des-full`; `" + to_string(s.fidelity) +
+                         "` assumes full bisection and would report it at full speed",
+                     ErrorContext{.key_path = "cluster.topology.oversubscription",
+                                  .expected = "1.0 below des-full",
+                                  .hint = "run with --fidelity des-full, or set oversubscription: 1.0"});
   check_plan(s.parallel, s, "");
   for (size_t i = 0; i < s.training.phases.size(); ++i) {
     const TrainingPhase& ph = s.training.phases[i];

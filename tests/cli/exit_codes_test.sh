@@ -57,4 +57,11 @@ if grep -qE ' 0 MWh|: 0 MWh' "$tmp/h20.txt"; then echo "FAIL h20 report shows 0 
     --format json >"$tmp/h100set.json" 2>&1
 contains "--set price keeps the given price" "$tmp/h100set.json" '"usd_per_gpu_hour": 3.0'
 
+# An oversubscribed fabric costs something only where it is modelled (des-full); below that it is refused.
+"$bin" run scenarios/small-dense.yaml --set cluster.topology.oversubscription=2 >/dev/null 2>"$tmp/os.err"
+check "oversubscription at des is refused" 2 $?
+contains "the refusal names the fidelity that models it" "$tmp/os.err" "modelled only at fidelity \`des-full\`"
+"$bin" run scenarios/small-dense.yaml --fidelity analytic --set cluster.topology.oversubscription=2 >/dev/null 2>&1
+check "oversubscription at analytic is refused" 2 $?
+
 exit $fail
