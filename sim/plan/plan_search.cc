@@ -102,7 +102,7 @@ std::vector<ParallelPlan> enumerate_plans(const Scenario& s, const PlanSearchOpt
               p.sequence_parallel = p.tp > 1;
               // So does overlapping its collectives with the neighbouring GEMMs (TE userbuffers), which in
               // this model only ever hides communication.
-              p.tp_comm_overlap = p.tp > 1;
+              p.tp_comm_overlap = p.tp > 1 && s.cluster.p2p;  // userbuffers need peer access
               p.ep_overlap = false;
               out.push_back(p);
               // 1F1B and interleaved may also overlap their steady-state all-to-all (Megatron's EP overlap).

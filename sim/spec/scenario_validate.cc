@@ -24,6 +24,12 @@ void check_plan(const ParallelPlan& p, const Scenario& s, const std::string& pre
   const ModelSpec& m = s.model;
   const int gpus = s.cluster.n_gpus();
   const std::string key = prefix + "parallel";
+  // Overlapping TP collectives with GEMMs (Transformer Engine userbuffers) maps the peer GPUs' buffers into each
+  // GPU (CUDA IPC peer access); with P2P off there is no peer mapping to overlap through.
+  if (p.tp_comm_overlap && !s.cluster.p2p)
+    fail(key + ".tp_comm_overlap", "overlapping TP communication with GEMMs needs peer-to-peer access between GPUs, "
+                                   "and cluster.p2p is false",
+         "set tp_comm_overlap: false, or use GPUs with P2P (NVLink, or PCIe P2P enabled)");
   if (p.n_gpus() != gpus) {
     const int model_ranks = p.tp * p.cp * p.pp;
     const std::string degrees = p.cp > 1 ? "tp x cp x pp x dp = " + n(p.tp) + " x " + n(p.cp) + " x " + n(p.pp) +

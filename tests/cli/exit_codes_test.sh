@@ -64,4 +64,10 @@ contains "the refusal names the fidelity that models it" "$tmp/os.err" "modelled
 "$bin" run scenarios/small-dense.yaml --fidelity analytic --set cluster.topology.oversubscription=2 >/dev/null 2>&1
 check "oversubscription at analytic is refused" 2 $?
 
+# TP/GEMM overlap needs peer-to-peer access: refused on a cluster with P2P off.
+"$bin" memory scenarios/small-dense.yaml --set parallel.tp=2 --set parallel.dp=8 --set parallel.tp_comm_overlap=true \
+    --set cluster.p2p=false >/dev/null 2>"$tmp/p2p.err"
+check "tp_comm_overlap without P2P is refused" 2 $?
+contains "the refusal says why" "$tmp/p2p.err" "needs peer-to-peer access"
+
 exit $fail

@@ -129,6 +129,7 @@ TEST_F(Fixture, EveryCatalogGpuHasAPriceOrSaysNoPriceAndAlwaysEnergy) {
     }
   }
   EXPECT_GE(feasible, 3);
+
   // H20 (96 GB) holds the layout and has no dated rental quote in the catalog.
   EXPECT_GE(unpriced, 1);
 }

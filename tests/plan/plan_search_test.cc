@@ -111,6 +111,28 @@ TEST(PlanSearch, ListedPlansLeaveTheMinimumHeadroom) {
   EXPECT_DOUBLE_EQ(parse_min_headroom("0.1"), 0.1);
 }
 
+// Every enumerated plan can run on the hardware: with P2P off (consumer cards over PCIe) TP collectives cannot be
+// overlapped with GEMMs through peer-mapped buffers, so no such plan is generated, and validation refuses one.
+TEST(PlanSearch, NoTpOverlapWithoutPeerToPeer) {
+  Loaded l = load("scenarios/small-dense.yaml", {"cluster.p2p=false"});
+  PlanSearchOptions o;
+  o.tp_values = {2, 4};
+  o.cp_values = {1};
+  o.pp_values = {1, 2};
+  const std::vector<ParallelPlan> plans = enumerate_plans(l.s, o);
+  ASSERT_FALSE(plans.empty());
+  for (const ParallelPlan& p : plans) EXPECT_FALSE(p.tp_comm_overlap) << "tp " << p.tp << " pp " << p.pp;
+  Loaded with_p2p = load("scenarios/small-dense.yaml");
+  bool any = false;
+  for (const ParallelPlan& p : enumerate_plans(with_p2p.s, o)) any = any || p.tp_comm_overlap;
+  EXPECT_TRUE(any);
+  Scenario s = l.s;
+  s.parallel.tp = 2;
+  s.parallel.dp = 8;
+  s.parallel.tp_comm_overlap = true;
+  EXPECT_THROW(validate(s), Error);
+}
+
 // Llama-3.1-8B on 16 GPUs (dense: EP is always 1). The grid size is closed-form: for each (tp, cp, pp) with
 // tp*cp*pp | 16, ZeRO x micro-batch x recompute = 4 x 3 x 3 = 36 combinations per schedule; pp = 1 has one
 // schedule, pp > 1 five. The scenario's 8K sequences allow cp = 2 (4K per rank) and no more
