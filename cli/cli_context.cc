@@ -5,13 +5,28 @@
 #include <algorithm>
 #include <filesystem>
 #include <cstdio>
+#include <ctime>
 
 #include "sim/calib/profile_calibration.h"
 #include "sim/io/scenario_loader.h"
 #include "sim/io/suggest.h"
 #include "sim/units/error.h"
+#include "sim/units/units.h"
 
 namespace moeplan::cli {
+namespace {
+
+// "2026-12": the month a catalog price's age is judged against (UTC).
+std::string current_month() {
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02d", utc.tm_year + 1900, utc.tm_mon + 1);
+  return buf;
+}
+
+}  // namespace
 
 const io::Catalog& CliContext::catalog() {
   if (!catalog_) {
@@ -32,6 +47,22 @@ Scenario CliContext::load(const std::string& path, const CommonOptions& opts) {
   const bool calibration_set = std::any_of(opts.sets.begin(), opts.sets.end(),
                                            [](const std::string& kv) { return kv.rfind("calibration=", 0) == 0; });
   if (!opts.gpu.empty() && !calibration_set) s.calibration.clear();
+  // Likewise a rental price the scenario pins was set for its own GPU: the new GPU is priced at its catalog
+  // quote (or has no price), and the report says so, unless --set price.usd_per_gpu_hour=... gives one.
+  const bool price_set = std::any_of(opts.sets.begin(), opts.sets.end(), [](const std::string& kv) {
+    return kv.rfind("price.usd_per_gpu_hour=", 0) == 0;
+  });
+  if (!opts.gpu.empty() && !price_set && s.price.usd_per_gpu_hour > 0 && !is_catalog_rental(s.price, s.cluster.gpu)) {
+    const std::string old_price = units::format_usd(s.price.usd_per_gpu_hour) + "/GPU-h" +
+                                  (s.price.source.empty() ? "" : " (" + s.price.source + ")");
+    use_catalog_rental(s.price, s.cluster.gpu);
+    s.price.note = "--gpu " + opts.gpu + ": the scenario's price " + old_price +
+                   " was set for its own GPU and is dropped; " +
+                   (s.price.usd_per_gpu_hour > 0 ? "the catalog's " + s.cluster.gpu.name + " quote is used instead"
+                                                 : "the catalog has no quote for " + s.cluster.gpu.name +
+                                                       ", so the run has no price");
+  }
+  s.price.as_of = current_month();
   return s;
 }
 

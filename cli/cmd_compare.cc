@@ -17,6 +17,7 @@ struct CompareArgs {
   std::string objective = "time";
   std::string deadline;
   std::string budget;
+  std::string min_headroom = "5%";
   std::string sizes;
   int des = 8;
   int threads = 0;
@@ -47,6 +48,7 @@ void run(CliContext& ctx, const CompareArgs& a) {
   o.search.top_n = 1;
   o.search.des_rerank = a.des;
   o.search.threads = a.threads;
+  o.search.min_headroom = parse_min_headroom(a.min_headroom);
   o.deadline_days = a.deadline.empty() ? 0 : units::parse_duration(a.deadline) / units::kSecondsPerDay;
   o.budget_usd = a.budget.empty() ? 0 : units::parse_usd(a.budget);
   if (!a.sizes.empty()) {
@@ -74,6 +76,8 @@ void register_compare(CLI::App& app, CliContext& ctx) {
   cmd->add_option("--gpus", a->gpus, "Comma-separated catalog GPU names");
   cmd->add_option("--objective", a->objective, "time | cost | energy (default time)");
   cmd->add_option("--deadline", a->deadline, "Choose each GPU's cluster size to finish within this, e.g. 60d");
+  cmd->add_option("--min-headroom", a->min_headroom,
+                  "Least free HBM a listed plan leaves on its fullest GPU: 5% (default) or 0.05");
   cmd->add_option("--budget", a->budget, "Dollar limit when choosing sizes, e.g. 6M$");
   cmd->add_option("--sizes", a->sizes, "Cluster sizes tried with --deadline/--budget: 512..8192 or a list");
   cmd->add_option("--des", a->des, "Best analytic plans re-timed with the discrete-event step per GPU (default 8)");

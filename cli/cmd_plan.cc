@@ -22,6 +22,7 @@ struct PlanArgs {
   std::string gpus;
   std::string deadline;
   std::string budget;
+  std::string min_headroom = "5%";
   CommonOptions common;
 };
 
@@ -43,6 +44,7 @@ void run(CliContext& ctx, const PlanArgs& a) {
   o.top_n = a.top;
   o.des_rerank = a.des;
   o.threads = a.threads;
+  o.min_headroom = parse_min_headroom(a.min_headroom);
   const double deadline_days = a.deadline.empty() ? 0 : units::parse_duration(a.deadline) / units::kSecondsPerDay;
   const double budget_usd = a.budget.empty() ? 0 : units::parse_usd(a.budget);
   const std::string& f = a.common.format;
@@ -75,6 +77,8 @@ void register_plan(CLI::App& app, CliContext& ctx) {
   cmd->add_option("--threads", a->threads, "Worker threads (default: all cores)");
   cmd->add_option("--gpus", a->gpus, "Cluster sizes to consider: 2048, 512,1024 or 512..4096 (doubling)");
   cmd->add_option("--deadline", a->deadline, "Wall-clock limit for the whole token budget, e.g. 60d");
+  cmd->add_option("--min-headroom", a->min_headroom,
+                  "Least free HBM a listed plan leaves on its fullest GPU: 5% (default) or 0.05");
   cmd->add_option("--budget", a->budget, "Dollar limit, e.g. 6M$");
   add_common_options(*cmd, a->common, false);
   cmd->callback([&ctx, a] { run(ctx, *a); });

@@ -23,6 +23,7 @@ namespace {
 struct RunArgs {
   std::string scenario;
   std::string trace_file;
+  bool allow_oom = false;
   CommonOptions common;
 };
 
@@ -56,7 +57,19 @@ void run(CliContext& ctx, const RunArgs& args) {
   RunOptions options;
   options.moeplan_version = MOEPLAN_VERSION;
   options.want_timeline = !args.trace_file.empty() || !args.common.report_dir.empty();
+  // A plan that does not fit is a user error: stop before simulating it (the main plan's memory is cheap to
+  // check) and again after (phases with their own plan), unless --allow-oom asks for the figures anyway.
+  auto refuse = [&](const RunResult& r) {
+    if (r.memory_fits || args.allow_oom) return;
+    throw_user_error("the plan does not fit in GPU memory: " + r.does_not_fit,
+                     ErrorContext{.key_path = "parallel",
+                                  .expected = "a plan whose every stage fits in HBM",
+                                  .hint = "lower micro_batch, use recompute: full, a higher zero stage or more "
+                                          "pp/tp (`moeplan plan` finds one), or pass --allow-oom to simulate anyway"});
+  };
+  refuse(evaluate_memory(s));
   RunResult result = run_training(s, *calib, options);
+  refuse(result);
   result.bands = bands_for(ctx, s, *calib, result);
 
   const std::string& f = args.common.format;
@@ -82,6 +95,8 @@ void register_run(CLI::App& app, CliContext& ctx) {
   CLI::App* cmd = app.add_subcommand("run", "Simulate a training scenario: step time, MFU, memory, GPU-hours, cost");
   cmd->add_option("scenario", args->scenario, "Scenario YAML file")->required();
   cmd->add_option("--trace", args->trace_file, "Write a Chrome/Perfetto trace of one step to FILE");
+  cmd->add_flag("--allow-oom", args->allow_oom,
+                "Simulate a plan that does not fit in memory (the report then opens with DOES NOT FIT)");
   add_common_options(*cmd, args->common);
   cmd->callback([&ctx, args] { run(ctx, *args); });
 }

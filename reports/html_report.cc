@@ -54,6 +54,11 @@ std::string render_html_report(const RunResult& result) {
   HtmlPage page;
   page.title = "moeplan report: " + result.inputs.scenario_name;
   page.summary = summary_paragraph(result);
+  // A plan that does not fit says so in the headline, ahead of any figure.
+  if (!does_not_fit_line(result).empty()) {
+    page.title = "DOES NOT FIT: " + page.title;
+    page.summary = does_not_fit_line(result) + " " + page.summary;
+  }
   page.charts = render_run_charts(result);
   page.tables = run_tables(result);  // inputs is the last table
   return render_html_page(page);

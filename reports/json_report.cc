@@ -26,7 +26,7 @@ Json memory_json(const RunResult& r) {
     stages.push_back(std::move(s));
   }
   int peak = peak_stage_index(r);
-  Json j{{"peak_bytes_per_gpu", r.memory_peak_bytes}, {"fits", r.memory_fits}};
+  Json j{{"peak_bytes_per_gpu", r.memory_peak_bytes}, {"fits", r.memory_fits}, {"does_not_fit", r.does_not_fit}};
   if (peak >= 0) {
     const auto& m = r.memory[static_cast<std::size_t>(peak)];
     j["peak_stage"] = m.stage;
@@ -57,9 +57,12 @@ Json step_json(const StepResult& s) {
                           {"exposed_comm_s", st.exposed_comm_s}, {"phases", std::move(phases)}});
   }
   return Json{{"method", s.method},
+              {"phase", s.phase},
               {"time_s", s.time_s},
               {"mfu", s.mfu},
               {"mfu_convention", s.mfu_convention},
+              {"mfu_gemm_peak", s.mfu_gemm_peak},
+              {"gemm_peak_format", s.gemm_peak_format},
               {"tokens_per_s", s.tokens_per_s},
               {"bubble_fraction", s.bubble_fraction},
               {"exposed_comm_s", s.exposed_comm_s},
@@ -106,7 +109,7 @@ Json training_json(const RunResult& r) {
                           {"plan", p.plan}});
   return Json{{"gpu_hours", r.gpu_hours},
               {"days", r.days},
-              {"cost_usd", r.cost.rental_usd},
+              {"cost_usd", r.cost.failure_free_rental_usd},
               {"phases", std::move(phases)}};
 }
 
@@ -114,12 +117,28 @@ Json cost_json(const CostResult& c) {
   return Json{{"gpu_hours", c.gpu_hours},
               {"wall_clock_days", c.wall_clock_days},
               {"usd_per_gpu_hour", c.usd_per_gpu_hour},
+              {"has_price", c.has_price},
               {"price_source", c.price_source},
+              {"price_date", c.price_date},
+              {"price_age_months", c.price_age_months},
+              {"price_stale", c.price_stale},
+              {"price_note", c.price_note},
               {"rental_usd", c.rental_usd},
               {"owned_usd", c.owned_usd},
               {"owned_capex_usd", c.owned_capex_usd},
               {"owned_power_usd", c.owned_power_usd},
-              {"energy_mwh", c.energy_mwh}};
+              {"owned_capex_outlay_usd", c.owned_capex_outlay_usd},
+              {"owned_lifetime_years", c.owned_lifetime_years},
+              {"owned_power_usd_per_gpu_hour", c.owned_power_usd_per_gpu_hour},
+              {"breakeven_utilisation", c.breakeven_utilisation},
+              {"breakeven_months_full_use", c.breakeven_months_full_use},
+              {"energy_mwh", c.energy_mwh},
+              {"failures_included", c.failures_included},
+              {"failure_free_gpu_hours", c.failure_free_gpu_hours},
+              {"failure_free_wall_clock_days", c.failure_free_wall_clock_days},
+              {"failure_free_rental_usd", c.failure_free_rental_usd},
+              {"failure_free_owned_usd", c.failure_free_owned_usd},
+              {"failure_free_energy_mwh", c.failure_free_energy_mwh}};
 }
 
 Json goodput_json(const GoodputResult& g) {
@@ -131,6 +150,14 @@ Json goodput_json(const GoodputResult& g) {
               {"checkpoint_write_s", g.checkpoint_write_s},
               {"checkpoint_interval_s", g.checkpoint_interval_s},
               {"restart_s", g.restart_s},
+              {"restart_given", g.restart_given},
+              {"restart_relaunch_s", g.restart_relaunch_s},
+              {"restart_reload_s", g.restart_reload_s},
+              {"restart_node_wait_s", g.restart_node_wait_s},
+              {"node_replacement_s", g.node_replacement_s},
+              {"node_wait_fraction", g.node_wait_fraction},
+              {"relaunch_source", g.relaunch_source},
+              {"node_replacement_source", g.node_replacement_source},
               {"effective_time_fraction", g.effective_time_fraction},
               {"fraction_checkpointing", g.fraction_checkpointing},
               {"fraction_lost_work", g.fraction_lost_work},
@@ -186,6 +213,7 @@ nlohmann::ordered_json run_result_json(const RunResult& r) {
                     {"params_embedding", m.params_embedding},
                     {"train_flops_per_token", m.train_flops_per_token},
                     {"train_flops_per_token_noncausal", m.train_flops_per_token_noncausal},
+                    {"train_flops_per_token_with_mtp", m.train_flops_per_token_with_mtp},
                     {"kv_cache_bytes_per_token", m.kv_cache_bytes_per_token}};
   j["memory"] = memory_json(r);
   j["step"] = step_json(r.step);

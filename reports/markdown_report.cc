@@ -7,7 +7,9 @@
 namespace moeplan::reports {
 
 std::string render_markdown_report(const RunResult& result) {
-  std::string out = "# moeplan report: " + markdown_cell(result.inputs.scenario_name) + "\n\n";
+  const std::string oom = does_not_fit_line(result);
+  std::string out = oom.empty() ? "" : "**" + oom + "**\n\n";
+  out += "# moeplan report: " + markdown_cell(result.inputs.scenario_name) + "\n\n";
   out += summary_paragraph(result) + "\n";
   for (const auto& table : run_tables(result)) out += "\n" + render_table_markdown(table);
   return out;

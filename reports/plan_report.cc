@@ -12,6 +12,8 @@ using J = nlohmann::ordered_json;
 
 Cell num(double v, std::string text) { return Cell::of_number(v, std::move(text)); }
 Cell txt(std::string s) { return Cell::of_text(std::move(s)); }
+// A plan with no price shows "no price", never $0.00 (which would read as free, and sort as cheapest).
+Cell cost_cell(const PlanCandidate& c) { return c.has_price ? num(c.cost_usd, usd(c.cost_usd)) : txt("no price"); }
 
 J plan_json(const ParallelPlan& p) {
   return J{{"tp", p.tp},
@@ -44,13 +46,17 @@ J candidate_json(const PlanCandidate& c) {
            {"step_time_s", c.step_time_s},
            {"analytic_step_time_s", c.analytic_step_time_s},
            {"mfu", c.mfu},
+           {"mfu_gemm_peak", c.mfu_gemm_peak},
            {"bubble_fraction", c.bubble_fraction},
            {"exposed_comm_s", c.exposed_comm_s},
            {"tokens_per_s", c.tokens_per_s},
            {"micro_batches", c.micro_batches},
            {"gpu_hours", c.gpu_hours},
            {"days", c.days},
-           {"cost_usd", c.cost_usd},
+           {"gpu_hours_failure_free", c.gpu_hours_failure_free},
+           {"days_failure_free", c.days_failure_free},
+           {"has_price", c.has_price},
+           {"cost_usd", c.has_price ? J(c.cost_usd) : J(nullptr)},
            {"energy_mwh", c.energy_mwh},
            {"objective_value", c.objective_value},
            {"why", c.why}};
@@ -126,7 +132,7 @@ Table plan_table(const PlanResult& r) {
            {"plan", "plan", ""},
            {"step_method", "timed", ""},
            {"step_time_s", "step", "s", Align::kRight},
-           {"mfu", "MFU", "%", Align::kRight},
+           {"mfu", "MFU (BF16 peak)", "%", Align::kRight},
            {"bubble_fraction", "bubble", "%", Align::kRight},
            {"exposed_comm_s", "exp. comm", "s", Align::kRight},
            {"memory_peak_bytes", "memory", "GiB", Align::kRight},
@@ -142,7 +148,7 @@ Table plan_table(const PlanResult& r) {
                num(c.bubble_fraction, fixed(100 * c.bubble_fraction, 1)),
                num(c.exposed_comm_s, fixed(c.exposed_comm_s, 2)), num(c.memory_peak_bytes, gib(c.memory_peak_bytes)),
                num(c.memory_headroom_fraction, fixed(100 * c.memory_headroom_fraction, 1)),
-               num(c.gpu_hours, count(c.gpu_hours)), num(c.days, fixed(c.days, 1)), num(c.cost_usd, usd(c.cost_usd)),
+               num(c.gpu_hours, count(c.gpu_hours)), num(c.days, fixed(c.days, 1)), cost_cell(c),
                num(c.energy_mwh, sig3(c.energy_mwh)), txt(c.why)});
   return t;
 }
@@ -191,7 +197,7 @@ Table capacity_table(const CapacityResult& r) {
     }
     t.add_row({num(o.n_gpus, std::to_string(o.n_gpus)), num(o.n_nodes, std::to_string(o.n_nodes)),
                txt(o.best.summary), num(o.best.days, fixed(o.best.days, 1)), num(o.best.gpu_hours, count(o.best.gpu_hours)),
-               num(o.best.cost_usd, usd(o.best.cost_usd)), num(o.best.energy_mwh, sig3(o.best.energy_mwh)),
+               cost_cell(o.best), num(o.best.energy_mwh, sig3(o.best.energy_mwh)),
                txt(o.verdict + mark)});
   }
   return t;
@@ -242,25 +248,33 @@ Table compare_table(const CompareResult& r) {
            {"links", "scale-up / scale-out", ""},
            {"plan", "plan", ""},
            {"step_time_s", "step", "s", Align::kRight},
-           {"mfu", "MFU", "%", Align::kRight},
+           {"mfu", "MFU (BF16 peak)", "%", Align::kRight},
+           {"mfu_gemm_peak", "MFU (GEMM-format peak)", "%", Align::kRight},
            {"days", "days", "", Align::kRight},
            {"gpu_hours", "GPU-hours", "", Align::kRight},
+           {"price", "rental price", "", Align::kRight},
            {"cost_usd", "cost", "", Align::kRight},
            {"energy_mwh", "energy", "MWh", Align::kRight}});
   for (const CompareEntry& e : r.entries) {
+    // The quote with its date; one older than a year is flagged.
+    const Cell price = e.usd_per_gpu_hour > 0
+                           ? num(e.usd_per_gpu_hour, usd_per_gpu_hour(e.usd_per_gpu_hour) +
+                                                         (e.price_date.empty() ? "" : " (" + e.price_date + ")") +
+                                                         (e.price_stale ? " STALE" : ""))
+                           : txt("no price");
     const std::string links = e.scale_up + " / " + std::to_string(e.nics_per_node) + "x " + e.scale_out +
                               (e.p2p ? "" : ", no P2P");
     if (!e.feasible) {
       t.add_row({txt(e.gpu), num(e.n_gpus, std::to_string(e.n_gpus)), num(e.n_nodes, std::to_string(e.n_nodes)),
-                 txt(links), txt("infeasible: " + e.infeasible_reason), txt("-"), txt("-"), txt("-"), txt("-"),
-                 txt("-"), txt("-")});
+                 txt(links), txt("infeasible: " + e.infeasible_reason), txt("-"), txt("-"), txt("-"), txt("-"), txt("-"),
+                 price, txt("-"), txt("-")});
       continue;
     }
     const PlanCandidate& c = e.best;
     t.add_row({txt(e.gpu), num(e.n_gpus, std::to_string(e.n_gpus)), num(e.n_nodes, std::to_string(e.n_nodes)),
                txt(links), txt(c.summary), num(c.step_time_s, fixed(c.step_time_s, 2)),
-               num(c.mfu, fixed(100 * c.mfu, 1)), num(c.days, fixed(c.days, 1)), num(c.gpu_hours, count(c.gpu_hours)),
-               num(c.cost_usd, usd(c.cost_usd)), num(c.energy_mwh, sig3(c.energy_mwh))});
+               num(c.mfu, fixed(100 * c.mfu, 1)), num(c.mfu_gemm_peak, fixed(100 * c.mfu_gemm_peak, 1)), num(c.days, fixed(c.days, 1)), num(c.gpu_hours, count(c.gpu_hours)),
+               price, cost_cell(c), num(c.energy_mwh, sig3(c.energy_mwh))});
   }
   return t;
 }
@@ -288,16 +302,19 @@ std::string render_compare_json(const CompareResult& r) {
         {"p2p", e.p2p},
         {"n_gpus", e.n_gpus},
         {"n_nodes", e.n_nodes},
-        {"usd_per_gpu_hour", e.usd_per_gpu_hour},
+        {"usd_per_gpu_hour", e.usd_per_gpu_hour > 0 ? J(e.usd_per_gpu_hour) : J(nullptr)},
+        {"price_date", e.price_date},
+        {"price_stale", e.price_stale},
         {"feasible", e.feasible}};
     if (e.feasible) {
       g["plan"] = e.best.summary;
       g["plan_detail"] = candidate_json(e.best);
       g["step_time_s"] = e.best.step_time_s;
       g["mfu"] = e.best.mfu;
+      g["mfu_gemm_peak"] = e.best.mfu_gemm_peak;
       g["days"] = e.best.days;
       g["gpu_hours"] = e.best.gpu_hours;
-      g["cost_usd"] = e.best.cost_usd;
+      g["cost_usd"] = e.best.has_price ? J(e.best.cost_usd) : J(nullptr);
       g["energy_mwh"] = e.best.energy_mwh;
     } else {
       g["infeasible_reason"] = e.infeasible_reason;
@@ -328,12 +345,14 @@ Table sweep_table(const SweepResult& r) {
   for (const SweepPointResult& p : r.points) {
     std::vector<Cell> row{num(static_cast<double>(p.index), std::to_string(p.index))};
     for (const auto& kv : p.overrides) row.push_back(txt(kv.second));
-    const std::string status = p.ok ? "ok" : (p.message == "not computed" ? "missing" : "error");
-    row.push_back(txt(status));
+    row.push_back(txt(p.status));
     if (p.ok) {
+      // A plan that does not fit cannot be bought: its time is shown, its price is not.
+      const bool fits = p.memory_fits;
       row.insert(row.end(), {txt(p.plan), num(p.step_time_s, fixed(p.step_time_s, 3)), num(p.mfu, fixed(100 * p.mfu, 1)),
                              txt(yes_no(p.memory_fits)), num(p.gpu_hours, count(p.gpu_hours)),
-                             num(p.days, fixed(p.days, 1)), num(p.cost_usd, usd(p.cost_usd)), txt("")});
+                             num(p.days, fixed(p.days, 1)), !fits ? txt("-") : p.cost_usd > 0 ? num(p.cost_usd, usd(p.cost_usd)) : txt("no price"),
+                             txt(fits ? "" : "does not fit in GPU memory")});
     } else {
       row.insert(row.end(), {txt("-"), txt("-"), txt("-"), txt("-"), txt("-"), txt("-"), txt("-"), txt(p.message)});
     }
@@ -360,7 +379,8 @@ std::string render_sweep_json(const SweepResult& r) {
   for (const SweepPointResult& p : r.points) {
     J ov = J::object();
     for (const auto& kv : p.overrides) ov[kv.first] = kv.second;
-    J row{{"index", p.index}, {"point_id", p.point_id}, {"overrides", ov}, {"ok", p.ok}, {"computed_now", p.computed_now}};
+    J row{{"index", p.index}, {"point_id", p.point_id}, {"overrides", ov}, {"ok", p.ok}, {"status", p.status},
+          {"computed_now", p.computed_now}};
     if (p.ok) {
       row["plan"] = p.plan;
       row["step_time_s"] = p.step_time_s;

@@ -43,21 +43,43 @@ int peak_stage_index(const RunResult& result) {
   return best;
 }
 
+std::string does_not_fit_line(const RunResult& r) {
+  if (r.memory_fits || r.memory.empty()) return "";
+  return "DOES NOT FIT: " + (r.does_not_fit.empty() ? std::string("the plan needs more memory than the GPU has")
+                                                     : r.does_not_fit) +
+         ". The figures below are what the run would take if it fitted.";
+}
+
 std::string summary_paragraph(const RunResult& r) {
   const auto& in = r.inputs;
   std::string s = fmt::format("{} on {} {}", r.model.name.empty() ? in.scenario_name : r.model.name,
                               in.n_gpus, in.gpu);
   if (!in.plan_summary.empty()) s += " (" + in.plan_summary + ")";
   const bool rented = r.cost.usd_per_gpu_hour > 0;  // owned-mode scenarios may have no rental price at all
-  if (rented)
-    s += fmt::format(": {}, {}, {} at {}", gpu_hours(r.cost.gpu_hours), days(r.cost.wall_clock_days),
-                     usd(r.cost.rental_usd), usd_per_gpu_hour(r.cost.usd_per_gpu_hour));
+  const auto& c = r.cost;
+  const bool priced = c.has_price || rented;
+  if (!priced)
+    s += fmt::format(": {}, {}, no price ({} has no rental quote; set price.usd_per_gpu_hour)", gpu_hours(c.gpu_hours),
+                     days(c.wall_clock_days), in.gpu);
+  else if (rented)
+    s += fmt::format(": {}, {}, {} at {}", gpu_hours(c.gpu_hours), days(c.wall_clock_days), usd(c.rental_usd),
+                     usd_per_gpu_hour(c.usd_per_gpu_hour));
   else
-    s += fmt::format(": {}, {}, {} to own (capex share and power; no rental price)", gpu_hours(r.cost.gpu_hours),
-                     days(r.cost.wall_clock_days), usd(r.cost.owned_usd));
-  if (r.goodput.enabled)
-    s += fmt::format(" (failure and checkpoint overhead: {}, {})", gpu_hours(r.goodput.extra_gpu_hours),
-                     usd(r.goodput.extra_usd));
+    s += fmt::format(": {}, {}, {} to own (capex share and power; no rental price)", gpu_hours(c.gpu_hours),
+                     days(c.wall_clock_days), usd(c.owned_usd));
+  // The totals include the expected failure overhead; the failure-free run is named beside them.
+  if (c.failures_included && priced)
+    s += fmt::format(" including the expected failure and checkpoint overhead ({}, {}); failure-free: {}, {}, {}",
+                     gpu_hours(r.goodput.extra_gpu_hours), usd(rented ? c.rental_usd - c.failure_free_rental_usd
+                                                                      : c.owned_usd - c.failure_free_owned_usd),
+                     gpu_hours(c.failure_free_gpu_hours), days(c.failure_free_wall_clock_days),
+                     usd(rented ? c.failure_free_rental_usd : c.failure_free_owned_usd));
+  else if (c.failures_included)
+    s += fmt::format(" including the expected failure and checkpoint overhead ({}); failure-free: {}, {}",
+                     gpu_hours(r.goodput.extra_gpu_hours), gpu_hours(c.failure_free_gpu_hours),
+                     days(c.failure_free_wall_clock_days));
+  else
+    s += " (failure model off: no failure overhead)";
   s += "; ";
   int peak = peak_stage_index(r);
   if (peak < 0) {
@@ -68,8 +90,13 @@ std::string summary_paragraph(const RunResult& r) {
                      r.memory_fits ? "fits" : "DOES NOT FIT", bytes(r.memory_peak_bytes), bytes(m.capacity),
                      m.stage, m.dominant());
   }
-  s += fmt::format("One step takes {} ({}), MFU {} ({} attention FLOPs), {} tokens/s, pipeline bubble {}",
-                   duration(r.step.time_s), r.step.method, percent(r.step.mfu), r.step.mfu_convention,
+  s += fmt::format("One step{} takes {} ({}), MFU {} ({} attention FLOPs{}, dense BF16 peak{}), {} tokens/s, "
+                   "pipeline bubble {}",
+                   r.step.phase.empty() ? "" : " of phase `" + r.step.phase + "`", duration(r.step.time_s),
+                   r.step.method, percent(r.step.mfu), r.step.mfu_convention,
+                   r.model.params_mtp > 0 ? " incl. MTP modules" : "",
+                   r.step.gemm_peak_format == "fp8" ? "; " + percent(r.step.mfu_gemm_peak) + " of the FP8 peak its GEMMs run at"
+                                                    : std::string(),
                    count(r.step.tokens_per_s), percent(r.step.bubble_fraction));
   s += r.step.exposed_comm_s > 0 ? fmt::format(", {} of exposed communication. ", duration(r.step.exposed_comm_s))
                                  : ". ";
@@ -77,9 +104,13 @@ std::string summary_paragraph(const RunResult& r) {
     s += fmt::format("With {} expected interruptions, goodput is {}. ",
                      sig3(r.goodput.expected_interruptions), percent(r.goodput.effective_time_fraction));
   if (r.cost.owned_usd > 0 && rented)
-    s += fmt::format("Owning the GPUs instead would cost {} ({} MWh of energy).", usd(r.cost.owned_usd),
-                     sig3(r.cost.energy_mwh));
-  if (const std::string band = band_sentence(r); !band.empty()) s += (s.back() == ' ' ? "" : " ") + band;
+    s += fmt::format("Owning the GPUs instead would cost {}. ", usd(r.cost.owned_usd));
+  s += fmt::format("Facility energy: {} MWh. ", sig3(r.cost.energy_mwh));  // needs no price
+  if (c.price_stale)
+    s += fmt::format("The rental price is a quote from {}, {} months old (STALE: older than {} months): check a "
+                     "current price. ", c.price_date, c.price_age_months, kStalePriceMonths);
+  if (!c.price_note.empty()) s += "Price: " + c.price_note + ". ";
+  if (const std::string band = band_sentence(r); !band.empty()) s += band + " ";
   while (!s.empty() && s.back() == ' ') s.pop_back();
   return s;
 }
@@ -93,6 +124,9 @@ Table model_table(const RunResult& r) {
   if (m.params_mtp > 0) t.number("parameters, MTP modules", m.params_mtp, count(m.params_mtp));
   if (m.params_embedding > 0) t.number("parameters, embedding", m.params_embedding, count(m.params_embedding));
   t.number("training FLOPs per token (causal)", m.train_flops_per_token, flops(m.train_flops_per_token));
+  if (m.params_mtp > 0)
+    t.number("training FLOPs per token incl. MTP modules (causal; what MFU counts)", m.train_flops_per_token_with_mtp,
+             flops(m.train_flops_per_token_with_mtp));
   if (m.train_flops_per_token_noncausal > 0)
     t.number("training FLOPs per token (non-causal)", m.train_flops_per_token_noncausal,
              flops(m.train_flops_per_token_noncausal));
@@ -130,7 +164,11 @@ Table step_table(const RunResult& r) {
   KeyValue t("step", "Training step");
   t.text("method", s.method);
   t.number("step time", s.time_s, duration(s.time_s));
-  t.number("MFU (" + s.mfu_convention + " attention FLOPs, dense BF16 peak)", s.mfu, percent(s.mfu));
+  const std::string mtp = r.model.params_mtp > 0 ? " incl. MTP" : "";
+  t.number("MFU (" + s.mfu_convention + " attention FLOPs" + mtp + ", dense BF16 peak)", s.mfu, percent(s.mfu));
+  if (s.gemm_peak_format == "fp8")
+    t.number("MFU (" + s.mfu_convention + " attention FLOPs" + mtp + ", dense FP8 peak: the GEMMs' format)",
+             s.mfu_gemm_peak, percent(s.mfu_gemm_peak));
   t.number("tokens per second", s.tokens_per_s, count(s.tokens_per_s));
   t.number("pipeline bubble", s.bubble_fraction, percent(s.bubble_fraction));
   t.number("exposed communication per step", s.exposed_comm_s, duration(s.exposed_comm_s));
@@ -242,19 +280,44 @@ Table phases_table(const RunResult& r) {
 Table cost_table(const RunResult& r) {
   const auto& c = r.cost;
   KeyValue t("cost", "Cost");
-  t.number("GPU-hours priced", c.gpu_hours, gpu_hours(c.gpu_hours));
+  const std::string incl = c.failures_included ? ", failures included" : "";
+  t.number("GPU-hours priced" + incl, c.gpu_hours, gpu_hours(c.gpu_hours));
+  if (c.failures_included) t.number("GPU-hours, failure-free", c.failure_free_gpu_hours, gpu_hours(c.failure_free_gpu_hours));
   t.number("GPU-hours, sum of phases", r.gpu_hours, gpu_hours(r.gpu_hours));
-  t.number("wall-clock time", c.wall_clock_days, days(c.wall_clock_days));
+  t.number("wall-clock time" + incl, c.wall_clock_days, days(c.wall_clock_days));
+  if (c.failures_included)
+    t.number("wall-clock time, failure-free", c.failure_free_wall_clock_days, days(c.failure_free_wall_clock_days));
   if (c.usd_per_gpu_hour > 0) {
     t.number("rental price", c.usd_per_gpu_hour, usd_per_gpu_hour(c.usd_per_gpu_hour));
     if (!c.price_source.empty()) t.text("price source", c.price_source);
-    t.number("rental cost", c.rental_usd, usd(c.rental_usd));
-  } else {
+    if (!c.price_date.empty())
+      t.text("price date", c.price_date + (c.price_age_months >= 0 ? fmt::format(" ({} months old{})", c.price_age_months,
+                                                                                  c.price_stale ? ", STALE" : "")
+                                                                    : ""));
+    if (!c.price_note.empty()) t.text("price note", c.price_note);
+    t.number("rental cost" + incl, c.rental_usd, usd(c.rental_usd));
+    if (c.failures_included) t.number("rental cost, failure-free", c.failure_free_rental_usd, usd(c.failure_free_rental_usd));
+  } else if (c.owned_usd > 0) {
     t.text("rental price", "none given; priced by ownership");
+  } else {
+    t.text("rental price", "no price");
+    if (!c.price_source.empty()) t.text("price source", c.price_source);
+    if (!c.price_note.empty()) t.text("price note", c.price_note);
   }
   t.number("owned cost (capex share + power)", c.owned_usd, usd(c.owned_usd));
   t.number("  capex share", c.owned_capex_usd, usd(c.owned_capex_usd));
   t.number("  power", c.owned_power_usd, usd(c.owned_power_usd));
+  if (c.owned_capex_outlay_usd > 0) {
+    t.number("owned: capital outlay for the GPUs", c.owned_capex_outlay_usd, usd(c.owned_capex_outlay_usd));
+    t.number("owned: depreciation period", c.owned_lifetime_years, fmt::format("{} years", sig3(c.owned_lifetime_years)));
+    t.number("owned: power per GPU-hour", c.owned_power_usd_per_gpu_hour, usd_per_gpu_hour(c.owned_power_usd_per_gpu_hour));
+    if (c.breakeven_utilisation > 0)
+      t.number("rent vs buy: owning wins above utilisation", c.breakeven_utilisation,
+               percent(c.breakeven_utilisation) + (c.breakeven_utilisation > 1 ? " (never within the depreciation period)" : ""));
+    if (c.breakeven_months_full_use > 0)
+      t.number("rent vs buy: owning wins after (round-the-clock use)", c.breakeven_months_full_use,
+               fmt::format("{} months", sig3(c.breakeven_months_full_use)));
+  }
   t.number("facility energy (incl. PUE)", c.energy_mwh, sig3(c.energy_mwh) + " MWh");
   return t.take();
 }
@@ -269,13 +332,25 @@ Table goodput_table(const RunResult& r) {
   t.number("checkpoint size", g.checkpoint_bytes, bytes(g.checkpoint_bytes));
   t.number("checkpoint write time", g.checkpoint_write_s, duration(g.checkpoint_write_s));
   t.number("checkpoint interval", g.checkpoint_interval_s, duration(g.checkpoint_interval_s));
-  t.number("restart time", g.restart_s, duration(g.restart_s));
+  t.number("restart time, expected per interruption", g.restart_s, duration(g.restart_s));
+  // Each part on its own line with where it comes from, so a given restart is never silently lengthened.
+  if (!g.relaunch_source.empty()) {
+    t.number(g.restart_given ? "  relaunch + reload" : "  relaunch", g.restart_relaunch_s,
+             duration(g.restart_relaunch_s) + " (" + g.relaunch_source + ")");
+    if (!g.restart_given)
+      t.number("  checkpoint reload", g.restart_reload_s,
+               duration(g.restart_reload_s) + " (checkpoint size / storage bandwidth)");
+    t.number("  waiting for a replacement node", g.restart_node_wait_s,
+             duration(g.restart_node_wait_s) + " (" + percent(g.node_wait_fraction) + " of interruptions x " +
+                 duration(g.node_replacement_s) + ", " + g.node_replacement_source + ")");
+  }
   t.number("goodput (useful / elapsed)", g.effective_time_fraction, percent(g.effective_time_fraction));
   t.number("time checkpointing", g.fraction_checkpointing, percent(g.fraction_checkpointing));
   t.number("time lost to recomputed work", g.fraction_lost_work, percent(g.fraction_lost_work));
   t.number("time restarting", g.fraction_restarting, percent(g.fraction_restarting));
   t.number("extra GPU-hours", g.extra_gpu_hours, gpu_hours(g.extra_gpu_hours));
-  t.number("extra cost", g.extra_usd, usd(g.extra_usd));
+  if (r.cost.usd_per_gpu_hour > 0) t.number("extra cost", g.extra_usd, usd(g.extra_usd));
+  else t.text("extra cost", "no rental price");
   return t.take();
 }
 

@@ -18,6 +18,10 @@ int peak_stage_index(const RunResult& result);
 
 // One paragraph a manager can read: model, cluster, plan, GPU-hours, days, dollars, memory verdict, step,
 // MFU, failures.
+// "DOES NOT FIT: stage 0 needs 119 GiB of 80.0 GiB per GPU (...)" when the plan does not fit, else "". Reports put
+// it first, ahead of any figure, so a non-fitting plan (simulated with --allow-oom) is never read as a plan.
+std::string does_not_fit_line(const RunResult& r);
+
 std::string summary_paragraph(const RunResult& result);
 
 Table model_table(const RunResult& result);

@@ -23,7 +23,9 @@ std::string wrap_paragraph(const std::string& text, int width) {
 
 std::string render_text_report(const RunResult& result, int width) {
   std::string title = "moeplan report: " + result.inputs.scenario_name;
-  std::string out = title + "\n" + std::string(title.size(), '=') + "\n\n";
+  const std::string oom = does_not_fit_line(result);
+  std::string out = oom.empty() ? "" : wrap_paragraph(oom, width) + "\n";
+  out += title + "\n" + std::string(title.size(), '=') + "\n\n";
   out += wrap_paragraph(summary_paragraph(result), width);
   for (const auto& table : run_tables(result)) out += "\n" + render_table_text(table);
   return out;

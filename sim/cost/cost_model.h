@@ -6,7 +6,10 @@
 // (shared/reference/hardware.md §3 "TCO / power assumptions", [S22]).
 #pragma once
 
+#include <string>
+
 #include "sim/cost/cost_result.h"
+#include "sim/spec/failure_spec.h"
 #include "sim/spec/hardware_spec.h"
 #include "sim/spec/price_spec.h"
 
@@ -28,5 +31,24 @@ double owned_power_usd_per_gpu_hour(const GpuSpec& gpu, const PriceSpec& price);
 // the rental fields stay 0 when no rate is known. Owned fields stay 0 when no capex is known in rental mode;
 // owned mode requires it. Throws a user Error on bad input.
 CostResult compute_cost(double gpu_hours, int n_gpus, const GpuSpec& gpu, const PriceSpec& price);
+
+// Whole months from a quote date to `as_of` ("2025-03" or "2025" to "2026-12"); a year-only date counts as its
+// December, so a quote is only called stale when it certainly is. -1 when either date is missing or malformed.
+int months_between(const std::string& from, const std::string& as_of);
+
+// The failure-free cost `ff` with the expected failure and checkpoint overhead of `goodput` added: GPU-hours
+// gain goodput.extra_gpu_hours (rework, restarts, checkpoint stalls, idle hot spares), elapsed days are the
+// failure-free days / goodput.effective_time_fraction, and dollars and energy follow the GPU-hours at the
+// same rates. The failure-free figures stay in the failure_free_* fields. A disabled goodput leaves the
+// totals equal to the failure-free ones.
+CostResult include_failures(const CostResult& ff, const GoodputResult& goodput);
+
+// GPU-hours and elapsed time per failure-free GPU-hour of a job under `spec` (linear in the run's length,
+// so a planner scales candidates by these). {1, 1} when failures are disabled. Throws like compute_goodput.
+struct FailureFactors {
+  double gpu_hours = 1;
+  double elapsed = 1;
+};
+FailureFactors failure_factors(const FailureSpec& spec, int n_gpus, int gpus_per_node, double checkpoint_bytes);
 
 }  // namespace moeplan

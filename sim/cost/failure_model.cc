@@ -91,8 +91,12 @@ GoodputResult compute_goodput(const FailureSpec& spec, int n_gpus, int gpus_per_
   require(spec.checkpoint_interval_s >= 0, "failures.checkpoint_interval", "must be >= 0");
   require(spec.hot_spare_nodes >= 0, "failures.hot_spare_nodes", "must be >= 0");
   require(spec.pool_nodes >= 0, "failures.pool_nodes", "must be >= 0");
-  require(options.relaunch_s >= 0 && options.node_replace_s >= 0 && options.node_repair_s >= 0,
-          "failures", "relaunch, replacement and repair times must be >= 0");
+  // A part the scenario gives replaces the assumption.
+  const double relaunch_s = spec.relaunch_s.value_or(options.relaunch_s);
+  const double node_replace_s = spec.node_replacement_s.value_or(options.node_replace_s);
+  const double node_repair_s = spec.node_repair_s.value_or(options.node_repair_s);
+  require(relaunch_s >= 0 && node_replace_s >= 0 && node_repair_s >= 0, "failures",
+          "relaunch, replacement and repair times must be >= 0");
 
   GoodputResult r;
   r.enabled = spec.enabled;
@@ -129,13 +133,24 @@ GoodputResult compute_goodput(const FailureSpec& spec, int n_gpus, int gpus_per_
     // Any healthy node will do: the job's hot spares or the cluster's idle nodes, which the scheduler swaps
     // in during the relaunch (Llama 3 §3.3.4: of 419 interruptions only three needed significant manual
     // intervention, "the rest ... handled by automation"). Only when both are used up does the job wait.
-    const double base_restart_s = spec.restart_s > 0 ? spec.restart_s : options.relaunch_s + delta;
+    r.restart_given = spec.restart_s > 0;
+    r.restart_relaunch_s = r.restart_given ? spec.restart_s : relaunch_s;
+    r.restart_reload_s = r.restart_given ? 0 : delta;
+    r.relaunch_source = r.restart_given ? "failures.restart (relaunch and checkpoint reload together)"
+                        : spec.relaunch_s ? "failures.relaunch"
+                                          : "assumed 10 min (failures.relaunch); Llama 3 does not publish its restart time";
+    r.node_replacement_source = spec.node_replacement_s ? "failures.node_replacement"
+                                                        : "assumed 1 h (failures.node_replacement): drain, swap in a "
+                                                          "healthy node, health-check it";
     const double node_failures_per_s = node_rate_per_gpu_day * n_gpus / units::kSecondsPerDay;
     const long long free_nodes = static_cast<long long>(spec.hot_spare_nodes) + spec.pool_nodes;
-    const double p_no_spare = poisson_tail(node_failures_per_s * options.node_repair_s,
+    const double p_no_spare = poisson_tail(node_failures_per_s * node_repair_s,
                                            static_cast<int>(std::min<long long>(free_nodes, std::numeric_limits<int>::max())));
     const double node_share = node_rate_per_gpu_day / rate_per_gpu_day;
-    r.restart_s = base_restart_s + node_share * p_no_spare * options.node_replace_s;
+    r.node_replacement_s = node_replace_s;
+    r.node_wait_fraction = node_share * p_no_spare;
+    r.restart_node_wait_s = r.node_wait_fraction * node_replace_s;
+    r.restart_s = r.restart_relaunch_s + r.restart_reload_s + r.restart_node_wait_s;
 
     double tau = spec.checkpoint_interval_s;
     if (tau <= 0) tau = daly_interval_s(delta, mtbf_s);

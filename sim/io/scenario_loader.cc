@@ -111,9 +111,7 @@ Scenario convert(const YAML::Node& root_node, YamlSource& source, const Catalog&
   // No rental price given: the GPU's dated catalog quote, named as such.
   if (s.price.mode == PriceSpec::Mode::kRental && s.price.usd_per_gpu_hour == 0 &&
       s.cluster.gpu.rental.usd_per_gpu_hour > 0) {
-    s.price.usd_per_gpu_hour = s.cluster.gpu.rental.usd_per_gpu_hour;
-    s.price.source = "catalog " + s.cluster.gpu.name + " rental, " + s.cluster.gpu.rental.date + ": " +
-                     s.cluster.gpu.rental.source;
+    use_catalog_rental(s.price, s.cluster.gpu);
   }
   if (auto p = root.find("failures")) s.failures = read_failures(*p);
   if (auto p = root.find("routing")) s.routing = read_routing(*p);

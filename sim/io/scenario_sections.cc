@@ -284,13 +284,20 @@ PriceSpec read_price(const YamlField& f) {
 }
 
 FailureSpec read_failures(const YamlField& f) {
-  f.require_map("{enabled, storage_write_bandwidth, restart, checkpoint_interval, hot_spare_nodes, pool_nodes, classes}");
-  f.expect_keys({"enabled", "storage_write_bandwidth", "restart", "checkpoint_interval", "hot_spare_nodes", "pool_nodes",
-                 "classes"});
+  f.require_map("{enabled, storage_write_bandwidth, restart, relaunch, node_replacement, node_repair, "
+                "checkpoint_interval, hot_spare_nodes, pool_nodes, classes}");
+  f.expect_keys({"enabled", "storage_write_bandwidth", "restart", "relaunch", "node_replacement", "node_repair",
+                 "checkpoint_interval", "hot_spare_nodes", "pool_nodes", "classes"});
   FailureSpec s;
   s.enabled = f.get_bool("enabled", s.enabled);
   s.storage_write_Bps = f.get_quantity("storage_write_bandwidth", units::parse_bandwidth, 0, kBandwidth);
   s.restart_s = f.get_quantity("restart", units::parse_duration, 0, kDuration);
+  for (auto [key, field] : {std::pair{"relaunch", &s.relaunch_s}, std::pair{"node_replacement", &s.node_replacement_s},
+                            std::pair{"node_repair", &s.node_repair_s}})
+    if (f.find(key)) {
+      *field = f.get_quantity(key, units::parse_duration, 0, kDuration);
+      if (**field < 0) f.fail("failure settings must not be negative");
+    }
   if (auto c = f.find("checkpoint_interval")) {
     if (!(c->is_scalar() && c->node().Scalar() == "auto"))
       s.checkpoint_interval_s = c->as_quantity(units::parse_duration, "auto, or a duration such as \"30 min\"");

@@ -45,7 +45,10 @@ bool meets(const PlanCandidate& c, double deadline_days, double budget_usd, std:
     why += std::string(met ? "meets" : "misses") + " the deadline (" + fixed(c.days, 1) + " days " +
            (met ? "<= " : "> ") + fixed(deadline_days, 1) + ")";
   }
-  if (budget_usd > 0) {
+  if (budget_usd > 0 && !c.has_price) {
+    ok = false;  // an unpriced plan cannot be shown to fit a budget
+    why += std::string(why.empty() ? "" : ", ") + "no price to check the budget against";
+  } else if (budget_usd > 0) {
     const bool met = c.cost_usd > 0 && c.cost_usd <= budget_usd;
     ok = ok && met;
     why += std::string(why.empty() ? "" : ", ") + (met ? "within" : "over") + " the budget (" +
@@ -103,7 +106,10 @@ std::string infeasible_reason(const PlanResult& r, const Scenario& s) {
   if (!r.top.empty()) return "";
   if (r.min_memory_bytes > 0)
     return r.model + " needs " + units::format_bytes(r.min_memory_bytes) + " per GPU at best (" + r.min_memory_plan +
-           "); " + s.cluster.gpu.name + " has " + units::format_bytes(s.cluster.gpu.hbm_bytes);
+           "); " + s.cluster.gpu.name + " has " + units::format_bytes(s.cluster.gpu.hbm_bytes) +
+           (r.min_memory_bytes <= s.cluster.gpu.hbm_bytes ? ", short of the " + fixed(100 * r.min_headroom, 0) +
+                                                                "% headroom a plan must leave"
+                                                          : "");
   if (!r.invalid_reasons.empty())
     return "no valid plan on " + std::to_string(r.n_gpus) + " GPUs; most common reason: " +
            r.invalid_reasons.front().reason;

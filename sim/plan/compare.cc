@@ -1,6 +1,8 @@
 // GPU comparison (see compare.h).
 #include "sim/plan/compare.h"
 
+#include "sim/cost/cost_model.h"
+
 #include "sim/units/error.h"
 #include "sim/units/units.h"
 
@@ -43,8 +45,8 @@ Scenario scenario_for_gpu(const Scenario& s, const io::Catalog& catalog, const s
     }
   }
   if (!own_gpu) {
-    out.price.usd_per_gpu_hour = gpu.rental.usd_per_gpu_hour;
-    out.price.source = gpu.rental.source;
+    use_catalog_rental(out.price, gpu);
+    out.price.note.clear();
     out.price.capex_usd_per_gpu = 0;
   }
   if (out.precision.gemm == DType::kFp8 && !gpu.has_fp8()) {
@@ -84,6 +86,13 @@ CompareResult compare_gpus(const Scenario& s, const io::Catalog& catalog, const 
     e.n_gpus = g.cluster.n_gpus();
     e.n_nodes = g.cluster.n_nodes;
     e.usd_per_gpu_hour = g.price.usd_per_gpu_hour;
+    e.price_date = g.price.date;
+    e.price_stale = months_between(g.price.date, g.price.as_of) > kStalePriceMonths;
+    if (e.price_stale)
+      out.notes.push_back(name + ": the rental quote is from " + g.price.date + ", " +
+                          std::to_string(months_between(g.price.date, g.price.as_of)) +
+                          " months before " + g.price.as_of + " (STALE: older than " +
+                          std::to_string(kStalePriceMonths) + " months); check a current price");
     std::unique_ptr<Calibration> calib;
     try {
       calib = calib_for(g);
@@ -93,7 +102,7 @@ CompareResult compare_gpus(const Scenario& s, const io::Catalog& catalog, const 
       continue;
     }
     PlanSearchOptions search = options.search;
-    // Without a price, rank by time rather than fail: the table shows $0 and says so.
+    // Without a price, rank by time rather than fail: the table says "no price" (never $0, never cheapest).
     if (search.objective == PlanObjective::kCost && g.price.usd_per_gpu_hour <= 0 &&
         g.price.mode == PriceSpec::Mode::kRental) {
       search.objective = PlanObjective::kTime;

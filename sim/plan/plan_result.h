@@ -42,15 +42,20 @@ struct PlanCandidate {
   std::string step_method;
   double step_time_s = 0;
   double analytic_step_time_s = 0;  // kept when the DES re-ranked the plan, to show the two side by side
-  double mfu = 0;
+  double mfu = 0;                   // against the dense BF16 peak (StepResult::mfu)
+  double mfu_gemm_peak = 0;         // against the peak of the GEMM format that runs (StepResult::mfu_gemm_peak)
   double bubble_fraction = 0;
   double exposed_comm_s = 0;
   double tokens_per_s = 0;
   int micro_batches = 0;
-  // The whole simulated token budget at the main phase's throughput, plus any given phases.
+  // The whole simulated token budget at the main phase's throughput, plus any given phases, with the expected
+  // failure and checkpoint overhead included (cost, energy and the deadline/budget checks use these).
   double gpu_hours = 0;
   double days = 0;
+  double gpu_hours_failure_free = 0;  // the same without interruptions or checkpoints
+  double days_failure_free = 0;
   double cost_usd = 0;              // rental or owned, per the scenario's price mode
+  bool has_price = true;            // false: no price known, cost_usd means "no price" (never cheapest)
   double energy_mwh = 0;
   double objective_value = 0;       // what the ranking sorts by (lower is better)
   int rank = 0;                     // 1-based, after the final ranking
@@ -76,7 +81,7 @@ struct PlanResult {
   PlanObjective objective = PlanObjective::kTime;
   long long enumerated = 0;         // combinations generated
   long long invalid = 0;            // rejected by validate()
-  long long not_fitting = 0;        // valid but over HBM
+  long long not_fitting = 0;        // valid but over HBM, or leaving less than the minimum headroom
   long long implausible = 0;        // step faster than the GPU's GEMM peak allows (a model defect; dropped)
   long long costed = 0;             // timed with the analytic step
   long long des_rechecked = 0;      // re-timed with the discrete-event step
@@ -84,6 +89,7 @@ struct PlanResult {
   // Smallest per-GPU memory any valid plan needs, and the plan that needs it (what "infeasible" quotes).
   double min_memory_bytes = 0;
   std::string min_memory_plan;
+  double min_headroom = 0;          // the least free HBM fraction a listed plan leaves (PlanSearchOptions)
   std::vector<PlanCandidate> top;   // best first
   // The scenario's own plan as costed by the search (rank 0 when it was invalid or did not fit).
   bool scenario_plan_found = false;
@@ -127,7 +133,9 @@ struct CompareEntry {
   int n_gpus = 0;
   int n_nodes = 0;
   PlanCandidate best;               // valid when feasible
-  double usd_per_gpu_hour = 0;
+  double usd_per_gpu_hour = 0;      // 0: no price
+  std::string price_date;           // date of the rental quote ("" = undated)
+  bool price_stale = false;         // quote older than kStalePriceMonths at the comparison's date
 };
 
 struct CompareResult {
@@ -145,6 +153,9 @@ struct SweepPointResult {
   std::uint64_t point_id = 0;
   std::vector<std::pair<std::string, std::string>> overrides;  // axis key -> value, in axis order
   bool ok = true;
+  // "ok"; "does_not_fit" (simulated, but the plan needs more memory than the GPU has: its figures are not a
+  // runnable plan's); "error" (the point failed, see message); "missing" (not computed yet).
+  std::string status = "ok";
   std::string message;              // error text of a failed point
   bool computed_now = false;        // false: read back from the results store
   std::string plan;

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <map>
 #include <mutex>
+#include <string>
 #include <thread>
 
 #include "sim/cost/cost_model.h"
@@ -24,6 +25,24 @@ PlanObjective parse_objective(const std::string& text) {
   if (text == "energy") return PlanObjective::kEnergy;
   throw_user_error("unknown objective `" + text + "`",
                    ErrorContext{.key_path = "--objective", .expected = "time, cost or energy"});
+}
+
+double parse_min_headroom(const std::string& text) {
+  const bool percent = !text.empty() && text.back() == '%';
+  const std::string number = percent ? text.substr(0, text.size() - 1) : text;
+  double v = -1;
+  try {
+    size_t used = 0;
+    v = std::stod(number, &used);
+    if (used != number.size()) v = -1;
+  } catch (const std::exception&) {
+    v = -1;
+  }
+  if (percent) v /= 100;
+  if (!(v >= 0 && v < 1))
+    throw_user_error("bad headroom `" + text + "`",
+                     ErrorContext{.key_path = "--min-headroom", .expected = "a fraction in [0, 1) such as 0.05 or 5%"});
+  return v;
 }
 
 bool same_layout(const ParallelPlan& a, const ParallelPlan& b) {
@@ -83,7 +102,7 @@ std::vector<ParallelPlan> enumerate_plans(const Scenario& s, const PlanSearchOpt
               p.sequence_parallel = p.tp > 1;
               // So does overlapping its collectives with the neighbouring GEMMs (TE userbuffers), which in
               // this model only ever hides communication.
-              p.tp_comm_overlap = p.tp > 1;
+              p.tp_comm_overlap = p.tp > 1 && s.cluster.p2p;  // userbuffers need peer access
               p.ep_overlap = false;
               out.push_back(p);
               // 1F1B and interleaved may also overlap their steady-state all-to-all (Megatron's EP overlap).
@@ -107,6 +126,9 @@ struct Budget {
   double usd_per_gpu_hour = 0;   // rental rate or owned cost per GPU-hour
   double mwh_per_gpu_hour = 0;
   bool has_price = false;
+  // Expected failure and checkpoint overhead (failure_factors): every candidate's GPU-hours, days, dollars
+  // and energy include it, so a deadline or budget is checked against what the run will really take.
+  FailureFactors failures;
 };
 
 Budget make_budget(const Scenario& s) {
@@ -117,14 +139,17 @@ Budget make_budget(const Scenario& s) {
   }
   // compute_cost is linear in GPU-hours (rate x hours, depreciation and power per hour), so one GPU-hour
   // gives the rates every candidate scales.
+  // Energy needs only the GPU's power, never a price.
+  b.mwh_per_gpu_hour = facility_watts_per_gpu(s.cluster.gpu, s.price) / units::kMega;
   try {
     const CostResult c = compute_cost(1.0, s.cluster.n_gpus(), s.cluster.gpu, s.price);
     b.usd_per_gpu_hour = s.price.mode == PriceSpec::Mode::kRental ? c.rental_usd : c.owned_usd;
-    b.mwh_per_gpu_hour = c.energy_mwh;
-    b.has_price = b.usd_per_gpu_hour > 0;
+    b.has_price = c.has_price && b.usd_per_gpu_hour > 0;
   } catch (const Error&) {
-    b.has_price = false;
+    b.has_price = false;  // owned mode without a capex figure
   }
+  b.failures = failure_factors(s.failures, s.cluster.n_gpus(), s.cluster.gpus_per_node,
+                               checkpoint_bytes(s.model, s.precision));
   return b;
 }
 
@@ -153,15 +178,19 @@ void fill_costs(PlanCandidate& c, const StepResult& step, const Budget& b, PlanO
   c.step_method = step.method;
   c.step_time_s = step.time_s;
   c.mfu = step.mfu;
+  c.mfu_gemm_peak = step.mfu_gemm_peak;
   c.bubble_fraction = step.bubble_fraction;
   c.exposed_comm_s = step.exposed_comm_s;
   c.micro_batches = step.micro_batches;
   const double tokens_per_step = static_cast<double>(step.global_batch) * step.seq_len;
   c.tokens_per_s = step.time_s > 0 ? tokens_per_step / step.time_s : 0;
   const double seconds = c.tokens_per_s > 0 ? b.simulated_tokens / c.tokens_per_s : 0;
-  c.gpu_hours = seconds * c.n_gpus / units::kSecondsPerHour + b.given_gpu_hours;
-  c.days = c.gpu_hours / c.n_gpus / 24.0;
-  c.cost_usd = c.gpu_hours * b.usd_per_gpu_hour;
+  c.gpu_hours_failure_free = seconds * c.n_gpus / units::kSecondsPerHour + b.given_gpu_hours;
+  c.days_failure_free = c.gpu_hours_failure_free / c.n_gpus / 24.0;
+  c.gpu_hours = c.gpu_hours_failure_free * b.failures.gpu_hours;
+  c.days = c.days_failure_free * b.failures.elapsed;
+  c.has_price = b.has_price;
+  c.cost_usd = b.has_price ? c.gpu_hours * b.usd_per_gpu_hour : 0;
   c.energy_mwh = c.gpu_hours * b.mwh_per_gpu_hour;
   switch (objective) {
     case PlanObjective::kTime: c.objective_value = c.days; break;
@@ -173,7 +202,7 @@ void fill_costs(PlanCandidate& c, const StepResult& step, const Budget& b, PlanO
 // Validates, checks memory and times one plan with the analytic step on `local` (a per-thread copy of the
 // search scenario whose plan is overwritten).
 void evaluate(Scenario& local, const ParallelPlan& p, size_t index, const Calibration& calib, const Budget& budget,
-              const StagePartitions& partitions, PlanObjective objective, WorkerOut& out) {
+              const StagePartitions& partitions, PlanObjective objective, double min_headroom, WorkerOut& out) {
   TrainingPhase& ph = local.training.phases.front();
   local.parallel = p;
   ph.parallel = p;
@@ -204,7 +233,7 @@ void evaluate(Scenario& local, const ParallelPlan& p, size_t index, const Calibr
     out.min_memory = worst->total();
     out.min_memory_index = index;
   }
-  if (!worst->fits()) {
+  if (!worst->fits() || worst->total() > (1.0 - min_headroom) * worst->capacity) {
     ++out.n_no_fit;
     return;
   }
@@ -258,6 +287,12 @@ bool better(const PlanCandidate& a, const PlanCandidate& b) {
   return a.memory_headroom_fraction > b.memory_headroom_fraction;
 }
 
+std::string fixed3(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f", v);
+  return buf;
+}
+
 std::string pct(double f) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.1f%%", 100 * f);
@@ -305,6 +340,9 @@ PlanResult search_plans(const Scenario& s, const Calibration& calib, const PlanS
                      ErrorContext{.key_path = "training.phases", .hint = "add a phase with tokens or steps"});
   const TrainingPhase& main = s.training.phases[main_phase];
   const ParallelPlan scenario_plan = main.parallel_overridden ? main.parallel : s.parallel;
+  if (!(options.min_headroom >= 0 && options.min_headroom < 1))
+    throw_user_error("must be in [0, 1)", ErrorContext{.key_path = "--min-headroom",
+                                                       .expected = "a fraction of HBM such as 0.05 or 5%"});
   const Budget budget = make_budget(s);
   if (options.objective == PlanObjective::kCost && !budget.has_price)
     throw_user_error("no price for " + s.cluster.gpu.name + " to rank plans by cost",
@@ -327,6 +365,7 @@ PlanResult search_plans(const Scenario& s, const Calibration& calib, const PlanS
   r.seq_len = main.seq_len;
   r.global_batch = main.global_batch;
   r.objective = options.objective;
+  r.min_headroom = options.min_headroom;
 
   std::vector<ParallelPlan> plans = enumerate_plans(s, options);
   bool listed = false;
@@ -344,7 +383,7 @@ PlanResult search_plans(const Scenario& s, const Calibration& calib, const PlanS
   std::vector<WorkerOut> outs(threads);
   std::vector<Scenario> locals(threads, base);
   parallel_for(threads, plans.size(), [&](int w, size_t i) {
-    evaluate(locals[w], plans[i], i, calib, budget, partitions, options.objective, outs[w]);
+    evaluate(locals[w], plans[i], i, calib, budget, partitions, options.objective, options.min_headroom, outs[w]);
   });
 
   // Merge in enumeration order so the ranking is independent of scheduling.
@@ -480,8 +519,30 @@ PlanResult search_plans(const Scenario& s, const Calibration& calib, const PlanS
                       (budget.given_gpu_hours > 0
                            ? " + " + units::format_count(budget.given_gpu_hours) + " given GPU-hours"
                            : std::string()) +
-                      "; no failure overhead";
-  if (!budget.has_price) r.notes.push_back("no price known for " + s.cluster.gpu.name + ": dollars are 0");
+                      (budget.failures.gpu_hours > 1
+                           ? "; GPU-hours, days, cost and energy include the expected failure and checkpoint "
+                             "overhead (x" + fixed3(budget.failures.gpu_hours) + " GPU-hours, x" +
+                                 fixed3(budget.failures.elapsed) + " days)"
+                           : "; failure model off: no failure overhead");
+  if (!budget.has_price)
+    r.notes.push_back("no price known for " + s.cluster.gpu.name + ": costs show \"no price\" (set price.usd_per_gpu_hour)");
+  // The scenario's own layout left out only for the headroom margin: say so, with the setting that lists it.
+  if (!r.scenario_plan_found) {
+    MemoryOptions mo;
+    mo.micro_batches_per_step = main.global_batch / std::max(1, scenario_plan.dp * scenario_plan.micro_batch);
+    double peak = 0, capacity = 0;
+    try {
+      for (const MemoryBreakdown& m : memory_per_stage(s.model, s.cluster, scenario_plan, s.precision, main.seq_len, mo))
+        if (m.total() > peak) peak = m.total(), capacity = m.capacity;
+    } catch (const Error&) {
+      peak = 0;
+    }
+    if (peak > 0 && peak <= capacity && peak > (1.0 - options.min_headroom) * capacity)
+      r.notes.push_back("the scenario's own plan (" + plan_summary(scenario_plan) + ") fits with only " +
+                        pct(1.0 - peak / capacity) + " HBM headroom, below the " + pct(options.min_headroom) +
+                        " a listed plan must leave (--min-headroom " + pct(std::floor(100 * (1.0 - peak / capacity)) / 100) +
+                        " lists it)");
+  }
   r.search_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return r;
 }

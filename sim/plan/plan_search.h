@@ -38,6 +38,10 @@ struct PlanSearchOptions {
                                           PipelineSchedule::kDualPipeV};
   std::vector<RecomputePolicy> recompute{RecomputePolicy::kNone, RecomputePolicy::kSelective,
                                          RecomputePolicy::kFull};
+  // Least free HBM a plan must leave on its fullest GPU, as a fraction of capacity. A plan at 0% headroom
+  // fits on paper only: allocator fragmentation and library workspaces beyond the modelled reserve vary by
+  // framework version, so a plan that close to the edge is not listed as feasible.
+  double min_headroom = 0.05;
 };
 
 // Shortest block of a sequence a context-parallel rank is given in the search. Splitting shorter sequences
@@ -66,5 +70,9 @@ std::string explain_candidate(const PlanCandidate& c, const PlanCandidate& best)
 
 // Parses "time" | "cost" | "energy"; throws a user Error otherwise.
 PlanObjective parse_objective(const std::string& text);
+
+// "5%" or "0.05" -> 0.05: the --min-headroom option. Throws a user Error (key `--min-headroom`) unless the
+// fraction is in [0, 1).
+double parse_min_headroom(const std::string& text);
 
 }  // namespace moeplan

@@ -67,6 +67,7 @@ SweepPointResult row_to_point(const SweepPoint& pt, const ResultRow* row) {
   }
   if (!row) {
     r.ok = false;
+    r.status = "missing";
     r.message = "not computed";
     return r;
   }
@@ -78,6 +79,7 @@ SweepPointResult row_to_point(const SweepPoint& pt, const ResultRow* row) {
   r.cost_usd = row->cost_usd.value_or(0);
   r.days = row->days.value_or(0);
   r.memory_fits = row->memory_fits.value_or(false);
+  r.status = !r.ok ? "error" : r.memory_fits ? "ok" : "does_not_fit";
   if (row->ok && !row->result_json.empty()) {
     const auto j = nlohmann::json::parse(row->result_json, nullptr, false);
     if (j.is_object() && j.contains("plan")) r.plan = j["plan"].get<std::string>();
@@ -120,7 +122,8 @@ std::string sweep_point_json(const RunResult& r) {
   j["memory_fits"] = r.memory_fits;
   j["gpu_hours"] = r.gpu_hours;
   j["days"] = r.days;
-  j["cost"] = {{"usd_per_gpu_hour", r.cost.usd_per_gpu_hour}, {"rental_usd", r.cost.rental_usd},
+  j["cost"] = {{"gpu_hours", r.cost.gpu_hours},               {"wall_clock_days", r.cost.wall_clock_days},
+               {"usd_per_gpu_hour", r.cost.usd_per_gpu_hour}, {"rental_usd", r.cost.rental_usd},
                {"owned_usd", r.cost.owned_usd},               {"energy_mwh", r.cost.energy_mwh}};
   nlohmann::json phases = nlohmann::json::array();
   for (const PhaseResult& ph : r.phases)
@@ -184,9 +187,10 @@ SweepResult run_sweep(const std::string& path, const io::Catalog& catalog, const
         row.result_json = sweep_point_json(r);
         row.step_time_s = r.step.time_s;
         row.mfu = r.step.mfu;
-        row.gpu_hours = r.gpu_hours;
+        // The same basis as the cost: failure overhead included.
+        row.gpu_hours = r.cost.gpu_hours;
         row.cost_usd = s.price.mode == PriceSpec::Mode::kRental ? r.cost.rental_usd : r.cost.owned_usd;
-        row.days = r.days;
+        row.days = r.cost.wall_clock_days;
         row.memory_fits = r.memory_fits;
       } catch (const Error& e) {
         row.ok = false;

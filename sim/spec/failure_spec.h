@@ -3,6 +3,7 @@
 // interruptions on up to 16,384 H100 GPUs.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,7 +19,12 @@ struct FailureSpec {
   bool enabled = true;
   std::vector<FailureClass> classes;  // empty: Llama 3 defaults
   double storage_write_Bps = 0;       // aggregate checkpoint write bandwidth; 0: default from cluster size
-  double restart_s = 0;               // time from failure to resumed training; 0: default
+  // Relaunch + checkpoint reload as one figure (excludes waiting for a replacement node); 0: the two parts below.
+  double restart_s = 0;
+  // The parts of a restart, each an input (unset: the GoodputOptions default, a stated assumption):
+  std::optional<double> relaunch_s;         // detection, rescheduling, process start, communicator init
+  std::optional<double> node_replacement_s; // wait for a healthy node when no spare is free
+  std::optional<double> node_repair_s;      // how long a failed node is out before it can be a spare again
   double checkpoint_interval_s = 0;   // 0: Young/Daly optimum
   int hot_spare_nodes = 0;             // healthy nodes allocated to (and paid by) the job, idle until needed
   // Healthy nodes of the cluster outside the job that the scheduler swaps in for a failed one at relaunch.

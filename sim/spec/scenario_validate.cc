@@ -1,5 +1,6 @@
 // Cross-part checks of a Scenario: the plan must fit the cluster and the model. Every phase's own plan
 // (TrainingPhase::parallel when overridden) gets the same checks as the scenario's plan.
+#include <cstdio>
 #include <string>
 
 #include "sim/spec/scenario.h"
@@ -8,6 +9,11 @@
 namespace moeplan {
 namespace {
 std::string n(long long v) { return std::to_string(v); }
+std::string ratio(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
 [[noreturn]] void fail(const std::string& key, const std::string& message, const std::string& hint = "") {
   throw_user_error(message, ErrorContext{.key_path = key, .hint = hint});
 }
@@ -18,6 +24,12 @@ void check_plan(const ParallelPlan& p, const Scenario& s, const ClusterSpec& clu
   const ModelSpec& m = s.model;
   const int gpus = cluster.n_gpus();
   const std::string key = prefix + "parallel";
+  // Overlapping TP collectives with GEMMs (Transformer Engine userbuffers) maps the peer GPUs' buffers into each
+  // GPU (CUDA IPC peer access); with P2P off there is no peer mapping to overlap through.
+  if (p.tp_comm_overlap && !s.cluster.p2p)
+    fail(key + ".tp_comm_overlap", "overlapping TP communication with GEMMs needs peer-to-peer access between GPUs, "
+                                   "and cluster.p2p is false",
+         "set tp_comm_overlap: false, or use GPUs with P2P (NVLink, or PCIe P2P enabled)");
   if (p.n_gpus() != gpus) {
     const int model_ranks = p.tp * p.cp * p.pp;
     const std::string degrees = p.cp > 1 ? "tp x cp x pp x dp = " + n(p.tp) + " x " + n(p.cp) + " x " + n(p.pp) +
@@ -71,6 +83,15 @@ void validate(const Scenario& s) {
   validate(s.parallel);
   validate(s.training);
   validate(s.price);
+  // Only des-full routes traffic over the leaf/spine links, so only it charges an oversubscribed fabric; the
+  // other fidelities assume full bisection, and would otherwise report a 2:1 fabric at full speed.
+  if (s.cluster.topology.oversubscription > 1.0 && s.fidelity != Fidelity::kDesFull)
+    throw_user_error("an oversubscribed fabric (" + ratio(s.cluster.topology.oversubscription) +
+                         ":1) is modelled only at fidelity `des-full`; `" + to_string(s.fidelity) +
+                         "` assumes full bisection and would report it at full speed",
+                     ErrorContext{.key_path = "cluster.topology.oversubscription",
+                                  .expected = "1.0 below des-full",
+                                  .hint = "run with --fidelity des-full, or set oversubscription: 1.0"});
   check_plan(s.parallel, s, s.cluster, "");
   for (size_t i = 0; i < s.training.phases.size(); ++i) {
     const TrainingPhase& ph = s.training.phases[i];

@@ -10,6 +10,7 @@
 #include "sim/spec/price_spec.h"
 #include "sim/spec/training_spec.h"
 #include "sim/units/error.h"
+#include "sim/units/units.h"
 
 namespace moeplan {
 namespace {
@@ -115,6 +116,19 @@ void validate(const TrainingSpec& t) {
     require((ph.tokens > 0) != (ph.steps > 0), k, "give exactly one of `tokens` or `steps`");
     require(ph.seq_len > 0, k + ".seq_len", "must be positive");
     require(ph.global_batch > 0, k + ".global_batch", "must be positive");
+    // A token budget below one step of the phase's batch would run no step at all (a missing suffix, such as
+    // `14.8` for `14.8T`, is the usual cause), and the report would quietly describe another phase.
+    if (ph.tokens > 0) {
+      const double step_tokens = static_cast<double>(ph.seq_len) * ph.global_batch;
+      if (ph.tokens < step_tokens) {
+        const std::string got = units::format_count(ph.tokens), need = units::format_count(step_tokens);
+        throw_user_error("the phase would run zero steps: " + got + " tokens is less than one step of " + need +
+                             " tokens (global_batch x seq_len)",
+                         ErrorContext{.key_path = k + ".tokens",
+                                      .expected = "at least " + need + " tokens",
+                                      .hint = "token counts take a suffix: 14.8T, 500B, 10M"});
+      }
+    }
     require(ph.ramp.from_sequences >= 0 && ph.ramp.over_tokens >= 0, k + ".batch_ramp", "must be >= 0");
   }
 }

@@ -109,9 +109,13 @@ StepResult analytic_step(const StageCosts& costs, const ParallelPlan& plan, doub
     case PipelineSchedule::k1F1B: bubble = (pp - 1) * (worst.f + worst.b + 2 * send); break;
     case PipelineSchedule::kZbH1: bubble = (pp - 1) * (worst.f + worst.b - 2 * worst.w + 2 * send); break;
     case PipelineSchedule::kInterleaved1F1B: bubble = (pp - 1) * (worst.f + worst.b + 2 * send) / plan.virtual_stages; break;
+    // DualPipe README: (PP/2 - 1)(F&B + B - 3W) with PP the pipeline stages. DualPipe has pp stages on pp ranks;
+    // DualPipeV folds 2 x pp stages onto pp ranks (each rank holds both legs of the V), so its PP is 2 x pp.
     case PipelineSchedule::kDualPipe:
-    case PipelineSchedule::kDualPipeV:
       bubble = (pp / 2.0 - 1) * (worst.fb + worst.b - 3 * worst.w + 2 * send);
+      break;
+    case PipelineSchedule::kDualPipeV:
+      bubble = (pp - 1.0) * (worst.fb + worst.b - 3 * worst.w + 2 * send);
       break;
   }
   bubble = std::max(0.0, bubble);

@@ -16,7 +16,8 @@ struct ModelSummary {
   double params_active = 0;           // per token, main model
   double params_mtp = 0;              // MTP modules (unique parameters)
   double params_embedding = 0;
-  double train_flops_per_token = 0;   // forward + backward, at the run's seq_len, causal attention
+  double train_flops_per_token = 0;   // forward + backward, at the run's seq_len, causal attention, main model
+  double train_flops_per_token_with_mtp = 0;  // the same with the MTP modules: what MFU counts
   double train_flops_per_token_noncausal = 0;
   double kv_cache_bytes_per_token = 0;  // BF16 cache
 };
@@ -44,9 +45,16 @@ struct StageStats {
 
 struct StepResult {
   std::string method;                 // "analytic" | "des" | "des-full"
+  std::string phase;                  // the training phase this step belongs to (the headline names it)
   double time_s = 0;
+  // MFU's numerator is the model FLOPs of the step: forward + backward of every layer the step runs, the MTP
+  // modules included (ModelSummary::train_flops_per_token_with_mtp per token), attention per mfu_convention.
   double mfu = 0;                     // model FLOPs / (time x GPUs x dense BF16 peak)
   std::string mfu_convention = "causal";  // attention FLOPs convention used for MFU
+  // The same FLOPs against the dense peak of the format the GEMMs run in (FP8 for an FP8 recipe on a GPU
+  // with FP8 tensor cores, else BF16): how close the run comes to what its kernels could reach.
+  double mfu_gemm_peak = 0;
+  std::string gemm_peak_format = "bf16";
   double tokens_per_s = 0;
   double bubble_fraction = 0;
   double exposed_comm_s = 0;
@@ -153,6 +161,8 @@ struct RunResult {
   std::vector<MemoryBreakdown> memory;  // per pipeline stage
   double memory_peak_bytes = 0;
   bool memory_fits = false;
+  // When a plan does not fit: which stage (or phase), by how much, and its largest part; "" when it fits.
+  std::string does_not_fit;
   StepResult step;
   std::vector<PhaseResult> phases;
   double gpu_hours = 0;               // sum over phases, before failure overhead

@@ -46,6 +46,7 @@ ModelSummary summarize_model(const ModelSpec& m, int seq_len) {
   ms.params_mtp = pc.mtp;
   ms.params_embedding = pc.embedding;
   ms.train_flops_per_token = train_flops_per_token(m, seq_len, true).total;
+  ms.train_flops_per_token_with_mtp = train_flops_per_token(m, seq_len, true, true).total;
   ms.train_flops_per_token_noncausal = train_flops_per_token(m, seq_len, false).total;
   ms.kv_cache_bytes_per_token = kv_cache_bytes_per_token(m, DType::kBf16);
   return ms;
@@ -79,6 +80,10 @@ StepResult simulate_step(const Scenario& s, const Calibration& calib, const Step
   r.seq_len = shape.seq_len;
   r.global_batch = shape.global_batch;
   r.mfu_convention = shape.causal ? "causal" : "non-causal";
+  const GpuSpec& gpu = s.cluster.gpu;
+  const bool fp8 = s.precision.gemm == DType::kFp8 && gpu.has_fp8();
+  r.gemm_peak_format = fp8 ? "fp8" : "bf16";
+  r.mfu_gemm_peak = fp8 ? r.mfu * gpu.peak_bf16_flops / gpu.peak_fp8_flops : r.mfu;
   return r;
 }
 
@@ -99,10 +104,11 @@ void add_does_not_fit_note(RunResult& out) {
   const MemoryBreakdown* worst = &out.memory.front();
   for (const MemoryBreakdown& mb : out.memory)
     if (mb.total() > worst->total()) worst = &mb;
-  out.notes.push_back("does not fit: stage " + std::to_string(worst->stage) + " needs " +
-                      units::format_bytes(worst->total()) + " of " + units::format_bytes(worst->capacity) +
-                      " (over by " + units::format_bytes(worst->total() - worst->capacity) + "; largest part: " +
-                      worst->dominant() + ")");
+  out.does_not_fit = "stage " + std::to_string(worst->stage) + " needs " + units::format_bytes(worst->total()) +
+                     " of " + units::format_bytes(worst->capacity) + " per GPU (over by " +
+                     units::format_bytes(worst->total() - worst->capacity) + "; largest part: " + worst->dominant() +
+                     ")";
+  out.notes.push_back("does not fit: " + out.does_not_fit);
 }
 
 // What the GPU speed spread does to this run, for the report's notes.
@@ -212,8 +218,13 @@ RunResult run_training(const Scenario& s, const Calibration& calib, const RunOpt
       for (const MemoryBreakdown& mb : mem)
         if (!mb.fits()) {
           phases_fit = false;
-          out.notes.push_back("phase `" + ph.name + "` does not fit in memory on stage " + std::to_string(mb.stage) +
-                              ": " + units::format_bytes(mb.total()) + " > " + units::format_bytes(mb.capacity));
+          const std::string why = "phase `" + ph.name + "` (" + pr.plan + ") does not fit in memory: stage " +
+                                  std::to_string(mb.stage) + " needs " + units::format_bytes(mb.total()) + " of " +
+                                  units::format_bytes(mb.capacity) + " per GPU (over by " +
+                                  units::format_bytes(mb.total() - mb.capacity) + "; largest part: " +
+                                  mb.dominant() + ")";
+          out.notes.push_back(why);
+          if (out.does_not_fit.empty()) out.does_not_fit = why;
           break;
         }
     }
@@ -247,6 +258,7 @@ RunResult run_training(const Scenario& s, const Calibration& calib, const RunOpt
     if (static_cast<int>(i) == main_phase) {
       auto final_it = steps_by_batch.find(ph.global_batch);
       out.step = final_it != steps_by_batch.end() ? final_it->second : steps_by_batch.rbegin()->second;
+      out.step.phase = ph.name;
       // The layer tables show the median GPU (the profile's), not a stage's slowest one.
       Scenario median_gpu = ps;
       median_gpu.gpu_variation.spread = 0;
@@ -261,8 +273,10 @@ RunResult run_training(const Scenario& s, const Calibration& calib, const RunOpt
   for (const PhaseResult& pr : out.phases) out.days += pr.days;
   if (s.gpu_variation.spread > 0) out.notes.push_back(gpu_variation_note(s));
 
-  out.cost = compute_cost(out.gpu_hours, n_gpus, s.cluster.gpu, s.price);
-  out.cost.wall_clock_days = out.days;
+  // The headline cost includes the expected failure overhead; the failure-free figures ride beside it.
+  // Wall-clock time adds up phase by phase: phases may run on clusters of different sizes.
+  CostResult failure_free = compute_cost(out.gpu_hours, n_gpus, s.cluster.gpu, s.price);
+  failure_free.wall_clock_days = out.days;
   if (s.failures.enabled) {
     for (const TrainingPhase& ph : s.training.phases)
       if (ph.cluster_overridden && ph.cluster.n_gpus() != n_gpus) {
@@ -271,8 +285,9 @@ RunResult run_training(const Scenario& s, const Calibration& calib, const RunOpt
         break;
       }
     out.goodput = compute_goodput(s.failures, n_gpus, s.cluster.gpus_per_node,
-                                  checkpoint_bytes(s.model, s.precision), out.gpu_hours, out.cost.usd_per_gpu_hour);
+                                  checkpoint_bytes(s.model, s.precision), out.gpu_hours, failure_free.usd_per_gpu_hour);
   }
+  out.cost = include_failures(failure_free, out.goodput);
   add_does_not_fit_note(out);
   out.memory_fits = out.memory_fits && phases_fit;
   return out;

@@ -174,6 +174,39 @@ TEST(Goodput, RestartAndSpares) {
   EXPECT_NEAR(given.restart_s, 120 + 356.0 / 419 * opt.node_replace_s, 1e-6);
 }
 
+TEST(Goodput, RestartPartsAreInputsShownSeparately) {
+  // `failures.restart: 10 min` on 2048 GPUs with no spare: the 10 min are relaunch + reload, and the expected
+  // wait for a replacement node (356/419 of interruptions take a node out, none is free, 1 h each) is its own
+  // part, not folded silently into the given figure.
+  FailureSpec spec;
+  spec.restart_s = 600;
+  const GoodputResult g = compute_goodput(spec, 2048, 8, 1e12, 1e6, 2.0);
+  EXPECT_TRUE(g.restart_given);
+  EXPECT_DOUBLE_EQ(g.restart_relaunch_s, 600);
+  EXPECT_DOUBLE_EQ(g.restart_reload_s, 0);
+  EXPECT_NEAR(g.node_wait_fraction, 356.0 / 419, 1e-12);
+  EXPECT_DOUBLE_EQ(g.node_replacement_s, 3600);
+  EXPECT_NEAR(g.restart_node_wait_s, 356.0 / 419 * 3600, 1e-9);
+  EXPECT_NEAR(g.restart_s, g.restart_relaunch_s + g.restart_reload_s + g.restart_node_wait_s, 1e-9);
+  EXPECT_NE(g.node_replacement_source.find("assumed 1 h"), std::string::npos);
+  EXPECT_NE(g.relaunch_source.find("failures.restart"), std::string::npos);
+  // Each part is an input: a cluster that swaps nodes instantly restarts in exactly the given 10 min.
+  spec.node_replacement_s = 0;
+  const GoodputResult instant = compute_goodput(spec, 2048, 8, 1e12, 1e6, 2.0);
+  EXPECT_DOUBLE_EQ(instant.restart_s, 600);
+  EXPECT_EQ(instant.node_replacement_source, "failures.node_replacement");
+  // Relaunch given on its own: reload is computed from the checkpoint and the storage bandwidth.
+  FailureSpec parts;
+  parts.relaunch_s = 300;
+  parts.node_replacement_s = 1800;
+  parts.node_repair_s = 3600;
+  const GoodputResult p = compute_goodput(parts, 2048, 8, 1e12, 1e6, 2.0);
+  EXPECT_DOUBLE_EQ(p.restart_relaunch_s, 300);
+  EXPECT_DOUBLE_EQ(p.restart_reload_s, 1e12 / default_storage_write_Bps(2048));
+  EXPECT_NEAR(p.restart_node_wait_s, 356.0 / 419 * 1800, 1e-9);
+  EXPECT_EQ(p.relaunch_source, "failures.relaunch");
+}
+
 TEST(Goodput, ExtraGpuHoursAndDollars) {
   FailureSpec spec;
   spec.hot_spare_nodes = 2;

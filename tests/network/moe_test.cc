@@ -119,6 +119,21 @@ TEST(MoeAllToAll, DeepEpIntranodeEp8Combine) {
   EXPECT_NEAR(r.scale_up_Bps_per_rank / 158e9, 1.0, 0.15);
 }
 
+TEST(MoeAllToAll, Ep64OverEightNodesIsIbBoundSoNvlinkBandwidthDoesNotMoveIt) {
+  // Why DeepSeek-V3's layout steps identically on H800 (NVLink 200 GB/s per direction) and H100 (450): its EP64
+  // dispatch crosses 8 nodes with node-limited routing, the IB leg (50 GB/s per GPU) carries each token to up to
+  // 4 other nodes, and the NVLink leg forwards it inside the node underneath. The all-to-all takes the longer
+  // leg, which is IB whenever NVLink is faster than about twice IB. Only below that does NVLink set the time.
+  const auto spec = deepep_spec(kV3, MoeDirection::kDispatch);
+  const double h800 = moe_alltoall_time_s(spec, 64, 8, 160e9, 3.33e-6, 50e9, 2.8e-6);
+  const double h100 = moe_alltoall_time_s(spec, 64, 8, 360e9, 3.33e-6, 50e9, 2.8e-6);
+  const double slow_nvlink = moe_alltoall_time_s(spec, 64, 8, 40e9, 3.33e-6, 50e9, 2.8e-6);
+  std::printf("EP64 dispatch: %.1f us at H800 NVLink, %.1f us at H100 NVLink, %.1f us at 40 GB/s NVLink\n",
+              h800 * 1e6, h100 * 1e6, slow_nvlink * 1e6);
+  EXPECT_DOUBLE_EQ(h800, h100);
+  EXPECT_GT(slow_nvlink, 1.2 * h800);
+}
+
 TEST(MoeAllToAll, DeepEpInternodeEp64DispatchAndCombine) {
   // EP64 = 8 H800 nodes; groups = nodes, top-4 groups (tests/test_internode.py), multi-plane IB.
   const Topology topo = Topology::from_cluster(testing::h800_cluster(8));

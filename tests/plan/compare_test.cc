@@ -100,6 +100,40 @@ TEST_F(Fixture, DeepSeekLayoutOnH800H100And4090) {
   EXPECT_TRUE(j["gpus"][2].contains("infeasible_reason"));
 }
 
+// Every catalog GPU on the same training: none shows $0 (a GPU with no rental quote says "no price" and the
+// cost objective never ranks it), and energy never depends on a price (every feasible entry has MWh > 0).
+TEST_F(Fixture, EveryCatalogGpuHasAPriceOrSaysNoPriceAndAlwaysEnergy) {
+  CompareOptions o = narrow();
+  o.search.objective = PlanObjective::kCost;
+  o.gpus = catalog.gpu_names();
+  const CompareResult r = compare_gpus(s, catalog, calib, o);
+  const std::string text = reports::render_compare_text(r);
+  std::printf("%s", text.c_str());
+  EXPECT_EQ(text.find("$0.00"), std::string::npos);
+  const auto j = nlohmann::json::parse(reports::render_compare_json(r));
+  int feasible = 0, unpriced = 0;
+  for (size_t i = 0; i < r.entries.size(); ++i) {
+    const CompareEntry& e = r.entries[i];
+    const bool catalog_price = catalog.gpu(e.gpu).rental.usd_per_gpu_hour > 0;
+    EXPECT_EQ(e.usd_per_gpu_hour > 0, catalog_price || e.gpu == s.cluster.gpu.name) << e.gpu;
+    if (!e.feasible) continue;
+    ++feasible;
+    EXPECT_GT(e.best.energy_mwh, 0) << e.gpu;
+    EXPECT_GT(j["gpus"][i]["energy_mwh"].get<double>(), 0) << e.gpu;
+    EXPECT_EQ(e.best.has_price, e.usd_per_gpu_hour > 0) << e.gpu;
+    if (!e.best.has_price) {
+      ++unpriced;
+      EXPECT_TRUE(j["gpus"][i]["cost_usd"].is_null()) << e.gpu;
+    } else {
+      EXPECT_GT(e.best.cost_usd, 0) << e.gpu;
+    }
+  }
+  EXPECT_GE(feasible, 3);
+
+  // H20 (96 GB) holds the layout and has no dated rental quote in the catalog.
+  EXPECT_GE(unpriced, 1);
+}
+
 // With TP8 every layer all-reduces its activations over NVLink, which the H800's link (200 GB/s per
 // direction, nvlink4-h800) carries at less than half the H100's rate (450, nvlink4): the H100 must be faster.
 TEST_F(Fixture, NvlinkBoundLayoutSeparatesH100FromH800) {

@@ -73,12 +73,20 @@ TEST_F(Fixture, InvalidPointsAreStoredAsErrorsAndTheSweepGoesOn) {
     if (pp16) {
       EXPECT_NE(p.message.find("ZeRO"), std::string::npos) << p.message;
     }
+    // Every row says whether it can run: a point that does not fit in HBM is simulated but marked.
+    EXPECT_EQ(p.status, !p.ok ? "error" : p.memory_fits ? "ok" : "does_not_fit") << p.message;
     if (p.ok) {
       EXPECT_GT(p.step_time_s, 0);
       EXPECT_NEAR(p.cost_usd, p.gpu_hours * 2.45, 1e-6 * p.cost_usd);
       EXPECT_FALSE(p.plan.empty());
     }
   }
+  // pp = 1 with micro-batch 2 keeps 8K tokens of activations per GPU next to unsharded gradients: over 80 GiB.
+  int not_fitting = 0;
+  for (const SweepPointResult& p : r.points) not_fitting += p.status == "does_not_fit";
+  EXPECT_GE(not_fitting, 1);
+  for (const SweepPointResult& p : r.points)
+    if (p.overrides[0].second == "1" && p.overrides[1].second == "2") EXPECT_EQ(p.status, "does_not_fit");
   // A second run finds everything stored.
   const SweepResult again = run_sweep(yaml, catalog, calib, options(2));
   EXPECT_EQ(again.computed_now, 0u);

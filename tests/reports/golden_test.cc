@@ -5,6 +5,7 @@
 // root (e.g. `MOEPLAN_UPDATE_GOLDEN=1 build/tests/reports/reports_golden_test`) and review the diff.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <functional>
 #include <fstream>
@@ -14,6 +15,7 @@
 #include <string>
 
 #include "reports/csv_report.h"
+#include "reports/html_report.h"
 #include "reports/json_report.h"
 #include "reports/markdown_report.h"
 #include "reports/text_report.h"
@@ -59,8 +61,34 @@ TEST(ReportStructure, SummaryReadsLikeAManagerSummary) {
             std::string::npos)
       << md;
   EXPECT_NE(md.find("fits in memory (64.5 GiB / 80.0 GiB on stage 0, mostly activations)"), std::string::npos);
-  EXPECT_NE(md.find("MFU 41.2% (causal attention FLOPs)"), std::string::npos);
+  // MFU says what it counts (MTP modules included) and against which peak, and gives the FP8 run's own peak too.
+  EXPECT_NE(md.find("MFU 41.2% (causal attention FLOPs incl. MTP modules, dense BF16 peak; 20.6% of the FP8 peak "
+                    "its GEMMs run at)"),
+            std::string::npos)
+      << md;
+  EXPECT_NE(md.find("| training FLOPs per token incl. MTP modules (causal; what MFU counts) | 17.0 GFLOP |"),
+            std::string::npos);
   EXPECT_NE(md.find("goodput is 95.0%"), std::string::npos);
+}
+
+// The headline totals include the expected failure overhead and name the failure-free run beside them; the
+// CSV's gpu_hours_incl_failures is the cost model's total, not the sum of the phases.
+TEST(ReportStructure, HeadlineIncludesFailuresWithFailureFreeBeside) {
+  const auto r = testing::sample_run_result();
+  const std::string text = render_text_report(r, 1000);
+  EXPECT_NE(text.find("560 GPU-h, 0.365 days, $1121.00 at $2.00/GPU-h including the expected failure and "
+                      "checkpoint overhead (16.1 GPU-h, $32.11); failure-free: 544 GPU-h, 0.354 days, $1088.89"),
+            std::string::npos)
+      << text;
+  const std::string csv = render_csv_report(r);
+  const std::string total = csv.substr(csv.find("\ntotal,") + 1);
+  EXPECT_NE(total.find(",544.44444444444"), std::string::npos) << total;  // gpu_hours: sum of phases
+  EXPECT_NE(total.find(",560.5,"), std::string::npos) << total;           // gpu_hours_incl_failures
+  const auto j = nlohmann::json::parse(render_json_report(r));
+  EXPECT_DOUBLE_EQ(j["cost"]["gpu_hours"].get<double>(), 560.5);
+  EXPECT_DOUBLE_EQ(j["cost"]["failure_free_gpu_hours"].get<double>(), 544.4444444444444);
+  EXPECT_TRUE(j["cost"]["failures_included"].get<bool>());
+  EXPECT_DOUBLE_EQ(j["training"]["cost_usd"].get<double>(), 1088.8888888888889);
 }
 
 TEST(ReportStructure, OwnedWithoutRentalPriceShowsTheOwnedCost) {
@@ -77,7 +105,25 @@ TEST(ReportStructure, OwnedWithoutRentalPriceShowsTheOwnedCost) {
 TEST(ReportStructure, NotFittingIsSaidLoudly) {
   auto r = testing::sample_run_result();
   r.memory_fits = false;
-  EXPECT_NE(render_text_report(r).find("DOES NOT FIT in memory"), std::string::npos);
+  r.does_not_fit = "stage 0 needs 119 GiB of 80.0 GiB per GPU (over by 38.7 GiB; largest part: activations)";
+  const std::string text = render_text_report(r, 1000);
+  EXPECT_NE(text.find("DOES NOT FIT in memory"), std::string::npos);
+  // The verdict comes first, ahead of the title and every figure, in text, Markdown and the HTML headline.
+  EXPECT_EQ(text.rfind("DOES NOT FIT: stage 0 needs 119 GiB of 80.0 GiB per GPU (over by 38.7 GiB; largest part: "
+                       "activations).", 0),
+            0u)
+      << text;
+  EXPECT_EQ(render_markdown_report(r).rfind("**DOES NOT FIT: stage 0 needs 119 GiB", 0), 0u);
+  const std::string html = render_html_report(r);
+  EXPECT_NE(html.find("<h1>DOES NOT FIT: moeplan report: test-mini</h1>"), std::string::npos);
+  EXPECT_NE(html.find("<p class=\"summary\" id=\"summary\">DOES NOT FIT: stage 0"), std::string::npos);
+  // A plan that fits has no such line.
+  EXPECT_EQ(render_text_report(testing::sample_run_result()).find("DOES NOT FIT"), std::string::npos);
+}
+
+TEST(ReportStructure, HeadlineNamesThePhaseItReports) {
+  EXPECT_NE(render_text_report(testing::sample_run_result(), 1000).find("One step of phase `pretrain` takes 2.50 s"),
+            std::string::npos);
 }
 
 TEST(ReportStructure, TextTablesAreAligned) {
@@ -136,7 +182,7 @@ TEST(ReportStructure, JsonHasTheDocumentedKeys) {
   EXPECT_EQ(j["memory"]["stages"].size(), 4u);
   EXPECT_EQ(j["training"]["phases"].size(), 2u);
   EXPECT_EQ(j["training"]["phases"][1]["given"], true);
-  EXPECT_DOUBLE_EQ(j["training"]["cost_usd"].get<double>(), 1121);
+  EXPECT_DOUBLE_EQ(j["training"]["cost_usd"].get<double>(), 1088.8888888888889);  // failure-free, like training.gpu_hours
   EXPECT_EQ(j["inputs"]["seed"].get<std::uint64_t>(), 42u);
   EXPECT_EQ(j["step"]["method"], "des");
 }
@@ -161,7 +207,8 @@ TEST(ReportStructure, EveryDocumentedKeyIsInJsonKeysMd) {
 
 TEST(ReportStructure, ErrorBandsAppearInEveryFormat) {
   const RunResult r = testing::sample_run_result();
-  const std::string text = render_text_report(r);
+  std::string text = render_text_report(r);
+  std::replace(text.begin(), text.end(), '\n', ' ');  // the summary wraps
   EXPECT_NE(text.find("Error band (published runs like this one: hopper, MoE, profile derived (6 runs))"), std::string::npos);
   EXPECT_NE(text.find("Published runs like this one (hopper, MoE, profile derived (6 runs))"), std::string::npos);
   EXPECT_NE(render_markdown_report(r).find("Error band"), std::string::npos);

@@ -49,6 +49,7 @@ inline RunResult sample_run_result() {
   r.model.params_embedding = 0.4e9;
   r.model.train_flops_per_token = 16.5e9;
   r.model.train_flops_per_token_noncausal = 18.0e9;
+  r.model.train_flops_per_token_with_mtp = 17.0e9;
   r.model.kv_cache_bytes_per_token = 70272;
 
   r.memory = {sample_stage(0, 30), sample_stage(1, 24), sample_stage(2, 18), sample_stage(3, 12)};
@@ -56,6 +57,9 @@ inline RunResult sample_run_result() {
   r.memory_fits = true;
 
   r.step.method = "des";
+  r.step.phase = "pretrain";
+  r.step.gemm_peak_format = "fp8";
+  r.step.mfu_gemm_peak = 0.206;
   r.step.time_s = 2.5;
   r.step.mfu = 0.412;
   r.step.mfu_convention = "causal";
@@ -104,12 +108,20 @@ inline RunResult sample_run_result() {
   r.cost.gpu_hours = 560.5;
   r.cost.wall_clock_days = 0.365;
   r.cost.usd_per_gpu_hour = 2.0;
+  r.cost.has_price = true;
   r.cost.price_source = "rental, $2/GPU-h (DeepSeek-V3 report)";
   r.cost.rental_usd = 1121;
   r.cost.owned_usd = 800.25;
   r.cost.owned_capex_usd = 700;
   r.cost.owned_power_usd = 100.25;
   r.cost.energy_mwh = 0.75;
+  // The totals above include the 16.05 GPU-h failure overhead; the failure-free run is 544.44 GPU-h.
+  r.cost.failures_included = true;
+  r.cost.failure_free_gpu_hours = 544.4444444444444;
+  r.cost.failure_free_wall_clock_days = 0.35445185185185186;
+  r.cost.failure_free_rental_usd = 1088.8888888888889;
+  r.cost.failure_free_owned_usd = 777.33;
+  r.cost.failure_free_energy_mwh = 0.7285;
 
   r.goodput.enabled = true;
   r.goodput.interruptions_per_day = 0.5;
@@ -118,7 +130,14 @@ inline RunResult sample_run_result() {
   r.goodput.checkpoint_bytes = 200e9;
   r.goodput.checkpoint_write_s = 30;
   r.goodput.checkpoint_interval_s = 3600;
-  r.goodput.restart_s = 600;
+  r.goodput.restart_s = 600;  // 540 s relaunch + 30 s reload + 0.0083 x 3600 s node wait
+  r.goodput.restart_relaunch_s = 540;
+  r.goodput.restart_reload_s = 30;
+  r.goodput.node_replacement_s = 3600;
+  r.goodput.node_wait_fraction = 1.0 / 120;
+  r.goodput.restart_node_wait_s = 30;
+  r.goodput.relaunch_source = "failures.relaunch";
+  r.goodput.node_replacement_source = "assumed 1 h (failures.node_replacement)";
   r.goodput.effective_time_fraction = 0.95;
   r.goodput.fraction_checkpointing = 0.02;
   r.goodput.fraction_lost_work = 0.02;

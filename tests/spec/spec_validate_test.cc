@@ -110,6 +110,14 @@ TEST(SpecValidate, ClusterTrainingPrice) {
   given.given_gpu_hours = 5000;  // a given phase needs neither tokens nor a batch
   t.phases.push_back(given);
   EXPECT_EQ(error_of(t), "");
+  // `tokens: 14.8` (the T forgotten) is less than one step of 8 x 4096 tokens: zero steps is an error, not a
+  // phase that quietly vanishes from the totals.
+  t.phases[0].tokens = 14.8;
+  EXPECT_EQ(error_of(t), "`training.phases[0].tokens`: the phase would run zero steps: 14.8 tokens is less than "
+                         "one step of 32.8 k tokens (global_batch x seq_len) (expected at least 32.8 k tokens); token "
+                         "counts take a suffix: 14.8T, 500B, 10M");
+  t.phases[0].tokens = 8 * 4096;  // exactly one step
+  EXPECT_EQ(error_of(t), "");
 
   PriceSpec p;
   EXPECT_EQ(error_of(p), "");

@@ -18,6 +18,14 @@
 namespace moeplan {
 namespace {
 
+// small-dense runs full recompute so that it fits in 80 GiB; these comparisons were set on selective recompute
+// and keep it (it is listed first, so a test's own recompute override still wins).
+std::vector<std::string> selective(std::vector<std::string> o) {
+  o.insert(o.begin(), "parallel.recompute=selective");
+  return o;
+}
+
+
 using test::Loaded;
 
 using test::main_shape;
@@ -32,10 +40,10 @@ const OpTiming& op_named(const ChunkCost& c, const std::string& name) {
 // Llama-3.1-8B with 16K-token sequences, TP2 x CP2 x pp x dp on 2-GPU nodes with a NIC per GPU.
 Scenario dense_tp2_cp2(Loaded& l, int pp, int dp, int global_batch) {
   return l.load("scenarios/small-dense.yaml",
-                {"cluster.nodes=8", "cluster.gpus_per_node=2", "cluster.nics_per_node=2", "parallel.tp=2",
+                selective({"cluster.nodes=8", "cluster.gpus_per_node=2", "cluster.nics_per_node=2", "parallel.tp=2",
                  "parallel.cp=2", "parallel.pp=" + std::to_string(pp), "parallel.dp=" + std::to_string(dp),
                  "parallel.micro_batch=1", "training.phases.0.seq_len=16384",
-                 "training.phases.0.global_batch=" + std::to_string(global_batch)});
+                 "training.phases.0.global_batch=" + std::to_string(global_batch)}));
 }
 
 // Llama-3.1-8B, TP2 x CP2 on 2-GPU nodes: the CP group's tp x cp = 4 GPUs span two nodes, so each ring step
@@ -87,7 +95,7 @@ TEST(ContextParallel, AllToAllClosedForm) {
                                          "training.phases.0.seq_len=16384", "training.phases.0.global_batch=64"};
   auto with = [&](std::vector<std::string> o) {
     o.insert(o.end(), base.begin(), base.end());
-    return l.load("scenarios/small-dense.yaml", o);
+    return l.load("scenarios/small-dense.yaml", selective(o));
   };
   // TP2 x CP4 = 8 GPUs: one node.
   const Scenario in_node = with({"parallel.tp=2", "parallel.cp=4", "parallel.dp=2"});
@@ -154,10 +162,10 @@ TEST(ContextParallel, DesFullAgreesWithDes) {
   expect_agreement("dense TP2 CP2 PP2 DP2 1F1B", dense, *l.calib(dense));
   // MoE: DeepSeek-V2-Lite, CP2 x PP2 x DP4 x EP4 on 4-GPU nodes: an EP group holds two replicas' CP pairs.
   Scenario moe = l.load("scenarios/small-dense.yaml",
-                        {"model=deepseek-v2-lite", "cluster.nodes=4", "cluster.gpus_per_node=4",
+                        selective({"model=deepseek-v2-lite", "cluster.nodes=4", "cluster.gpus_per_node=4",
                          "cluster.nics_per_node=4", "parallel.tp=1", "parallel.cp=2", "parallel.pp=2", "parallel.dp=4",
                          "parallel.ep=4", "parallel.micro_batch=1", "training.phases.0.seq_len=16384",
-                         "training.phases.0.global_batch=32"});
+                         "training.phases.0.global_batch=32"}));
   expect_agreement("MoE CP2 PP2 DP4 EP4 1F1B", moe, *l.calib(moe));
   dense.parallel.cp_comm = CpComm::kAllToAll;
   expect_agreement("dense TP2 CP2-a2a PP2 DP2 1F1B", dense, *l.calib(dense));
@@ -222,7 +230,7 @@ TEST(ContextParallel, PlanErrors) {
   Loaded l;
   // 2 x cp must divide the sequence.
   try {
-    l.load("scenarios/small-dense.yaml", {"parallel.cp=2", "parallel.dp=8", "training.phases.0.seq_len=8194"});
+    l.load("scenarios/small-dense.yaml", selective({"parallel.cp=2", "parallel.dp=8", "training.phases.0.seq_len=8194"}));
     ADD_FAILURE() << "cp = 2 with an 8194-token sequence was accepted";
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("needs seq_len divisible by 2 x cp = 4, got 8194"), std::string::npos)
@@ -233,7 +241,7 @@ TEST(ContextParallel, PlanErrors) {
                                         "parallel.micro_batch=1", "training.phases.0.global_batch=64"};
   auto load_a2a = [&](std::vector<std::string> o) {
     o.insert(o.end(), a2a.begin(), a2a.end());
-    return l.load("scenarios/small-dense.yaml", o);
+    return l.load("scenarios/small-dense.yaml", selective(o));
   };
   EXPECT_NO_THROW(load_a2a({"parallel.tp=4", "parallel.cp=4"}));  // 8 heads per TP rank over 4
   try {
@@ -245,7 +253,7 @@ TEST(ContextParallel, PlanErrors) {
   }
   // The GPU count names cp.
   try {
-    l.load("scenarios/small-dense.yaml", {"parallel.cp=2", "parallel.dp=16"});
+    l.load("scenarios/small-dense.yaml", selective({"parallel.cp=2", "parallel.dp=16"}));
     ADD_FAILURE() << "tp x cp x pp x dp = 32 on 16 GPUs was accepted";
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("tp x cp x pp x dp = 1 x 2 x 1 x 16 = 32"), std::string::npos) << e.what();

@@ -18,6 +18,14 @@
 namespace moeplan {
 namespace {
 
+// small-dense runs full recompute so that it fits in 80 GiB; these comparisons were set on selective recompute
+// and keep it (it is listed first, so a test's own recompute override still wins).
+std::vector<std::string> selective(std::vector<std::string> o) {
+  o.insert(o.begin(), "parallel.recompute=selective");
+  return o;
+}
+
+
 using test::Loaded;
 
 using test::expect_des_full_agrees;
@@ -50,7 +58,7 @@ std::vector<std::string> moe_overrides(const std::string& distribution) {
 
 TEST(DesFullStep, AgreesWithDesOnDense1F1B) {
   Loaded l;
-  Scenario s = l.load("scenarios/small-dense.yaml", dense_overrides());
+  Scenario s = l.load("scenarios/small-dense.yaml", selective(dense_overrides()));
   s.routing.distribution = "balanced-exact";
   auto calib = l.calib(s);
   expect_des_full_agrees("dense TP2 PP4 DP2 1F1B", s, *calib);
@@ -60,7 +68,7 @@ TEST(DesFullStep, AgreesWithDesWithTpCommOverlap) {
   // The TP collectives hide under their neighbouring GEMMs in both fidelities (des-full re-costs each on the
   // topology, then applies the same overlap), and the overlap shortens the step.
   Loaded l;
-  Scenario s = l.load("scenarios/small-dense.yaml", dense_overrides());
+  Scenario s = l.load("scenarios/small-dense.yaml", selective(dense_overrides()));
   s.routing.distribution = "balanced-exact";
   auto calib = l.calib(s);
   const double plain = step_time(s, *calib, Fidelity::kDes);
@@ -73,7 +81,7 @@ TEST(DesFullStep, AgreesWithDesWithTpCommOverlap) {
 
 TEST(DesFullStep, AgreesWithDesOnMoeWithBalancedExactRouting) {
   Loaded l;
-  const Scenario s = l.load("scenarios/small-dense.yaml", moe_overrides("balanced-exact"));
+  const Scenario s = l.load("scenarios/small-dense.yaml", selective(moe_overrides("balanced-exact")));
   auto calib = l.calib(s);
   expect_des_full_agrees("MoE PP2 DP8 EP4 1F1B", s, *calib);
 }
@@ -86,7 +94,7 @@ TEST(DesFullStep, AgreesWithDesOnMoeDualPipeWithCommSms) {
   for (const char* kv : {"cluster.nodes=8", "cluster.gpus_per_node=2", "cluster.nics_per_node=2", "parallel.pp=4",
                          "parallel.dp=4", "parallel.ep=2", "parallel.schedule=dualpipe", "parallel.comm_sms=20"})
     o.push_back(kv);
-  const Scenario s = l.load("scenarios/small-dense.yaml", o);
+  const Scenario s = l.load("scenarios/small-dense.yaml", selective(o));
   auto calib = l.calib(s);
   expect_des_full_agrees("MoE PP4 DP4 EP2 DualPipe", s, *calib);
 }
@@ -96,7 +104,7 @@ TEST(DesFullStep, AgreesWithDesUnderZero3Gathers) {
   Loaded l;
   std::vector<std::string> o = dense_overrides();
   o.push_back("parallel.zero=3");
-  Scenario s = l.load("scenarios/small-dense.yaml", o);
+  Scenario s = l.load("scenarios/small-dense.yaml", selective(o));
   s.routing.distribution = "balanced-exact";
   auto calib = l.calib(s);
   expect_des_full_agrees("dense TP2 PP4 DP2 1F1B ZeRO-3", s, *calib);
@@ -111,7 +119,7 @@ TEST(DesFullStep, AgreesWithDesUnderGpuVariationWhenEpSpansTheStage) {
   for (const char* kv : {"cluster.nodes=2", "cluster.gpus_per_node=8", "cluster.nics_per_node=8", "parallel.ep=8",
                          "gpu_variation.spread=0.08"})
     o.push_back(kv);
-  const Scenario s = l.load("scenarios/small-dense.yaml", o);
+  const Scenario s = l.load("scenarios/small-dense.yaml", selective(o));
   auto calib = l.calib(s);
   expect_des_full_agrees("MoE PP2 DP8 EP8 1F1B, 8% GPU spread", s, *calib);
   Scenario same = s;
@@ -127,7 +135,7 @@ TEST(DesFullStep, AgreesWithDesUnderEpOverlap) {
   Loaded l;
   std::vector<std::string> o = moe_overrides("balanced-exact");
   o.push_back("parallel.ep_overlap=true");
-  const Scenario s = l.load("scenarios/small-dense.yaml", o);
+  const Scenario s = l.load("scenarios/small-dense.yaml", selective(o));
   auto calib = l.calib(s);
   expect_des_full_agrees("MoE PP2 DP8 EP4 1F1B with EP overlap", s, *calib);
 }
@@ -140,7 +148,7 @@ TEST(DesFullStep, EpOverlapHidesAllToAllAndCostsNothingWithout) {
   // what the overlap hides; deep pipelines with many micro-batches gain, see the DeepSeek-V3 H100 run.)
   std::vector<std::string> o = moe_overrides("balanced-exact");
   for (const char* kv : {"cluster.nodes=8", "cluster.gpus_per_node=2", "cluster.nics_per_node=2"}) o.push_back(kv);
-  Scenario moe = l.load("scenarios/small-dense.yaml", o);
+  Scenario moe = l.load("scenarios/small-dense.yaml", selective(o));
   auto calib = l.calib(moe);
   moe.fidelity = Fidelity::kDes;
   const StepResult serial = simulate_step(moe, *calib, main_shape(moe));
@@ -151,7 +159,7 @@ TEST(DesFullStep, EpOverlapHidesAllToAllAndCostsNothingWithout) {
   EXPECT_LT(paired.exposed_comm_s, serial.exposed_comm_s * 0.9);
   EXPECT_NEAR(paired.mfu * paired.time_s, serial.mfu * serial.time_s, 1e-9 * serial.time_s);  // same work
   // Dense TP1 on one node: nothing to hide, so pairing a forward with a backward changes nothing but order.
-  Scenario dense = l.load("scenarios/small-dense.yaml", {"cluster.nodes=1", "parallel.pp=4", "parallel.schedule=1f1b"});
+  Scenario dense = l.load("scenarios/small-dense.yaml", selective({"cluster.nodes=1", "parallel.pp=4", "parallel.schedule=1f1b"}));
   const double plain = step_time(dense, *calib, Fidelity::kDes);
   dense.parallel.ep_overlap = true;
   const double dense_paired = step_time(dense, *calib, Fidelity::kDes);
@@ -161,7 +169,7 @@ TEST(DesFullStep, EpOverlapHidesAllToAllAndCostsNothingWithout) {
 
 TEST(DesFullStep, SameSeedSameTimeOtherSeedOtherTime) {
   Loaded l;
-  Scenario s = l.load("scenarios/small-dense.yaml", moe_overrides("balanced"));
+  Scenario s = l.load("scenarios/small-dense.yaml", selective(moe_overrides("balanced")));
   s.fidelity = Fidelity::kDesFull;
   auto calib = l.calib(s);
   const double a = simulate_step(s, *calib, main_shape(s)).time_s;
@@ -179,7 +187,7 @@ TEST(DesFullStep, SkewedRoutingKeepsEveryRankConsistent) {
   // reports less than its busiest rank, and every timeline event lies inside the step without overlapping
   // the previous one on its rank's compute track.
   Loaded l;
-  Scenario s = l.load("scenarios/small-dense.yaml", moe_overrides("zipf"));
+  Scenario s = l.load("scenarios/small-dense.yaml", selective(moe_overrides("zipf")));
   s.routing.skew = 1.0;
   s.fidelity = Fidelity::kDesFull;
   auto calib = l.calib(s);

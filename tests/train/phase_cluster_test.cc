@@ -51,7 +51,7 @@ TEST(PhaseCluster, EachPhaseRunsOnItsOwnClusterAndTimeAddsUp) {
   // Twice the data-parallel replicas for the same batch: each step takes about half as long.
   EXPECT_LT(b.step_time_s, 0.6 * a.step_time_s);
   EXPECT_NEAR(r.days, a.days + b.days, 1e-12);
-  EXPECT_NEAR(r.cost.wall_clock_days, a.days + b.days, 1e-12);
+  EXPECT_NEAR(r.cost.failure_free_wall_clock_days, a.days + b.days, 1e-12);
   EXPECT_NE(b.plan.find("on 32 GPUs"), std::string::npos) << b.plan;
 }
 
@@ -102,7 +102,12 @@ seed: 1
   EXPECT_EQ(s.cluster.scale_out.kind, FabricKind::kRoce);
   EXPECT_DOUBLE_EQ(s.cluster.scale_out.achievable_Bps, 22e9);
   // The same run over the catalog's 400G RoCE: the slower fabric makes the DP exchange cost more, never less.
-  const Scenario fast = l.load("scenarios/small-dense.yaml", {"cluster.scale_out=roce-400g"});
+  std::string fast_text = text;
+  const std::string inline_fabric = fast_text.substr(fast_text.find("  scale_out: {name:"),
+                                                     fast_text.find("parallel:") - fast_text.find("  scale_out: {name:"));
+  fast_text.replace(fast_text.find(inline_fabric), inline_fabric.size(), "  scale_out: roce-400g\n");
+  const Scenario fast = io::load_scenario_text(fast_text, "fast.yaml", l.catalog);
+  EXPECT_EQ(fast.cluster.scale_out.name, "roce-400g");
   auto calib = l.calib(s);
   const TrainingPhase& ph = s.training.phases.front();
   const StepResult slow_step = simulate_step(s, *calib, StepShape{s.parallel, ph.seq_len, ph.global_batch, true});
