@@ -19,6 +19,7 @@ struct SweepArgs {
   std::string scenario;
   std::string db;
   int jobs = 0;
+  std::uint64_t max_points = kDefaultMaxSweepPoints;
   bool quiet = false;
   CommonOptions common;
 };
@@ -41,6 +42,7 @@ void run(CliContext& ctx, const SweepArgs& a) {
   SweepOptions o;
   o.db_path = a.db.empty() ? std::filesystem::path(a.scenario).replace_extension(".results.sqlite").string() : a.db;
   o.jobs = a.jobs;
+  o.max_points = a.max_points;
   o.rank = world.rank();
   o.n_ranks = world.size();
   o.moeplan_version = MOEPLAN_VERSION;
@@ -73,6 +75,7 @@ void register_sweep(CLI::App& app, CliContext& ctx) {
   cmd->add_option("scenario", a->scenario, "Scenario YAML file with a sweep: section")->required();
   cmd->add_option("--db", a->db, "Results file (default: FILE with extension .results.sqlite)");
   cmd->add_option("--jobs,-j", a->jobs, "Worker threads (default: all cores)");
+  cmd->add_option("--max-points", a->max_points, "Refuse sweeps with more points than this (default 1048576)");
   cmd->add_flag("--quiet,-q", a->quiet, "No progress bar on stderr");
   add_common_options(*cmd, a->common, false);
   cmd->callback([&ctx, a] { run(ctx, *a); });

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "sim/io/input_file.h"
 #include "sim/infer/serve_scenario.h"
 #include "sim/io/scenario_sections.h"
 #include "sim/io/suggest.h"
@@ -322,11 +323,7 @@ ServeScenario load(const std::string& text, const std::string& file, const std::
 }
 
 std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw_user_error("cannot read serving scenario " + path, ErrorContext{.file = path, .expected = "a readable YAML file"});
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  return io::read_input_file(path, "serving scenario");
 }
 
 }  // namespace

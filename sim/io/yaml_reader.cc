@@ -5,11 +5,11 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
-#include <fstream>
 #include <set>
-#include <sstream>
 
+#include "sim/io/input_file.h"
 #include "sim/io/suggest.h"
+#include "sim/units/text.h"
 
 namespace moeplan::io {
 namespace {
@@ -196,6 +196,14 @@ int YamlField::as_int(const std::string& expected) const {
   return static_cast<int>(v);
 }
 
+int YamlField::as_int_in(long long lo, long long hi) const {
+  const std::string expected = lo <= kNoLower ? "an integer no larger than " + std::to_string(hi)
+                                              : "an integer from " + std::to_string(lo) + " to " + std::to_string(hi);
+  const long long v = as_int64(expected);
+  if (v < lo || v > hi) fail("integer " + std::to_string(v) + " is out of range", expected);
+  return static_cast<int>(v);
+}
+
 double YamlField::as_double(const std::string& expected) const {
   const std::string s = scalar_or_fail(expected);
   char* end = nullptr;
@@ -225,6 +233,10 @@ int YamlField::get_int(const std::string& key, int fallback) const {
   auto f = find(key);
   return f ? f->as_int() : fallback;
 }
+int YamlField::get_int(const std::string& key, int fallback, long long lo, long long hi) const {
+  auto f = find(key);
+  return f ? f->as_int_in(lo, hi) : fallback;
+}
 double YamlField::get_double(const std::string& key, double fallback) const {
   auto f = find(key);
   return f ? f->as_double() : fallback;
@@ -244,8 +256,27 @@ double YamlField::get_quantity(const std::string& key, double (*parse)(std::stri
 }
 
 YAML::Node parse_yaml(const std::string& text, const std::string& file_for_messages) {
+  const size_t bad = first_invalid_utf8(text);
+  if (bad != std::string::npos) {
+    const auto [line, column] = line_and_column(text, bad);
+    throw_user_error("invalid UTF-8 at byte " + std::to_string(bad),
+                     ErrorContext{.file = file_for_messages, .line = line, .column = column,
+                                  .expected = "UTF-8 text", .hint = "save the file as UTF-8"});
+  }
   try {
-    return YAML::Load(text);
+    std::vector<YAML::Node> docs = YAML::LoadAll(text);
+    if (docs.size() > 1) {
+      // yaml-cpp would keep the first document and drop the rest without a word.
+      ErrorContext c{.file = file_for_messages, .expected = "one YAML document",
+                     .hint = "remove the `---` separator, or split the file"};
+      const YAML::Mark m = docs[1].Mark();
+      if (real_mark(m)) {
+        c.line = m.line + 1;
+        c.column = m.column + 1;
+      }
+      throw_user_error("a second YAML document starts here", c);
+    }
+    return docs.empty() ? YAML::Node() : docs[0];
   } catch (const YAML::ParserException& e) {
     ErrorContext c{.file = file_for_messages};
     if (real_mark(e.mark)) {
@@ -258,12 +289,6 @@ YAML::Node parse_yaml(const std::string& text, const std::string& file_for_messa
   }
 }
 
-YAML::Node load_yaml_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw_user_error("cannot open file", ErrorContext{.file = path, .hint = "check the path"});
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return parse_yaml(buffer.str(), path);
-}
+YAML::Node load_yaml_file(const std::string& path) { return parse_yaml(read_input_file(path, "file"), path); }
 
 }  // namespace moeplan::io

@@ -1,4 +1,5 @@
 // Sweep runner (see sweep_runner.h).
+#include "sim/io/input_file.h"
 #include "sim/plan/sweep_runner.h"
 
 #include <algorithm>
@@ -29,11 +30,7 @@ namespace moeplan {
 namespace {
 
 std::string read_text(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) throw_user_error("cannot read `" + path + "`", ErrorContext{.file = path});
-  std::ostringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
+  return io::read_input_file(path, "sweep input");
 }
 
 struct Prepared {
@@ -51,7 +48,11 @@ Prepared prepare(const std::string& path, const io::Catalog& catalog, const Swee
                      ErrorContext{.file = path, .key_path = "sweep", .hint = "add sweep: {parallel.pp: [8, 16]}"});
   Prepared p;
   p.axes = base.sweep;
-  p.points = expand_sweep(p.axes);
+  try {
+    p.points = expand_sweep(p.axes, o.max_points);
+  } catch (const Error& e) {
+    throw e.with_context(ErrorContext{.file = path});
+  }
   p.name = base.name;
   // The sweep's identity covers the file and every override applied to all points.
   std::string text = read_text(path);

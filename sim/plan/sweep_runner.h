@@ -12,6 +12,7 @@
 #include "sim/io/catalog.h"
 #include "sim/plan/plan_result.h"
 #include "sim/plan/plan_search.h"
+#include "sim/plan/sweep_points.h"
 #include "sim/train/run_result.h"
 
 namespace moeplan {
@@ -30,6 +31,7 @@ struct SweepOptions {
   int rank = 0, n_ranks = 1;        // MPI split
   std::vector<std::string> overrides;  // applied to every point before its own (e.g. --set, --fidelity)
   std::string moeplan_version;
+  std::uint64_t max_points = kDefaultMaxSweepPoints;  // larger sweeps are refused before expansion
   // Called after each point is committed (serialised; never concurrently).
   std::function<void(const SweepProgress&)> progress;
 };
