@@ -10,6 +10,7 @@
 #include "cli/commands.h"
 #include "moeplan/version.h"
 #include "reports/plan_report.h"
+#include "sim/calib/profile_calibration.h"
 #include "sim/plan/sweep_runner.h"
 
 namespace moeplan::cli {
@@ -51,6 +52,10 @@ void run(CliContext& ctx, const SweepArgs& a) {
   o.overrides.insert(o.overrides.end(), a.common.sets.begin(), a.common.sets.end());
   if (!a.quiet && world.rank() == 0) o.progress = draw_progress;
   const io::Catalog& catalog = ctx.catalog();
+  // Everything a point reads besides the scenario: its rows are recomputed when any of it changes.
+  if (ctx.profiles_dir.empty()) ctx.profiles_dir = find_profiles_dir(ctx.exe_path);
+  o.input_paths = {ctx.catalog_dir, ctx.profiles_dir};
+  if (world.rank() == 0) o.notice = [](const std::string& text) { std::fprintf(stderr, "moeplan: %s\n", text.c_str()); };
   SweepResult r = run_sweep(a.scenario, catalog, [&ctx](const Scenario& s) { return ctx.calibration_for(s); }, o);
   if (world.active()) {
     world.barrier();  // every rank's points are committed before rank 0 reads the table

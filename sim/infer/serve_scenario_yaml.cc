@@ -4,8 +4,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "sim/io/input_file.h"
 #include "sim/infer/serve_scenario.h"
+#include "sim/io/input_file.h"
 #include "sim/io/scenario_sections.h"
 #include "sim/io/suggest.h"
 #include "sim/io/yaml_override.h"

@@ -1,5 +1,4 @@
 // Scenario files -> Scenario (see scenario_loader.h; schema in docs/scenario-format.md).
-#include "sim/io/input_file.h"
 #include "sim/io/scenario_loader.h"
 
 #include <filesystem>
@@ -7,6 +6,7 @@
 #include <sstream>
 
 #include "sim/io/hf_config.h"
+#include "sim/io/input_file.h"
 #include "sim/io/model_yaml.h"
 #include "sim/io/scenario_sections.h"
 #include "sim/io/yaml_override.h"

@@ -46,6 +46,30 @@ TEST(BadInput, Row02ParallelProductCannotWrap) {
                                                      "the cluster has 16 GPUs"});
 }
 
+// Row 3: a sweep resumed after its profiles changed served the stale rows ("0 computed now"). Rows carry
+// the identity of the profiles, catalog and model configs they were computed with.
+TEST(BadInput, Row03SweepRecomputesRowsFromOtherInputs) {
+  const auto profiles = scratch_dir() / "row03-profiles";
+  std::filesystem::remove_all(profiles);
+  std::filesystem::copy("calibrate/profiles", profiles, std::filesystem::copy_options::recursive);
+  const std::string f = variant(kBase, "seed: 1", "seed: 1\nfidelity: analytic\nsweep:\n  parallel.micro_batch: [1, 2, 4]",
+                                "row03.yaml");
+  const std::string db = (scratch_dir() / "row03.sqlite").string();
+  const std::vector<std::string> args = {"--profiles", profiles.string(), "sweep", f, "--db", db, "-q"};
+  const CliOutcome first = run_cli(args);
+  EXPECT_EQ(first.code, 0) << first.stderr_text;
+  const CliOutcome same = run_cli(args);
+  EXPECT_EQ(same.code, 0);
+  EXPECT_EQ(same.stderr_text, "");
+  {
+    std::ofstream out(profiles / "h100-sxm.yaml", std::ios::app);
+    out << "# edited between the two runs\n";
+  }
+  const CliOutcome edited = run_cli(args);
+  EXPECT_EQ(edited.code, 0);
+  EXPECT_EQ(edited.stderr_text, "moeplan: 3 points were computed with other inputs; recomputing\n");
+}
+
 // Row 4: reading /dev/zero (or any device or FIFO) never ended.
 TEST(BadInput, Row04NonRegularFilesFailAtOnce) {
   expect_located(run_cli({"run", "/dev/zero"}), "/dev/zero: ", {"not a regular file"});
