@@ -240,5 +240,19 @@ TEST(BadInput, FuzzFindingsInProfiles) {
   }
 }
 
+// The writers on a valid run, so that the sanitizer build (which runs this test) covers them too: text, JSON,
+// Markdown and CSV on stdout, and the report folder.
+TEST(BadInput, WritersOnAValidRun) {
+  for (const std::string format : {"text", "json", "md", "csv"}) {
+    const CliOutcome o = run_cli({"run", kBase, "--fidelity", "analytic", "--format", format});
+    EXPECT_EQ(o.code, 0) << format << ": " << o.stderr_text;
+    EXPECT_FALSE(o.stdout_text.empty()) << format;
+  }
+  const auto report = scratch_dir() / "report";
+  const CliOutcome o = run_cli({"run", kBase, "--fidelity", "analytic", "--report", report.string()});
+  EXPECT_EQ(o.code, 0) << o.stderr_text;
+  EXPECT_FALSE(std::filesystem::is_empty(report));
+}
+
 }  // namespace
 }  // namespace moeplan::test
