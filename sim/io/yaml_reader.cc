@@ -6,6 +6,9 @@
 #include <cmath>
 #include <cstdlib>
 #include <set>
+#include <sstream>
+
+#include <yaml-cpp/eventhandler.h>
 
 #include "sim/io/input_file.h"
 #include "sim/io/suggest.h"
@@ -31,6 +34,20 @@ std::string lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
 }
+
+// Records where a document starts and ignores its content.
+struct DocumentStart : YAML::EventHandler {
+  YAML::Mark mark = YAML::Mark::null_mark();
+  void OnDocumentStart(const YAML::Mark& m) override { mark = m; }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
 
 }  // namespace
 
@@ -264,19 +281,23 @@ YAML::Node parse_yaml(const std::string& text, const std::string& file_for_messa
                                   .expected = "UTF-8 text", .hint = "save the file as UTF-8"});
   }
   try {
-    std::vector<YAML::Node> docs = YAML::LoadAll(text);
-    if (docs.size() > 1) {
-      // yaml-cpp would keep the first document and drop the rest without a word.
+    YAML::Node root = YAML::Load(text);
+    // YAML::Load keeps the first document and drops the rest without a word. YAML::LoadAll would say how
+    // many there are, but yaml-cpp 0.7 loops forever on some malformed inputs ("! l\n? a"), so the events
+    // of at most two documents are read instead.
+    std::istringstream in(text);
+    YAML::Parser parser(in);
+    DocumentStart first, second;
+    if (parser.HandleNextDocument(first) && parser.HandleNextDocument(second)) {
       ErrorContext c{.file = file_for_messages, .expected = "one YAML document",
                      .hint = "remove the `---` separator, or split the file"};
-      const YAML::Mark m = docs[1].Mark();
-      if (real_mark(m)) {
-        c.line = m.line + 1;
-        c.column = m.column + 1;
+      if (real_mark(second.mark)) {
+        c.line = second.mark.line + 1;
+        c.column = second.mark.column + 1;
       }
       throw_user_error("a second YAML document starts here", c);
     }
-    return docs.empty() ? YAML::Node() : docs[0];
+    return root;
   } catch (const YAML::ParserException& e) {
     ErrorContext c{.file = file_for_messages};
     if (real_mark(e.mark)) {

@@ -159,7 +159,11 @@ TEST(BadInput, Row13OverflowingQuantities) {
 // Minor: a second YAML document was silently ignored.
 TEST(BadInput, MinorSecondYamlDocument) {
   const std::string f = variant(kBase, "seed: 1\n", "seed: 1\n---\nseed: 2\n", "multi.yaml");
-  expect_located(run_cli({"run", f}), at(f, 27, 1), {"second YAML document"});
+  expect_located(run_cli({"run", f}), at(f, 26, 1), {"second YAML document"});  // the `---` line
+  // Found by fuzz_profile: yaml-cpp 0.7's LoadAll never returns on this input; the check must not use it.
+  const auto g = scratch_dir() / "loadall-hang.yaml";
+  write_all(g, "! l\n? a");
+  expect_located(run_cli({"run", g.string()}), at(g.string(), 2, 1), {"second YAML document"});
 }
 
 // Minor: "1 4.8T" was read as 14.8T and "0x10T" as 16T.
