@@ -21,7 +21,8 @@ inline constexpr long long kMaxModelDim = 1LL << 24;     // hidden, FFN, vocab, 
 inline constexpr long long kMaxLayers = 1LL << 16;       // layers of a model
 inline constexpr long long kMaxExperts = 1LL << 20;      // routed experts of a layer
 inline constexpr long long kMaxSeqLen = 1LL << 27;       // tokens in one sequence (128 Mi)
-inline constexpr long long kMaxMicroBatchesPerStep = 1LL << 20;  // pipeline slots one step may schedule
+inline constexpr long long kMaxMicroBatchesPerStep = 1LL << 20;  // micro-batches (and sequences each) per step
+inline constexpr long long kMaxScheduleSlots = 1LL << 20;  // micro-batches x pipeline chunks of one step
 
 // Narrows a double to an integer in [lo, hi]; throws a user Error naming `what` when the value is not
 // finite, not whole (when `whole` is set) or out of range. No undefined float-to-int conversion happens.

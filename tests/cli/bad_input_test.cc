@@ -131,7 +131,11 @@ TEST(BadInput, Row10CommSmsBelowTheGpusSms) {
 // Row 11: 2147483616 sequences per step allocated the schedule until bad_alloc (exit 1, after a minute).
 TEST(BadInput, Row11HugeGlobalBatchIsRefusedBeforeAllocating) {
   const std::string f = variant(kBase, "global_batch: 512", "global_batch: 2147483616", "row11.yaml");
-  expect_located(run_cli({"run", f}), at(f, 22, 7), {"`training.phases[0].global_batch`", "67108863 micro-batches"});
+  expect_located(run_cli({"run", f}), at(f, 22, 7), {"`training.phases[0].global_batch`", "67108863 micro-batches per step over 1 pipeline chunks"});
+  // The bound is on micro-batches x chunks: 2^17 micro-batches over 16 stages is refused too.
+  const std::string g = variant(kBase, "  pp: 1\n  dp: auto", "  pp: 16\n  dp: 1\n  zero: 0", "row11b.yaml");
+  expect_located(run_cli({"run", g, "--set", "training.phases[0].global_batch=262144"}), "override `",
+                 {"131072 micro-batches per step over 16 pipeline chunks", "1048576 slots"});
 }
 
 // Row 12: a sweep of 8e9 points was expanded in memory until bad_alloc.
