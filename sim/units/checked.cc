@@ -13,7 +13,7 @@ std::string range_text(long long lo, long long hi) {
 }
 std::string shown(double v) {
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
+  std::snprintf(buf, sizeof buf, "%.15g", v);  // "1.9", not "1.8999999999999999"
   return buf;
 }
 }  // namespace
