@@ -11,6 +11,7 @@
 #include "cli/full_binary.h"
 #include "moeplan/version.h"
 #include "reports/plan_report.h"
+#include "sim/calib/profile_calibration.h"
 #include "sim/plan/mpi_world.h"
 #include "sim/plan/sweep_runner.h"
 
@@ -21,6 +22,7 @@ struct SweepArgs {
   std::string scenario;
   std::string db;
   int jobs = 0;
+  std::uint64_t max_points = kDefaultMaxSweepPoints;
   bool quiet = false;
   CommonOptions common;
 };
@@ -45,6 +47,7 @@ void run(CliContext& ctx, const SweepArgs& a) {
   SweepOptions o;
   o.db_path = a.db.empty() ? std::filesystem::path(a.scenario).replace_extension(".results.sqlite").string() : a.db;
   o.jobs = a.jobs;
+  o.max_points = a.max_points;
   o.rank = world.rank();
   o.n_ranks = world.size();
   o.moeplan_version = MOEPLAN_VERSION;
@@ -53,6 +56,10 @@ void run(CliContext& ctx, const SweepArgs& a) {
   o.overrides.insert(o.overrides.end(), a.common.sets.begin(), a.common.sets.end());
   if (!a.quiet && world.rank() == 0) o.progress = draw_progress;
   const io::Catalog& catalog = ctx.catalog();
+  // Everything a point reads besides the scenario: its rows are recomputed when any of it changes.
+  if (ctx.profiles_dir.empty()) ctx.profiles_dir = find_profiles_dir(ctx.exe_path);
+  o.input_paths = {ctx.catalog_dir, ctx.profiles_dir};
+  if (world.rank() == 0) o.notice = [](const std::string& text) { std::fprintf(stderr, "moeplan: %s\n", text.c_str()); };
   SweepResult r = run_sweep(a.scenario, catalog, [&ctx](const Scenario& s) { return ctx.calibration_for(s); }, o);
   if (world.active()) {
     world.barrier();  // every rank's points are committed before rank 0 reads the table
@@ -77,6 +84,7 @@ void register_sweep(CLI::App& app, CliContext& ctx) {
   cmd->add_option("scenario", a->scenario, "Scenario YAML file with a sweep: section")->required();
   cmd->add_option("--db", a->db, "Results file (default: FILE with extension .results.sqlite)");
   cmd->add_option("--jobs,-j", a->jobs, "Worker threads (default: all cores)");
+  cmd->add_option("--max-points", a->max_points, "Refuse sweeps with more points than this (default 1048576)");
   cmd->add_flag("--quiet,-q", a->quiet, "No progress bar on stderr");
   add_common_options(*cmd, a->common, false);
   cmd->callback([&ctx, a] { run(ctx, *a); });

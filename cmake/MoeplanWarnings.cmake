@@ -3,7 +3,7 @@
 add_library(moeplan_warnings INTERFACE)
 target_compile_options(moeplan_warnings INTERFACE
   $<$<COMPILE_LANGUAGE:CXX>:-Wall -Wextra -Wshadow -Wold-style-cast -Woverloaded-virtual -Wnon-virtual-dtor
-  -Wimplicit-fallthrough -Wno-missing-field-initializers -Wno-restrict>)
+  -Wimplicit-fallthrough -Wno-missing-field-initializers $<$<CXX_COMPILER_ID:GNU>:-Wno-restrict>>)
 if(MOEPLAN_WERROR)
   target_compile_options(moeplan_warnings INTERFACE $<$<COMPILE_LANGUAGE:CXX>:-Werror>)
 endif()

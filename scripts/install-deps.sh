@@ -7,6 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libyaml-cpp-dev libcli11-dev libfmt-dev libeigen3-dev nlohmann-json3-dev libsqlite3-dev
   libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev libmimalloc-dev
+  clang libclang-rt-dev
 )
 # Optional extras: MPI for sweeps across ranks, Chromium for the report rendering test.
 if [[ "${MOEPLAN_SKIP_OPTIONAL:-0}" != "1" ]]; then

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Builds and runs the whole test suite: a Release build with every test, then the loaders and the engine
-# again under AddressSanitizer + UndefinedBehaviorSanitizer in a Debug build. GPU tests skip with a printed
+# Builds and runs the whole test suite: a Release build with every test, then the loaders, the engine, the
+# sweep runner and the command line (with its writers) again under AddressSanitizer +
+# UndefinedBehaviorSanitizer in a Debug build, then the libFuzzer targets over their corpora plus a short
+# time-boxed run (scripts/fuzz.sh; needs clang). GPU tests skip with a printed
 # reason when no CUDA device is present.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,3 +24,6 @@ cmake -S . -B build-sanitize -G Ninja -DCMAKE_BUILD_TYPE=Debug -DMOEPLAN_SANITIZ
 cmake --build build-sanitize --target sanitize_tests -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir build-sanitize -L sanitize --output-on-failure -j"$jobs" --timeout 300
+
+# Fuzz targets: every corpus input, then MOEPLAN_FUZZ_SECONDS (default 90) of new inputs over all targets.
+scripts/fuzz.sh "${MOEPLAN_FUZZ_SECONDS:-90}"

@@ -3,12 +3,14 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
-#include <sstream>
+#include <set>
 
 #include <yaml-cpp/yaml.h>
 
 #include "sim/calib/curve_fit.h"
+#include "sim/io/input_file.h"
+#include "sim/io/yaml_reader.h"
+#include "sim/units/checked.h"
 #include "sim/units/error.h"
 
 namespace moeplan {
@@ -39,8 +41,12 @@ class MapReader {
   MapReader(const YAML::Node& node, std::string file, std::string path, std::vector<std::string> keys)
       : node_(node), file_(std::move(file)), path_(std::move(path)), keys_(std::move(keys)) {
     if (!node_.IsMap()) fail(node_, path_, "is not a mapping", "a mapping of key: value");
+    std::set<std::string> seen;
     for (const auto& kv : node_) {
-      const std::string key = kv.first.as<std::string>();
+      if (!kv.first.IsScalar()) fail(kv.first, path_, "has a key that is not a plain name", "one of: " + join(keys_));
+      const std::string key = kv.first.Scalar();
+      // yaml-cpp keeps the first of two equal keys; a profile that says a rate twice is ambiguous.
+      if (!seen.insert(key).second) fail(kv.first, child(key), "duplicate key `" + key + "`", "each key once");
       if (std::find(keys_.begin(), keys_.end(), key) != keys_.end()) continue;
       std::string best;
       int best_d = 1 << 30;
@@ -86,6 +92,17 @@ class MapReader {
     return v;
   }
 
+  // A whole number in [lo, hi]: "1e20" SMs or "1.9" as a format version fail here instead of being cast.
+  int integer(const std::string& key, bool required, int fallback, long long lo, long long hi) const {
+    if (!has(key) && !required) return fallback;
+    const double v = num(key, required, fallback);
+    try {
+      return static_cast<int>(checked_integer(v, lo, hi, "value"));
+    } catch (const Error& e) {
+      throw e.with_context(ctx(node_[key], child(key), ""));
+    }
+  }
+
   bool flag(const std::string& key) const {
     YAML::Node n = node_[key];
     if (!n) return false;
@@ -100,9 +117,12 @@ class MapReader {
     std::vector<std::string> out;
     YAML::Node n = node_[key];
     if (!n) return out;
-    if (n.IsScalar()) return {n.as<std::string>()};
+    if (n.IsScalar()) return {n.Scalar()};
     if (!n.IsSequence()) fail(n, child(key), "is not a list", "a list of strings");
-    for (const auto& e : n) out.push_back(e.as<std::string>());
+    for (const auto& e : n) {
+      if (!e.IsScalar()) fail(e, child(key), "has an item that is not a string", "a list of strings");
+      out.push_back(e.Scalar());
+    }
     return out;
   }
 
@@ -236,24 +256,15 @@ FabricKind parse_fabric_kind(const std::string& s) {
   throw_user_error("unknown fabric kind `" + s + "`", c);
 }
 
-Profile parse_profile(const std::string& text, const std::string& name) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::ParserException& e) {
-    ErrorContext c;
-    c.file = name;
-    c.line = e.mark.line + 1;
-    c.column = e.mark.column + 1;
-    throw_user_error("YAML syntax error: " + e.msg, c);
-  }
+namespace {
+Profile read_profile_tree(const YAML::Node& root, const std::string& name) {
   Profile p;
   p.path = name;
   MapReader top(root, name, "",
                 {"moeplan_profile", "header", "gemm", "attention", "memory", "comm", "sustained", "overheads",
                  "curves"});
-  const double version = top.num("moeplan_profile", true, 0, true);
-  if (static_cast<int>(version) != kProfileFormatVersion)
+  const int version = top.integer("moeplan_profile", true, 0, 1, 1 << 20);
+  if (version != kProfileFormatVersion)
     top.fail(top.node("moeplan_profile"), "moeplan_profile", "unsupported profile format version",
              std::to_string(kProfileFormatVersion));
 
@@ -264,7 +275,7 @@ Profile parse_profile(const std::string& text, const std::string& name) {
   ProfileHeader& hd = p.header;
   hd.gpu = h.str("gpu", true);
   hd.device = h.str("device", true);
-  hd.sm_count = static_cast<int>(h.num("sm_count", false));
+  hd.sm_count = h.integer("sm_count", false, 0, 0, 1 << 20);
   hd.boost_clock_mhz = h.num("boost_clock_mhz", false);
   hd.memory_clock_mhz = h.num("memory_clock_mhz", false);
   hd.driver = h.str("driver", false);
@@ -300,7 +311,7 @@ Profile parse_profile(const std::string& text, const std::string& name) {
     g.m = r.num("m", true, 0, true);
     g.n = r.num("n", true, 0, true);
     g.k = r.num("k", true, 0, true);
-    g.groups = static_cast<int>(r.num("groups", false, 1, true));
+    g.groups = r.integer("groups", false, 1, 1, 1 << 20);
     g.flops_per_s = r.num("tflops", true, 0, true) * kTera;
     g.src = read_source(r);
     p.gemm_points.push_back(g);
@@ -406,7 +417,7 @@ Profile parse_profile(const std::string& text, const std::string& name) {
     c.bytes_per_s = r.num("bandwidth_gb_per_s", true) * kGiga;
     c.overhead_s = r.num("overhead_us", true) * kMicro;
     c.nrmse = r.num("nrmse", true);
-    c.points = static_cast<int>(r.num("points", false));
+    c.points = r.integer("points", false, 0, 0, 1 << 30);
     if (c.peak_flops_per_s == 0 && c.bytes_per_s == 0 && c.overhead_s == 0)
       r.fail(n, "curves." + path, "has no non-zero term", "peak_tflops, bandwidth_gb_per_s or overhead_us > 0");
     p.gemm_curves.push_back(c);
@@ -417,7 +428,7 @@ Profile parse_profile(const std::string& text, const std::string& name) {
     p.memory_curve.bytes_per_s = r.num("bandwidth_gb_per_s", true, 0, true) * kGiga;
     p.memory_curve.overhead_s = r.num("overhead_us", false) * kMicro;
     p.memory_curve.nrmse = r.num("nrmse", false);
-    p.memory_curve.points = static_cast<int>(r.num("points", false));
+    p.memory_curve.points = r.integer("points", false, 0, 0, 1 << 30);
   }
   for_each_item(top.node("curves"), "comm", name, [&](const YAML::Node& n, const std::string& path) {
     MapReader r(n, name, "curves." + path, {"fabric", "inv_peak", "half_bytes", "nrmse", "points"});
@@ -426,23 +437,37 @@ Profile parse_profile(const std::string& text, const std::string& name) {
     c.inv_peak = r.num("inv_peak", true);
     c.half_bytes = r.num("half_bytes", true);
     c.nrmse = r.num("nrmse", false);
-    c.points = static_cast<int>(r.num("points", false));
+    c.points = r.integer("points", false, 0, 0, 1 << 30);
     p.comm_curves.push_back(c);
   });
   return p;
 }
 
-Profile read_profile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) {
-    ErrorContext c;
-    c.file = path;
-    c.hint = "set MOEPLAN_PROFILES to the calibrate/profiles directory or pass a profile path";
-    throw_user_error("cannot open calibration profile", c);
+}  // namespace
+
+Profile parse_profile(const std::string& text, const std::string& name) {
+  // Syntax, UTF-8 and a second document are checked as for every other YAML input.
+  const YAML::Node root = io::parse_yaml(text, name);
+  try {
+    return read_profile_tree(root, name);
+  } catch (const YAML::Exception& e) {
+    // A conversion the readers above did not foresee is still the file's fault, and still located.
+    ErrorContext c{.file = name};
+    if (e.mark.line >= 0) c.line = e.mark.line + 1, c.column = e.mark.column + 1;
+    throw_user_error("unreadable profile value: " + e.msg, c);
   }
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return parse_profile(ss.str(), path);
+}
+
+Profile read_profile(const std::string& path) {
+  try {
+    return parse_profile(io::read_input_file(path, "calibration profile"), path);
+  } catch (const Error& e) {
+    if (e.context().line > 0 || e.message().rfind("cannot open", 0) != 0) throw;
+    // Not found or not readable: say where profiles are looked up.
+    ErrorContext c = e.context();
+    c.hint = "set MOEPLAN_PROFILES to the calibrate/profiles directory or pass a profile path";
+    throw Error(e.kind(), e.message(), c);
+  }
 }
 
 }  // namespace moeplan

@@ -3,9 +3,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <sstream>
 
+#include "sim/io/input_file.h"
 #include "sim/units/error.h"
 
 namespace moeplan {
@@ -80,8 +80,8 @@ std::vector<Request> poisson_requests(double rate_per_s, const LengthDist& promp
 }
 
 std::vector<Request> read_trace_csv(const std::string& path, double prefix_hit_fraction) {
-  std::ifstream in(path);
-  if (!in) trace_error(path, 0, "cannot read trace " + path, "a CSV file arrival_s,prompt_tokens,output_tokens");
+  // A regular file within the input size limit, read whole: /dev/zero or a FIFO fails here at once.
+  std::istringstream in(io::read_input_file(path, "request trace"));
   std::string line;
   int line_no = 0;
   std::vector<std::string> header;

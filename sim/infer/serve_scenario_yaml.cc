@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "sim/infer/serve_scenario.h"
+#include "sim/io/input_file.h"
 #include "sim/io/scenario_sections.h"
 #include "sim/io/suggest.h"
 #include "sim/io/yaml_override.h"
@@ -410,11 +411,7 @@ ServeScenario load(const std::string& text, const std::string& file, const std::
 }
 
 std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw_user_error("cannot read serving scenario " + path, ErrorContext{.file = path, .expected = "a readable YAML file"});
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  return io::read_input_file(path, "serving scenario");
 }
 
 }  // namespace

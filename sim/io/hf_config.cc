@@ -3,11 +3,13 @@
 // and DeepSeek's configuration_deepseek.py.
 #include "sim/io/hf_config.h"
 
+#include <cctype>
 #include <filesystem>
-#include <fstream>
+#include <tuple>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
+#include "sim/io/input_file.h"
+#include "sim/units/checked.h"
 #include "sim/units/error.h"
 
 namespace moeplan::io {
@@ -42,19 +44,40 @@ std::string supported_list() {
 // Typed field access with errors that name the file and the field.
 class Fields {
  public:
-  Fields(const json& j, std::string file) : j_(j), file_(std::move(file)) {}
+
+  Fields(const json& j, std::string file, const std::string& text) : j_(j), file_(std::move(file)), text_(text) {}
 
   [[noreturn]] void fail(const std::string& key, const std::string& message, const std::string& expected) const {
-    throw_user_error(message, ErrorContext{.file = file_, .key_path = key, .expected = expected});
+    ErrorContext c{.file = file_, .key_path = key, .expected = expected};
+    const auto [line, column] = locate(key);
+    c.line = line;
+    c.column = column;
+    throw_user_error(message, c);
   }
   bool has(const std::string& key) const { return j_.contains(key) && !j_.at(key).is_null(); }
+  // Every integer field is a count or a width: 0 up to 2^24, read in 64 bits first so that 4294971392 is out
+  // of range instead of wrapping to 4096, and -256 experts is an error instead of a dense model.
   int integer(const std::string& key) const {
+    constexpr long long hi = kMaxModelDim;
     if (!has(key)) fail(key, "missing field", "an integer");
     const json& v = j_.at(key);
-    if (!v.is_number_integer()) fail(key, "expected an integer, found " + v.dump(), "an integer");
-    return v.get<int>();
+    const std::string range = "an integer from 0 to " + std::to_string(hi);
+    if (v.is_number_unsigned()) {
+      if (v.get<unsigned long long>() > static_cast<unsigned long long>(hi)) fail(key, "out of range: " + v.dump(), range);
+      return static_cast<int>(v.get<unsigned long long>());
+    }
+    if (!v.is_number_integer()) fail(key, "expected an integer, found " + v.dump(), range);
+    const long long x = v.get<long long>();
+    if (x < 0 || x > hi) fail(key, "out of range: " + v.dump(), range);
+    return static_cast<int>(x);
   }
   int integer(const std::string& key, int fallback) const { return has(key) ? integer(key) : fallback; }
+  // A width used as a divisor below: it must be positive before anything divides by it.
+  int positive(const std::string& key) const {
+    const int v = integer(key);
+    if (v == 0) fail(key, "must be positive", "an integer >= 1");
+    return v;
+  }
   double number(const std::string& key, double fallback) const {
     if (!has(key)) return fallback;
     const json& v = j_.at(key);
@@ -76,8 +99,20 @@ class Fields {
   const json& raw() const { return j_; }
 
  private:
+  // Line and column of `"key":` in the file text (the first one: config.json keys are top-level and unique).
+  std::pair<int, int> locate(const std::string& key) const {
+    const std::string quoted = "\"" + key + "\"";
+    for (size_t at = text_.find(quoted); at != std::string::npos; at = text_.find(quoted, at + 1)) {
+      size_t k = at + quoted.size();
+      while (k < text_.size() && std::isspace(static_cast<unsigned char>(text_[k]))) ++k;
+      if (k < text_.size() && text_[k] == ':') return line_and_column(text_, at);
+    }
+    return {0, 0};
+  }
+
   const json& j_;
   std::string file_;
+  const std::string& text_;
 };
 
 void read_common(const Fields& f, ModelSpec& m) {
@@ -155,7 +190,7 @@ void read_qwen2_moe(const Fields& f, ModelSpec& m) {
     f.fail("mlp_only_layers", "explicit dense layer lists are not supported", "an empty list");
   m.moe.n_routed_experts = f.integer("num_experts");
   m.moe.top_k = f.integer("num_experts_per_tok");
-  m.moe.expert_ffn_dim = f.integer("moe_intermediate_size");
+  m.moe.expert_ffn_dim = f.positive("moe_intermediate_size");  // divides the shared width below
   // One shared expert of width shared_expert_intermediate_size = that many routed-expert widths.
   const int shared = f.integer("shared_expert_intermediate_size", 0);
   if (shared % m.moe.expert_ffn_dim != 0)
@@ -180,11 +215,24 @@ ModelSpec parse_hf_config(const std::string& json_text, const std::string& name_
   try {
     j = json::parse(json_text);
   } catch (const json::parse_error& e) {
-    throw_user_error(std::string("malformed JSON: ") + e.what(), ErrorContext{.file = name_for_messages});
+    const auto [line, column] = line_and_column(json_text, e.byte > 0 ? e.byte - 1 : 0);
+    throw_user_error(std::string("malformed JSON: ") + e.what(),
+                     ErrorContext{.file = name_for_messages, .line = line, .column = column});
+  } catch (const json::exception& e) {
+    // Numbers beyond double range ("1e400") and the like: the file is at fault, not moeplan. nlohmann names
+    // the token ("number overflow parsing '1e400'") but not its place: find the token in the text.
+    ErrorContext c{.file = name_for_messages, .expected = "numbers within double range"};
+    const std::string what = e.what();
+    const size_t open = what.find('\''), close = what.rfind('\'');
+    if (open != std::string::npos && close > open + 1) {
+      const size_t at = json_text.find(what.substr(open + 1, close - open - 1));
+      if (at != std::string::npos) std::tie(c.line, c.column) = line_and_column(json_text, at);
+    }
+    throw_user_error("unreadable JSON: " + what, c);
   }
   if (!j.is_object())
     throw_user_error("expected a JSON object", ErrorContext{.file = name_for_messages});
-  Fields f(j, name_for_messages);
+  Fields f(j, name_for_messages, json_text);
   std::string arch_name;
   if (j.contains("architectures") && j.at("architectures").is_array() && !j.at("architectures").empty() &&
       j.at("architectures").at(0).is_string())
@@ -224,11 +272,7 @@ ModelSpec parse_hf_config(const std::string& json_text, const std::string& name_
 }
 
 ModelSpec load_hf_config(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw_user_error("cannot open HuggingFace config", ErrorContext{.file = path, .hint = "check the path"});
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return parse_hf_config(buffer.str(), path);
+  return parse_hf_config(read_input_file(path, "HuggingFace config"), path);
 }
 
 }  // namespace moeplan::io

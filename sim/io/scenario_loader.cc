@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "sim/io/hf_config.h"
+#include "sim/io/input_file.h"
 #include "sim/io/model_yaml.h"
 #include "sim/io/scenario_sections.h"
 #include "sim/io/yaml_override.h"
@@ -70,7 +71,11 @@ std::vector<SweepAxis> read_sweep(const YamlField& f) {
   std::vector<SweepAxis> axes;
   for (const auto& [key, values] : f.entries()) {
     SweepAxis axis;
-    axis.key = normalize_key_path(key);
+    try {
+      axis.key = normalize_key_path(key);
+    } catch (const Error& e) {
+      throw e.with_context(values.context());  // a malformed axis key is placed at its line in the file
+    }
     const std::string top = axis.key.substr(0, axis.key.find_first_of(".["));
     bool known = false;
     for (const std::string& k : kTopLevelKeys) known = known || (k == top && k != "sweep");
@@ -208,11 +213,7 @@ Scenario load(const std::string& text, const std::string& file_for_messages, con
 }  // namespace
 
 Scenario load_scenario(const std::string& path, const Catalog& catalog, const std::vector<std::string>& overrides) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw_user_error("cannot open scenario file", ErrorContext{.file = path, .hint = "check the path"});
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  Scenario s = load(buffer.str(), path, fs::path(path).parent_path().string(), catalog, overrides);
+  Scenario s = load(read_input_file(path, "scenario file"), path, fs::path(path).parent_path().string(), catalog, overrides);
   s.file = path;
   return s;
 }

@@ -7,6 +7,7 @@
 #include "sim/io/hardware_yaml.h"
 #include "sim/io/software_yaml.h"
 #include "sim/io/suggest.h"
+#include "sim/units/checked.h"
 #include "sim/units/units.h"
 
 namespace moeplan::io {
@@ -68,8 +69,8 @@ ClusterSpec read_cluster_fields(const YamlField& f, ClusterSpec c, const Catalog
       gpu->fail("a phase runs on the scenario's GPU (`" + c.gpu.name + "`), not `" + g.name + "`",
                 "the scenario's GPU; a run on another GPU is a scenario of its own");
   }
-  c.n_nodes = f.get_int("nodes", whole ? 1 : c.n_nodes);
-  c.gpus_per_node = f.get_int("gpus_per_node", whole ? 8 : c.gpus_per_node);
+  c.n_nodes = f.get_int("nodes", whole ? 1 : c.n_nodes, kNoLower, kMaxNodes);
+  c.gpus_per_node = f.get_int("gpus_per_node", whole ? 8 : c.gpus_per_node, kNoLower, kMaxGpusPerNode);
   // Scale-up default: the GPU's own link (NVLink, Infinity Fabric), else its PCIe host link.
   if (auto su = f.find("scale_up")) {
     c.scale_up = fabric_of(*su, catalog);
@@ -85,7 +86,7 @@ ClusterSpec read_cluster_fields(const YamlField& f, ClusterSpec c, const Catalog
   // NICs: one per GPU wherever there is a scale-out fabric, unless given; a phase keeps the scenario's count.
   const int default_nics = whole ? (c.n_nodes > 1 || f.has("scale_out") ? c.gpus_per_node : 0)
                                  : (c.nics_per_node > 0 ? c.nics_per_node : (c.n_nodes > 1 ? c.gpus_per_node : 0));
-  c.nics_per_node = f.get_int("nics_per_node", default_nics);
+  c.nics_per_node = f.get_int("nics_per_node", default_nics, kNoLower, kMaxGpusPerNode);
   c.p2p = f.get_bool("p2p", c.p2p);
   if (auto t = f.find("topology")) {
     t->require_map("{kind, levels, planes, oversubscription, switch_radix}");
@@ -94,11 +95,16 @@ ClusterSpec read_cluster_fields(const YamlField& f, ClusterSpec c, const Catalog
       c.topology.kind = k->as_enum<std::string>(
           {{"fat-tree", "fat-tree"}, {"rail-optimized", "rail-optimized"}, {"single-switch", "single-switch"}},
           "topology kind");
-    c.topology.levels = t->get_int("levels", c.topology.levels);
-    c.topology.planes = t->get_int("planes", c.topology.planes);
+    c.topology.levels = t->get_int("levels", c.topology.levels, 1, 8);
+    c.topology.planes = t->get_int("planes", c.topology.planes, 1, kMaxGpusPerNode);
     c.topology.oversubscription = t->get_double("oversubscription", c.topology.oversubscription);
-    c.topology.switch_radix = t->get_int("switch_radix", c.topology.switch_radix);
+    c.topology.switch_radix = t->get_int("switch_radix", c.topology.switch_radix, 2, 1 << 16);
   }
+  // The GPU count is used (as an int) right after this section: it must be in range before anyone multiplies.
+  if (bounded_product({c.n_nodes, c.gpus_per_node}, kMaxGpus) > kMaxGpus)
+    f.find("nodes").value_or(f).fail("nodes x gpus_per_node = " + std::to_string(c.n_nodes) + " x " +
+                                         std::to_string(c.gpus_per_node) + " GPUs is too many",
+                                     "at most " + std::to_string(kMaxGpus) + " GPUs in one cluster");
   return c;
 }
 
@@ -118,18 +124,18 @@ ParallelPlan read_parallel(const YamlField& f, const ParallelPlan& base, int n_g
                  "comm_sms", "sequence_parallel", "ep_overlap", "tp_comm_overlap", "first_stage_layers",
                  "last_stage_layers"});
   ParallelPlan p = base;
-  p.tp = f.get_int("tp", p.tp);
-  p.cp = f.get_int("cp", p.cp);
+  p.tp = f.get_int("tp", p.tp, kNoLower, kMaxGpus);
+  p.cp = f.get_int("cp", p.cp, kNoLower, kMaxGpus);
   if (auto c = f.find("cp_comm"))
     p.cp_comm = c->as_enum<CpComm>({{"ring", CpComm::kRing}, {"a2a", CpComm::kAllToAll}}, "context-parallel exchange");
-  p.pp = f.get_int("pp", p.pp);
-  p.ep = f.get_int("ep", p.ep);
+  p.pp = f.get_int("pp", p.pp, kNoLower, kMaxGpus);
+  p.ep = f.get_int("ep", p.ep, kNoLower, kMaxGpus);
   p.zero_stage = f.get_int("zero", p.zero_stage);
-  p.micro_batch = f.get_int("micro_batch", p.micro_batch);
-  p.virtual_stages = f.get_int("virtual_stages", p.virtual_stages);
+  p.micro_batch = f.get_int("micro_batch", p.micro_batch, kNoLower, kMaxMicroBatchesPerStep);
+  p.virtual_stages = f.get_int("virtual_stages", p.virtual_stages, kNoLower, kMaxLayers);
   // Layers of the pipeline's first and last chunks; absent: the cut is balanced by compute.
-  if (auto l = f.find("first_stage_layers")) p.first_stage_layers = l->as_int("a layer count (0: only the embedding)");
-  if (auto l = f.find("last_stage_layers")) p.last_stage_layers = l->as_int("a layer count (0: only the head)");
+  if (auto l = f.find("first_stage_layers")) p.first_stage_layers = l->as_int_in(kNoLower, kMaxLayers);
+  if (auto l = f.find("last_stage_layers")) p.last_stage_layers = l->as_int_in(kNoLower, kMaxLayers);
   if (auto s = f.find("schedule"))
     p.schedule = s->as_enum<PipelineSchedule>({{"gpipe", PipelineSchedule::kGpipe},
                                                {"1f1b", PipelineSchedule::k1F1B},
@@ -142,14 +148,14 @@ ParallelPlan read_parallel(const YamlField& f, const ParallelPlan& base, int n_g
     p.recompute = r->as_enum<RecomputePolicy>(
         {{"none", RecomputePolicy::kNone}, {"selective", RecomputePolicy::kSelective}, {"full", RecomputePolicy::kFull}},
         "recompute policy");
-  p.comm_sms = f.get_int("comm_sms", p.comm_sms);
+  p.comm_sms = f.get_int("comm_sms", p.comm_sms, kNoLower, 1 << 20);  // below the GPU's SMs: scenario_validate.cc
   const bool zero_given = f.has("zero");
   p.sequence_parallel = f.get_bool("sequence_parallel", p.sequence_parallel);
   p.ep_overlap = f.get_bool("ep_overlap", p.ep_overlap);
   p.tp_comm_overlap = f.get_bool("tp_comm_overlap", p.tp_comm_overlap);
 
   auto derive_dp = [&](const YamlField& at) {
-    const long long model_ranks = static_cast<long long>(p.tp) * p.cp * p.pp;
+    const long long model_ranks = bounded_product({p.tp, p.cp, p.pp}, kMaxGpus);
     const bool cp = p.cp > 1;
     if (model_ranks <= 0 || n_gpus % model_ranks != 0)
       at.fail(std::string("dp: auto needs ") + (cp ? "tp x cp x pp" : "tp x pp") + " = " + std::to_string(model_ranks) +
@@ -159,7 +165,7 @@ ParallelPlan read_parallel(const YamlField& f, const ParallelPlan& base, int n_g
   };
   if (auto d = f.find("dp")) {
     if (d->is_scalar() && d->node().Scalar() == "auto") p.dp = derive_dp(*d);
-    else p.dp = d->as_int("an integer or auto");
+    else p.dp = d->as_int_in(kNoLower, kMaxGpus);
   } else if (dp_auto_when_absent || f.has("tp") || f.has("cp") || f.has("pp")) {
     p.dp = derive_dp(f);
   }
@@ -225,7 +231,7 @@ TrainingSpec read_training(const YamlField& f, const ParallelPlan& plan, const C
     ph.name = p.get_string("name", "phase-" + std::to_string(i));
     if (auto x = p.find("tokens")) ph.tokens = x->as_quantity(units::parse_count, kCount);
     if (auto x = p.find("steps")) ph.steps = read_whole_count(*x);
-    ph.seq_len = p.get_int("seq_len", ph.seq_len);
+    ph.seq_len = p.get_int("seq_len", ph.seq_len, kNoLower, kMaxSeqLen);
     ph.global_batch = p.get_int("global_batch", ph.global_batch);
     if (auto r = p.find("batch_ramp")) {
       r->require_map("{from: sequences, over_tokens: count}");
@@ -302,8 +308,8 @@ FailureSpec read_failures(const YamlField& f) {
     if (!(c->is_scalar() && c->node().Scalar() == "auto"))
       s.checkpoint_interval_s = c->as_quantity(units::parse_duration, "auto, or a duration such as \"30 min\"");
   }
-  s.hot_spare_nodes = f.get_int("hot_spare_nodes", 0);
-  s.pool_nodes = f.get_int("pool_nodes", 0);
+  s.hot_spare_nodes = f.get_int("hot_spare_nodes", 0, kNoLower, kMaxNodes);  // <= cluster nodes: scenario_validate.cc
+  s.pool_nodes = f.get_int("pool_nodes", 0, kNoLower, kMaxNodes);
   if (auto cls = f.find("classes")) {
     for (const YamlField& e : cls->items("a list of {name, category, per_gpu_day}")) {
       e.require_map("{name, category, per_gpu_day}");

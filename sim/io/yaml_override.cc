@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "sim/units/error.h"
+#include "sim/units/text.h"
 
 namespace moeplan::io {
 namespace {
@@ -26,12 +27,21 @@ bool all_digits(const std::string& s) {
                    ErrorContext{.expected = "a dotted key such as parallel.pp or training.phases[0].seq_len"});
 }
 
+// A list index of a key: at most 9 digits (no list in a scenario comes near 10^9 entries), so it converts
+// without std::stoll's out_of_range.
+long long index_of(const std::string& key, const std::string& digits) {
+  if (digits.size() > 9) bad_key(key, "index `" + digits + "` is too large");
+  long long v = 0;
+  for (char c : digits) v = v * 10 + (c - '0');
+  return v;
+}
+
 std::vector<Component> split_key(const std::string& key) {
   std::vector<Component> out;
   std::string cur;
   auto flush = [&] {
     if (cur.empty()) bad_key(key, "empty component");
-    if (all_digits(cur)) out.push_back({"", std::stoll(cur)});
+    if (all_digits(cur)) out.push_back({"", index_of(key, cur)});
     else out.push_back({cur, -1});
     cur.clear();
   };
@@ -46,7 +56,7 @@ std::vector<Component> split_key(const std::string& key) {
       if (close == std::string::npos) bad_key(key, "unclosed `[`");
       const std::string idx = key.substr(i + 1, close - i - 1);
       if (!all_digits(idx)) bad_key(key, "index `" + idx + "` is not a number");
-      out.push_back({"", std::stoll(idx)});
+      out.push_back({"", index_of(key, idx)});
       i = close;
     } else {
       cur += c;
@@ -118,6 +128,10 @@ std::pair<std::string, std::string> split_override(const std::string& text) {
 
 void apply_override(YAML::Node& root, const std::string& dotted_key, const std::string& value) {
   const auto comps = split_key(dotted_key);
+  // Values end up in reports (JSON, HTML, SQLite): reject bytes that are not UTF-8 here, as files do.
+  if (first_invalid_utf8(value) != std::string::npos || first_invalid_utf8(dotted_key) != std::string::npos)
+    throw_user_error("override `" + dotted_key + "` is not valid UTF-8",
+                     ErrorContext{.key_path = render(comps, comps.size()), .expected = "UTF-8 text"});
   YAML::Node parsed;
   try {
     parsed = YAML::Load(value);

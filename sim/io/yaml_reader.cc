@@ -5,11 +5,14 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
-#include <fstream>
 #include <set>
 #include <sstream>
 
+#include <yaml-cpp/eventhandler.h>
+
+#include "sim/io/input_file.h"
 #include "sim/io/suggest.h"
+#include "sim/units/text.h"
 
 namespace moeplan::io {
 namespace {
@@ -31,6 +34,20 @@ std::string lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
 }
+
+// Records where a document starts and ignores its content.
+struct DocumentStart : YAML::EventHandler {
+  YAML::Mark mark = YAML::Mark::null_mark();
+  void OnDocumentStart(const YAML::Mark& m) override { mark = m; }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
 
 }  // namespace
 
@@ -196,6 +213,14 @@ int YamlField::as_int(const std::string& expected) const {
   return static_cast<int>(v);
 }
 
+int YamlField::as_int_in(long long lo, long long hi) const {
+  const std::string expected = lo <= kNoLower ? "an integer no larger than " + std::to_string(hi)
+                                              : "an integer from " + std::to_string(lo) + " to " + std::to_string(hi);
+  const long long v = as_int64(expected);
+  if (v < lo || v > hi) fail("integer " + std::to_string(v) + " is out of range", expected);
+  return static_cast<int>(v);
+}
+
 double YamlField::as_double(const std::string& expected) const {
   const std::string s = scalar_or_fail(expected);
   char* end = nullptr;
@@ -225,6 +250,10 @@ int YamlField::get_int(const std::string& key, int fallback) const {
   auto f = find(key);
   return f ? f->as_int() : fallback;
 }
+int YamlField::get_int(const std::string& key, int fallback, long long lo, long long hi) const {
+  auto f = find(key);
+  return f ? f->as_int_in(lo, hi) : fallback;
+}
 double YamlField::get_double(const std::string& key, double fallback) const {
   auto f = find(key);
   return f ? f->as_double() : fallback;
@@ -244,8 +273,31 @@ double YamlField::get_quantity(const std::string& key, double (*parse)(std::stri
 }
 
 YAML::Node parse_yaml(const std::string& text, const std::string& file_for_messages) {
+  const size_t bad = first_invalid_utf8(text);
+  if (bad != std::string::npos) {
+    const auto [line, column] = line_and_column(text, bad);
+    throw_user_error("invalid UTF-8 at byte " + std::to_string(bad),
+                     ErrorContext{.file = file_for_messages, .line = line, .column = column,
+                                  .expected = "UTF-8 text", .hint = "save the file as UTF-8"});
+  }
   try {
-    return YAML::Load(text);
+    YAML::Node root = YAML::Load(text);
+    // YAML::Load keeps the first document and drops the rest without a word. YAML::LoadAll would say how
+    // many there are, but yaml-cpp 0.7 loops forever on some malformed inputs ("! l\n? a"), so the events
+    // of at most two documents are read instead.
+    std::istringstream in(text);
+    YAML::Parser parser(in);
+    DocumentStart first, second;
+    if (parser.HandleNextDocument(first) && parser.HandleNextDocument(second)) {
+      ErrorContext c{.file = file_for_messages, .expected = "one YAML document",
+                     .hint = "remove the `---` separator, or split the file"};
+      if (real_mark(second.mark)) {
+        c.line = second.mark.line + 1;
+        c.column = second.mark.column + 1;
+      }
+      throw_user_error("a second YAML document starts here", c);
+    }
+    return root;
   } catch (const YAML::ParserException& e) {
     ErrorContext c{.file = file_for_messages};
     if (real_mark(e.mark)) {
@@ -258,12 +310,6 @@ YAML::Node parse_yaml(const std::string& text, const std::string& file_for_messa
   }
 }
 
-YAML::Node load_yaml_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw_user_error("cannot open file", ErrorContext{.file = path, .hint = "check the path"});
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return parse_yaml(buffer.str(), path);
-}
+YAML::Node load_yaml_file(const std::string& path) { return parse_yaml(read_input_file(path, "file"), path); }
 
 }  // namespace moeplan::io

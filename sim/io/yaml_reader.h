@@ -20,6 +20,9 @@
 
 namespace moeplan::io {
 
+// Lower bound for as_int_in/get_int that leaves the lower limit to spec validation (whose messages say why).
+inline constexpr long long kNoLower = -2147483647LL;
+
 class YamlSource {
  public:
   explicit YamlSource(std::string file) : file_(std::move(file)) {}
@@ -73,6 +76,8 @@ class YamlField {
   std::string as_string(const std::string& expected = "a string") const;
   long long as_int64(const std::string& expected = "an integer") const;
   int as_int(const std::string& expected = "an integer") const;
+  // An integer in [lo, hi]; anything else fails here with the bounds as the expectation.
+  int as_int_in(long long lo, long long hi) const;
   double as_double(const std::string& expected = "a number") const;
   bool as_bool() const;
   // Quantity with a unit through a units:: parser; its errors get this field's location.
@@ -88,6 +93,7 @@ class YamlField {
 
   // Optional keys of this mapping with a default.
   int get_int(const std::string& key, int fallback) const;
+  int get_int(const std::string& key, int fallback, long long lo, long long hi) const;
   double get_double(const std::string& key, double fallback) const;
   bool get_bool(const std::string& key, bool fallback) const;
   std::string get_string(const std::string& key, const std::string& fallback) const;
@@ -111,9 +117,11 @@ class YamlField {
   YAML::Mark key_mark_;
 };
 
-// Parses YAML text; a syntax error becomes a user Error "malformed YAML: ..." at file:line:column.
+// Parses YAML text; a syntax error becomes a user Error "malformed YAML: ..." at file:line:column, and so do
+// invalid UTF-8 and a second document ("---"), which would otherwise be ignored.
 YAML::Node parse_yaml(const std::string& text, const std::string& file_for_messages);
-// Reads and parses a file; a missing file is a user Error naming it.
+// Reads and parses a file (a regular file within the input size limit, see input_file.h); a missing file is
+// a user Error naming it.
 YAML::Node load_yaml_file(const std::string& path);
 
 }  // namespace moeplan::io

@@ -174,6 +174,8 @@ struct SweepResult {
   std::vector<std::string> axis_keys;
   std::vector<SweepPointResult> points;  // in expansion order
   std::size_t computed_now = 0;     // points this run computed (the rest were already stored)
+  std::size_t recomputed_other_inputs = 0;  // of those, rows stored with another inputs identity
+  std::size_t retried_failed = 0;           // of those, rows stored as failed and tried again
   std::size_t failed = 0;
   int rank = 0, n_ranks = 1;        // MPI rank/size that produced this result
   double seconds = 0;

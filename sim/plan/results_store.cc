@@ -34,6 +34,7 @@ CREATE TABLE IF NOT EXISTS results (
   cost_usd    REAL,
   days        REAL,
   memory_fits INTEGER,
+  inputs      TEXT NOT NULL DEFAULT '',
   PRIMARY KEY (sweep_id, point_id)
 );
 CREATE INDEX IF NOT EXISTS results_cost ON results (sweep_id, cost_usd);
@@ -67,7 +68,18 @@ std::string column_text(sqlite3_stmt* st, int i) {
            : std::string();
 }
 
-std::uint64_t parse_hex(const std::string& s) { return std::stoull(s, nullptr, 16); }
+// A point id as stored; anything else means the file was edited or damaged (a user error, not a crash).
+std::uint64_t parse_hex(const std::string& s, const std::string& path) {
+  std::uint64_t v = 0;
+  for (char c : s) {
+    const int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+    if (d < 0 || s.size() > 16)
+      throw_user_error("results store has a malformed point id `" + s + "`",
+                       ErrorContext{.file = path, .hint = "write this sweep to a new results file"});
+    v = v * 16 + static_cast<std::uint64_t>(d);
+  }
+  return v;
+}
 
 // Finalizes a statement on every path.
 struct Statement {
@@ -159,6 +171,12 @@ ResultsStore ResultsStore::open(const std::string& path, std::uint64_t sweep_id)
     sqlite3_exec(impl->db, "ROLLBACK", nullptr, nullptr, nullptr);
     impl->fail("creating the schema", schema_rc);
   }
+  // Stores written before rows carried their inputs' identity gain the column (empty: unknown inputs, so
+  // those rows are recomputed rather than trusted).
+  sqlite3_stmt* probe = nullptr;
+  if (sqlite3_prepare_v2(impl->db, "SELECT inputs FROM results LIMIT 0", -1, &probe, nullptr) != SQLITE_OK)
+    impl->exec("ALTER TABLE results ADD COLUMN inputs TEXT NOT NULL DEFAULT ''");
+  sqlite3_finalize(probe);
   impl->exec("COMMIT");
 
   Statement st = impl->prepare("SELECT value FROM moeplan_meta WHERE key = 'schema_version'");
@@ -192,8 +210,8 @@ void ResultsStore::put(const ResultRow& row) {
   impl_->write_transaction([&]() -> int {
     Statement st = impl_->prepare(
         "INSERT OR REPLACE INTO results (sweep_id, point_id, overrides, status, message, result_json, "
-        "step_time_s, mfu, gpu_hours, cost_usd, days, memory_fits) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+        "step_time_s, mfu, gpu_hours, cost_usd, days, memory_fits, inputs) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
     sqlite3_bind_text(st.st, 1, impl_->sweep_hex.c_str(), -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st.st, 2, pid.c_str(), -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st.st, 3, row.overrides.data(), static_cast<int>(row.overrides.size()), SQLITE_TRANSIENT);
@@ -211,6 +229,7 @@ void ResultsStore::put(const ResultRow& row) {
     } else {
       sqlite3_bind_null(st.st, 12);
     }
+    sqlite3_bind_text(st.st, 13, row.inputs.data(), static_cast<int>(row.inputs.size()), SQLITE_TRANSIENT);
     return sqlite3_step(st.st);
   });
 }
@@ -220,13 +239,13 @@ std::vector<ResultRow> ResultsStore::all() const {
   for (int attempt = 0;; ++attempt) {
     Statement st = impl_->prepare(
         "SELECT point_id, overrides, status, message, result_json, step_time_s, mfu, gpu_hours, cost_usd, days, "
-        "memory_fits FROM results WHERE sweep_id = ?1 ORDER BY point_id");
+        "memory_fits, inputs FROM results WHERE sweep_id = ?1 ORDER BY point_id");
     sqlite3_bind_text(st.st, 1, impl_->sweep_hex.c_str(), -1, SQLITE_TRANSIENT);
     std::vector<ResultRow> rows;
     int rc = SQLITE_ROW;
     while ((rc = sqlite3_step(st.st)) == SQLITE_ROW) {
       ResultRow r;
-      r.point_id = parse_hex(column_text(st.st, 0));
+      r.point_id = parse_hex(column_text(st.st, 0), impl_->path);
       r.overrides = column_text(st.st, 1);
       r.ok = column_text(st.st, 2) == "ok";
       r.message = column_text(st.st, 3);
@@ -237,6 +256,7 @@ std::vector<ResultRow> ResultsStore::all() const {
       r.cost_usd = column_opt(st.st, 8);
       r.days = column_opt(st.st, 9);
       if (sqlite3_column_type(st.st, 10) != SQLITE_NULL) r.memory_fits = sqlite3_column_int(st.st, 10) != 0;
+      r.inputs = column_text(st.st, 11);
       rows.push_back(std::move(r));
     }
     if (rc == SQLITE_DONE) return rows;

@@ -31,6 +31,9 @@ struct ResultRow {
   std::optional<double> cost_usd;
   std::optional<double> days;
   std::optional<bool> memory_fits;
+  // Identity of everything besides the point's overrides that shaped the row: moeplan version and the
+  // content of the profiles, catalog and model configs (sweep_inputs.h). "" in rows of older stores.
+  std::string inputs;
 };
 
 class ResultsStore {

@@ -69,8 +69,16 @@ std::uint64_t sweep_size(const std::vector<SweepAxis>& axes) {
   return n;
 }
 
-std::vector<SweepPoint> expand_sweep(const std::vector<SweepAxis>& axes) {
+std::vector<SweepPoint> expand_sweep(const std::vector<SweepAxis>& axes, std::uint64_t max_points) {
   const std::uint64_t n = sweep_size(axes);
+  // Refused before anything is allocated: each point costs a few hundred bytes here and a run later.
+  if (n > max_points) {
+    std::string shape;
+    for (const auto& a : axes) shape += (shape.empty() ? "" : " x ") + std::to_string(a.values.size());
+    throw_user_error("the sweep has " + std::to_string(n) + " points (" + shape + "), more than the limit of " +
+                         std::to_string(max_points),
+                     ErrorContext{.key_path = "sweep", .hint = "split it into smaller sweeps, or raise --max-points"});
+  }
   // Axis indices sorted by key, for the canonical form.
   std::vector<std::size_t> by_key(axes.size());
   for (std::size_t i = 0; i < by_key.size(); ++i) by_key[i] = i;

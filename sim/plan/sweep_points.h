@@ -25,10 +25,14 @@ struct SweepPoint {
 // Sixteen lower-case hex digits, zero-padded.
 std::string to_hex16(std::uint64_t value);
 
+// Points a sweep may have unless the caller allows more (`moeplan sweep --max-points`).
+inline constexpr std::uint64_t kDefaultMaxSweepPoints = std::uint64_t{1} << 20;
+
 // Cartesian product in row-major order: the first axis varies slowest, values in the order given. No axes
-// gives a single point with no overrides. Throws a user Error for an axis without a key or values, or a key
-// that appears twice.
-std::vector<SweepPoint> expand_sweep(const std::vector<SweepAxis>& axes);
+// gives a single point with no overrides. Throws a user Error for an axis without a key or values, a key
+// that appears twice, or more than `max_points` points (before allocating them).
+std::vector<SweepPoint> expand_sweep(const std::vector<SweepAxis>& axes,
+                                     std::uint64_t max_points = kDefaultMaxSweepPoints);
 
 // Number of points expand_sweep would return (throws like it; user Error when above 2^63).
 std::uint64_t sweep_size(const std::vector<SweepAxis>& axes);

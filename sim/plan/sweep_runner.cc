@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -14,9 +15,11 @@
 #include <sstream>
 #include <thread>
 
+#include "sim/io/input_file.h"
 #include "sim/io/scenario_loader.h"
 #include "sim/io/yaml_override.h"
 #include "sim/plan/results_store.h"
+#include "sim/plan/sweep_inputs.h"
 #include "sim/plan/sweep_points.h"
 #include "sim/train/training_run.h"
 #include "sim/units/error.h"
@@ -26,11 +29,7 @@ namespace moeplan {
 namespace {
 
 std::string read_text(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) throw_user_error("cannot read `" + path + "`", ErrorContext{.file = path});
-  std::ostringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
+  return io::read_input_file(path, "sweep input");
 }
 
 struct Prepared {
@@ -38,7 +37,29 @@ struct Prepared {
   std::vector<SweepPoint> points;
   std::uint64_t id = 0;
   std::string name;
+  std::string inputs;  // inputs identity of this run (sweep_inputs.h)
 };
+
+// Files besides the catalog and profiles folders that can shape a point: the base scenario's model config
+// and profile, and any sweep value naming a file (model: or calibration: axes), as given or next to the
+// scenario.
+std::vector<std::string> scenario_input_files(const std::string& path, const Scenario& base,
+                                              const std::vector<SweepAxis>& axes) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::path(path).parent_path();
+  std::vector<std::string> out;
+  auto add = [&](const std::string& name) {
+    if (name.empty()) return;
+    std::error_code ec;
+    for (const fs::path& p : {fs::path(name), dir / name})
+      if (fs::is_regular_file(p, ec)) out.push_back(p.string());
+  };
+  add(base.model.source);
+  add(base.calibration);
+  for (const SweepAxis& a : axes)
+    for (const std::string& v : a.values) add(v);
+  return out;
+}
 
 Prepared prepare(const std::string& path, const io::Catalog& catalog, const SweepOptions& o) {
   if (o.db_path.empty()) throw_user_error("no results file for the sweep", ErrorContext{.key_path = "--db"});
@@ -48,16 +69,23 @@ Prepared prepare(const std::string& path, const io::Catalog& catalog, const Swee
                      ErrorContext{.file = path, .key_path = "sweep", .hint = "add sweep: {parallel.pp: [8, 16]}"});
   Prepared p;
   p.axes = base.sweep;
-  p.points = expand_sweep(p.axes);
+  try {
+    p.points = expand_sweep(p.axes, o.max_points);
+  } catch (const Error& e) {
+    throw e.with_context(ErrorContext{.file = path});
+  }
   p.name = base.name;
   // The sweep's identity covers the file and every override applied to all points.
   std::string text = read_text(path);
   for (const std::string& ov : o.overrides) text += "\n#--set " + ov;
   p.id = sweep_id(text, p.axes);
+  std::vector<std::string> paths = o.input_paths;
+  for (const std::string& f : scenario_input_files(path, base, p.axes)) paths.push_back(f);
+  p.inputs = inputs_identity(o.moeplan_version, paths);
   return p;
 }
 
-SweepPointResult row_to_point(const SweepPoint& pt, const ResultRow* row) {
+SweepPointResult row_to_point(const SweepPoint& pt, const ResultRow* row, const std::string& inputs) {
   SweepPointResult r;
   r.index = pt.index;
   r.point_id = pt.id;
@@ -69,6 +97,11 @@ SweepPointResult row_to_point(const SweepPoint& pt, const ResultRow* row) {
     r.ok = false;
     r.status = "missing";
     r.message = "not computed";
+    return r;
+  }
+  if (row->inputs != inputs) {
+    r.ok = false;
+    r.message = "computed with other inputs (profiles, catalog, model config or moeplan version); not shown";
     return r;
   }
   r.ok = row->ok;
@@ -99,8 +132,8 @@ SweepResult table(const Prepared& p, const ResultsStore& store, const SweepOptio
   for (ResultRow& r : store.all()) rows.emplace(r.point_id, std::move(r));
   for (const SweepPoint& pt : p.points) {
     auto it = rows.find(pt.id);
-    out.points.push_back(row_to_point(pt, it == rows.end() ? nullptr : &it->second));
-    if (it != rows.end() && !it->second.ok) ++out.failed;
+    out.points.push_back(row_to_point(pt, it == rows.end() ? nullptr : &it->second, p.inputs));
+    if (it != rows.end() && (!it->second.ok || it->second.inputs != p.inputs)) ++out.failed;
   }
   return out;
 }
@@ -146,12 +179,30 @@ SweepResult run_sweep(const std::string& path, const io::Catalog& catalog, const
   const Prepared p = prepare(path, catalog, options);
   ResultsStore store = ResultsStore::open(options.db_path, p.id);
 
-  // This rank's points that the store does not hold yet.
+  // This rank's points that the store does not hold yet, holds from other inputs, or holds as failed.
+  std::map<std::uint64_t, std::pair<bool, std::string>> stored;  // point id -> (ok, inputs)
+  for (ResultRow& r : store.all()) stored.emplace(r.point_id, std::make_pair(r.ok, std::move(r.inputs)));
   std::vector<const SweepPoint*> todo;
+  std::size_t other_inputs = 0, retried = 0;
   const int n_ranks = std::max(1, options.n_ranks);
-  for (const SweepPoint& pt : p.points)
-    if (static_cast<int>(pt.index % static_cast<std::size_t>(n_ranks)) == options.rank && !store.has(pt.id))
+  for (const SweepPoint& pt : p.points) {
+    if (static_cast<int>(pt.index % static_cast<std::size_t>(n_ranks)) != options.rank) continue;
+    const auto it = stored.find(pt.id);
+    if (it == stored.end()) {
       todo.push_back(&pt);
+    } else if (it->second.second != p.inputs) {
+      ++other_inputs;
+      todo.push_back(&pt);
+    } else if (!it->second.first) {
+      ++retried;  // a failure may have been transient (or fixed since): try again
+      todo.push_back(&pt);
+    }
+  }
+  if (options.notice) {
+    auto points = [](std::size_t n) { return std::to_string(n) + (n == 1 ? " point was" : " points were"); };
+    if (other_inputs > 0) options.notice(points(other_inputs) + " computed with other inputs; recomputing");
+    if (retried > 0) options.notice(points(retried) + " stored as failed; retrying");
+  }
 
   // Calibrations are shared between points on the same GPU and profile.
   std::mutex calib_mutex;
@@ -175,6 +226,7 @@ SweepResult run_sweep(const std::string& path, const io::Catalog& catalog, const
       ResultRow row;
       row.point_id = pt.id;
       row.overrides = pt.canonical;
+      row.inputs = p.inputs;
       std::vector<std::string> overrides = options.overrides;
       overrides.insert(overrides.end(), pt.overrides.begin(), pt.overrides.end());
       try {
@@ -222,6 +274,8 @@ SweepResult run_sweep(const std::string& path, const io::Catalog& catalog, const
 
   SweepResult out = table(p, store, options);
   out.computed_now = computed;
+  out.recomputed_other_inputs = other_inputs;
+  out.retried_failed = retried;
   std::set<std::uint64_t> ran;
   for (const SweepPoint* pt : todo) ran.insert(pt->id);
   for (SweepPointResult& pt : out.points) pt.computed_now = ran.count(pt.point_id) > 0;

@@ -12,6 +12,7 @@
 #include "sim/io/catalog.h"
 #include "sim/plan/plan_result.h"
 #include "sim/plan/plan_search.h"
+#include "sim/plan/sweep_points.h"
 #include "sim/train/run_result.h"
 
 namespace moeplan {
@@ -30,6 +31,13 @@ struct SweepOptions {
   int rank = 0, n_ranks = 1;        // MPI split
   std::vector<std::string> overrides;  // applied to every point before its own (e.g. --set, --fidelity)
   std::string moeplan_version;
+  std::uint64_t max_points = kDefaultMaxSweepPoints;  // larger sweeps are refused before expansion
+  // Files and folders whose content shapes every point (the catalog and profiles folders). With the version,
+  // the scenario's model config and profile files, and files named by sweep values, they form the inputs
+  // identity stored with each row: a row with another identity is recomputed, never served.
+  std::vector<std::string> input_paths;
+  // Told, before computing, how many stored rows are recomputed and why (serialised; may be empty).
+  std::function<void(const std::string&)> notice;
   // Called after each point is committed (serialised; never concurrently).
   std::function<void(const SweepProgress&)> progress;
 };

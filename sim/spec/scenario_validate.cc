@@ -1,9 +1,11 @@
 // Cross-part checks of a Scenario: the plan must fit the cluster and the model. Every phase's own plan
 // (TrainingPhase::parallel when overridden) gets the same checks as the scenario's plan.
+#include <algorithm>
 #include <cstdio>
 #include <string>
 
 #include "sim/spec/scenario.h"
+#include "sim/units/checked.h"
 #include "sim/units/error.h"
 
 namespace moeplan {
@@ -30,13 +32,16 @@ void check_plan(const ParallelPlan& p, const Scenario& s, const ClusterSpec& clu
     fail(key + ".tp_comm_overlap", "overlapping TP communication with GEMMs needs peer-to-peer access between GPUs, "
                                    "and cluster.p2p is false",
          "set tp_comm_overlap: false, or use GPUs with P2P (NVLink, or PCIe P2P enabled)");
-  if (p.n_gpus() != gpus) {
-    const int model_ranks = p.tp * p.cp * p.pp;
+  // Formed with an overflow check: 8 x 536870913 must not wrap around to 8.
+  const long long plan_gpus = bounded_product({p.tp, p.cp, p.pp, p.dp}, kMaxGpus);
+  if (plan_gpus != gpus) {
+    const long long model_ranks = bounded_product({p.tp, p.cp, p.pp}, kMaxGpus);
     const std::string degrees = p.cp > 1 ? "tp x cp x pp x dp = " + n(p.tp) + " x " + n(p.cp) + " x " + n(p.pp) +
                                                " x " + n(p.dp)
                                          : "tp x pp x dp = " + n(p.tp) + " x " + n(p.pp) + " x " + n(p.dp);
-    fail(key, degrees + " = " + n(p.n_gpus()) + " but the cluster has " + n(gpus) + " GPUs",
-         "set dp to " + (gpus % model_ranks == 0 ? n(gpus / model_ranks) : std::string("a divisor")) +
+    fail(key, degrees + (plan_gpus > kMaxGpus ? " is more than " + n(kMaxGpus) : " = " + n(plan_gpus)) +
+                  " but the cluster has " + n(gpus) + " GPUs",
+         "set dp to " + (model_ranks > 0 && gpus % model_ranks == 0 ? n(gpus / model_ranks) : std::string("a divisor")) +
              " or change cluster.nodes");
   }
   const int stage_ranks = p.stage_gpus();  // GPUs sharing one pipeline stage
@@ -50,10 +55,11 @@ void check_plan(const ParallelPlan& p, const Scenario& s, const ClusterSpec& clu
                             " GPUs of a pipeline stage (" + (p.cp > 1 ? "tp x cp x dp" : "tp x dp") + ")",
            "choose ep dividing " + n(stage_ranks));
   }
-  const int chunks = p.pp * p.virtual_stages * (p.schedule == PipelineSchedule::kDualPipeV ? 2 : 1);
+  const long long chunks = static_cast<long long>(p.pp) * p.virtual_stages *
+                           (p.schedule == PipelineSchedule::kDualPipeV ? 2 : 1);
   // With the first or last chunk's layers set, the rest split evenly (and the check names those keys).
   if (p.first_stage_layers || p.last_stage_layers)
-    fixed_stage_layer_counts(p, m.n_layers, chunks, key);
+    fixed_stage_layer_counts(p, m.n_layers, static_cast<int>(std::min<long long>(chunks, kMaxLayers + 1)), key);
   else if (m.n_layers < chunks)
     fail(key + ".pp", "the model's " + n(m.n_layers) + " layers cannot be split over " + n(chunks) +
                           " pipeline chunks", "use fewer stages");
@@ -72,6 +78,11 @@ void check_plan(const ParallelPlan& p, const Scenario& s, const ClusterSpec& clu
     fail(key + ".cp_comm", "the a2a exchange gives each CP rank heads / cp heads: cp = " + n(p.cp) +
                                " does not divide the " + n(m.n_heads / p.tp) + " attention heads of a TP rank",
          "use cp_comm: ring, or a cp dividing " + n(m.n_heads / p.tp));
+  // Communication kernels borrow SMs from compute: all of them leaves none to compute with.
+  if (p.comm_sms >= s.cluster.gpu.sm_count)
+    fail(key + ".comm_sms", "comm_sms = " + n(p.comm_sms) + " leaves none of the " + n(s.cluster.gpu.sm_count) +
+                                " SMs of " + s.cluster.gpu.name + " for compute",
+         "use fewer than " + n(s.cluster.gpu.sm_count) + " (DeepSeek-V3 used 20 of 132)");
   if (p.zero_stage > 0 && p.grad_dp() == 1)
     fail(key + ".zero", "ZeRO needs data parallelism (dp > 1)", "set zero: 0");
 }
@@ -115,6 +126,16 @@ void validate(const Scenario& s) {
       fail(phase_key + ".global_batch",
            "global batch " + n(ph.global_batch) + " is not a multiple of dp x micro_batch = " + n(per_step));
     const long long micro_batches = ph.global_batch / per_step;
+    // The schedule of one step holds every micro-batch of every pipeline chunk (measured: 2^20 slots take
+    // ~1 GB and 20 s at des; 2^24 took 18.5 GB before it was stopped): refuse before allocating it.
+    const long long chunks = static_cast<long long>(pp_plan.pp) * pp_plan.virtual_stages *
+                             (pp_plan.schedule == PipelineSchedule::kDualPipeV ? 2 : 1);
+    const long long slots = bounded_product({micro_batches, chunks}, kMaxScheduleSlots);
+    if (slots > kMaxScheduleSlots)
+      fail(phase_key + ".global_batch",
+           "global batch " + n(ph.global_batch) + " gives " + n(micro_batches) + " micro-batches per step over " +
+               n(chunks) + " pipeline chunks, more than the " + n(kMaxScheduleSlots) + " slots a step can schedule",
+           "raise micro_batch or dp, or lower the global batch");
     if (pp_plan.schedule == PipelineSchedule::kDualPipe && micro_batches % 2 != 0)
       fail(phase_key + ".global_batch", "DualPipe needs an even number of micro-batches, got " + n(micro_batches),
            "micro-batches divisible by 2 (DualPipe README)");
@@ -133,6 +154,10 @@ void validate(const Scenario& s) {
                " micro-batches per step, got " + n(micro_batches),
            "raise the global batch, lower dp or pp, or use another schedule");
   }
+  if (s.failures.hot_spare_nodes > s.cluster.n_nodes)
+    fail("failures.hot_spare_nodes",
+         n(s.failures.hot_spare_nodes) + " hot spares is more than the job's " + n(s.cluster.n_nodes) + " nodes",
+         "spares are a small reserve, typically a few percent of the nodes");
   if (s.precision.gemm == DType::kFp8 && !s.cluster.gpu.has_fp8())
     fail("precision", s.cluster.gpu.name + " has no FP8 tensor cores", "use precision: bf16");
 }

@@ -9,6 +9,7 @@
 #include "sim/spec/parallel_plan.h"
 #include "sim/spec/price_spec.h"
 #include "sim/spec/training_spec.h"
+#include "sim/units/checked.h"
 #include "sim/units/error.h"
 #include "sim/units/units.h"
 
@@ -17,6 +18,10 @@ namespace {
 void require(bool ok, const std::string& key, const std::string& message, const std::string& expected = "") {
   if (!ok) throw_user_error(message, ErrorContext{.key_path = key, .expected = expected});
 }
+// An upper bound on a user number (sim/units/checked.h says why each bound is where it is).
+void at_most(long long v, long long hi, const std::string& key) {
+  require(v <= hi, key, std::to_string(v) + " is out of range", "at most " + std::to_string(hi));
+}
 }  // namespace
 
 void validate(const ModelSpec& m) {
@@ -24,6 +29,16 @@ void validate(const ModelSpec& m) {
   require(m.hidden > 0, "model.hidden", "must be positive");
   require(m.n_heads > 0, "model.n_heads", "must be positive");
   require(m.vocab > 0, "model.vocab", "must be positive");
+  at_most(m.n_layers, kMaxLayers, "model.n_layers");
+  at_most(m.hidden, kMaxModelDim, "model.hidden");
+  at_most(m.n_heads, kMaxModelDim, "model.n_heads");
+  at_most(m.vocab, kMaxModelDim, "model.vocab");
+  at_most(m.ffn_dim, kMaxModelDim, "model.ffn_dim");
+  at_most(m.head_dim, kMaxModelDim, "model.head_dim");
+  at_most(m.moe.n_routed_experts, kMaxExperts, "model.moe.n_routed_experts");
+  at_most(m.moe.expert_ffn_dim, kMaxModelDim, "model.moe.expert_ffn_dim");
+  require(m.moe.n_routed_experts >= 0 && m.moe.n_shared_experts >= 0, "model.moe.n_routed_experts",
+          "expert counts must be >= 0");
   if (m.attention == AttentionKind::kMla) {
     require(m.mla.kv_lora_rank > 0 && m.mla.qk_nope_head_dim > 0 && m.mla.v_head_dim > 0, "model.mla",
             "MLA needs kv_lora_rank, qk_nope_head_dim and v_head_dim");
@@ -71,11 +86,26 @@ void validate(const ClusterSpec& c) {
   validate(c.gpu);
   require(c.n_nodes >= 1, "cluster.nodes", "must be >= 1");
   require(c.gpus_per_node >= 1, "cluster.gpus_per_node", "must be >= 1");
+  at_most(c.n_nodes, kMaxNodes, "cluster.nodes");
+  at_most(c.gpus_per_node, kMaxGpusPerNode, "cluster.gpus_per_node");
+  const long long gpus = bounded_product({c.n_nodes, c.gpus_per_node}, kMaxGpus);
+  require(gpus <= kMaxGpus, "cluster.nodes",
+          "nodes x gpus_per_node = " + std::to_string(c.n_nodes) + " x " + std::to_string(c.gpus_per_node) +
+              " is more than " + std::to_string(kMaxGpus) + " GPUs",
+          "at most " + std::to_string(kMaxGpus) + " GPUs in one cluster");
   require(c.nics_per_node >= 0, "cluster.nics_per_node", "must be >= 0");
   if (c.n_nodes > 1) require(c.nics_per_node >= 1, "cluster.nics_per_node", "a multi-node cluster needs NICs");
   require(c.topology.oversubscription >= 1.0, "cluster.topology.oversubscription", "must be >= 1.0",
           "a ratio such as 1.0 (full bisection) or 7.0");
   require(c.topology.planes >= 1, "cluster.topology.planes", "must be >= 1");
+  // Checked even where the topology is not built (one node): a value no network has is a typo.
+  require(c.topology.oversubscription <= 1024.0, "cluster.topology.oversubscription", "must be at most 1024",
+          "a ratio such as 1.0 (full bisection) or 7.0");
+  require(c.topology.levels >= 1 && c.topology.levels <= 8, "cluster.topology.levels", "must be between 1 and 8");
+  require(c.topology.switch_radix >= 2 && c.topology.switch_radix <= 65536, "cluster.topology.switch_radix",
+          "must be between 2 and 65536");
+  require(c.topology.planes <= std::max(1, c.nics_per_node), "cluster.topology.planes",
+          "planes must be between 1 and nics_per_node", "1..nics_per_node");
 }
 
 void validate(const ParallelPlan& p) {
@@ -88,6 +118,11 @@ void validate(const ParallelPlan& p) {
   require(p.micro_batch >= 1, "parallel.micro_batch", "must be >= 1");
   require(p.virtual_stages >= 1, "parallel.virtual_stages", "must be >= 1");
   require(p.comm_sms >= 0, "parallel.comm_sms", "must be >= 0");
+  for (const auto& [v, key] : {std::pair{p.tp, "parallel.tp"}, std::pair{p.cp, "parallel.cp"},
+                               std::pair{p.pp, "parallel.pp"}, std::pair{p.dp, "parallel.dp"},
+                               std::pair{p.ep, "parallel.ep"}})
+    at_most(v, kMaxGpus, key);
+  at_most(p.micro_batch, kMaxMicroBatchesPerStep, "parallel.micro_batch");
   if (p.schedule == PipelineSchedule::kDualPipe || p.schedule == PipelineSchedule::kDualPipeV)
     require(p.pp % 2 == 0, "parallel.pp",
             "DualPipe needs an even number of pipeline stages, got " + std::to_string(p.pp),
@@ -130,11 +165,27 @@ void validate(const TrainingSpec& t) {
       }
     }
     require(ph.ramp.from_sequences >= 0 && ph.ramp.over_tokens >= 0, k + ".batch_ramp", "must be >= 0");
+    at_most(ph.seq_len, kMaxSeqLen, k + ".seq_len");
+    // 10^18 tokens is ~70,000 times the largest published pre-training run; beyond it the GPU-hours and
+    // dollars lose meaning long before they overflow.
+    require(ph.tokens <= 1e18, k + ".tokens", "is out of range", "at most 1e18 tokens");
+    require(ph.steps <= 1e15, k + ".steps", "is out of range", "at most 1e15 steps");
   }
 }
 
 void validate(const PriceSpec& p) {
   require(p.usd_per_gpu_hour >= 0, "price.usd_per_gpu_hour", "must be >= 0");
+  // Explicit ceilings far above any market price, so cost products stay finite and meaningful.
+  require(p.usd_per_gpu_hour <= 1e6, "price.usd_per_gpu_hour", "is out of range", "at most $1M per GPU-hour");
+  require(p.capex_usd_per_gpu <= 1e9, "price.capex_per_gpu", "is out of range", "at most $1B per GPU");
+  require(p.network_usd_per_gpu <= 1e9, "price.network_per_gpu", "is out of range", "at most $1B per GPU");
+  require(p.usd_per_kwh <= 1e6, "price.electricity", "is out of range", "at most $1M per kWh");
+  require(p.pue <= 100, "price.pue", "is out of range", "at most 100");
+  require(p.server_cost_overhead >= 0 && p.server_cost_overhead <= 1e3, "price.server_cost_overhead",
+          "is out of range", "a ratio from 0 to 1000");
+  require(p.server_power_factor >= 0 && p.server_power_factor <= 1e3, "price.server_power_factor",
+          "is out of range", "a ratio from 0 to 1000");
+  require(p.lifetime_years <= 1000, "price.lifetime", "is out of range", "at most 1000 years");
   require(p.pue >= 1.0, "price.pue", "must be >= 1.0");
   require(p.lifetime_years > 0, "price.lifetime", "must be positive");
   require(p.average_utilisation > 0 && p.average_utilisation <= 1, "price.average_utilisation",

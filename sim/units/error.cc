@@ -1,6 +1,8 @@
 // Rendering of moeplan::Error messages: "file:line:column: key: message (expected ...) hint".
 #include "sim/units/error.h"
 
+#include "sim/units/text.h"
+
 namespace moeplan {
 
 Error::Error(ErrorKind kind, const std::string& message, ErrorContext context)
@@ -23,7 +25,8 @@ std::string Error::render(const std::string& message, const ErrorContext& c) {
   out += message;
   if (!c.expected.empty()) out += " (expected " + c.expected + ")";
   if (!c.hint.empty()) out += "; " + c.hint;
-  return out;
+  // Keys and values come from users: keep the message on one line and valid UTF-8 whatever they hold.
+  return printable(out);
 }
 
 Error Error::with_context(const ErrorContext& outer) const {

@@ -16,34 +16,71 @@ struct NumberAndUnit {
   std::string unit;  // remaining text, spaces removed
 };
 
-std::string strip_spaces(std::string_view text) {
-  std::string out;
-  for (char c : text)
-    if (!std::isspace(static_cast<unsigned char>(c))) out += c;
-  return out;
-}
+bool is_space(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 [[noreturn]] void bad(std::string_view text, const char* expected) {
   throw_user_error("cannot read `" + std::string(text) + "` as a quantity",
                    ErrorContext{.expected = expected});
 }
 
-// Splits "$2.5M/h" style text into the number and the rest; a leading '$' is kept in the unit.
+// Length of a plain decimal number at the start of `s` ([+-]digits[.digits][e[+-]digits]), 0 when there is
+// none. strtod alone would also take "0x10", "inf" and "nan", which no scenario means.
+size_t decimal_length(std::string_view s) {
+  size_t i = 0;
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+  size_t digits = 0;
+  while (i < s.size() && is_digit(s[i])) ++i, ++digits;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    while (i < s.size() && is_digit(s[i])) ++i, ++digits;
+  }
+  if (digits == 0) return 0;
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    size_t j = i + 1;
+    if (j < s.size() && (s[j] == '+' || s[j] == '-')) ++j;
+    size_t exp_digits = 0;
+    while (j < s.size() && is_digit(s[j])) ++j, ++exp_digits;
+    if (exp_digits > 0) i = j;
+  }
+  return i;
+}
+
+// Splits "$2.5M/h" style text into the number and the rest; a leading '$' is kept in the unit. Spaces may
+// stand around the text and between the number and its unit, nowhere else: "1 4.8T" is not 14.8T.
 NumberAndUnit split(std::string_view text, const char* expected) {
-  std::string s = strip_spaces(text);
+  std::string_view s = text;
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
   bool dollar_prefix = false;
   if (!s.empty() && s[0] == '$') {
     dollar_prefix = true;
-    s.erase(0, 1);
+    s.remove_prefix(1);
+    while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
   }
-  if (s.empty()) bad(text, expected);
-  const char* begin = s.c_str();
-  char* end = nullptr;
-  double v = std::strtod(begin, &end);
-  if (end == begin || !std::isfinite(v)) bad(text, expected);
-  NumberAndUnit out{v, std::string(end)};
+  const size_t n = decimal_length(s);
+  if (n == 0) bad(text, expected);
+  const std::string number(s.substr(0, n));
+  const double v = std::strtod(number.c_str(), nullptr);
+  if (!std::isfinite(v)) bad(text, expected);
+  std::string_view rest = s.substr(n);
+  while (!rest.empty() && is_space(rest.front())) rest.remove_prefix(1);
+  NumberAndUnit out{v, ""};
+  // Inside the unit only the spaces of "6 M USD" style amounts are allowed: they go, other text stays.
+  for (char c : rest)
+    if (!is_space(c)) out.unit += c;
+  if (!out.unit.empty() && is_digit(out.unit[0])) bad(text, expected);
   if (dollar_prefix) out.unit = "$" + out.unit;
   return out;
+}
+
+// A parsed quantity times its unit factor must stay a finite number ("1e300T" overflows to infinity).
+double scaled(std::string_view text, double value, double factor) {
+  const double v = value * factor;
+  if (!std::isfinite(v))
+    throw_user_error("`" + std::string(text) + "` is too large to represent",
+                     ErrorContext{.expected = "a finite quantity"});
+  return v;
 }
 
 bool starts_with(const std::string& s, std::string_view p) { return s.rfind(p, 0) == 0; }
@@ -75,7 +112,7 @@ double parse_bytes(std::string_view text) {
       {"B", 1}, {"KiB", kKiB}, {"MiB", kMiB}, {"GiB", kGiB}, {"TiB", kTiB},
       {"kB", kKilo}, {"KB", kKilo}, {"MB", kMega}, {"GB", kGiga}, {"TB", kTera}, {"PB", kPeta}};
   for (const auto& e : kTable)
-    if (u == e.unit) return nu.value * e.factor;
+    if (u == e.unit) return scaled(text, nu.value, e.factor);
   bad(text, kExpect);
 }
 
@@ -84,8 +121,8 @@ double parse_bandwidth(std::string_view text) {
   NumberAndUnit nu = split(text, kExpect);
   std::string u = nu.unit;
   double f = take_decimal_prefix(u);
-  if (u == "bps" || u == "b/s" || u == "bit/s") return nu.value * f / 8.0;
-  if (u == "Bps" || u == "B/s") return nu.value * f;
+  if (u == "bps" || u == "b/s" || u == "bit/s") return scaled(text, nu.value, f / 8.0);
+  if (u == "Bps" || u == "B/s") return scaled(text, nu.value, f);
   bad(text, kExpect);
 }
 
@@ -99,7 +136,7 @@ double parse_duration(std::string_view text) {
       {"days", 86400}, {"w", 604800}, {"week", 604800}, {"weeks", 604800},
       {"y", kHoursPerYear * 3600}, {"year", kHoursPerYear * 3600}, {"years", kHoursPerYear * 3600}};
   for (const auto& e : kTable)
-    if (u == e.unit) return nu.value * e.factor;
+    if (u == e.unit) return scaled(text, nu.value, e.factor);
   bad(text, kExpect);
 }
 
@@ -109,7 +146,7 @@ double parse_flops_rate(std::string_view text) {
   std::string u = nu.unit;
   if (u.empty()) return nu.value;
   double f = take_decimal_prefix(u);
-  if (u == "FLOPS" || u == "FLOP/s" || u == "flops" || u == "FLOPs" || u == "OPS") return nu.value * f;
+  if (u == "FLOPS" || u == "FLOP/s" || u == "flops" || u == "FLOPs" || u == "OPS") return scaled(text, nu.value, f);
   bad(text, kExpect);
 }
 
@@ -118,7 +155,7 @@ double parse_power(std::string_view text) {
   NumberAndUnit nu = split(text, kExpect);
   std::string u = nu.unit;
   double f = take_decimal_prefix(u);
-  if (u == "W") return nu.value * f;
+  if (u == "W") return scaled(text, nu.value, f);
   bad(text, kExpect);
 }
 
@@ -143,7 +180,7 @@ double parse_usd(std::string_view text) {
   else if (starts_with(u, "B")) { f = kGiga; u.erase(0, 1); }
   currency = take_currency(u) || currency;
   if (!u.empty() || (!currency && !nu.unit.empty() && f == 1.0)) bad(text, kExpect);
-  return nu.value * f;
+  return scaled(text, nu.value, f);
 }
 
 double parse_usd_per_hour(std::string_view text) {
@@ -163,7 +200,7 @@ double parse_usd_per_kwh(std::string_view text) {
   std::string u = nu.unit;
   take_currency(u);
   if (u == "/kWh") return nu.value;
-  if (u == "/MWh") return nu.value / 1000.0;
+  if (u == "/MWh") return scaled(text, nu.value, 1e-3);
   bad(text, kExpect);
 }
 
@@ -176,7 +213,7 @@ double parse_count(std::string_view text) {
       {"K", kKilo}, {"k", kKilo}, {"M", kMega}, {"B", kGiga}, {"G", kGiga}, {"T", kTera},
       {"Ki", kKiB}, {"Mi", kMiB}};
   for (const auto& e : kTable)
-    if (u == e.unit) return nu.value * e.factor;
+    if (u == e.unit) return scaled(text, nu.value, e.factor);
   bad(text, kExpect);
 }
 

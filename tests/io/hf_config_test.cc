@@ -118,7 +118,7 @@ TEST(HfConfig, FieldErrors) {
     parse_hf_config(R"({"model_type": "llama", "num_hidden_layers": 2, "hidden_size": "big"})", "x.json");
     FAIL();
   } catch (const Error& e) {
-    EXPECT_STREQ(e.what(), "x.json: `hidden_size`: expected an integer, found \"big\" (expected an integer)");
+    EXPECT_STREQ(e.what(), "x.json:1:49: `hidden_size`: expected an integer, found \"big\" (expected an integer from 0 to 16777216)");
   }
   EXPECT_THROW(parse_hf_config("{not json", "x.json"), Error);
   EXPECT_THROW(load_hf_config("tests/io/data/missing.json"), Error);

@@ -97,7 +97,7 @@ TEST(ScenarioErrors, SoftwarePresetsAndOverrides) {
 
 TEST(ScenarioErrors, WrongType) {
   EXPECT_EQ(error_of(replace(kValid, "pp: 2", "pp: two")),
-            "t.yaml:6:7: `parallel.pp`: cannot read `two` as an integer (expected an integer)");
+            "t.yaml:6:7: `parallel.pp`: cannot read `two` as an integer (expected an integer no larger than 16777216)");
   EXPECT_EQ(error_of(replace(kValid, "{gpu: h800-sxm, nodes: 2, gpus_per_node: 8, scale_out: ib-ndr}", "h800-sxm")),
             "t.yaml:3:10: `cluster`: expected a mapping, found a scalar "
             "(expected {gpu, nodes, gpus_per_node, scale_up, scale_out, ...})");
@@ -214,7 +214,7 @@ TEST(ScenarioErrors, PhasePlanErrorsNameThePhase) {
 
 TEST(ScenarioErrors, OverrideErrorsNameTheOverride) {
   EXPECT_EQ(error_of(kValid, {"parallel.pp=two"}),
-            "override `parallel.pp=two`: `parallel.pp`: cannot read `two` as an integer (expected an integer)");
+            "override `parallel.pp=two`: `parallel.pp`: cannot read `two` as an integer (expected an integer no larger than 16777216)");
   EXPECT_EQ(error_of(kValid, {"parallel.pp"}), "bad override `parallel.pp` (expected key=value, e.g. parallel.pp=8)");
   EXPECT_EQ(error_of(kValid, {"model.n_layers=3"}),
             "override `model.n_layers=3`: `model`: cannot set `model.n_layers`: `model` is not a mapping");
@@ -259,7 +259,7 @@ TEST(ScenarioErrors, FileErrors) {
     load_scenario("scenarios/does-not-exist.yaml", catalog());
     FAIL();
   } catch (const Error& e) {
-    EXPECT_STREQ(e.what(), "scenarios/does-not-exist.yaml: cannot open scenario file; check the path");
+    EXPECT_STREQ(e.what(), "scenarios/does-not-exist.yaml: cannot open scenario file: no such file; check the path");
   }
 }
 

@@ -11,6 +11,8 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <string>
+#include <vector>
 
 #include "sim/calib/profile_calibration.h"
 #include "sim/io/catalog.h"
@@ -87,9 +89,56 @@ TEST_F(Fixture, InvalidPointsAreStoredAsErrorsAndTheSweepGoesOn) {
   EXPECT_GE(not_fitting, 1);
   for (const SweepPointResult& p : r.points)
     if (p.overrides[0].second == "1" && p.overrides[1].second == "2") EXPECT_EQ(p.status, "does_not_fit");
-  // A second run finds everything stored.
+  // A second run finds the valid points stored and tries the two failed ones again.
   const SweepResult again = run_sweep(yaml, catalog, calib, options(2));
-  EXPECT_EQ(again.computed_now, 0u);
+  EXPECT_EQ(again.computed_now, 2u);
+  EXPECT_EQ(again.retried_failed, 2u);
+  EXPECT_EQ(again.recomputed_other_inputs, 0u);
+  for (const SweepPointResult& p : again.points) EXPECT_EQ(p.computed_now, !p.ok);
+}
+
+// A row stores the identity of the inputs that shaped it (version, profile, catalog, model config): when a
+// profile changes, a resumed sweep recomputes the points and says so instead of serving the stale rows.
+TEST_F(Fixture, ChangedProfileOrVersionRecomputesAndSaysSo) {
+  const std::filesystem::path profiles = dir / "profiles";
+  std::filesystem::create_directories(profiles);
+  const std::string profile = (profiles / "h100-sxm.yaml").string();
+  std::filesystem::copy_file(default_profile_path(catalog.gpu("h100-sxm"), "calibrate/profiles"), profile);
+  const CalibrationFactory from_copy = [profile](const Scenario& s) {
+    return load_calibration(profile, s.cluster.gpu);
+  };
+  std::vector<std::string> notices;
+  auto opts = [&](const std::string& version) {
+    SweepOptions o = options(2);
+    o.moeplan_version = version;
+    o.input_paths = {"scenarios/catalog", profiles.string()};
+    o.notice = [&notices](const std::string& text) { notices.push_back(text); };
+    return o;
+  };
+  const SweepResult first = run_sweep(yaml, catalog, from_copy, opts("1.0"));
+  EXPECT_EQ(first.computed_now, 8u);
+  EXPECT_EQ(first.recomputed_other_inputs, 0u);
+
+  // Same inputs: only the two failed points run again.
+  EXPECT_EQ(run_sweep(yaml, catalog, from_copy, opts("1.0")).computed_now, 2u);
+
+  std::ofstream(profile, std::ios::app) << "# edited after the first run\n";
+  notices.clear();
+  const SweepResult edited = run_sweep(yaml, catalog, from_copy, opts("1.0"));
+  EXPECT_EQ(edited.computed_now, 8u);
+  EXPECT_EQ(edited.recomputed_other_inputs, 8u);
+  ASSERT_EQ(notices.size(), 1u);
+  EXPECT_EQ(notices[0], "8 points were computed with other inputs; recomputing");
+
+  // Reading the store with the old identity shows no stale numbers either.
+  SweepOptions other = opts("2.0");
+  const SweepResult shown = read_sweep(yaml, catalog, other);
+  for (const SweepPointResult& p : shown.points) {
+    EXPECT_FALSE(p.ok);
+    EXPECT_NE(p.message.find("other inputs"), std::string::npos) << p.message;
+  }
+  const SweepResult new_version = run_sweep(yaml, catalog, from_copy, opts("2.0"));
+  EXPECT_EQ(new_version.recomputed_other_inputs, 8u);
 }
 
 TEST_F(Fixture, KilledSweepResumesWithoutRecomputing) {
