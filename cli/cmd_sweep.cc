@@ -21,7 +21,6 @@ struct SweepArgs {
   std::string scenario;
   std::string db;
   int jobs = 0;
-  bool quiet = false;
   CommonOptions common;
 };
 
@@ -48,10 +47,8 @@ void run(CliContext& ctx, const SweepArgs& a) {
   o.rank = world.rank();
   o.n_ranks = world.size();
   o.moeplan_version = MOEPLAN_VERSION;
-  if (!a.common.gpu.empty()) o.overrides.push_back("cluster.gpu=" + a.common.gpu);
-  if (!a.common.fidelity.empty()) o.overrides.push_back("fidelity=" + a.common.fidelity);
-  o.overrides.insert(o.overrides.end(), a.common.sets.begin(), a.common.sets.end());
-  if (!a.quiet && world.rank() == 0) o.progress = draw_progress;
+  o.overrides = a.common.overrides();
+  if (!a.common.quiet && world.rank() == 0) o.progress = draw_progress;
   const io::Catalog& catalog = ctx.catalog();
   SweepResult r = run_sweep(a.scenario, catalog, [&ctx](const Scenario& s) { return ctx.calibration_for(s); }, o);
   if (world.active()) {
@@ -77,7 +74,6 @@ void register_sweep(CLI::App& app, CliContext& ctx) {
   cmd->add_option("scenario", a->scenario, "Scenario YAML file with a sweep: section")->required();
   cmd->add_option("--db", a->db, "Results file (default: FILE with extension .results.sqlite)");
   cmd->add_option("--jobs,-j", a->jobs, "Worker threads (default: all cores)");
-  cmd->add_flag("--quiet,-q", a->quiet, "No progress bar on stderr");
   add_common_options(*cmd, a->common, false);
   cmd->callback([&ctx, a] { run(ctx, *a); });
 }
