@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   moeplan::cli::register_sweep(app, ctx);
   moeplan::cli::register_serve(app, ctx);
   moeplan::cli::register_validate(app, ctx);
+  moeplan::cli::register_diff(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
