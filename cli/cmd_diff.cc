@@ -18,6 +18,17 @@ struct DiffArgs {
   std::string format = "text";
 };
 
+// A report directory (`moeplan run --report DIR`) stands for its results.json.
+std::string result_path(const std::string& given) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(given, ec)) return given;
+  const std::string inside = (std::filesystem::path(given) / "results.json").string();
+  if (!std::filesystem::is_regular_file(inside, ec))
+    throw_user_error("a directory without results.json",
+                     ErrorContext{.file = given, .expected = "a results.json or a `moeplan run --report` directory"});
+  return inside;
+}
+
 std::string read_result(const std::string& path) {
   std::error_code ec;
   const ErrorContext where{.file = path, .expected = "a results.json written by `moeplan run --format json` or `--report`"};
@@ -30,9 +41,10 @@ std::string read_result(const std::string& path) {
 
 void run(const DiffArgs& a) {
   require_format(a.format, {"text", "json", "md", "csv"});
-  const auto doc_a = reports::parse_run_json(read_result(a.a), a.a);
-  const auto doc_b = reports::parse_run_json(read_result(a.b), a.b);
-  const reports::RunDiff d = reports::diff_runs(doc_a, a.a, doc_b, a.b);
+  const std::string path_a = result_path(a.a), path_b = result_path(a.b);
+  const auto doc_a = reports::parse_run_json(read_result(path_a), path_a);
+  const auto doc_b = reports::parse_run_json(read_result(path_b), path_b);
+  const reports::RunDiff d = reports::diff_runs(doc_a, path_a, doc_b, path_b);
   if (a.format == "json") print(reports::render_diff_json(d));
   else if (a.format == "md") print(reports::render_diff_markdown(d));
   else if (a.format == "csv") print(reports::render_diff_csv(d));
@@ -44,7 +56,7 @@ void run(const DiffArgs& a) {
 void register_diff(CLI::App& app, CliContext&) {
   auto a = std::make_shared<DiffArgs>();
   CLI::App* cmd = app.add_subcommand("diff", "What changed between two run results (results.json), figure by figure");
-  cmd->add_option("a", a->a, "First result: `moeplan run --format json` output or a report's results.json")->required();
+  cmd->add_option("a", a->a, "First result: `moeplan run --format json` output, a report's results.json, or the report directory")->required();
   cmd->add_option("b", a->b, "Second result, compared against the first")->required();
   cmd->add_option("--format", a->format, "Output format on stdout: text | json | md | csv");
   cmd->callback([a] { run(*a); });

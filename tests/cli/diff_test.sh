@@ -43,6 +43,10 @@ PY
   || fail "csv header"
 "$bin" diff "$tmp/a.json" "$tmp/b.json" --format md | grep -q '^| step time |' || fail "markdown table"
 
+# A report directory stands for its results.json.
+"$bin" run scenarios/small-dense.yaml --fidelity analytic --gpu h200 --seed 7 --report "$tmp/report-b" >/dev/null
+"$bin" diff "$tmp/b.json" "$tmp/report-b" | grep -q 'inputs: the same in both' || fail "report directory not read"
+
 # Bad input: exit 2 and a message that names the file (and the line:column or key).
 expect_user_error() {  # expected-message-pattern args...
   local pattern="$1"; shift
@@ -63,5 +67,7 @@ expect_user_error "$tmp/sweep.json: \`kind\`: not a moeplan run result" "$tmp/sw
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["schema_version"]=99; json.dump(d, open(sys.argv[2],"w"))' \
   "$tmp/a.json" "$tmp/v99.json"
 expect_user_error "$tmp/v99.json: \`schema_version\`: written under results.json schema 99" "$tmp/a.json" "$tmp/v99.json"
+mkdir "$tmp/empty"
+expect_user_error "$tmp/empty: a directory without results.json" "$tmp/a.json" "$tmp/empty"
 expect_user_error "unknown output format" "$tmp/a.json" "$tmp/b.json" --format html
 echo "diff: all checks passed"
