@@ -1,11 +1,11 @@
 // Text, Markdown, CSV and JSON forms of a RunDiff (see run_diff.h).
-#include <nlohmann/json.hpp>
+#include "reports/run_diff.h"
 
 #include <cmath>
+#include <nlohmann/json.hpp>
 
 #include "reports/format.h"
 #include "reports/markup.h"
-#include "reports/run_diff.h"
 #include "reports/table.h"
 
 namespace moeplan::reports {
