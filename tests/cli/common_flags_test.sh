@@ -57,9 +57,10 @@ profiles="$(sed -n 's/^profiles: *//p' "$tmp/version")"
 [[ -n "$(ls "$profiles"/*.yaml 2>/dev/null)" ]] || fail "profiles line '$profiles' holds no profile"
 # The lookup's first choice ($MOEPLAN_CATALOG / $MOEPLAN_PROFILES) and the command-line options show through.
 cp -r "$repo/scenarios/catalog" "$tmp/catalog-copy"
-MOEPLAN_CATALOG="$tmp/catalog-copy" "$bin" --version | grep -qx "catalog:  $tmp/catalog-copy" \
-  || fail "\$MOEPLAN_CATALOG not shown"
-"$bin" --profiles "$tmp/p" --version | grep -qx "profiles: $tmp/p (given on the command line)" \
-  || fail "--profiles not shown"
+# (Outputs go to files first: a reader that stops early would end moeplan with SIGPIPE under pipefail.)
+MOEPLAN_CATALOG="$tmp/catalog-copy" "$bin" --version >"$tmp/v-env"
+grep -qx "catalog:  $tmp/catalog-copy" "$tmp/v-env" || fail "\$MOEPLAN_CATALOG not shown"
+"$bin" --profiles "$tmp/p" --version >"$tmp/v-opt"
+grep -qx "profiles: $tmp/p (given on the command line)" "$tmp/v-opt" || fail "--profiles not shown"
 MOEPLAN_CATALOG=/nonexistent MOEPLAN_PROFILES=/nonexistent "$bin" --version >/dev/null || fail "--version failed"
 echo "ok: --version"
