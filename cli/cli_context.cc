@@ -66,7 +66,8 @@ std::vector<std::string> CommonOptions::overrides() const {
 void add_common_options(CLI::App& cmd, CommonOptions& opts, bool with_report) {
   cmd.add_option("--set", opts.sets, "Override a scenario key: --set parallel.pp=8 (repeatable)");
   cmd.add_option("--gpu", opts.gpu, "Shorthand for --set cluster.gpu=NAME");
-  cmd.add_option("--seed", opts.seed, "Shorthand for --set seed=N: the RNG seed of routing samples and stragglers");
+  cmd.add_option("--seed", opts.seed, "Shorthand for --set seed=N: the RNG seed of routing samples and stragglers")
+      ->type_name("N");
   cmd.add_option("--fidelity", opts.fidelity, "analytic | des | des-full (default: the scenario's)");
   cmd.add_option("--format", opts.format, "Output format on stdout: text | json | md | csv");
   cmd.add_flag("--quiet,-q", opts.quiet, "Nothing on stderr but errors: no progress bar or other chatter");

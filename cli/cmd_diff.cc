@@ -56,8 +56,10 @@ void run(const DiffArgs& a) {
 void register_diff(CLI::App& app, CliContext&) {
   auto a = std::make_shared<DiffArgs>();
   CLI::App* cmd = app.add_subcommand("diff", "What changed between two run results (results.json), figure by figure");
-  cmd->add_option("a", a->a, "First result: `moeplan run --format json` output, a report's results.json, or the report directory")->required();
-  cmd->add_option("b", a->b, "Second result, compared against the first")->required();
+  cmd->add_option("a", a->a, "First result: `moeplan run --format json` output, a report's results.json, or the report directory")
+      ->required()
+      ->type_name("FILE|DIR");
+  cmd->add_option("b", a->b, "Second result, compared against the first")->required()->type_name("FILE|DIR");
   cmd->add_option("--format", a->format, "Output format on stdout: text | json | md | csv");
   cmd->callback([a] { run(*a); });
 }

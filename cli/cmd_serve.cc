@@ -24,7 +24,7 @@ void register_serve(CLI::App& app, CliContext& ctx) {
   CLI::App* cmd = app.add_subcommand("serve", "Serving: nodes per pool, throughput, latency percentiles, $ per day and per M tokens");
   cmd->add_option("scenario", args->scenario, "Serving scenario YAML file")->required();
   cmd->add_option("--set", args->sets, "Override a scenario key: --set serving.decode.nodes=18 (repeatable)");
-  cmd->add_option("--seed", args->seed, "Shorthand for --set seed=N: the RNG seed of the request arrivals");
+  cmd->add_option("--seed", args->seed, "Shorthand for --set seed=N: the RNG seed of the request arrivals")->type_name("N");
   cmd->add_option("--format", args->format, "text | json");
   cmd->add_flag("--plan", args->plan,
                 "Search layouts (unit nodes, EP, attention TP x DP, batch) per GPU: the scenario's and its compare list");
