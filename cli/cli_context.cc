@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <ctime>
 
+#include "moeplan/version.h"
 #include "sim/calib/profile_calibration.h"
 #include "sim/io/scenario_loader.h"
 #include "sim/io/suggest.h"
@@ -37,11 +38,7 @@ const io::Catalog& CliContext::catalog() {
 }
 
 Scenario CliContext::load(const std::string& path, const CommonOptions& opts) {
-  std::vector<std::string> overrides;
-  if (!opts.gpu.empty()) overrides.push_back("cluster.gpu=" + opts.gpu);
-  if (!opts.fidelity.empty()) overrides.push_back("fidelity=" + opts.fidelity);
-  overrides.insert(overrides.end(), opts.sets.begin(), opts.sets.end());
-  Scenario s = io::load_scenario(path, catalog(), overrides);
+  Scenario s = io::load_scenario(path, catalog(), opts.overrides());
   // --gpu asks for another GPU: a profile the scenario pins describes its own GPU, so the new GPU gets its
   // default profile unless --set calibration=... names one.
   const bool calibration_set = std::any_of(opts.sets.begin(), opts.sets.end(),
@@ -88,15 +85,44 @@ std::unique_ptr<Calibration> CliContext::calibration_for(const Scenario& s) {
   return load_calibration(path, s.cluster.gpu);
 }
 
+std::vector<std::string> CommonOptions::overrides() const {
+  std::vector<std::string> out;
+  if (!gpu.empty()) out.push_back("cluster.gpu=" + gpu);
+  if (!fidelity.empty()) out.push_back("fidelity=" + fidelity);
+  if (!seed.empty()) out.push_back("seed=" + seed);
+  out.insert(out.end(), sets.begin(), sets.end());
+  return out;
+}
+
 void add_common_options(CLI::App& cmd, CommonOptions& opts, bool with_report) {
   cmd.add_option("--set", opts.sets, "Override a scenario key: --set parallel.pp=8 (repeatable)");
   cmd.add_option("--gpu", opts.gpu, "Shorthand for --set cluster.gpu=NAME");
+  cmd.add_option("--seed", opts.seed, "Shorthand for --set seed=N: the RNG seed of routing samples and stragglers")
+      ->type_name("N");
   cmd.add_option("--fidelity", opts.fidelity, "analytic | des | des-full (default: the scenario's)");
   cmd.add_option("--format", opts.format, "Output format on stdout: text | json | md | csv");
+  cmd.add_flag("--quiet,-q", opts.quiet, "Nothing on stderr but errors: no progress bar or other chatter");
   if (with_report) {
     cmd.add_option("--report,--out", opts.report_dir,
                    "Write report.html, report.md, results.csv, results.json (and trace.json) into DIR");
   }
+}
+
+std::string version_text(const CliContext& ctx) {
+  // The same lookup the commands do, without loading anything; a lookup that fails says so instead of
+  // failing the version query.
+  auto located = [](const std::string& given, auto find) -> std::string {
+    if (!given.empty()) return given + " (given on the command line)";
+    try {
+      return std::filesystem::absolute(find()).lexically_normal().string();
+    } catch (const Error& e) {
+      return std::string("not found: ") + e.what();
+    }
+  };
+  std::string out = std::string("moeplan ") + MOEPLAN_VERSION + "\n";
+  out += "catalog:  " + located(ctx.catalog_dir, [&] { return io::find_catalog_dir(ctx.exe_path); }) + "\n";
+  out += "profiles: " + located(ctx.profiles_dir, [&] { return find_profiles_dir(ctx.exe_path); });
+  return out;
 }
 
 void print(const std::string& text) {

@@ -19,9 +19,15 @@ namespace moeplan::cli {
 struct CommonOptions {
   std::vector<std::string> sets;   // --set key=value (repeatable)
   std::string gpu;                 // --gpu NAME, shorthand for --set cluster.gpu=NAME
+  std::string seed;                // --seed N, shorthand for --set seed=N
+  bool quiet = false;              // --quiet: no progress or other chatter on stderr (results and errors only)
   std::string fidelity;            // --fidelity analytic|des|des-full
   std::string format = "text";     // --format text|json|md|csv
   std::string report_dir;          // --report DIR (alias --out DIR)
+
+  // The scenario overrides these options stand for, in the order applied: --gpu, --fidelity, --seed, then
+  // each --set (so an explicit --set wins).
+  std::vector<std::string> overrides() const;
 };
 
 struct CliContext {
@@ -38,8 +44,12 @@ struct CliContext {
   std::unique_ptr<io::Catalog> catalog_;
 };
 
-// Adds --set/--gpu/--fidelity/--format/--report to a subcommand.
+// Adds --set/--gpu/--seed/--fidelity/--format/--quiet/--report to a subcommand.
 void add_common_options(CLI::App& cmd, CommonOptions& opts, bool with_report = true);
+
+// What `moeplan --version` prints: the version, then the catalog and profiles directories this invocation
+// uses (--catalog/--profiles, else the lookup a command would do), or why one was not found.
+std::string version_text(const CliContext& ctx);
 
 // Writes `text` to stdout (no trailing newline added when it already ends with one).
 void print(const std::string& text);

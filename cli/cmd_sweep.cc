@@ -23,7 +23,6 @@ struct SweepArgs {
   std::string db;
   int jobs = 0;
   std::uint64_t max_points = kDefaultMaxSweepPoints;
-  bool quiet = false;
   CommonOptions common;
 };
 
@@ -51,10 +50,8 @@ void run(CliContext& ctx, const SweepArgs& a) {
   o.rank = world.rank();
   o.n_ranks = world.size();
   o.moeplan_version = MOEPLAN_VERSION;
-  if (!a.common.gpu.empty()) o.overrides.push_back("cluster.gpu=" + a.common.gpu);
-  if (!a.common.fidelity.empty()) o.overrides.push_back("fidelity=" + a.common.fidelity);
-  o.overrides.insert(o.overrides.end(), a.common.sets.begin(), a.common.sets.end());
-  if (!a.quiet && world.rank() == 0) o.progress = draw_progress;
+  o.overrides = a.common.overrides();
+  if (!a.common.quiet && world.rank() == 0) o.progress = draw_progress;
   const io::Catalog& catalog = ctx.catalog();
   // Everything a point reads besides the scenario: its rows are recomputed when any of it changes.
   if (ctx.profiles_dir.empty()) ctx.profiles_dir = find_profiles_dir(ctx.exe_path);
@@ -85,7 +82,6 @@ void register_sweep(CLI::App& app, CliContext& ctx) {
   cmd->add_option("--db", a->db, "Results file (default: FILE with extension .results.sqlite)");
   cmd->add_option("--jobs,-j", a->jobs, "Worker threads (default: all cores)");
   cmd->add_option("--max-points", a->max_points, "Refuse sweeps with more points than this (default 1048576)");
-  cmd->add_flag("--quiet,-q", a->quiet, "No progress bar on stderr");
   add_common_options(*cmd, a->common, false);
   cmd->callback([&ctx, a] { run(ctx, *a); });
 }

@@ -20,5 +20,6 @@ void register_compare(CLI::App& app, CliContext& ctx);
 void register_sweep(CLI::App& app, CliContext& ctx);
 void register_serve(CLI::App& app, CliContext& ctx);
 void register_validate(CLI::App& app, CliContext& ctx);
+void register_diff(CLI::App& app, CliContext& ctx);
 
 }  // namespace moeplan::cli

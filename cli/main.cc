@@ -16,9 +16,11 @@ int main(int argc, char** argv) {
   CLI::App app{"moeplan " MOEPLAN_VERSION
                ": cluster simulator and cost/capacity planner for large-model training and serving"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", MOEPLAN_VERSION);
   app.add_option("--catalog", ctx.catalog_dir, "Catalog directory (default: scenarios/catalog of this install)");
   app.add_option("--profiles", ctx.profiles_dir, "Calibration profiles directory (default: calibrate/profiles)");
+  // After --catalog/--profiles: CLI11 runs option callbacks in declaration order, so the version text sees them.
+  app.set_version_flag("--version", [&ctx] { return moeplan::cli::version_text(ctx); },
+                       "Print the version and the data directories in use, then exit");
   moeplan::cli::register_run(app, ctx);
   moeplan::cli::register_memory(app, ctx);
   moeplan::cli::register_model(app, ctx);
@@ -29,6 +31,7 @@ int main(int argc, char** argv) {
   moeplan::cli::register_sweep(app, ctx);
   moeplan::cli::register_serve(app, ctx);
   moeplan::cli::register_validate(app, ctx);
+  moeplan::cli::register_diff(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
