@@ -130,7 +130,9 @@ TEST(BadInput, Row10CommSmsBelowTheGpusSms) {
 
 // Row 11: 2147483616 sequences per step allocated the schedule until bad_alloc (exit 1, after a minute).
 TEST(BadInput, Row11HugeGlobalBatchIsRefusedBeforeAllocating) {
-  const std::string f = variant(kBase, "global_batch: 512", "global_batch: 2147483616", "row11.yaml");
+  // 20T tokens: enough for at least one step of the huge batch, so the batch itself is what is refused.
+  const std::string f = variant(variant(kBase, "tokens: 10B", "tokens: 20T", "row11-tokens.yaml"), "global_batch: 512",
+                                "global_batch: 2147483616", "row11.yaml");
   expect_located(run_cli({"run", f}), at(f, 22, 7), {"`training.phases[0].global_batch`", "67108863 micro-batches per step over 1 pipeline chunks"});
   // The bound is on micro-batches x chunks: 2^17 micro-batches over 16 stages is refused too.
   const std::string g = variant(kBase, "  pp: 1\n  dp: auto", "  pp: 16\n  dp: 1\n  zero: 0", "row11b.yaml");
