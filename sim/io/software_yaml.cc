@@ -4,6 +4,22 @@
 #include <utility>
 
 namespace moeplan::io {
+namespace {
+
+// A field naming one of `names`, read as the enum value `parse` gives it (an unknown name lists them all).
+template <typename E>
+E read_named(const YamlField& f, const std::vector<std::string>& names, bool (*parse)(const std::string&, E*),
+             const std::string& what) {
+  std::vector<std::pair<std::string, E>> table;
+  for (const std::string& n : names) {
+    E value{};
+    parse(n, &value);
+    table.emplace_back(n, value);
+  }
+  return f.as_enum<E>(table, what);
+}
+
+}  // namespace
 
 SoftwareSpec read_software_fields(const YamlField& f, const SoftwareSpec& base,
                                   const std::vector<std::string>& extra_keys) {
@@ -16,30 +32,12 @@ SoftwareSpec read_software_fields(const YamlField& f, const SoftwareSpec& base,
   keys.insert(keys.end(), extra_keys.begin(), extra_keys.end());
   f.expect_keys(keys);
   SoftwareSpec s = base;
-  if (auto k = f.find("attention_kernel")) {
-    std::vector<std::pair<std::string, AttentionKernel>> names;
-    for (const std::string& n : attention_kernel_names()) {
-      AttentionKernel kernel{};
-      parse_attention_kernel(n, &kernel);
-      names.emplace_back(n, kernel);
-    }
-    s.attention_kernel = k->as_enum<AttentionKernel>(names, "attention kernel");
-  }
-  if (auto k = f.find("moe_dispatcher")) {
-    std::vector<std::pair<std::string, MoeDispatcher>> names;
-    for (const std::string& n : moe_dispatcher_names()) {
-      MoeDispatcher d{};
-      parse_moe_dispatcher(n, &d);
-      names.emplace_back(n, d);
-    }
-    s.moe_dispatcher = k->as_enum<MoeDispatcher>(names, "MoE dispatcher");
-  }
-  s.tp_overlap_comm_sms = f.get_int("tp_overlap_comm_sms", s.tp_overlap_comm_sms);
-  if (s.tp_overlap_comm_sms < 0 || s.tp_overlap_comm_sms > 1024)
-    f.at("tp_overlap_comm_sms", "").fail("must be between 0 and 1024", "the SMs a TP-overlap collective holds, e.g. 16");
-  s.tp_overlap_pipeline_splits = f.get_int("tp_overlap_pipeline_splits", s.tp_overlap_pipeline_splits);
-  if (s.tp_overlap_pipeline_splits < 1 || s.tp_overlap_pipeline_splits > 64)
-    f.at("tp_overlap_pipeline_splits", "").fail("must be between 1 and 64", "the pieces of a pipelined reduce-scatter GEMM, e.g. 4");
+  if (auto k = f.find("attention_kernel"))
+    s.attention_kernel = read_named(*k, attention_kernel_names(), parse_attention_kernel, "attention kernel");
+  if (auto k = f.find("moe_dispatcher"))
+    s.moe_dispatcher = read_named(*k, moe_dispatcher_names(), parse_moe_dispatcher, "MoE dispatcher");
+  s.tp_overlap_comm_sms = f.get_int("tp_overlap_comm_sms", s.tp_overlap_comm_sms, 0, 1024);
+  s.tp_overlap_pipeline_splits = f.get_int("tp_overlap_pipeline_splits", s.tp_overlap_pipeline_splits, 1, 64);
   s.fused_elementwise = f.get_bool("fused_elementwise", s.fused_elementwise);
   s.cuda_graphs = f.get_bool("cuda_graphs", s.cuda_graphs);
   s.dp_overlap = f.get_bool("dp_overlap", s.dp_overlap);

@@ -93,6 +93,14 @@ TEST(ScenarioErrors, SoftwarePresetsAndOverrides) {
   const std::string bad_dispatcher = error_of(std::string(kValid) + "software: {moe_dispatcher: nccl}\n");
   EXPECT_NE(bad_dispatcher.find("`software.moe_dispatcher`"), std::string::npos) << bad_dispatcher;
   EXPECT_NE(bad_dispatcher.find("alltoall"), std::string::npos) << bad_dispatcher;
+  // TE TP-overlap settings are bounded (SMs held 0-1024, pieces 1-64) and located.
+  const Scenario tp = load_scenario_text(
+      std::string(kValid) + "software: {tp_overlap_comm_sms: 24, tp_overlap_pipeline_splits: 2}\n", "t.yaml", catalog());
+  EXPECT_EQ(tp.software.tp_overlap_comm_sms, 24);
+  EXPECT_EQ(tp.software.tp_overlap_pipeline_splits, 2);
+  const std::string bad_sms = error_of(std::string(kValid) + "software: {tp_overlap_comm_sms: 5000}\n");
+  EXPECT_NE(bad_sms.find("`software.tp_overlap_comm_sms`"), std::string::npos) << bad_sms;
+  EXPECT_NE(bad_sms.find("t.yaml:"), std::string::npos) << bad_sms;
 }
 
 TEST(ScenarioErrors, WrongType) {
