@@ -22,7 +22,7 @@ std::string current_month() {
   const std::time_t now = std::time(nullptr);
   std::tm utc{};
   gmtime_r(&now, &utc);
-  char buf[16];
+  char buf[32];  // room for any int year, so the formatting cannot truncate
   std::snprintf(buf, sizeof buf, "%04d-%02d", utc.tm_year + 1900, utc.tm_mon + 1);
   return buf;
 }
