@@ -2,7 +2,6 @@
 #include <CLI/CLI.hpp>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 
 #include "cli/cli_context.h"
 #include "cli/commands.h"
@@ -13,6 +12,7 @@
 #include "reports/report_writer.h"
 #include "reports/text_report.h"
 #include "reports/trace_json.h"
+#include "sim/io/input_file.h"
 #include "sim/train/training_run.h"
 #include "sim/validate/run_bands.h"
 #include "sim/units/error.h"
@@ -44,8 +44,7 @@ ErrorBands bands_for(CliContext& ctx, const Scenario& s, const Calibration& cali
     none.why_absent = "no validation residuals at " + file.string();
     return none;
   }
-  std::ifstream in(file, std::ios::binary);
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string text = io::read_input_file(file.string(), "validation residuals");
   const std::vector<Residual> residuals = parse_residuals_csv(text, file.string());
   return error_bands_for(result, residuals, band_key_of(s, calib.info()), file.string());
 }
