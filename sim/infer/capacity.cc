@@ -283,7 +283,7 @@ PrefillQueue prefill_queue(const ServeScenario& s, const Calibration& prefill_ca
 }
 
 void size_and_cost(const ServeScenario& s, const RequestShape& shape, const PoolPlan& plan,
-                   const Calibration& prefill_calib, NodeCounts& nodes, CostResult& cost, TtftModelResult& ttft) {
+                   const Calibration& prefill_calib, NodeCounts& nodes, ServingCost& cost, TtftModelResult& ttft) {
   // Daily rates: the workload's, or the arrival process's mean (Poisson rate x mean lengths).
   double input_per_s = 0, output_per_s = 0, peak = 1.0;
   if (s.workload.enabled) {
@@ -390,7 +390,7 @@ GpuOption price_on_gpu(const ServeScenario& base, const GpuSpec& gpu, const Fabr
     validate(s);
     const PoolPlan plan = plan_pools(s, *calib, *calib, shape);
     NodeCounts nodes;
-    CostResult cost;
+    ServingCost cost;
     TtftModelResult ttft;
     size_and_cost(s, shape, plan, *calib, nodes, cost, ttft);
     o.feasible = true;

@@ -66,7 +66,7 @@ PrefillQueue prefill_queue(const ServeScenario& s, const Calibration& prefill_ca
 // decode pool is sized by throughput; the prefill pool by throughput or, with slo.ttft, by the fewest units
 // whose predicted TTFT at slo.ttft_percentile meets it, whichever is more (`ttft` says which and why).
 void size_and_cost(const ServeScenario& s, const RequestShape& shape, const PoolPlan& plan,
-                   const Calibration& prefill_calib, NodeCounts& nodes, CostResult& cost, TtftModelResult& ttft);
+                   const Calibration& prefill_calib, NodeCounts& nodes, ServingCost& cost, TtftModelResult& ttft);
 
 // The decode fleet of `decode_nodes` nodes at the peak output rate: the per-rank batch b at which
 // b x tokens-per-step / step(b) x ranks equals that rate, found over whole batches and interpolated

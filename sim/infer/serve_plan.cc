@@ -57,7 +57,7 @@ void cost_plan(GpuPlan& g, const ServeScenario& s, const Calibration& pc, const 
   try {
     const PoolPlan plan = plan_pools(s, pc, dc, shape);
     NodeCounts nodes;
-    CostResult cost;
+    ServingCost cost;
     TtftModelResult ttft;
     size_and_cost(s, shape, plan, pc, nodes, cost, ttft);
     const DayResult day = plan_day(s, plan.prefill.tokens_per_s_per_node, plan.decode.tokens_per_s_per_node);

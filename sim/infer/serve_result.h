@@ -146,7 +146,8 @@ struct TtftModelResult {
   int units_for_ttft = 0;           // the fewest meeting the objective (0 without one)
 };
 
-struct CostResult {
+// A serving fleet's cost (named apart from sim/cost's CostResult: one name per type in the namespace).
+struct ServingCost {
   double usd_per_day = 0;            // all provisioned nodes for 24 h
   double usd_per_day_exact = 0;      // fractional nodes (average occupancy), as DeepSeek's Day-6 costing
   double usd_per_m_input_hit = 0;    // $ per million input tokens served from the prefix cache
@@ -201,7 +202,7 @@ struct ServeResult {
   DayResult day;
   KvTransferResult kv_transfer;
   TtftModelResult ttft_model;
-  CostResult cost;
+  ServingCost cost;
   LatencyResult latency;
   std::vector<GpuOption> compare;
   std::vector<std::string> notes;
