@@ -97,20 +97,25 @@ std::string render_gpu_catalog(const std::vector<GpuSpec>& gpus, const std::stri
       j.push_back({{"name", g.name}, {"display_name", g.display_name}, {"peak_bf16_flops", g.peak_bf16_flops},
                    {"peak_fp8_flops", g.peak_fp8_flops}, {"hbm_bytes", g.hbm_bytes}, {"hbm_Bps", g.hbm_Bps},
                    {"sm_count", g.sm_count}, {"scale_up_fabric", g.scale_up_fabric}, {"tdp_w", g.tdp_w},
-                   {"usd_per_gpu_hour", g.rental.usd_per_gpu_hour}, {"price_date", g.rental.date}});
+                   {"usd_per_gpu_hour", g.rental.usd_per_gpu_hour > 0 ? nlohmann::ordered_json(g.rental.usd_per_gpu_hour)
+                                                                      : nlohmann::ordered_json(nullptr)},
+                   {"price_date", g.rental.date}});
     return j.dump(2) + "\n";
   }
   Table t("gpus", "GPUs (dense peaks, FP32 accumulate)",
           {{"name", "name", ""}, {"bf16", "BF16", "TFLOP/s", Align::kRight}, {"fp8", "FP8", "TFLOP/s", Align::kRight},
-           {"memory", "memory", "GB", Align::kRight}, {"bw", "HBM", "TB/s", Align::kRight},
+           {"memory", "memory", "GiB", Align::kRight}, {"bw", "HBM", "TB/s", Align::kRight},
            {"scale_up", "scale-up", ""}, {"tdp", "TDP", "W", Align::kRight}, {"price", "rental", "$/GPU-h", Align::kRight},
            {"date", "price date", ""}});
   for (const GpuSpec& g : gpus)
     t.add_row({Cell::of_text(g.name), num(g.peak_bf16_flops, sig3(g.peak_bf16_flops / 1e12)),
                num(g.peak_fp8_flops, g.has_fp8() ? sig3(g.peak_fp8_flops / 1e12) : "-"),
-               num(g.hbm_bytes, sig3(g.hbm_bytes / 1e9)), num(g.hbm_Bps, fixed(g.hbm_Bps / 1e12, 2)),
+               num(g.hbm_bytes, sig3(g.hbm_bytes / (1024.0 * 1024 * 1024))),  // GiB, as every memory table
+               num(g.hbm_Bps, fixed(g.hbm_Bps / 1e12, 2)),
                Cell::of_text(g.scale_up_fabric.empty() ? "none" : g.scale_up_fabric), num(g.tdp_w, fixed(g.tdp_w, 0)),
-               num(g.rental.usd_per_gpu_hour, fixed(g.rental.usd_per_gpu_hour, 2)), Cell::of_text(g.rental.date)});
+               g.rental.usd_per_gpu_hour > 0 ? num(g.rental.usd_per_gpu_hour, fixed(g.rental.usd_per_gpu_hour, 2))
+                                             : Cell::of_text("no price"),
+               Cell::of_text(g.rental.date)});
   return render_tables({t}, format);
 }
 

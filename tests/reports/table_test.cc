@@ -1,6 +1,10 @@
 // Table abstraction and number formatting shared by every report renderer.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
+#include "reports/summary_views.h"
+
 #include "reports/format.h"
 #include "reports/markup.h"
 #include "reports/table.h"
@@ -73,6 +77,28 @@ TEST(Markup, Escapes) {
   EXPECT_EQ(csv_field("plain"), "plain");
   EXPECT_EQ(csv_field("a,b"), "\"a,b\"");
   EXPECT_EQ(markdown_cell("a|b\nc"), "a\\|b c");
+}
+
+TEST(CatalogView, MemoryInGibAndAMissingPriceIsNoPrice) {
+  GpuSpec priced;
+  priced.name = "h100-sxm";
+  priced.peak_bf16_flops = 989e12;
+  priced.hbm_bytes = 80.0 * 1024 * 1024 * 1024;  // 80 GiB, as the memory tables print it
+  priced.hbm_Bps = 3.35e12;
+  priced.tdp_w = 700;
+  priced.rental.usd_per_gpu_hour = 2.45;
+  priced.rental.date = "2025-03";
+  GpuSpec unpriced = priced;
+  unpriced.name = "h20";
+  unpriced.rental = PriceQuote{};
+  const std::string text = render_gpu_catalog({priced, unpriced}, "text");
+  EXPECT_NE(text.find("memory [GiB]"), std::string::npos) << text;
+  EXPECT_NE(text.find("80.0"), std::string::npos) << text;
+  EXPECT_NE(text.find("no price"), std::string::npos) << text;
+  EXPECT_EQ(text.find("0.00"), std::string::npos) << text;  // never a $0.00 rental
+  const auto j = nlohmann::json::parse(render_gpu_catalog({priced, unpriced}, "json"));
+  EXPECT_DOUBLE_EQ(j[0]["usd_per_gpu_hour"].get<double>(), 2.45);
+  EXPECT_TRUE(j[1]["usd_per_gpu_hour"].is_null());
 }
 
 }  // namespace
