@@ -37,6 +37,11 @@ const io::Catalog& CliContext::catalog() {
   return *catalog_;
 }
 
+std::string CliContext::validation_dir() {
+  catalog();  // finds catalog_dir when it was not given
+  return (std::filesystem::path(catalog_dir).parent_path() / "validation").string();
+}
+
 Scenario CliContext::load(const std::string& path, const CommonOptions& opts) {
   Scenario s = io::load_scenario(path, catalog(), opts.overrides());
   // --gpu asks for another GPU: a profile the scenario pins describes its own GPU, so the new GPU gets its

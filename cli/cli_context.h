@@ -37,6 +37,8 @@ struct CliContext {
   std::string profiles_dir;        // --profiles DIR, likewise
 
   const io::Catalog& catalog();
+  // scenarios/validation beside the catalog: the published runs and the residuals file bands come from.
+  std::string validation_dir();
   Scenario load(const std::string& path, const CommonOptions& opts);
   std::unique_ptr<Calibration> calibration_for(const Scenario& s);
 

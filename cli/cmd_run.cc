@@ -37,7 +37,7 @@ void write_file(const std::string& path, const std::string& text) {
 // The error bands of a run, from the residuals file that `moeplan validate --residuals` writes next to the
 // validation scenarios (scenarios/validation/residuals.csv beside the catalog).
 ErrorBands bands_for(CliContext& ctx, const Scenario& s, const Calibration& calib, const RunResult& result) {
-  const std::filesystem::path file = std::filesystem::path(ctx.catalog_dir).parent_path() / "validation" / "residuals.csv";
+  const std::filesystem::path file = std::filesystem::path(ctx.validation_dir()) / "residuals.csv";
   std::error_code ec;
   if (!std::filesystem::is_regular_file(file, ec)) {
     ErrorBands none;

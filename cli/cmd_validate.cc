@@ -2,7 +2,6 @@
 // scenarios/validation) and print the runs and the error statistics per group; optionally write the residuals
 // file the error bands are drawn from.
 #include <CLI/CLI.hpp>
-#include <filesystem>
 #include <fstream>
 
 #include "cli/cli_context.h"
@@ -26,8 +25,7 @@ struct ValidateArgs {
 void run(CliContext& ctx, const ValidateArgs& args) {
   require_format(args.format, {"text", "json", "md", "csv"});
   const io::Catalog& catalog = ctx.catalog();
-  const std::string dir =
-      args.dir.empty() ? (std::filesystem::path(ctx.catalog_dir).parent_path() / "validation").string() : args.dir;
+  const std::string dir = args.dir.empty() ? ctx.validation_dir() : args.dir;
   if (ctx.profiles_dir.empty()) ctx.profiles_dir = find_profiles_dir(ctx.exe_path);
   const ValidationSuite suite = run_validation_suite(dir, catalog, ctx.profiles_dir);
   if (args.format == "json") print(reports::render_validation_json(suite));
