@@ -61,8 +61,7 @@ struct ParallelPlan {
   // Megatron-LM's --decoder-first/last-pipeline-num-layers count a whole rank's layers instead.
   std::optional<int> first_stage_layers;
   std::optional<int> last_stage_layers;
-  // How the dp replicas keep their weights in step: every step (the default), or the DiLoCo family / DeMo
-  // (parallel.dp_sync; cost model in sim/workload/outer_sync.h).
+  // How the dp replicas keep their weights in step (every step unless the scenario says otherwise).
   DpSyncSpec dp_sync;
 
   int n_gpus() const { return tp * cp * pp * dp; }
