@@ -186,6 +186,8 @@ TEST(OuterSync, SaturatedLinkBoundsTheCycle) {
   const OuterSyncResult r = outer_sync_cost(in);
   // 2e9 B over 4 fragments at 1e7 B/s: 50 s each, 200 s in all against 10 s of compute.
   EXPECT_NEAR(r.exposed_per_step_s, (200.0 - 10.0) / 10, 1e-9);
+  EXPECT_TRUE(r.link_bound);
+  EXPECT_FALSE(outer_sync_cost(base(DpSyncMethod::kEveryStep)).link_bound);
 }
 
 TEST(OuterSync, DistroPublishedBytesPerStep) {
