@@ -41,13 +41,46 @@ PaperModel read_model(const io::YamlField& f) {
   return m;
 }
 
+// One compute-utilisation figure: the cost model run with the paper's inputs at `gbps`.
+double predicted_cu(const PaperModel& pm, const DpSyncSpec& sync, double gbps, int replicas, double backward_share,
+                    double latency_s, const io::YamlField& sync_field) {
+  OuterSyncInput in;
+  in.step_compute_s = pm.step_s;
+  in.backward_s = backward_share * pm.step_s;
+  in.params = pm.params;
+  in.n_layers = pm.layers;
+  in.replicas = replicas;
+  in.wan = WanPath{.bandwidth_Bps = gbps * 1e9 / 8, .latency_s = latency_s, .hops = 1};
+  in.sync = sync;
+  try {
+    validate_against_layers(in.sync, pm.layers, sync_field.path());
+  } catch (const Error& e) {
+    throw e.with_context(sync_field.context());
+  }
+  return 100 * outer_sync_cost(in).compute_utilisation;
+}
+
+DpSyncSpec read_sync(const io::YamlField& f) {
+  const DpSyncSpec sync = io::read_dp_sync(f);
+  try {
+    validate(sync, f.path());
+  } catch (const Error& e) {
+    throw e.with_context(f.context());
+  }
+  return sync;
+}
+
+std::string group_of(const std::string& source) {
+  return source.find("2501.18512") != std::string::npos ? "Streaming DiLoCo" : "DiLoCo scaling laws";
+}
+
 }  // namespace
 
 std::vector<ScaleOutValidationRow> streaming_diloco_rows_from_file(const std::string& path) {
   io::YamlSource source(path);
   const io::YamlField root(io::load_yaml_file(path), "", &source);
-  root.require_map("{cu_levels, replicas, backward_share, latency, tables}");
-  root.expect_keys({"cu_levels", "replicas", "backward_share", "latency", "tables"});
+  root.require_map("{cu_levels, replicas, backward_share, latency, tables, points}");
+  root.expect_keys({"cu_levels", "replicas", "backward_share", "latency", "tables", "points"});
   std::vector<double> levels;
   for (const io::YamlField& l : root.at("cu_levels", "the CU levels of the table's columns").items("percentages"))
     levels.push_back(l.as_double("a percentage"));
@@ -73,12 +106,7 @@ std::vector<ScaleOutValidationRow> streaming_diloco_rows_from_file(const std::st
       method.expect_keys({"name", "dp_sync", "gbps"});
       const std::string name = method.at("name", "the method's row label").as_string();
       const io::YamlField sync_field = method.at("dp_sync", "a parallel.dp_sync value");
-      const DpSyncSpec sync = io::read_dp_sync(sync_field);
-      try {
-        validate(sync, sync_field.path());
-      } catch (const Error& e) {
-        throw e.with_context(sync_field.context());
-      }
+      const DpSyncSpec sync = read_sync(sync_field);
       const io::YamlField gbps = method.at("gbps", "{model: [Gbit/s per CU level]}");
       gbps.require_map("{model: [Gbit/s per CU level]}");
       gbps.expect_keys(order);
@@ -94,27 +122,37 @@ std::vector<ScaleOutValidationRow> streaming_diloco_rows_from_file(const std::st
           if (values[i].is_null()) continue;
           const double g = values[i].as_double("Gbit/s");
           if (!(g > 0)) values[i].fail("must be positive", "Gbit/s");
-          OuterSyncInput in;
-          in.step_compute_s = pm.step_s;
-          in.backward_s = backward_share * pm.step_s;
-          in.params = pm.params;
-          in.n_layers = pm.layers;
-          in.replicas = replicas;
-          in.wan = WanPath{.bandwidth_Bps = g * 1e9 / 8, .latency_s = latency_s, .hops = 1};
-          in.sync = sync;
-          validate_against_layers(in.sync, pm.layers, sync_field.path());
-          const OuterSyncResult r = outer_sync_cost(in);
           ScaleOutValidationRow row;
-          row.group = src.find("2501.18512") != std::string::npos ? "Streaming DiLoCo" : "DiLoCo scaling laws";
+          row.group = group_of(src);
           row.name = pm.name + ", " + name + ", " + number(levels[i]) + " % CU at " + number(g) + " Gbit/s";
           row.metric = "compute utilisation %";
           row.source = src;
           row.published = levels[i];
-          row.predicted = 100 * r.compute_utilisation;
+          row.predicted = predicted_cu(pm, sync, g, replicas, backward_share, latency_s, sync_field);
           row.tolerance_points = kStreamingDilocoTolerancePoints;
           rows.push_back(row);
         }
       }
+    }
+  }
+  if (auto points = root.find("points")) {
+    for (const io::YamlField& p : points->items("a list of {source, model, method, dp_sync, gbps, cu}")) {
+      p.require_map("{source, model, method, dp_sync, gbps, cu}");
+      p.expect_keys({"source", "model", "method", "dp_sync", "gbps", "cu"});
+      const PaperModel pm = read_model(p.at("model", "{name, params, layers, step_time}"));
+      const io::YamlField sync_field = p.at("dp_sync", "a parallel.dp_sync value");
+      const DpSyncSpec sync = read_sync(sync_field);
+      const double g = p.at("gbps", "Gbit/s").as_double("Gbit/s");
+      if (!(g > 0)) p.find("gbps")->fail("must be positive", "Gbit/s");
+      ScaleOutValidationRow row;
+      row.source = p.at("source", "the paper and table").as_string();
+      row.group = group_of(row.source);
+      row.name = pm.name + ", " + p.at("method", "the method's label").as_string() + ", CU at " + number(g) + " Gbit/s";
+      row.metric = "compute utilisation %";
+      row.published = p.at("cu", "the published (or derived) CU in percent").as_double("a percentage");
+      row.predicted = predicted_cu(pm, sync, g, replicas, backward_share, latency_s, sync_field);
+      row.tolerance_points = kStreamingDilocoTolerancePoints;
+      rows.push_back(row);
     }
   }
   return rows;

@@ -16,7 +16,8 @@ namespace moeplan {
 inline constexpr double kStreamingDilocoTolerancePoints = 10;
 
 // One row per (table, model, method, CU level) with a published bandwidth: published = the CU level (percent),
-// predicted = moeplan's CU at that bandwidth. Empty when the data file is absent. Throws a located user Error
+// predicted = moeplan's CU at that bandwidth; then one row per single `points:` entry (a CU the paper gives
+// through wall-clock hours). Empty when the data file is absent. Throws a located user Error
 // when the file is malformed.
 std::vector<ScaleOutValidationRow> run_streaming_diloco_rows(const std::string& validation_dir);
 
