@@ -68,7 +68,16 @@ void restart_accounting(ChurnResult& r, const ChurnJob& job, double preempt_per_
   const double tau =
       job.checkpoint_interval_s > 0 ? job.checkpoint_interval_s : daly_interval_s(job.checkpoint_write_s, mtbf_s);
   r.checkpoint_interval_s = tau;
-  const GoodputFractions f = goodput_fractions(mtbf_s, tau, job.checkpoint_write_s, restart_s, key);
+  GoodputFractions f;
+  try {
+    f = goodput_fractions(mtbf_s, tau, job.checkpoint_write_s, restart_s, key);
+  } catch (const Error& e) {
+    // Say what helps here: every preemption stops the whole job.
+    throw Error(e.kind(), e.message(),
+                ErrorContext{.key_path = key,
+                             .hint = "every preemption stops the whole job: use fewer nodes, a shorter replacement "
+                                     "wait, or recovery: elastic"});
+  }
   r.effective_time_fraction = f.effective;
   r.fraction_checkpointing = f.checkpointing;
   r.fraction_lost_work = f.lost_work;
