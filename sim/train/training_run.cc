@@ -296,6 +296,13 @@ RunResult run_training(const Scenario& s, const Calibration& calib, const RunOpt
                                         n_gpus / std::max(1, plan.dp), checkpoint_bytes(s.model, s.precision),
                                         out.step.time_s, failure_free.usd_per_gpu_hour);
     out.churn = compute_churn(s.availability, job, out.cost.gpu_hours);
+    if (out.churn.recovery == "elastic") {
+      out.notes.push_back("elastic churn: a departing replica loses its work since the last sync, one step here "
+                          "(every-step data parallelism); throughput is taken to scale with the active replicas");
+      if (out.goodput.enabled)
+        out.notes.push_back("hardware failures are still counted as whole-job restarts (failures), multiplied "
+                            "with the elastic churn");
+    }
   }
   out.cost = include_churn(out.cost, out.churn);
   add_does_not_fit_note(out);
