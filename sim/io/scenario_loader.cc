@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "sim/io/constraints_yaml.h"
 #include "sim/io/hf_config.h"
 #include "sim/io/input_file.h"
 #include "sim/io/model_yaml.h"
@@ -21,7 +22,7 @@ namespace fs = std::filesystem;
 const std::vector<std::string> kTopLevelKeys = {"name", "description", "model", "cluster", "parallel",
                                                 "precision", "training", "price", "failures", "routing",
                                                 "gpu_variation", "software", "calibration", "fidelity", "seed",
-                                                "sweep", "validation"};
+                                                "sweep", "validation", "constraints"};
 
 bool looks_like_path(const std::string& s) {
   return s.find('/') != std::string::npos || (s.size() > 5 && s.compare(s.size() - 5, 5, ".json") == 0);
@@ -122,6 +123,7 @@ Scenario convert(const YAML::Node& root_node, YamlSource& source, const Catalog&
   if (auto p = root.find("routing")) s.routing = read_routing(*p);
   if (auto p = root.find("gpu_variation")) s.gpu_variation = read_gpu_variation(*p);
   if (auto p = root.find("software")) s.software = read_software(*p, catalog);
+  if (auto p = root.find("constraints")) s.constraints = read_constraints(*p);
   s.calibration = root.get_string("calibration", "");
   if (auto p = root.find("fidelity"))
     s.fidelity = p->as_enum<Fidelity>(
