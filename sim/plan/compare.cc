@@ -105,7 +105,7 @@ CompareResult compare_gpus(const Scenario& s, const io::Catalog& catalog, const 
                           std::to_string(kStalePriceMonths) + " months); check a current price");
     std::unique_ptr<Calibration> calib;
     try {
-      calib = calib_for(g);
+        calib = calib_for(g);
     } catch (const Error& err) {
       e.infeasible_reason = "no calibration profile: " + std::string(err.what());
       out.entries.push_back(e);
@@ -118,29 +118,38 @@ CompareResult compare_gpus(const Scenario& s, const io::Catalog& catalog, const 
       search.objective = PlanObjective::kTime;
       out.notes.push_back(name + ": no rental price in the catalog; ranked by time");
     }
-    if (sized) {
-      std::vector<int> counts = options.gpu_counts;
-      if (counts.empty()) counts = {g.cluster.n_gpus()};
-      const CapacityResult cap = plan_capacity(g, *calib, counts, options.deadline_days, options.budget_usd, search);
-      if (cap.chosen < 0 || cap.chosen_search.top.empty()) {
-        std::string why;
-        for (const CapacityOption& o : cap.options)
-          why += (why.empty() ? "" : "; ") + std::to_string(o.n_gpus) + " GPUs: " + o.verdict;
-        e.infeasible_reason = "no cluster size meets the constraints (" + why + ")";
+    try {
+      if (sized) {
+        std::vector<int> counts = options.gpu_counts;
+        if (counts.empty()) counts = {g.cluster.n_gpus()};
+        const CapacityResult cap = plan_capacity(g, *calib, counts, options.deadline_days, options.budget_usd, search);
+        if (cap.chosen < 0 || cap.chosen_search.top.empty()) {
+          std::string why;
+          for (const CapacityOption& o : cap.options)
+            why += (why.empty() ? "" : "; ") + std::to_string(o.n_gpus) + " GPUs: " + o.verdict;
+          e.infeasible_reason = "no cluster size meets the constraints (" + why + ")";
+        } else {
+          e.feasible = true;
+          e.best = cap.chosen_search.top.front();
+          e.n_gpus = e.best.n_gpus;
+          e.n_nodes = e.best.n_nodes;
+        }
       } else {
-        e.feasible = true;
-        e.best = cap.chosen_search.top.front();
-        e.n_gpus = e.best.n_gpus;
-        e.n_nodes = e.best.n_nodes;
+        const PlanResult r = search_plans(g, *calib, search);
+        if (r.top.empty()) {
+          e.infeasible_reason = infeasible_reason(r, g);
+        } else {
+          e.feasible = true;
+          e.best = r.top.front();
+        }
       }
-    } else {
-      const PlanResult r = search_plans(g, *calib, search);
-      if (r.top.empty()) {
-        e.infeasible_reason = infeasible_reason(r, g);
-      } else {
-        e.feasible = true;
-        e.best = r.top.front();
-      }
+    } catch (const Error& err) {
+      // A GPU the scenario's cluster cannot be costed on (its profile lacks a fabric the cluster uses) is a
+      // row with the reason, not the end of the comparison.
+      e.feasible = false;
+      e.infeasible_reason = "cannot be costed: " + std::string(err.what());
+      out.entries.push_back(e);
+      continue;
     }
     if (e.feasible) {
       // Why a GPU with a larger scale-up domain (GB200 NVL72) parts from its 8-GPU-node sibling (B200).

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <exception>
 #include <map>
 #include <mutex>
 #include <string>
@@ -275,20 +276,31 @@ int thread_count(int requested, size_t work) {
   return static_cast<int>(std::min<size_t>(static_cast<size_t>(n), std::max<size_t>(1, work)));
 }
 
-// Runs fn(worker, item) over items [0, n) on `threads` workers pulling from a shared counter.
+// Runs fn(worker, item) over items [0, n) on `threads` workers pulling from a shared counter. The first
+// exception a worker throws (e.g. a profile without a curve the cluster needs) stops the others and is
+// rethrown on the calling thread, where the caller can report it; escaping a std::thread would abort.
 template <typename Fn>
 void parallel_for(int threads, size_t n, Fn fn) {
   std::atomic<size_t> next{0};
+  std::exception_ptr failure;
+  std::mutex failure_mutex;
   auto body = [&](int worker) {
-    for (size_t i = next.fetch_add(1); i < n; i = next.fetch_add(1)) fn(worker, i);
+    try {
+      for (size_t i = next.fetch_add(1); i < n; i = next.fetch_add(1)) fn(worker, i);
+    } catch (...) {
+      const std::lock_guard<std::mutex> lock(failure_mutex);
+      if (!failure) failure = std::current_exception();
+      next.store(n);
+    }
   };
   if (threads <= 1) {
     body(0);
-    return;
+  } else {
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; ++t) pool.emplace_back(body, t);
+    for (std::thread& t : pool) t.join();
   }
-  std::vector<std::thread> pool;
-  for (int t = 0; t < threads; ++t) pool.emplace_back(body, t);
-  for (std::thread& t : pool) t.join();
+  if (failure) std::rethrow_exception(failure);
 }
 
 bool better(const PlanCandidate& a, const PlanCandidate& b) {
