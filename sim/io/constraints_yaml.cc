@@ -1,6 +1,7 @@
 // Reading the `constraints:` block (see constraints_yaml.h).
 #include "sim/io/constraints_yaml.h"
 
+#include <algorithm>
 #include <string>
 #include <utility>
 #include <vector>
@@ -36,8 +37,8 @@ double read_headroom(const YamlField& f) {
 }  // namespace
 
 PlanConstraints read_constraints(const YamlField& f) {
-  f.require_map("{schedules, features, max_tp, max_cp, max_pp, max_ep, fixed, min_headroom}");
-  f.expect_keys({"schedules", "features", "max_tp", "max_cp", "max_pp", "max_ep", "fixed", "min_headroom"});
+  f.require_map("{framework, schedules, features, max_tp, max_cp, max_pp, max_ep, fixed, min_headroom}");
+  f.expect_keys({"framework", "schedules", "features", "max_tp", "max_cp", "max_pp", "max_ep", "fixed", "min_headroom"});
   PlanConstraints c;
   c.given = true;
   if (auto s = f.find("schedules"))
@@ -68,7 +69,28 @@ PlanConstraints read_constraints(const YamlField& f) {
     c.fixed_dp = x->get_int("dp", 0, 1, kMaxGpus);
   }
   if (auto h = f.find("min_headroom")) c.min_headroom = read_headroom(*h);
+  c.framework = f.get_string("framework", "");
   return c;
+}
+
+void apply_framework(PlanConstraints& c, const SoftwareSpec& preset, const YamlField& at) {
+  if (!preset.declares_capabilities())
+    at.fail("software preset `" + preset.name + "` declares no schedules or features to limit the plan search",
+            "a preset with `schedules:` and `features:` in scenarios/catalog/software.yaml (megatron-core-2024, "
+            "megatron-core-2025, deepseek-2024)");
+  std::vector<PipelineSchedule> schedules;
+  for (const std::string& name : preset.schedules)
+    for (const auto& [n, v] : kSchedules)
+      if (n == name && (c.schedules.empty() || std::find(c.schedules.begin(), c.schedules.end(), v) != c.schedules.end()))
+        schedules.push_back(v);
+  c.schedules = schedules;
+  std::vector<PlanFeature> features;
+  for (const std::string& name : preset.features) {
+    PlanFeature f{};
+    if (parse_plan_feature(name, &f) && c.allows(f)) features.push_back(f);
+  }
+  c.features_given = true;
+  c.features = features;
 }
 
 }  // namespace moeplan::io

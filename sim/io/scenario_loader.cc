@@ -123,7 +123,11 @@ Scenario convert(const YAML::Node& root_node, YamlSource& source, const Catalog&
   if (auto p = root.find("routing")) s.routing = read_routing(*p);
   if (auto p = root.find("gpu_variation")) s.gpu_variation = read_gpu_variation(*p);
   if (auto p = root.find("software")) s.software = read_software(*p, catalog);
-  if (auto p = root.find("constraints")) s.constraints = read_constraints(*p);
+  if (auto p = root.find("constraints")) {
+    s.constraints = read_constraints(*p);
+    if (auto fw = p->find("framework"))
+      apply_framework(s.constraints, read_software(*fw, catalog), *fw);
+  }
   s.calibration = root.get_string("calibration", "");
   if (auto p = root.find("fidelity"))
     s.fidelity = p->as_enum<Fidelity>(

@@ -24,6 +24,7 @@ struct PlanConstraints {
   int max_tp = 0, max_cp = 0, max_pp = 0, max_ep = 0;  // 0: no limit
   int fixed_tp = 0, fixed_cp = 0, fixed_pp = 0, fixed_ep = 0, fixed_dp = 0;  // 0: free
   double min_headroom = -1;                  // least free HBM fraction on the fullest GPU; < 0: the command's
+  std::string framework;                     // software preset whose declared schedules and features bound these
   bool allows(PlanFeature f) const;
 };
 

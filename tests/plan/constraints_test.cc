@@ -103,6 +103,31 @@ TEST(Constraints, FixedDegreesReplaceTheGrid) {
   }
 }
 
+// Megatron-Core 2024 declares 1F1B and interleaved, TP overlap, SP and CP, and no EP overlap (catalog software.yaml,
+// commits in kernel-rates.md §17).
+TEST(Constraints, FrameworkPresetBoundsSchedulesAndFeatures) {
+  const Scenario s = load({"constraints.framework=megatron-core-2024"});
+  ASSERT_EQ(s.constraints.schedules.size(), 2u);
+  const PlanResult r = search(s);
+  ASSERT_FALSE(r.top.empty());
+  bool tp_overlap = false;
+  for (const PlanCandidate& c : r.top) {
+    if (c.plan.pp > 1)
+      EXPECT_TRUE(c.plan.schedule == PipelineSchedule::k1F1B || c.plan.schedule == PipelineSchedule::kInterleaved1F1B)
+          << c.summary;
+    EXPECT_FALSE(c.plan.ep_overlap) << c.summary;
+    tp_overlap = tp_overlap || c.plan.tp_comm_overlap;
+  }
+  EXPECT_TRUE(tp_overlap);  // a feature it has stays on
+  // Intersected with the block's own list; a preset that declares nothing cannot bound a search.
+  EXPECT_EQ(load({"constraints.framework=megatron-core-2024", "constraints.schedules=[interleaved, dualpipe]"})
+                .constraints.schedules,
+            std::vector<PipelineSchedule>{PipelineSchedule::kInterleaved1F1B});
+  EXPECT_NE(load_error({"constraints.framework=megatron-lm-2021"}).find("declares no schedules or features"),
+            std::string::npos);
+  EXPECT_NE(load_error({"constraints.framework=megatron-core-2099"}).find("megatron-core-20"), std::string::npos);
+}
+
 TEST(Constraints, MinHeadroomRaisesTheFloor) {
   const PlanResult r = search(load({"constraints.min_headroom=40%"}));
   EXPECT_DOUBLE_EQ(r.min_headroom, 0.40);
