@@ -262,7 +262,9 @@ Table compare_table(const CompareResult& r) {
                                                          (e.price_date.empty() ? "" : " (" + e.price_date + ")") +
                                                          (e.price_stale ? " STALE" : ""))
                            : txt("no price");
-    const std::string links = e.scale_up + " / " + std::to_string(e.nics_per_node) + "x " + e.scale_out +
+    const std::string domain = e.scale_up_gpus > 0 && e.n_nodes > 0 && e.scale_up_gpus > e.n_gpus / e.n_nodes
+                                   ? " (" + std::to_string(e.scale_up_gpus) + "-GPU domain)" : "";
+    const std::string links = e.scale_up + domain + " / " + std::to_string(e.nics_per_node) + "x " + e.scale_out +
                               (e.p2p ? "" : ", no P2P");
     if (!e.feasible) {
       t.add_row({txt(e.gpu), num(e.n_gpus, std::to_string(e.n_gpus)), num(e.n_nodes, std::to_string(e.n_nodes)),
@@ -299,6 +301,7 @@ std::string render_compare_json(const CompareResult& r) {
         {"scale_up", e.scale_up},
         {"scale_out", e.scale_out},
         {"nics_per_node", e.nics_per_node},
+        {"scale_up_gpus", e.scale_up_gpus},
         {"p2p", e.p2p},
         {"n_gpus", e.n_gpus},
         {"n_nodes", e.n_nodes},

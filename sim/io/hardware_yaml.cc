@@ -1,6 +1,7 @@
 // Reading GPU and fabric catalog entries; quantities carry their units ("989 TFLOPS", "80 GB", "3.35 TB/s").
 #include "sim/io/hardware_yaml.h"
 
+#include "sim/units/checked.h"
 #include "sim/units/units.h"
 
 namespace moeplan::io {
@@ -30,8 +31,8 @@ DatedPrice read_dated_price(const YamlField& f, double (*parse)(std::string_view
 GpuSpec read_gpu(const YamlField& e, const std::string& name, const std::vector<std::string>& extra_keys) {
   e.require_map("a GPU entry with bf16, memory, memory_bandwidth, sms, tdp, ...");
   std::vector<std::string> keys = {"display_name", "vendor", "arch", "sms", "boost_clock_mhz", "fp8", "bf16", "fp32",
-                                   "memory", "memory_bandwidth", "l2", "scale_up", "host_link", "tdp", "purchase",
-                                   "rental", "ecc", "profile", "source", "notes"};
+                                   "memory", "memory_bandwidth", "l2", "scale_up", "scale_up_domain", "host_link", "tdp",
+                                   "purchase", "rental", "ecc", "profile", "source", "notes"};
   keys.insert(keys.end(), extra_keys.begin(), extra_keys.end());
   e.expect_keys(keys);
   GpuSpec g;
@@ -51,6 +52,8 @@ GpuSpec read_gpu(const YamlField& e, const std::string& name, const std::vector<
   g.l2_bytes = e.get_quantity("l2", units::parse_bytes, 0, "a size such as \"50 MiB\"");
   const std::string scale_up = e.at("scale_up", "a fabric name, or none").as_string();
   g.scale_up_fabric = scale_up == "none" ? "" : scale_up;
+  // A scale-up fabric that spans nodes (NVL72) says how many GPUs it joins; absent: one node.
+  g.scale_up_domain_gpus = e.get_int("scale_up_domain", 0, 0, kMaxGpusPerNode);
   g.host_link = e.at("host_link", "a PCIe fabric name such as pcie5").as_string();
   g.tdp_w = e.at("tdp", "a power such as \"700 W\"").as_quantity(units::parse_power, "a power such as \"700 W\"");
   if (auto f = e.find("purchase")) g.purchase_usd = read_dated_price(*f, units::parse_usd, "an amount such as \"$25k\"").usd;

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "sim/io/availability_yaml.h"
+#include "sim/io/constraints_yaml.h"
 #include "sim/io/hf_config.h"
 #include "sim/io/input_file.h"
 #include "sim/io/model_yaml.h"
@@ -22,7 +23,8 @@ namespace fs = std::filesystem;
 const std::vector<std::string> kTopLevelKeys = {"name", "description", "model", "cluster", "parallel",
                                                 "precision", "training", "price", "failures", "routing",
                                                 "gpu_variation", "software", "calibration", "fidelity", "seed",
-                                                "sweep", "validation", "availability"};
+                                                "sweep", "validation", "availability",
+                                                "constraints"};
 
 bool looks_like_path(const std::string& s) {
   return s.find('/') != std::string::npos || (s.size() > 5 && s.compare(s.size() - 5, 5, ".json") == 0);
@@ -124,6 +126,11 @@ Scenario convert(const YAML::Node& root_node, YamlSource& source, const Catalog&
   if (auto p = root.find("routing")) s.routing = read_routing(*p);
   if (auto p = root.find("gpu_variation")) s.gpu_variation = read_gpu_variation(*p);
   if (auto p = root.find("software")) s.software = read_software(*p, catalog);
+  if (auto p = root.find("constraints")) {
+    s.constraints = read_constraints(*p);
+    if (auto fw = p->find("framework"))
+      apply_framework(s.constraints, read_software(*fw, catalog), *fw);
+  }
   s.calibration = root.get_string("calibration", "");
   if (auto p = root.find("fidelity"))
     s.fidelity = p->as_enum<Fidelity>(

@@ -58,7 +58,8 @@ FabricSpec fabric_of(const YamlField& f, const Catalog& catalog) {
 // scenario itself).
 ClusterSpec read_cluster_fields(const YamlField& f, ClusterSpec c, const Catalog& catalog, bool whole) {
   f.require_map("{gpu, nodes, gpus_per_node, scale_up, scale_out, ...}");
-  f.expect_keys({"gpu", "nodes", "gpus_per_node", "scale_up", "scale_out", "nics_per_node", "p2p", "topology"});
+  f.expect_keys({"gpu", "nodes", "gpus_per_node", "scale_up", "scale_up_domain", "scale_out", "nics_per_node", "p2p",
+                 "topology"});
   std::optional<YamlField> gpu = f.find("gpu");
   if (whole) {
     gpu = f.at("gpu", "a GPU name from the catalog such as h800-sxm");
@@ -79,6 +80,16 @@ ClusterSpec read_cluster_fields(const YamlField& f, ClusterSpec c, const Catalog
     const std::string name = c.gpu.scale_up_fabric.empty() ? c.gpu.host_link : c.gpu.scale_up_fabric;
     c.scale_up = located(*gpu, [&] { return catalog.fabric(name); });
   }
+  // The scale-up domain: the GPU's own (NVL72 for GB200) while the cluster keeps the GPU's own scale-up
+  // fabric and its nodes tile the domain; a scenario that rewires scale-up to another fabric, or whose nodes
+  // do not divide the domain (e.g. 64-GPU "nodes" standing for the domain), gets a node-sized domain unless
+  // it says `scale_up_domain` itself (which is then checked strictly).
+  if (whole) {
+    const int d = c.gpu.scale_up_domain_gpus;
+    c.scale_up_domain_gpus =
+        c.scale_up.name == c.gpu.scale_up_fabric && c.gpus_per_node > 0 && d > c.gpus_per_node && d % c.gpus_per_node == 0 ? d : 0;
+  }
+  c.scale_up_domain_gpus = f.get_int("scale_up_domain", c.scale_up_domain_gpus, 0, kMaxGpusPerNode);
   if (auto so = f.find("scale_out")) {
     c.scale_out = fabric_of(*so, catalog);
   } else if (c.n_nodes > 1 && c.scale_out.name.empty()) {

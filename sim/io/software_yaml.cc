@@ -1,6 +1,8 @@
 // Reading SoftwareSpec fields (see software_yaml.h and docs/scenario-format.md, "software").
 #include "sim/io/software_yaml.h"
 
+#include "sim/spec/plan_constraints.h"
+
 #include <utility>
 
 namespace moeplan::io {
@@ -28,7 +30,8 @@ SoftwareSpec read_software_fields(const YamlField& f, const SoftwareSpec& base,
       "moe_dispatcher, tp_overlap_comm_sms, tp_overlap_pipeline_splits}");
   std::vector<std::string> keys = {"attention_kernel",     "fused_elementwise", "cuda_graphs",    "dp_overlap",
                                    "param_gather_overlap", "p2p_blocking",      "moe_dispatcher", "sources",
-                                   "description",          "tp_overlap_comm_sms", "tp_overlap_pipeline_splits"};
+                                   "description",          "tp_overlap_comm_sms", "tp_overlap_pipeline_splits",
+                                   "schedules",            "features"};
   keys.insert(keys.end(), extra_keys.begin(), extra_keys.end());
   f.expect_keys(keys);
   SoftwareSpec s = base;
@@ -43,6 +46,17 @@ SoftwareSpec read_software_fields(const YamlField& f, const SoftwareSpec& base,
   s.dp_overlap = f.get_bool("dp_overlap", s.dp_overlap);
   s.param_gather_overlap = f.get_bool("param_gather_overlap", s.param_gather_overlap);
   s.p2p_blocking = f.get_bool("p2p_blocking", s.p2p_blocking);
+  // Capabilities, checked by name here so that a preset cannot declare a schedule or feature moeplan lacks.
+  auto names = [](const YamlField& list, const std::vector<std::string>& valid, const std::string& what) {
+    std::vector<std::pair<std::string, std::string>> table;
+    for (const std::string& v : valid) table.emplace_back(v, v);
+    std::vector<std::string> out;
+    for (const YamlField& item : list.items("a list of " + what + " names")) out.push_back(item.as_enum<std::string>(table, what));
+    return out;
+  };
+  if (auto k = f.find("schedules"))
+    s.schedules = names(*k, {"gpipe", "1f1b", "interleaved", "zb-h1", "dualpipe", "dualpipev"}, "pipeline schedule");
+  if (auto k = f.find("features")) s.features = names(*k, plan_feature_names(), "plan feature");
   if (auto src = f.find("sources")) {
     s.sources.clear();
     for (const YamlField& item : src->items("a list of citations")) s.sources.push_back(item.as_string("a citation"));

@@ -67,7 +67,16 @@ Topology Topology::ring(int n_gpus, double link_Bps, double latency_s) {
   return t;
 }
 
-Topology Topology::from_cluster(const ClusterSpec& c) {
+Topology Topology::from_cluster(const ClusterSpec& spec) {
+  // A scale-up domain larger than a node (GB200 NVL72: 18 trays of 4 GPUs on NVLink switch trays) is one
+  // NVSwitch island with the NICs of all its trays: the graph is built with the domain as its "node".
+  ClusterSpec c = spec;
+  if (spec.scale_up_gpus() != spec.gpus_per_node) {
+    const int trays = spec.scale_up_gpus() / spec.gpus_per_node;
+    c.gpus_per_node = spec.scale_up_gpus();
+    c.n_nodes = spec.n_scale_up_domains();
+    c.nics_per_node = spec.nics_per_node * trays;
+  }
   const auto fail = [](const std::string& key, const std::string& msg, const std::string& expected) {
     throw_user_error(msg, ErrorContext{.key_path = key, .expected = expected});
   };

@@ -8,7 +8,9 @@
 // (NICs on the leaf x NIC rate / oversubscription). With `planes` > 1, NIC index i sits in plane i mod
 // planes and planes do not connect (DeepSeek's multi-plane fat tree, arXiv:2505.09343 §4), so traffic to
 // another index first lands on the same-index GPU of the destination node and finishes over the scale-up
-// fabric, the way DeepEP routes tokens (arXiv:2412.19437 §3.2.2). Links are directed.
+// fabric, the way DeepEP routes tokens (arXiv:2412.19437 §3.2.2). Links are directed. A scale-up domain
+// larger than a node (ClusterSpec::scale_up_gpus, e.g. NVL72) is built as one "node" here: every GPU of it
+// hangs off the same NVSwitch, and the domain owns the NICs of all its trays.
 #pragma once
 
 #include <cstdint>

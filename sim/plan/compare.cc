@@ -2,6 +2,7 @@
 #include "sim/plan/compare.h"
 
 #include "sim/cost/cost_model.h"
+#include "sim/train/cluster_notes.h"
 
 #include "sim/units/error.h"
 #include "sim/units/units.h"
@@ -35,6 +36,14 @@ Scenario scenario_for_gpu(const Scenario& s, const io::Catalog& catalog, const s
     bridge_only = consumer && catalog.fabric(gpu.scale_up_fabric).kind == FabricKind::kNvlink;
   const std::string up = gpu.scale_up_fabric.empty() || bridge_only ? gpu.host_link : gpu.scale_up_fabric;
   if (!own_gpu && !up.empty()) out.cluster.scale_up = catalog.fabric(up);
+  // The GPU's own scale-up domain (GB200: the 72-GPU NVL72 rack; others: the node).
+  if (!own_gpu) out.cluster.scale_up_domain_gpus = up == gpu.scale_up_fabric ? gpu.scale_up_domain_gpus : 0;
+  if (out.cluster.scale_up_domain_gpus > out.cluster.gpus_per_node &&
+      out.cluster.scale_up_domain_gpus % out.cluster.gpus_per_node != 0) {
+    note("its " + std::to_string(out.cluster.scale_up_domain_gpus) + "-GPU scale-up domain is no whole number of " +
+         std::to_string(out.cluster.gpus_per_node) + "-GPU nodes; modelled as node-sized domains");
+    out.cluster.scale_up_domain_gpus = 0;
+  }
   if (consumer && !own_gpu) {
     out.cluster.p2p = false;
     if (catalog.has_fabric("eth-100g") && out.cluster.scale_out.kind != FabricKind::kEthernet) {
@@ -82,6 +91,7 @@ CompareResult compare_gpus(const Scenario& s, const io::Catalog& catalog, const 
     e.scale_up = g.cluster.scale_up.name;
     e.scale_out = g.cluster.scale_out.name;
     e.nics_per_node = g.cluster.nics_per_node;
+    e.scale_up_gpus = g.cluster.scale_up_gpus();
     e.p2p = g.cluster.p2p;
     e.n_gpus = g.cluster.n_gpus();
     e.n_nodes = g.cluster.n_nodes;
@@ -95,7 +105,7 @@ CompareResult compare_gpus(const Scenario& s, const io::Catalog& catalog, const 
                           std::to_string(kStalePriceMonths) + " months); check a current price");
     std::unique_ptr<Calibration> calib;
     try {
-      calib = calib_for(g);
+        calib = calib_for(g);
     } catch (const Error& err) {
       e.infeasible_reason = "no calibration profile: " + std::string(err.what());
       out.entries.push_back(e);
@@ -108,29 +118,46 @@ CompareResult compare_gpus(const Scenario& s, const io::Catalog& catalog, const 
       search.objective = PlanObjective::kTime;
       out.notes.push_back(name + ": no rental price in the catalog; ranked by time");
     }
-    if (sized) {
-      std::vector<int> counts = options.gpu_counts;
-      if (counts.empty()) counts = {g.cluster.n_gpus()};
-      const CapacityResult cap = plan_capacity(g, *calib, counts, options.deadline_days, options.budget_usd, search);
-      if (cap.chosen < 0 || cap.chosen_search.top.empty()) {
-        std::string why;
-        for (const CapacityOption& o : cap.options)
-          why += (why.empty() ? "" : "; ") + std::to_string(o.n_gpus) + " GPUs: " + o.verdict;
-        e.infeasible_reason = "no cluster size meets the constraints (" + why + ")";
+    try {
+      if (sized) {
+        std::vector<int> counts = options.gpu_counts;
+        if (counts.empty()) counts = {g.cluster.n_gpus()};
+        const CapacityResult cap = plan_capacity(g, *calib, counts, options.deadline_days, options.budget_usd, search);
+        if (cap.chosen < 0 || cap.chosen_search.top.empty()) {
+          std::string why;
+          for (const CapacityOption& o : cap.options)
+            why += (why.empty() ? "" : "; ") + std::to_string(o.n_gpus) + " GPUs: " + o.verdict;
+          e.infeasible_reason = "no cluster size meets the constraints (" + why + ")";
+        } else {
+          e.feasible = true;
+          e.best = cap.chosen_search.top.front();
+          e.n_gpus = e.best.n_gpus;
+          e.n_nodes = e.best.n_nodes;
+        }
       } else {
-        e.feasible = true;
-        e.best = cap.chosen_search.top.front();
-        e.n_gpus = e.best.n_gpus;
-        e.n_nodes = e.best.n_nodes;
+        const PlanResult r = search_plans(g, *calib, search);
+        if (r.top.empty()) {
+          e.infeasible_reason = infeasible_reason(r, g);
+        } else {
+          e.feasible = true;
+          e.best = r.top.front();
+        }
       }
-    } else {
-      const PlanResult r = search_plans(g, *calib, search);
-      if (r.top.empty()) {
-        e.infeasible_reason = infeasible_reason(r, g);
-      } else {
-        e.feasible = true;
-        e.best = r.top.front();
-      }
+    } catch (const Error& err) {
+      // A GPU the scenario's cluster cannot be costed on (its profile lacks a fabric the cluster uses) is a
+      // row with the reason, not the end of the comparison.
+      e.feasible = false;
+      e.infeasible_reason = "cannot be costed: " + std::string(err.what());
+      out.entries.push_back(e);
+      continue;
+    }
+    if (e.feasible) {
+      // Why a GPU with a larger scale-up domain (GB200 NVL72) parts from its 8-GPU-node sibling (B200).
+      ClusterSpec chosen = g.cluster;
+      chosen.n_nodes = e.n_nodes;
+      e.scale_up_gpus = chosen.scale_up_gpus();
+      if (const std::string why = scale_up_domain_note(chosen, e.best.plan); !why.empty())
+        out.notes.push_back(name + ": " + why);
     }
     out.entries.push_back(e);
   }

@@ -127,6 +127,7 @@ struct CompareEntry {
   std::string scale_up;             // fabric names used for this GPU class
   std::string scale_out;
   int nics_per_node = 0;
+  int scale_up_gpus = 0;     // GPUs per block on one scale-up fabric (the node, or e.g. 64 of an NVL72 rack)
   bool p2p = true;
   bool feasible = false;
   std::string infeasible_reason;    // set when !feasible

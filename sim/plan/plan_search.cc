@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <exception>
 #include <map>
 #include <mutex>
 #include <string>
@@ -59,13 +60,21 @@ std::vector<ParallelPlan> enumerate_plans(const Scenario& s, const PlanSearchOpt
   auto cp_fits = [&](int cp) {
     return cp == 1 || (cp > 1 && seq_len % (2 * cp) == 0 && seq_len / cp >= kMinCpBlockTokens);
   };
+  // The scenario's constraints narrow the grids before anything is generated: a fixed degree replaces its
+  // grid (so a degree the grid lacks, e.g. pp 3, is searched too), and a feature the stack lacks is left off
+  // rather than generated and refused.
+  const PlanConstraints& c = s.constraints;
+  auto grid = [](const std::vector<int>& values, int fixed) { return fixed > 0 ? std::vector<int>{fixed} : values; };
+  const bool sp_allowed = c.allows(PlanFeature::kSequenceParallel);
+  const bool tp_overlap_allowed = c.allows(PlanFeature::kTpOverlap);
+  const bool ep_overlap_allowed = c.allows(PlanFeature::kEpOverlap);
   // The model-parallel degrees first: every (tp, cp, pp) that leaves a whole dp.
   std::vector<ParallelPlan> shapes;
-  for (int tp : o.tp_values) {
-    if (tp < 1 || tp > s.cluster.gpus_per_node) continue;  // TP stays inside a node (NVLink domain)
-    for (int cp : o.cp_values) {
+  for (int tp : grid(o.tp_values, c.fixed_tp)) {
+    if (tp < 1 || tp > s.cluster.scale_up_gpus()) continue;  // TP stays inside a node or NVLink domain
+    for (int cp : grid(o.cp_values, c.fixed_cp)) {
       if (!cp_fits(cp)) continue;
-      for (int pp : o.pp_values) {
+      for (int pp : grid(o.pp_values, c.fixed_pp)) {
         if (pp < 1 || gpus % (tp * cp * pp) != 0) continue;
         ParallelPlan p = s.parallel;  // keeps comm_sms
         p.tp = tp;
@@ -86,6 +95,7 @@ std::vector<ParallelPlan> enumerate_plans(const Scenario& s, const PlanSearchOpt
   for (ParallelPlan p : shapes) {
     for (int ep = 1; ep <= experts && ep <= p.stage_gpus(); ++ep) {
       if (experts % ep != 0 || p.stage_gpus() % ep != 0) continue;
+      if ((c.fixed_ep > 0 && ep != c.fixed_ep) || (c.max_ep > 0 && ep > c.max_ep)) continue;
       p.ep = ep;
       for (int zero : o.zero_stages)
         for (int mb : o.micro_batches)
@@ -99,14 +109,15 @@ std::vector<ParallelPlan> enumerate_plans(const Scenario& s, const PlanSearchOpt
               p.recompute = rc;
               // Sequence parallelism comes with TP > 1: it shards the norm/dropout activations TP keeps
               // replicated, at no extra communication volume (Korthikanti et al. 2022, §4.2.2).
-              p.sequence_parallel = p.tp > 1;
+              p.sequence_parallel = p.tp > 1 && sp_allowed;
               // So does overlapping its collectives with the neighbouring GEMMs (TE userbuffers), which in
               // this model only ever hides communication.
-              p.tp_comm_overlap = p.tp > 1 && s.cluster.p2p;  // userbuffers need peer access
+              p.tp_comm_overlap = p.tp > 1 && s.cluster.p2p && tp_overlap_allowed;  // userbuffers need peer access
               p.ep_overlap = false;
               out.push_back(p);
               // 1F1B and interleaved may also overlap their steady-state all-to-all (Megatron's EP overlap).
-              if (ep > 1 && (sched == PipelineSchedule::k1F1B || sched == PipelineSchedule::kInterleaved1F1B)) {
+              if (ep > 1 && ep_overlap_allowed &&
+                  (sched == PipelineSchedule::k1F1B || sched == PipelineSchedule::kInterleaved1F1B)) {
                 p.ep_overlap = true;
                 out.push_back(p);
               }
@@ -265,20 +276,31 @@ int thread_count(int requested, size_t work) {
   return static_cast<int>(std::min<size_t>(static_cast<size_t>(n), std::max<size_t>(1, work)));
 }
 
-// Runs fn(worker, item) over items [0, n) on `threads` workers pulling from a shared counter.
+// Runs fn(worker, item) over items [0, n) on `threads` workers pulling from a shared counter. The first
+// exception a worker throws (e.g. a profile without a curve the cluster needs) stops the others and is
+// rethrown on the calling thread, where the caller can report it; escaping a std::thread would abort.
 template <typename Fn>
 void parallel_for(int threads, size_t n, Fn fn) {
   std::atomic<size_t> next{0};
+  std::exception_ptr failure;
+  std::mutex failure_mutex;
   auto body = [&](int worker) {
-    for (size_t i = next.fetch_add(1); i < n; i = next.fetch_add(1)) fn(worker, i);
+    try {
+      for (size_t i = next.fetch_add(1); i < n; i = next.fetch_add(1)) fn(worker, i);
+    } catch (...) {
+      const std::lock_guard<std::mutex> lock(failure_mutex);
+      if (!failure) failure = std::current_exception();
+      next.store(n);
+    }
   };
   if (threads <= 1) {
     body(0);
-    return;
+  } else {
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; ++t) pool.emplace_back(body, t);
+    for (std::thread& t : pool) t.join();
   }
-  std::vector<std::thread> pool;
-  for (int t = 0; t < threads; ++t) pool.emplace_back(body, t);
-  for (std::thread& t : pool) t.join();
+  if (failure) std::rethrow_exception(failure);
 }
 
 bool better(const PlanCandidate& a, const PlanCandidate& b) {
@@ -343,6 +365,8 @@ PlanResult search_plans(const Scenario& s, const Calibration& calib, const PlanS
   if (!(options.min_headroom >= 0 && options.min_headroom < 1))
     throw_user_error("must be in [0, 1)", ErrorContext{.key_path = "--min-headroom",
                                                        .expected = "a fraction of HBM such as 0.05 or 5%"});
+  // The scenario's `constraints.min_headroom` raises the command's floor (it never lowers it).
+  const double min_headroom = std::max(options.min_headroom, s.constraints.min_headroom);
   const Budget budget = make_budget(s);
   if (options.objective == PlanObjective::kCost && !budget.has_price)
     throw_user_error("no price for " + s.cluster.gpu.name + " to rank plans by cost",
@@ -365,7 +389,7 @@ PlanResult search_plans(const Scenario& s, const Calibration& calib, const PlanS
   r.seq_len = main.seq_len;
   r.global_batch = main.global_batch;
   r.objective = options.objective;
-  r.min_headroom = options.min_headroom;
+  r.min_headroom = min_headroom;
 
   std::vector<ParallelPlan> plans = enumerate_plans(s, options);
   bool listed = false;
@@ -383,7 +407,7 @@ PlanResult search_plans(const Scenario& s, const Calibration& calib, const PlanS
   std::vector<WorkerOut> outs(threads);
   std::vector<Scenario> locals(threads, base);
   parallel_for(threads, plans.size(), [&](int w, size_t i) {
-    evaluate(locals[w], plans[i], i, calib, budget, partitions, options.objective, options.min_headroom, outs[w]);
+    evaluate(locals[w], plans[i], i, calib, budget, partitions, options.objective, min_headroom, outs[w]);
   });
 
   // Merge in enumeration order so the ranking is independent of scheduling.
@@ -537,9 +561,9 @@ PlanResult search_plans(const Scenario& s, const Calibration& calib, const PlanS
     } catch (const Error&) {
       peak = 0;
     }
-    if (peak > 0 && peak <= capacity && peak > (1.0 - options.min_headroom) * capacity)
+    if (peak > 0 && peak <= capacity && peak > (1.0 - min_headroom) * capacity)
       r.notes.push_back("the scenario's own plan (" + plan_summary(scenario_plan) + ") fits with only " +
-                        pct(1.0 - peak / capacity) + " HBM headroom, below the " + pct(options.min_headroom) +
+                        pct(1.0 - peak / capacity) + " HBM headroom, below the " + pct(min_headroom) +
                         " a listed plan must leave (--min-headroom " + pct(std::floor(100 * (1.0 - peak / capacity)) / 100) +
                         " lists it)");
   }

@@ -24,8 +24,23 @@ struct ClusterSpec {
   int nics_per_node = 8;
   bool p2p = true;                // PCIe peer-to-peer (off: GPU-to-GPU traffic crosses host memory)
   TopologySpec topology;
+  // GPUs that share one scale-up fabric when it reaches past a node: an NVL72 rack joins the 72 GPUs of its
+  // 18 compute trays over NVLink 5 switch trays (GB200 NVL72 datasheet). 0: the node is the domain.
+  int scale_up_domain_gpus = 0;
 
   int n_gpus() const { return n_nodes * gpus_per_node; }
+  // GPUs of this cluster that sit together on one scale-up fabric: the node, or the most whole nodes of a
+  // larger domain that tile the cluster evenly (256 GPUs on NVL72 racks run as 4 x 64, the other 8 GPUs of
+  // each rack idle as spares; a cluster smaller than a domain is one domain). Everything the network model
+  // calls a "node" (TP and EP groups on NVLink, NICs behind it) is this group.
+  int scale_up_gpus() const {
+    if (scale_up_domain_gpus <= gpus_per_node || gpus_per_node < 1) return gpus_per_node;
+    const int gpus = n_gpus();
+    for (int m = scale_up_domain_gpus - scale_up_domain_gpus % gpus_per_node; m > gpus_per_node; m -= gpus_per_node)
+      if (gpus % m == 0) return m;
+    return gpus_per_node;
+  }
+  int n_scale_up_domains() const { return n_gpus() / scale_up_gpus(); }
 };
 
 void validate(const ClusterSpec& c);

@@ -39,6 +39,7 @@ struct GpuSpec {
   double hbm_Bps = 0;           // memory bandwidth
   double l2_bytes = 0;
   std::string scale_up_fabric;  // FabricSpec name, or "" when the GPU has no scale-up link
+  int scale_up_domain_gpus = 0; // GPUs one scale-up fabric joins when more than a node (GB200 NVL72: 72); 0: a node
   std::string host_link;        // FabricSpec name of the PCIe link
   double tdp_w = 0;
   double purchase_usd = 0;      // per GPU, street/list price

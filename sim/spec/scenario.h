@@ -10,6 +10,7 @@
 #include "sim/spec/failure_spec.h"
 #include "sim/spec/model_spec.h"
 #include "sim/spec/parallel_plan.h"
+#include "sim/spec/plan_constraints.h"
 #include "sim/spec/precision_recipe.h"
 #include "sim/spec/price_spec.h"
 #include "sim/spec/site_spec.h"
@@ -60,6 +61,7 @@ struct Scenario {
   Fidelity fidelity = Fidelity::kDes;
   std::uint64_t seed = 1;
   std::vector<SweepAxis> sweep;
+  PlanConstraints constraints;            // what the training stack can run (plan search and own plan)
 };
 
 // Cross-checks the parts against each other (tp*pp*dp = GPUs, ep divides experts and fits its group,

@@ -32,6 +32,10 @@ void check_plan(const ParallelPlan& p, const Scenario& s, const ClusterSpec& clu
     fail(key + ".tp_comm_overlap", "overlapping TP communication with GEMMs needs peer-to-peer access between GPUs, "
                                    "and cluster.p2p is false",
          "set tp_comm_overlap: false, or use GPUs with P2P (NVLink, or PCIe P2P enabled)");
+  // The stack's limits (`constraints:`): a plan it cannot run is refused here, so the planner, a sweep point
+  // and `run` all see the same verdict.
+  if (const ConstraintBreach b = check_constraints(s.constraints, p); b.any())
+    fail("constraints." + b.key, key + ": " + b.message, "change the plan, or the `constraints` block");
   // Formed with an overflow check: 8 x 536870913 must not wrap around to 8.
   const long long plan_gpus = bounded_product({p.tp, p.cp, p.pp, p.dp}, kMaxGpus);
   if (plan_gpus != gpus) {
@@ -69,9 +73,9 @@ void check_plan(const ParallelPlan& p, const Scenario& s, const ClusterSpec& clu
     if (m.attention == AttentionKind::kGqa && p.tp > m.n_kv_heads)
       fail(key + ".tp", "tp = " + n(p.tp) + " exceeds the " + n(m.n_kv_heads) + " KV heads of " + m.name,
            "use tp <= " + n(m.n_kv_heads));
-    if (p.tp > cluster.gpus_per_node)
-      fail(key + ".tp", "tp = " + n(p.tp) + " spans more than one node (" + n(cluster.gpus_per_node) +
-                            " GPUs per node)", "keep tensor parallelism inside a node");
+    if (p.tp > cluster.scale_up_gpus())
+      fail(key + ".tp", "tp = " + n(p.tp) + " spans more than one scale-up domain (" + n(cluster.scale_up_gpus()) +
+                            " GPUs share a scale-up fabric)", "keep tensor parallelism inside a node or NVLink domain");
   }
   if (p.cp > 1 && p.cp_comm == CpComm::kAllToAll && p.tp >= 1 && m.n_heads % p.tp == 0 &&
       (m.n_heads / p.tp) % p.cp != 0)

@@ -53,6 +53,11 @@ struct SoftwareSpec {
   // num_sm 16, num_splits 4; sim/workload/tp_overlap_gemms.h).
   int tp_overlap_comm_sms = 16;
   int tp_overlap_pipeline_splits = 4;
+  // What the stack can run, for `constraints.framework`: pipeline schedule names (as in `parallel.schedule`)
+  // and plan feature names (as in `constraints.features`). Both empty: the preset declares nothing.
+  std::vector<std::string> schedules;
+  std::vector<std::string> features;
+  bool declares_capabilities() const { return !schedules.empty() || !features.empty(); }
 };
 
 }  // namespace moeplan

@@ -94,6 +94,12 @@ void validate(const ClusterSpec& c) {
               " is more than " + std::to_string(kMaxGpus) + " GPUs",
           "at most " + std::to_string(kMaxGpus) + " GPUs in one cluster");
   require(c.nics_per_node >= 0, "cluster.nics_per_node", "must be >= 0");
+  require(c.scale_up_domain_gpus >= 0, "cluster.scale_up_domain", "must be >= 0 (0: the node)");
+  if (c.scale_up_domain_gpus > c.gpus_per_node)
+    require(c.scale_up_domain_gpus % c.gpus_per_node == 0, "cluster.scale_up_domain",
+            "a scale-up domain of " + std::to_string(c.scale_up_domain_gpus) + " GPUs is not a whole number of " +
+                std::to_string(c.gpus_per_node) + "-GPU nodes",
+            "a multiple of gpus_per_node (NVL72: 72 GPUs = 18 trays of 4)");
   if (c.n_nodes > 1) require(c.nics_per_node >= 1, "cluster.nics_per_node", "a multi-node cluster needs NICs");
   require(c.topology.oversubscription >= 1.0, "cluster.topology.oversubscription", "must be >= 1.0",
           "a ratio such as 1.0 (full bisection) or 7.0");

@@ -14,6 +14,7 @@
 #include "sim/model/memory.h"
 #include "sim/model/params.h"
 #include "sim/train/analytic_step.h"
+#include "sim/train/cluster_notes.h"
 #include "sim/train/des_full_step.h"
 #include "sim/train/des_step.h"
 #include "sim/train/layer_breakdown.h"
@@ -273,6 +274,8 @@ RunResult run_training(const Scenario& s, const Calibration& calib, const RunOpt
   out.days = 0;
   for (const PhaseResult& pr : out.phases) out.days += pr.days;
   if (s.gpu_variation.spread > 0) out.notes.push_back(gpu_variation_note(s));
+  if (const std::string domain = scale_up_domain_note(s.cluster, s.parallel); !domain.empty())
+    out.notes.push_back(domain);
 
   // The headline cost includes the expected failure overhead; the failure-free figures ride beside it.
   // Wall-clock time adds up phase by phase: phases may run on clusters of different sizes.

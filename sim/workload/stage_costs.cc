@@ -89,11 +89,11 @@ double moe_a2a_time_s(const Scenario& s, const Links& l, double tokens, double p
   spec.per_expert_copies = s.software.moe_dispatcher == MoeDispatcher::kAllToAll;
   spec.routing = {.n_experts = m.moe.n_routed_experts, .top_k = m.moe.top_k, .n_groups = m.moe.n_expert_groups,
                   .max_groups = s.routing.nodes_per_token > 0 ? s.routing.nodes_per_token : m.moe.n_limited_groups};
-  const int per_node = std::min(s.parallel.ep, s.cluster.gpus_per_node);
+  const int per_node = std::min(s.parallel.ep, s.cluster.scale_up_gpus());
   const double message = tokens * payload_bytes / std::max(1, per_node);
   const double intra = l.scale_up_Bps * calib.comm_efficiency(s.cluster.scale_up.kind, message);
   const double inter = l.scale_out_Bps * calib.comm_efficiency(s.cluster.scale_out.kind, message);
-  return network::moe_alltoall_time_s(spec, s.parallel.ep, s.cluster.gpus_per_node, intra, l.scale_up_latency_s,
+  return network::moe_alltoall_time_s(spec, s.parallel.ep, s.cluster.scale_up_gpus(), intra, l.scale_up_latency_s,
                                       inter, l.scale_out_latency_s);
 }
 
@@ -210,7 +210,9 @@ StageCosts compute_stage_costs(const Scenario& s, const StepShape& shape, const 
   const double combine_s = m.is_moe() && p.ep > 1
       ? moe_a2a_time_s(s, links, moe_tokens, combine_payload, expert_load_factor, calib) : 0;
 
-  const int per_node = s.cluster.gpus_per_node;
+  // "Node" below is the scale-up domain: the GPUs on one NVLink fabric (a node, or an NVL72 rack).
+  const int per_node = s.cluster.scale_up_gpus();
+  const int n_domains = s.cluster.n_scale_up_domains();
 
   // Megatron/TE TP overlap: each TP collective of a transformer layer hides under its neighbouring GEMMs.
   // The forward GEMM times stand for the backward ones too (a dgrad GEMM has the forward's shape, transposed).
@@ -244,7 +246,7 @@ StageCosts compute_stage_costs(const Scenario& s, const StepShape& shape, const 
   // fastest, then CP: Megatron's order, des-full's StepLayout); it runs on the scale-up fabric when that block
   // fits aligned in a node, and otherwise the step that leaves a node sets the pace of every step.
   const int cp_block = p.tp * p.cp;
-  const bool cp_in_node = s.cluster.n_nodes <= 1 || (cp_block <= per_node && per_node % cp_block == 0);
+  const bool cp_in_node = n_domains <= 1 || (cp_block <= per_node && per_node % cp_block == 0);
   auto cp_ring_s = [&](double bytes) {
     if (p.cp <= 1 || bytes <= 0) return 0.0;
     const double step = bytes / (p.cp - 1);
@@ -325,7 +327,7 @@ StageCosts compute_stage_costs(const Scenario& s, const StepShape& shape, const 
   // order: TP fastest, then CP, then DP, pipeline rank outermost; des-full's StepLayout). When those fit in
   // aligned blocks of a node, the groups' rings run on the scale-up fabric; otherwise every ring crosses the NICs.
   const int block = p.stage_gpus();
-  const bool dp_in_node = s.cluster.n_nodes <= 1 || (block <= per_node && per_node % block == 0);
+  const bool dp_in_node = n_domains <= 1 || (block <= per_node && per_node % block == 0);
   const double dp_Bps = dp_in_node ? links.scale_up_Bps : links.scale_out_Bps;
   const double dp_latency_s = dp_in_node ? links.scale_up_latency_s : links.scale_out_latency_s;
   // A ring over the DP groups' fabric; a group with nothing to move (a dense model's expert group) sends nothing.
@@ -374,7 +376,7 @@ StageCosts compute_stage_costs(const Scenario& s, const StepShape& shape, const 
   // Activations of one micro-batch between stages, BF16, over the scale-out fabric when stages are on
   // different nodes (a stage spans tp*cp*dp GPUs, so adjacent stages share a node only when that is < a node).
   const double act_bytes = tokens_per_rank * m.hidden * 2.0 / (p.sequence_parallel ? p.tp : 1);
-  const bool cross_node = p.stage_gpus() >= s.cluster.gpus_per_node || s.cluster.n_nodes > 1;
+  const bool cross_node = p.stage_gpus() >= per_node || n_domains > 1;
   out.pp_send_bytes = p.pp > 1 ? act_bytes : 0.0;
   out.pp_send_s = p.pp > 1 ? (cross_node ? act_bytes / links.scale_out_Bps + links.scale_out_latency_s
                                          : act_bytes / links.scale_up_Bps + links.scale_up_latency_s)

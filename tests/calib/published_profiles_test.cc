@@ -13,7 +13,8 @@ namespace moeplan {
 namespace {
 
 const char* kGpus[] = {"h800-sxm", "h100-sxm", "h100-pcie", "h200",     "h20",      "a100-80g", "a800",
-                       "b200",     "gb200",    "rtx-3090",  "rtx-4090", "rtx-5090", "l40s",     "mi300x"};
+                       "b200",     "gb200",    "rtx-3090",  "rtx-4090", "rtx-5090", "l40s",     "mi300x",
+                       "b300",     "mi355x",   "rtx-pro-6000"};
 
 Profile load(const std::string& gpu) { return read_profile("calibrate/profiles/" + gpu + ".yaml"); }
 
@@ -231,6 +232,11 @@ TEST(PublishedProfiles, OrderingFollowsHardware) {
     return cal.gemm_flops_per_s({4096, 7168, 2048, 1}, dt);
   };
   EXPECT_GT(rate("b200", DType::kFp8, true), rate("h200", DType::kFp8, true));
+  // B300's own MAMF FP8 best (3353.3) sits just under B200's (3432.5): Blackwell Ultra adds FP4, not FP8 rate.
+  EXPECT_LT(rate("b300", DType::kFp8, true), rate("b200", DType::kFp8, true));
+  EXPECT_GT(rate("b300", DType::kFp8, true), 0.95 * rate("b200", DType::kFp8, true));
+  EXPECT_GT(rate("mi355x", DType::kBf16, true), 1.7 * rate("mi300x", DType::kBf16, true));  // peak 2300 vs 1307
+  EXPECT_GT(rate("rtx-pro-6000", DType::kBf16, true), rate("rtx-5090", DType::kBf16, true));
   EXPECT_GE(rate("h200", DType::kFp8, true), rate("h100-sxm", DType::kFp8, true));
   EXPECT_NEAR(rate("h100-sxm", DType::kFp8, true) / rate("h800-sxm", DType::kFp8, true), 1.0, 1e-4);
   EXPECT_GT(rate("h800-sxm", DType::kFp8, true), 4 * rate("rtx-4090", DType::kFp8, true));

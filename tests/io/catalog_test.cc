@@ -26,7 +26,8 @@ const Catalog& catalog() {
 
 TEST(Catalog, HasEveryListedEntry) {
   const std::vector<std::string> gpus = {"h800-sxm", "h100-sxm", "h100-pcie", "h200", "h20", "a100-80g", "a800",
-                                         "b200", "gb200", "rtx-3090", "rtx-4090", "rtx-5090", "l40s", "mi300x"};
+                                         "b200", "gb200", "rtx-3090", "rtx-4090", "rtx-5090", "l40s", "mi300x",
+                                         "b300", "mi355x", "rtx-pro-6000"};
   const std::vector<std::string> fabrics = {"nvlink3", "nvlink3-a800", "nvlink4", "nvlink4-h800", "nvlink5",
                                             "nvlink-bridge-3090", "infinity-fabric", "pcie4", "pcie5", "ib-hdr",
                                             "ib-ndr", "roce-400g", "eth-100g"};

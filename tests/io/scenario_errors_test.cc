@@ -67,7 +67,7 @@ TEST(ScenarioErrors, UnknownKeyWithHint) {
   EXPECT_EQ(error_of(replace(kValid, "training:", "trainig:")),
             "t.yaml:11:1: `trainig`: unknown key `trainig` (expected one of name, description, model, cluster, "
             "parallel, precision, training, price, failures, routing, gpu_variation, software, calibration, fidelity, "
-            "seed, sweep, validation, availability); "
+            "seed, sweep, validation, availability, constraints); "
             "did you mean `training`?");
 }
 
@@ -132,7 +132,8 @@ TEST(ScenarioErrors, MissingKey) {
 TEST(ScenarioErrors, UnknownNamesWithHint) {
   EXPECT_EQ(error_of(replace(kValid, "gpu: h800-sxm", "gpu: h800")),
             "t.yaml:3:16: `cluster.gpu`: unknown GPU `h800` (expected a GPU from the catalog: a100-80g, a800, b200, "
-            "gb200, h100-pcie, h100-sxm, h20, h200, h800-sxm, l40s, mi300x, rtx-3090, rtx-4090, rtx-5090); "
+            "b300, gb200, h100-pcie, h100-sxm, h20, h200, h800-sxm, l40s, mi300x, mi355x, rtx-3090, rtx-4090, rtx-5090, "
+            "rtx-pro-6000); "
             "did you mean `h800-sxm`?");
   EXPECT_EQ(error_of(replace(kValid, "schedule: dualpipe", "schedule: dualpip")),
             "t.yaml:10:13: `parallel.schedule`: unknown pipeline schedule `dualpip` (expected one of gpipe, 1f1b, "

@@ -190,8 +190,8 @@ TEST(ScenarioLoader, SweepAxes) {
   } catch (const Error& e) {
     EXPECT_STREQ(e.what(), "override `sweep={cluster.gpu: [h100-sxm, h300]}`: `sweep.cluster.gpu`: sweep value "
                            "`h300`: unknown GPU `h300` (expected a GPU from the "
-                           "catalog: a100-80g, a800, b200, gb200, h100-pcie, h100-sxm, h20, h200, h800-sxm, l40s, "
-                           "mi300x, rtx-3090, rtx-4090, rtx-5090); did you mean `h200`?");
+                           "catalog: a100-80g, a800, b200, b300, gb200, h100-pcie, h100-sxm, h20, h200, h800-sxm, l40s, "
+                           "mi300x, mi355x, rtx-3090, rtx-4090, rtx-5090, rtx-pro-6000); did you mean `h200`?");
   }
 }
 

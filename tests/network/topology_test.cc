@@ -25,6 +25,32 @@ TEST(Topology, NvswitchNodeRoutesThroughTheSwitch) {
   EXPECT_TRUE(t.route(3, 3).links.empty());
 }
 
+// GB200 NVL72 (hardware.md §5 [S14]): trays of 4 GPUs, one NVLink 5 domain across 72 of them, one NIC per GPU
+// [S3]. With 144 GPUs the domain holds 18 trays: GPU 0 reaches GPU 71 (another tray, same rack) over NVLink
+// only, and GPU 72 (the next rack) through its NIC.
+TEST(Topology, ScaleUpDomainSpansTrays) {
+  ClusterSpec c = testing::h800_cluster(36);
+  c.gpus_per_node = 4;
+  c.nics_per_node = 4;
+  c.topology.planes = 1;
+  c.topology.kind = "single-switch";  // one leaf: a cross-rack route is NIC to NIC
+  c.scale_up = FabricSpec{"nvlink5", FabricKind::kNvlink, 900e9, 746e9, 3.33e-6, "hardware.md §2"};
+  c.scale_up_domain_gpus = 72;
+  const Topology t = Topology::from_cluster(c);
+  EXPECT_EQ(t.n_gpus(), 144);
+  EXPECT_EQ(t.gpus_per_node(), 72);
+  EXPECT_EQ(t.n_nodes(), 2);
+  const Route in_rack = t.route(0, 71);
+  EXPECT_EQ(classes(t, in_rack), (std::vector<LinkClass>{LinkClass::kScaleUp, LinkClass::kScaleUp}));
+  EXPECT_DOUBLE_EQ(t.links()[in_rack.links[0]].capacity_Bps, 746e9);
+  const Route across = t.route(0, 72);
+  EXPECT_EQ(classes(t, across), (std::vector<LinkClass>{LinkClass::kNic, LinkClass::kNic}));
+  // The same trays without the domain: GPU 0 and GPU 4 sit in different nodes.
+  c.scale_up_domain_gpus = 0;
+  const Topology trays = Topology::from_cluster(c);
+  EXPECT_EQ(classes(trays, trays.route(0, 4)), (std::vector<LinkClass>{LinkClass::kNic, LinkClass::kNic}));
+}
+
 TEST(Topology, MultiPlaneRoutesSameIndexOverIbAndOtherIndicesViaNvlinkRelay) {
   const Topology t = Topology::from_cluster(testing::h800_cluster(8));
   // 64 GPUs: 128 NVLink links, 64 NICs x 2 ports; 8 NICs per plane fit one leaf: no spine links.

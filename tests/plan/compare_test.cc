@@ -10,6 +10,7 @@
 #include "reports/plan_report.h"
 #include "sim/calib/profile_calibration.h"
 #include "sim/io/scenario_loader.h"
+#include "sim/units/error.h"
 
 namespace moeplan {
 namespace {
@@ -33,6 +34,33 @@ struct Fixture : ::testing::Test {
     return o;
   }
 };
+
+// Every catalog GPU on a 16-GPU Llama-3.1-8B run (scenarios/small-dense.yaml): each gets a plan it can run
+// (its own links, P2P off on GeForce, no TP overlap there), a cost or "no price" (never $0), and an energy
+// figure that does not depend on the price.
+TEST_F(Fixture, EveryCatalogGpuGetsARunnablePricedRow) {
+  const Scenario small = io::load_scenario("scenarios/small-dense.yaml", catalog);
+  CompareOptions o;
+  o.search.des_rerank = 0;
+  o.search.top_n = 1;
+  o.search.threads = 2;
+  o.gpus = catalog.gpu_names();
+  const CompareResult r = compare_gpus(small, catalog, calib, o);
+  std::printf("%s", reports::render_compare_text(r).c_str());
+  ASSERT_EQ(r.entries.size(), o.gpus.size());
+  for (const CompareEntry& e : r.entries) {
+    SCOPED_TRACE(e.gpu);
+    ASSERT_TRUE(e.feasible) << e.infeasible_reason;
+    EXPECT_GT(e.best.energy_mwh, 0);
+    if (e.best.has_price) EXPECT_GT(e.best.cost_usd, 0);
+    else EXPECT_LE(e.usd_per_gpu_hour, 0);
+    if (!e.p2p) EXPECT_FALSE(e.best.plan.tp_comm_overlap);
+    Scenario g = scenario_for_gpu(small, catalog, e.gpu, nullptr);
+    g.parallel = e.best.plan;
+    g.training.phases.front().parallel = e.best.plan;
+    EXPECT_NO_THROW(validate(g));
+  }
+}
 
 TEST_F(Fixture, LinksFollowTheGpuClass) {
   std::vector<std::string> notes;

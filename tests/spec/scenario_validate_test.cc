@@ -87,8 +87,8 @@ TEST(ScenarioValidate, PlanAgainstModelAndCluster) {
   s.parallel.dp = 1;
   s.parallel.zero_stage = 0;
   s.parallel.schedule = PipelineSchedule::k1F1B;
-  EXPECT_EQ(error_of(s), "`parallel.tp`: tp = 16 spans more than one node (8 GPUs per node); "
-                         "keep tensor parallelism inside a node");
+  EXPECT_EQ(error_of(s), "`parallel.tp`: tp = 16 spans more than one scale-up domain (8 GPUs share a scale-up "
+                         "fabric); keep tensor parallelism inside a node or NVLink domain");
 
   s = base();
   s.model.n_kv_heads = 8;

@@ -79,6 +79,29 @@ TEST(SpecValidate, ParallelPlan) {
   EXPECT_EQ(error_of(p), "");
 }
 
+// GB200 NVL72: 72 GPUs on one NVLink domain (hardware.md §5 [S14]). The job's block on one scale-up fabric is
+// the most whole nodes of the domain that tile the cluster evenly.
+TEST(SpecValidate, ScaleUpDomainBlocks) {
+  ClusterSpec c;
+  c.gpus_per_node = 8;
+  c.n_nodes = 256;
+  EXPECT_EQ(c.scale_up_gpus(), 8);  // no domain: the node
+  c.scale_up_domain_gpus = 72;
+  EXPECT_EQ(c.scale_up_gpus(), 64);  // 2048 = 32 x 64; 72 does not divide 2048
+  EXPECT_EQ(c.n_scale_up_domains(), 32);
+  c.n_nodes = 18;                    // 144 GPUs: two whole racks
+  EXPECT_EQ(c.scale_up_gpus(), 72);
+  c.gpus_per_node = 4;               // GB200 compute trays
+  c.n_nodes = 64;                    // 256 GPUs
+  EXPECT_EQ(c.scale_up_gpus(), 64);
+  c.n_nodes = 5;                     // 20 GPUs: smaller than a domain, one block
+  EXPECT_EQ(c.scale_up_gpus(), 20);
+  c.n_nodes = 19;                    // 76 GPUs = 19 trays (prime): no block larger than a tray tiles it
+  EXPECT_EQ(c.scale_up_gpus(), 4);
+  c.scale_up_domain_gpus = 4;        // a domain no larger than the node is the node
+  EXPECT_EQ(c.scale_up_gpus(), 4);
+}
+
 TEST(SpecValidate, ClusterTrainingPrice) {
   ClusterSpec c;
   c.gpu.name = "g";
@@ -92,6 +115,11 @@ TEST(SpecValidate, ClusterTrainingPrice) {
   c.nics_per_node = 0;
   EXPECT_EQ(error_of(c), "`cluster.nics_per_node`: a multi-node cluster needs NICs");
   c.nics_per_node = 8;
+  c.scale_up_domain_gpus = 70;
+  EXPECT_EQ(error_of(c), "`cluster.scale_up_domain`: a scale-up domain of 70 GPUs is not a whole number of 8-GPU "
+                         "nodes (expected a multiple of gpus_per_node (NVL72: 72 GPUs = 18 trays of 4))");
+  c.scale_up_domain_gpus = 72;
+  EXPECT_EQ(error_of(c), "");
   c.topology.oversubscription = 0.5;
   EXPECT_EQ(error_of(c), "`cluster.topology.oversubscription`: must be >= 1.0 "
                          "(expected a ratio such as 1.0 (full bisection) or 7.0)");
