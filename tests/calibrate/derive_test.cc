@@ -25,7 +25,7 @@ const GemmCurve& curve(const Profile& p, GemmKind k, DType d, Pass pass = Pass::
 
 TEST(DeriveProfiles, ScalesComputeAndBandwidthByTheCitedRatios) {
   const auto profiles = derive_profiles("calibrate/profiles/published/derivations.yaml", "test");
-  ASSERT_EQ(profiles.size(), 12u);  // a100-80g, h100-sxm and a800 are not derived from the H800; b200 twice
+  ASSERT_EQ(profiles.size(), 15u);  // a100-80g, h100-sxm and a800 are not derived from the H800; b200 twice; b300, mi355x, rtx-pro-6000
   const Profile& h800 = profiles[0];
   ASSERT_EQ(h800.header.gpu, "h800-sxm");
   const GemmCurve& base = curve(h800, GemmKind::kDense, DType::kFp8);
