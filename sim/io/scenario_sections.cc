@@ -4,6 +4,7 @@
 #include <cmath>
 #include <optional>
 
+#include "sim/io/gpu_pool_yaml.h"
 #include "sim/io/hardware_yaml.h"
 #include "sim/io/software_yaml.h"
 #include "sim/io/suggest.h"
@@ -57,6 +58,11 @@ FabricSpec fabric_of(const YamlField& f, const Catalog& catalog) {
 // scenario itself).
 ClusterSpec read_cluster_fields(const YamlField& f, ClusterSpec c, const Catalog& catalog, bool whole) {
   f.require_map("{gpu, nodes, gpus_per_node, scale_up, scale_out, ...}");
+  // Pools of different GPU types have a reader of their own (gpu_pool_yaml.h).
+  if (auto pools = f.find("pools")) {
+    if (!whole) pools->fail("a phase runs on the scenario's cluster; pools are given once, in `cluster`");
+    return read_pooled_cluster(f, catalog);
+  }
   f.expect_keys({"gpu", "nodes", "gpus_per_node", "scale_up", "scale_out", "nics_per_node", "p2p", "topology"});
   std::optional<YamlField> gpu = f.find("gpu");
   if (whole) {

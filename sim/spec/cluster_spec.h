@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "sim/spec/gpu_pool_spec.h"
 #include "sim/spec/hardware_spec.h"
 
 namespace moeplan {
@@ -24,6 +25,9 @@ struct ClusterSpec {
   int nics_per_node = 8;
   bool p2p = true;                // PCIe peer-to-peer (off: GPU-to-GPU traffic crosses host memory)
   TopologySpec topology;
+  // Mixed GPU types (cluster.pools): when enabled, gpu, n_nodes and scale_up above describe the first pool's GPU
+  // and the pools' total node count, and each pool's own GPU and scale-up fabric are in pools.pools.
+  GpuPoolsSpec pools;
 
   int n_gpus() const { return n_nodes * gpus_per_node; }
 };
