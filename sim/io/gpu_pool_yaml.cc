@@ -81,7 +81,15 @@ ClusterSpec read_pooled_cluster(const YamlField& f, const Catalog& catalog) {
   long long nodes = 0;
   for (const YamlField& item : list.items("a list of pools, each {gpu, nodes, ...}")) {
     c.pools.pools.push_back(read_pool(item, catalog));
-    nodes += c.pools.pools.back().n_nodes;
+    const GpuPoolSpec& pool = c.pools.pools.back();
+    // The job's GPU count is nodes x gpus_per_node: every pool has the first pool's node size.
+    if (pool.gpus_per_node != c.pools.pools.front().gpus_per_node)
+      item.find("gpus_per_node")
+          .value_or(item)
+          .fail("pool `" + pool.name + "` has " + std::to_string(pool.gpus_per_node) + " GPUs per node and pool `" +
+                    c.pools.pools.front().name + "` " + std::to_string(c.pools.pools.front().gpus_per_node),
+                "the same gpus_per_node in every pool");
+    nodes += pool.n_nodes;
     if (nodes * c.pools.pools.front().gpus_per_node > kMaxGpus)
       item.fail("the pools hold more than " + std::to_string(kMaxGpus) + " GPUs", "fewer nodes");
   }

@@ -104,6 +104,11 @@ void validate_pools(const Scenario& s) {
         fail(pool_key(k) + ".micro_batches", "micro_batches are given per replica; these pools hold stages",
              "use pool_layout: replicas, or drop micro_batches");
   } else {
+    if (p.schedule == PipelineSchedule::kDualPipe || p.schedule == PipelineSchedule::kDualPipeV)
+      fail("parallel.schedule",
+           std::string("replicas on mixed pools are given micro-batch counts one at a time; ") + to_string(p.schedule) +
+               " feeds micro-batches in pairs from both ends",
+           "use 1f1b, interleaved, gpipe or zb-h1");
     for (std::size_t k = 0; k < gp.pools.size(); ++k)
       if (!gp.pools[k].layers.empty())
         fail(pool_key(k) + ".layers", "layers are given per pipeline stage; these pools hold replicas",
