@@ -70,7 +70,12 @@ void run(CliContext& ctx, const RunArgs& args) {
   if (!s.cluster.pools.enabled()) refuse(evaluate_memory(s));  // mixed pools: checked per pool by run_training
   RunResult result = run_training(s, *calib, options);
   refuse(result);
-  result.bands = bands_for(ctx, s, *calib, result);
+  if (s.cluster.pools.enabled()) {
+    // Published runs are on one GPU type: no residuals describe a mix, so no band is drawn from them.
+    result.bands.why_absent = "no validation runs on mixed GPU pools";
+  } else {
+    result.bands = bands_for(ctx, s, *calib, result);
+  }
 
   const std::string& f = args.common.format;
   if (f == "json") print(reports::render_json_report(result));
