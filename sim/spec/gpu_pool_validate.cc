@@ -114,6 +114,13 @@ void validate_pools(const Scenario& s) {
         fail(pool_key(k) + ".layers", "layers are given per pipeline stage; these pools hold replicas",
              "use pool_layout: stages, or drop layers");
   }
+  // Sites hold one GPU type each (site_spec.h); churn is costed on the one-GPU-type run path.
+  if (s.sites.enabled())
+    fail("sites", "a scenario has either sites or mixed GPU pools in one cluster, not both",
+         "give each site its own GPU type, or drop `sites`");
+  if (s.availability.enabled())
+    fail("availability", "spot or volunteer churn is not modelled for mixed GPU pools",
+         "drop `availability`, or run the pools' GPU types as scenarios of their own");
   if (s.fidelity == Fidelity::kDesFull)
     fail("fidelity", "des-full lays out every rank on one GPU type; mixed pools run at des or analytic",
          "use fidelity: des");

@@ -5,12 +5,14 @@
 #include <string>
 #include <vector>
 
+#include "sim/spec/availability_spec.h"
 #include "sim/spec/cluster_spec.h"
 #include "sim/spec/failure_spec.h"
 #include "sim/spec/model_spec.h"
 #include "sim/spec/parallel_plan.h"
 #include "sim/spec/precision_recipe.h"
 #include "sim/spec/price_spec.h"
+#include "sim/spec/site_spec.h"
 #include "sim/spec/software_spec.h"
 #include "sim/spec/training_spec.h"
 
@@ -42,11 +44,15 @@ struct Scenario {
   std::string file;                       // path it was loaded from ("" when built in code)
   ModelSpec model;
   ClusterSpec cluster;
+  // Several sites joined by WAN links (`sites:` / `wan:`); empty for a scenario on one cluster. When set, each
+  // site runs whole dp replicas of `parallel`'s layout.
+  MultiSiteSpec sites;
   ParallelPlan parallel;
   PrecisionRecipe precision;
   TrainingSpec training;
   PriceSpec price;
   FailureSpec failures;
+  AvailabilitySpec availability;          // spot or volunteer nodes (docs/churn.md); off by default
   RoutingSpec routing;
   GpuVariationSpec gpu_variation;
   SoftwareSpec software;                  // which kernels and overlaps the training software used
