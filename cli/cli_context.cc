@@ -90,6 +90,14 @@ std::unique_ptr<Calibration> CliContext::calibration_for(const Scenario& s) {
   return load_calibration(path, s.cluster.gpu);
 }
 
+void refuse_mixed_pools(const Scenario& s, const std::string& command) {
+  if (!s.cluster.pools.enabled()) return;
+  throw_user_error("`moeplan " + command + "` takes one GPU type; this cluster mixes GPU pools",
+                   ErrorContext{.file = s.file,
+                                .key_path = "cluster.pools",
+                                .hint = "`moeplan run` simulates the pools; give cluster.gpu and nodes to " + command});
+}
+
 std::vector<std::string> CommonOptions::overrides() const {
   std::vector<std::string> out;
   if (!gpu.empty()) out.push_back("cluster.gpu=" + gpu);

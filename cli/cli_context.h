@@ -46,6 +46,9 @@ struct CliContext {
   std::unique_ptr<io::Catalog> catalog_;
 };
 
+// Throws a user Error when the scenario's cluster mixes GPU pools: `command` searches or compares one GPU type.
+void refuse_mixed_pools(const Scenario& s, const std::string& command);
+
 // Adds --set/--gpu/--seed/--fidelity/--format/--quiet/--report to a subcommand.
 void add_common_options(CLI::App& cmd, CommonOptions& opts, bool with_report = true);
 

@@ -42,6 +42,7 @@ std::vector<std::string> split_list(const std::string& text) {
 void run(CliContext& ctx, const CompareArgs& a) {
   require_format(a.common.format, {"text", "json", "md", "csv"});
   const Scenario s = ctx.load(a.scenario, a.common);
+  refuse_mixed_pools(s, "compare");
   CompareOptions o;
   o.gpus = split_list(a.gpus);
   o.search.objective = parse_objective(a.objective);

@@ -56,6 +56,7 @@ void run(CliContext& ctx, const RunArgs& args) {
   RunOptions options;
   options.moeplan_version = MOEPLAN_VERSION;
   options.want_timeline = !args.trace_file.empty() || !args.common.report_dir.empty();
+  options.calibration_for = [&ctx](const Scenario& pool) { return ctx.calibration_for(pool); };
   // A plan that does not fit is a user error: stop before simulating it (the main plan's memory is cheap to
   // check) and again after (phases with their own plan), unless --allow-oom asks for the figures anyway.
   auto refuse = [&](const RunResult& r) {
@@ -66,10 +67,15 @@ void run(CliContext& ctx, const RunArgs& args) {
                                   .hint = "lower micro_batch, use recompute: full, a higher zero stage or more "
                                           "pp/tp (`moeplan plan` finds one), or pass --allow-oom to simulate anyway"});
   };
-  refuse(evaluate_memory(s));
+  if (!s.cluster.pools.enabled()) refuse(evaluate_memory(s));  // mixed pools: checked per pool by run_training
   RunResult result = run_training(s, *calib, options);
   refuse(result);
-  result.bands = bands_for(ctx, s, *calib, result);
+  if (s.cluster.pools.enabled()) {
+    // Published runs are on one GPU type: no residuals describe a mix, so no band is drawn from them.
+    result.bands.why_absent = "no validation runs on mixed GPU pools";
+  } else {
+    result.bands = bands_for(ctx, s, *calib, result);
+  }
 
   const std::string& f = args.common.format;
   if (f == "json") print(reports::render_json_report(result));

@@ -1,6 +1,8 @@
 // results.json of a RunResult.
 #include "reports/json_report.h"
 
+#include "reports/mixed_report.h"
+
 #include "reports/run_tables.h"
 
 namespace moeplan::reports {
@@ -273,6 +275,7 @@ nlohmann::ordered_json run_result_json(const RunResult& r) {
   j["goodput"] = goodput_json(r.goodput);
   j["churn"] = churn_json(r.churn);
   j["error_bands"] = bands_json(r.bands);
+  j["mixed"] = mixed_json(r.mixed);
   j["notes"] = r.notes;
   j["timeline"] = Json{{"events", r.timeline.events.size()}, {"memory_samples", r.timeline.memory.size()}};
   j["inputs"] = inputs_json(r.inputs);

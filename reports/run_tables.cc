@@ -6,6 +6,7 @@
 #include "reports/band_tables.h"
 #include "reports/churn_table.h"
 #include "reports/format.h"
+#include "reports/mixed_report.h"
 #include "sim/units/units.h"
 
 namespace moeplan::reports {
@@ -392,7 +393,8 @@ Table inputs_table(const RunResult& r) {
 
 std::vector<Table> run_tables(const RunResult& r) {
   std::vector<Table> all;
-  std::vector<Table> sections = {model_table(r), memory_table(r), step_table(r), stage_time_table(r)};
+  std::vector<Table> sections = {model_table(r),        memory_table(r),       mixed_pools_table(r),
+                                 mixed_members_table(r), step_table(r),         stage_time_table(r)};
   for (Table& t : layer_op_tables(r)) sections.push_back(std::move(t));
   for (Table t : {phases_table(r), cost_table(r), error_band_table(r), goodput_table(r), churn_table(r), notes_table(r),
                   inputs_table(r)})

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "sim/io/dp_sync_yaml.h"
+#include "sim/io/gpu_pool_yaml.h"
 #include "sim/io/hardware_yaml.h"
 #include "sim/io/software_yaml.h"
 #include "sim/io/suggest.h"
@@ -58,6 +59,11 @@ FabricSpec fabric_of(const YamlField& f, const Catalog& catalog) {
 // scenario itself).
 ClusterSpec read_cluster_fields(const YamlField& f, ClusterSpec c, const Catalog& catalog, bool whole) {
   f.require_map("{gpu, nodes, gpus_per_node, scale_up, scale_out, ...}");
+  // Pools of different GPU types have a reader of their own (gpu_pool_yaml.h).
+  if (auto pools = f.find("pools")) {
+    if (!whole) pools->fail("a phase runs on the scenario's cluster; pools are given once, in `cluster`");
+    return read_pooled_cluster(f, catalog);
+  }
   f.expect_keys({"gpu", "nodes", "gpus_per_node", "scale_up", "scale_up_domain", "scale_out", "nics_per_node", "p2p",
                  "topology"});
   std::optional<YamlField> gpu = f.find("gpu");

@@ -5,6 +5,7 @@
 #include <limits>
 #include <map>
 #include <string>
+#include <utility>
 
 #include "sim/model/layer_ops.h"
 #include "sim/units/error.h"
@@ -105,6 +106,13 @@ const std::vector<std::vector<int>>* StagePartitions::find(const ModelSpec& m, i
   if (m.name != model_name_ || m.n_layers != n_layers_ || seq_len != seq_len_) return nullptr;
   const auto it = cuts_.find(n_stages);
   return it == cuts_.end() ? nullptr : &it->second;
+}
+
+StagePartitions StagePartitions::given(const ModelSpec& m, int seq_len, std::vector<std::vector<int>> cut) {
+  StagePartitions p(m, seq_len, {});
+  const int n = static_cast<int>(cut.size());
+  p.cuts_.emplace(n, std::move(cut));
+  return p;
 }
 
 int pipeline_stage_count(const ParallelPlan& plan) {

@@ -58,6 +58,9 @@ class StagePartitions {
   // The cut partition_stages(m, n_stages, seq_len) returns, or nullptr when it was not computed here or `m`
   // is not the model this was built for (another name or layer count).
   const std::vector<std::vector<int>>* find(const ModelSpec& m, int n_stages, int seq_len) const;
+  // A cut decided elsewhere (layer indices of each stage, contiguous and in order), e.g. one balanced by each
+  // stage's GPU speed on a cluster of mixed GPU types (sim/workload/hetero_balance.h).
+  static StagePartitions given(const ModelSpec& m, int seq_len, std::vector<std::vector<int>> cut);
 
  private:
   std::string model_name_;

@@ -234,6 +234,7 @@ SweepResult run_sweep(const std::string& path, const io::Catalog& catalog, const
         const auto calib = calibration(s);
         RunOptions ro;
         ro.moeplan_version = options.moeplan_version;
+        ro.calibration_for = calib_for;  // mixed GPU pools load each pool's profile
         const RunResult r = run_training(s, *calib, ro);
         row.ok = true;
         row.result_json = sweep_point_json(r);

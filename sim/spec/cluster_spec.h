@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "sim/spec/gpu_pool_spec.h"
 #include "sim/spec/hardware_spec.h"
 
 namespace moeplan {
@@ -27,6 +28,9 @@ struct ClusterSpec {
   // GPUs that share one scale-up fabric when it reaches past a node: an NVL72 rack joins the 72 GPUs of its
   // 18 compute trays over NVLink 5 switch trays (GB200 NVL72 datasheet). 0: the node is the domain.
   int scale_up_domain_gpus = 0;
+  // Mixed GPU types (cluster.pools): when enabled, gpu, n_nodes and scale_up above describe the first pool's GPU
+  // and the pools' total node count, and each pool's own GPU and scale-up fabric are in pools.pools.
+  GpuPoolsSpec pools;
 
   int n_gpus() const { return n_nodes * gpus_per_node; }
   // GPUs of this cluster that sit together on one scale-up fabric: the node, or the most whole nodes of a

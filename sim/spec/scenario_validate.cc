@@ -109,6 +109,7 @@ void validate(const Scenario& s) {
                                   .expected = "1.0 below des-full",
                                   .hint = "run with --fidelity des-full, or set oversubscription: 1.0"});
   check_plan(s.parallel, s, s.cluster, "");
+  validate_pools(s);  // mixed GPU types: each pool holds whole stages or replicas (gpu_pool_validate.cc)
   for (size_t i = 0; i < s.training.phases.size(); ++i) {
     const TrainingPhase& ph = s.training.phases[i];
     if (ph.given_gpu_hours > 0) continue;

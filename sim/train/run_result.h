@@ -8,6 +8,7 @@
 #include "sim/cost/churn_result.h"
 #include "sim/cost/cost_result.h"
 #include "sim/model/memory_breakdown.h"
+#include "sim/train/mixed_result.h"
 
 namespace moeplan {
 
@@ -175,6 +176,7 @@ struct RunResult {
   Timeline timeline;                  // empty unless the fidelity produced one
   std::vector<std::string> notes;     // assumptions worth telling the reader
   ErrorBands bands;                   // filled by the caller (sim/validate), empty otherwise
+  MixedResult mixed;                  // pools of different GPU types (cluster.pools); empty otherwise
 };
 
 }  // namespace moeplan

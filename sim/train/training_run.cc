@@ -18,7 +18,9 @@
 #include "sim/train/des_full_step.h"
 #include "sim/train/des_step.h"
 #include "sim/train/layer_breakdown.h"
+#include "sim/train/mixed_run.h"
 #include "sim/train/phase_segments.h"
+#include "sim/units/error.h"
 #include "sim/units/random.h"
 #include "sim/units/units.h"
 #include "sim/workload/gpu_speed.h"
@@ -70,6 +72,9 @@ StageCosts step_costs(const Scenario& s, const Calibration& calib, const StepSha
 }
 
 StepResult simulate_step(const Scenario& s, const Calibration& calib, const StepShape& shape, Timeline* timeline) {
+  if (s.cluster.pools.enabled())
+    throw_user_error("a cluster of mixed GPU pools runs through `moeplan run`; the planner and sweeps take one GPU type",
+                     ErrorContext{.key_path = "cluster.pools", .hint = "give cluster.gpu and nodes instead"});
   const StageCosts costs = step_costs(s, calib, shape);
   StepResult r;
   if (s.fidelity == Fidelity::kDesFull) {
@@ -172,12 +177,18 @@ int main_phase_index(const Scenario& s) {
 }
 
 RunResult evaluate_memory(const Scenario& s, const std::string& moeplan_version) {
+  // Mixed pools cut the layers by measured speed, which needs every pool's profile: `run` checks their memory.
+  if (s.cluster.pools.enabled())
+    throw_user_error("memory of a cluster of mixed GPU pools depends on the cut by speed; `moeplan run` reports it "
+                     "per pool",
+                     ErrorContext{.key_path = "cluster.pools", .hint = "moeplan run SCENARIO"});
   RunResult out = memory_result(s, main_phase_index(s), moeplan_version);
   add_does_not_fit_note(out);
   return out;
 }
 
 RunResult run_training(const Scenario& s, const Calibration& calib, const RunOptions& options) {
+  if (s.cluster.pools.enabled()) return run_mixed_training(s, options);  // each pool at its own profile
   const int n_gpus = s.cluster.n_gpus();
   const int main_phase = main_phase_index(s);
   RunResult out = memory_result(s, main_phase, options.moeplan_version);

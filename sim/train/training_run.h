@@ -2,6 +2,9 @@
 // fidelity for every batch size its phases run, GPU-hours, days, dollars and goodput — as a RunResult.
 #pragma once
 
+#include <functional>
+#include <memory>
+
 #include "sim/calib/calibration.h"
 #include "sim/spec/scenario.h"
 #include "sim/train/run_result.h"
@@ -9,9 +12,15 @@
 
 namespace moeplan {
 
+// The calibration profile of a scenario's GPU: what the caller's loader gives a one-GPU-type scenario.
+using CalibrationFor = std::function<std::unique_ptr<Calibration>(const Scenario&)>;
+
 struct RunOptions {
   bool want_timeline = false;  // keep the timeline of the main phase's step (traces, Gantt chart)
   std::string moeplan_version;
+  // Pools of different GPU types (cluster.pools) load each pool's profile through this; the `calib` argument
+  // of run_training is then unused. Unset is fine for a one-GPU-type cluster.
+  CalibrationFor calibration_for;
 };
 
 RunResult run_training(const Scenario& s, const Calibration& calib, const RunOptions& options = {});
