@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "sim/spec/dp_sync_spec.h"
+
 namespace moeplan {
 
 enum class PipelineSchedule { kGpipe, k1F1B, kInterleaved1F1B, kZbH1, kDualPipe, kDualPipeV };
@@ -59,6 +61,8 @@ struct ParallelPlan {
   // Megatron-LM's --decoder-first/last-pipeline-num-layers count a whole rank's layers instead.
   std::optional<int> first_stage_layers;
   std::optional<int> last_stage_layers;
+  // How the dp replicas keep their weights in step (every step unless the scenario says otherwise).
+  DpSyncSpec dp_sync;
 
   int n_gpus() const { return tp * cp * pp * dp; }
   int stage_gpus() const { return tp * cp * dp; }    // GPUs of one pipeline stage

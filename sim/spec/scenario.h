@@ -11,6 +11,7 @@
 #include "sim/spec/parallel_plan.h"
 #include "sim/spec/precision_recipe.h"
 #include "sim/spec/price_spec.h"
+#include "sim/spec/site_spec.h"
 #include "sim/spec/software_spec.h"
 #include "sim/spec/training_spec.h"
 
@@ -42,6 +43,9 @@ struct Scenario {
   std::string file;                       // path it was loaded from ("" when built in code)
   ModelSpec model;
   ClusterSpec cluster;
+  // Several sites joined by WAN links (`sites:` / `wan:`); empty for a scenario on one cluster. When set, each
+  // site runs whole dp replicas of `parallel`'s layout.
+  MultiSiteSpec sites;
   ParallelPlan parallel;
   PrecisionRecipe precision;
   TrainingSpec training;
