@@ -9,6 +9,7 @@
 #include "sim/io/input_file.h"
 #include "sim/io/model_yaml.h"
 #include "sim/io/scenario_sections.h"
+#include "sim/io/sites_yaml.h"
 #include "sim/io/yaml_override.h"
 #include "sim/io/yaml_reader.h"
 #include "sim/units/error.h"
@@ -21,7 +22,7 @@ namespace fs = std::filesystem;
 const std::vector<std::string> kTopLevelKeys = {"name", "description", "model", "cluster", "parallel",
                                                 "precision", "training", "price", "failures", "routing",
                                                 "gpu_variation", "software", "calibration", "fidelity", "seed",
-                                                "sweep", "validation"};
+                                                "sweep", "validation", "sites", "wan"};
 
 bool looks_like_path(const std::string& s) {
   return s.find('/') != std::string::npos || (s.size() > 5 && s.compare(s.size() - 5, 5, ".json") == 0);
@@ -102,7 +103,17 @@ Scenario convert(const YAML::Node& root_node, YamlSource& source, const Catalog&
   s.name = root.get_string("name", fs::path(source.file()).stem().string());
   s.model = read_model_field(root.at("model", "a catalog model name, a config.json path, or a mapping"), catalog,
                              base_dir);
-  s.cluster = read_cluster(root.at("cluster", "{gpu, nodes, gpus_per_node, ...}"), catalog);
+  if (auto sites = root.find("sites")) {
+    // Multi-site: the sites are the cluster (sites_yaml.h); `cluster:` beside them would be ambiguous.
+    if (auto c = root.find("cluster"))
+      c->fail("a scenario gives either `cluster:` or `sites:`, not both", "one of them",
+              "move the cluster's GPUs into a site");
+    s.sites = read_sites(*sites, root.find("wan"), catalog);
+    s.cluster = whole_cluster_of(s.sites);
+  } else {
+    if (auto w = root.find("wan")) w->fail("`wan:` joins sites, and this scenario lists none", "a `sites:` list");
+    s.cluster = read_cluster(root.at("cluster", "{gpu, nodes, gpus_per_node, ...} (or `sites:`)"), catalog);
+  }
   const int gpus = s.cluster.n_gpus();
   if (auto p = root.find("parallel")) {
     s.parallel = read_parallel(*p, ParallelPlan{}, gpus, true);

@@ -42,6 +42,8 @@ struct Scenario {
   std::string name;
   std::string file;                       // path it was loaded from ("" when built in code)
   ModelSpec model;
+  // With `sites`, `cluster` is the first site's cluster grown to every site's GPUs: what the plan checks count
+  // against (sites_yaml.h); each site runs its replicas on its own GPUs and fabrics.
   ClusterSpec cluster;
   // Several sites joined by WAN links (`sites:` / `wan:`); empty for a scenario on one cluster. When set, each
   // site runs whole dp replicas of `parallel`'s layout.
