@@ -13,6 +13,7 @@
 #include "reports/text_report.h"
 #include "reports/trace_json.h"
 #include "sim/io/input_file.h"
+#include "sim/train/multi_site_run.h"
 #include "sim/train/training_run.h"
 #include "sim/validate/run_bands.h"
 #include "sim/units/error.h"
@@ -66,9 +67,24 @@ void run(CliContext& ctx, const RunArgs& args) {
                                   .hint = "lower micro_batch, use recompute: full, a higher zero stage or more "
                                           "pp/tp (`moeplan plan` finds one), or pass --allow-oom to simulate anyway"});
   };
-  refuse(evaluate_memory(s));
-  RunResult result = run_training(s, *calib, options);
-  refuse(result);
+  RunResult result;
+  if (s.sites.enabled()) {
+    // Each site on its own GPUs, with its own profile.
+    std::vector<std::unique_ptr<Calibration>> owned;
+    std::vector<const Calibration*> calibs;
+    for (size_t i = 0; i < s.sites.sites.size(); ++i) {
+      const Scenario site = site_scenario(s, i);
+      refuse(evaluate_memory(site));
+      owned.push_back(ctx.calibration_for(site));
+      calibs.push_back(owned.back().get());
+    }
+    result = run_multi_site(s, calibs, options);
+    refuse(result);
+  } else {
+    refuse(evaluate_memory(s));
+    result = run_training(s, *calib, options);
+    refuse(result);
+  }
   result.bands = bands_for(ctx, s, *calib, result);
 
   const std::string& f = args.common.format;

@@ -2,6 +2,7 @@
 #include "reports/json_report.h"
 
 #include "reports/run_tables.h"
+#include "reports/scale_out_tables.h"
 
 namespace moeplan::reports {
 namespace {
@@ -221,6 +222,7 @@ nlohmann::ordered_json run_result_json(const RunResult& r) {
   j["training"] = training_json(r);
   j["cost"] = cost_json(r.cost);
   j["goodput"] = goodput_json(r.goodput);
+  j["scale_out"] = scale_out_json(r.scale_out);
   j["error_bands"] = bands_json(r.bands);
   j["notes"] = r.notes;
   j["timeline"] = Json{{"events", r.timeline.events.size()}, {"memory_samples", r.timeline.memory.size()}};

@@ -111,6 +111,11 @@ void check_sites(const Scenario& s) {
       fail("parallel.tp", "tp = " + n(p.tp) + " spans more than one node of site `" + site.name + "` (" +
                               n(site.gpus_per_node) + " GPUs per node)",
            "tp <= " + n(site.gpus_per_node));
+    if (s.parallel.dp_sync.is_every_step() && s.sites.sites.size() > 1 && site.scale_out.name.empty())
+      fail(key + ".scale_out",
+           "every-step data parallelism across sites runs the job's DP group on each site's fabrics, and site `" +
+               site.name + "` has no scale-out fabric",
+           "give the site a scale_out fabric (e.g. eth-100g), or use a low-communication parallel.dp_sync");
     if (s.precision.gemm == DType::kFp8 && !site.gpu.has_fp8())
       fail("precision", "site `" + site.name + "` runs " + site.gpu.name + ", which has no FP8 tensor cores",
            "use precision: bf16, or FP8-capable GPUs at every site");

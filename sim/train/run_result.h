@@ -7,6 +7,7 @@
 
 #include "sim/cost/cost_result.h"
 #include "sim/model/memory_breakdown.h"
+#include "sim/train/scale_out_result.h"
 
 namespace moeplan {
 
@@ -173,6 +174,7 @@ struct RunResult {
   Timeline timeline;                  // empty unless the fidelity produced one
   std::vector<std::string> notes;     // assumptions worth telling the reader
   ErrorBands bands;                   // filled by the caller (sim/validate), empty otherwise
+  ScaleOutResult scale_out;           // multi-site runs only (present = false otherwise)
 };
 
 }  // namespace moeplan
