@@ -4,6 +4,7 @@
 #include <cmath>
 #include <optional>
 
+#include "sim/io/dp_sync_yaml.h"
 #include "sim/io/hardware_yaml.h"
 #include "sim/io/software_yaml.h"
 #include "sim/io/suggest.h"
@@ -122,7 +123,7 @@ ParallelPlan read_parallel(const YamlField& f, const ParallelPlan& base, int n_g
   f.require_map("{tp, cp, pp, dp, ep, zero, micro_batch, schedule, ...}");
   f.expect_keys({"tp", "cp", "cp_comm", "pp", "dp", "ep", "zero", "micro_batch", "virtual_stages", "schedule", "recompute",
                  "comm_sms", "sequence_parallel", "ep_overlap", "tp_comm_overlap", "first_stage_layers",
-                 "last_stage_layers"});
+                 "last_stage_layers", "dp_sync"});
   ParallelPlan p = base;
   p.tp = f.get_int("tp", p.tp, kNoLower, kMaxGpus);
   p.cp = f.get_int("cp", p.cp, kNoLower, kMaxGpus);
@@ -153,6 +154,7 @@ ParallelPlan read_parallel(const YamlField& f, const ParallelPlan& base, int n_g
   p.sequence_parallel = f.get_bool("sequence_parallel", p.sequence_parallel);
   p.ep_overlap = f.get_bool("ep_overlap", p.ep_overlap);
   p.tp_comm_overlap = f.get_bool("tp_comm_overlap", p.tp_comm_overlap);
+  if (auto d = f.find("dp_sync")) p.dp_sync = read_dp_sync(*d);
 
   auto derive_dp = [&](const YamlField& at) {
     const long long model_ranks = bounded_product({p.tp, p.cp, p.pp}, kMaxGpus);

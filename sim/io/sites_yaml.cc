@@ -1,6 +1,7 @@
 // `sites:` and `wan:` sections of a scenario file (see sites_yaml.h).
 #include "sim/io/sites_yaml.h"
 
+#include <algorithm>
 #include <numeric>
 
 #include "sim/io/scenario_sections.h"
@@ -98,6 +99,8 @@ ClusterSpec whole_cluster_of(const MultiSiteSpec& m) {
   // count is exact. Only the plan checks see this shape; each site runs on its own.
   for (const SiteSpec& s : m.sites) c.gpus_per_node = std::gcd(c.gpus_per_node, s.gpus_per_node);
   c.n_nodes = m.n_gpus() / c.gpus_per_node;
+  // Sites of one node need no NIC of their own (their traffic leaves over the WAN); the whole job spans nodes.
+  c.nics_per_node = std::max(1, c.nics_per_node);
   return c;
 }
 

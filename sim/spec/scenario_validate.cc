@@ -85,6 +85,7 @@ void check_plan(const ParallelPlan& p, const Scenario& s, const ClusterSpec& clu
          "use fewer than " + n(s.cluster.gpu.sm_count) + " (DeepSeek-V3 used 20 of 132)");
   if (p.zero_stage > 0 && p.grad_dp() == 1)
     fail(key + ".zero", "ZeRO needs data parallelism (dp > 1)", "set zero: 0");
+  validate_against_layers(p.dp_sync, m.n_layers, key + ".dp_sync");
 }
 
 // A multi-site scenario: every site holds whole replicas (and whole EP groups) of the plan and no phase resizes

@@ -140,6 +140,7 @@ void validate(const ParallelPlan& p) {
     require(p.schedule == PipelineSchedule::k1F1B || p.schedule == PipelineSchedule::kInterleaved1F1B,
             "parallel.ep_overlap", "overlapping forward and backward pairs needs the 1f1b or interleaved schedule",
             "schedule: 1f1b or interleaved (DualPipe overlaps its pairs already)");
+  validate(p.dp_sync, "parallel.dp_sync");
 }
 
 void validate(const TrainingSpec& t) {

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "sim/cost/cost_model.h"
+#include "sim/model/params.h"
 #include "sim/network/wan_collective.h"
 #include "sim/train/site_sync.h"
 #include "sim/units/error.h"
@@ -98,7 +99,7 @@ RunResult run_multi_site(const Scenario& s, const std::vector<const Calibration*
   RunResult out = runs[slowest];
   ScaleOutResult& so = out.scale_out;
   so.present = true;
-  so.dp_sync = dp_sync_name(s.parallel.dp_sync.method);
+  so.dp_sync = to_string(s.parallel.dp_sync.method);
   so.slowest_site = m.sites[slowest].name;
   const network::WanRing ring = network::best_wan_ring(m);
   so.ring = ring_text(m, ring);
@@ -111,8 +112,20 @@ RunResult run_multi_site(const Scenario& s, const std::vector<const Calibration*
   in.replica_gpus = replica_gpus(s.parallel);
   in.params = out.model.params_total + out.model.params_mtp;
   in.layers = s.model.n_layers;
+  in.active_params = out.model.params_active;
+  for (int l = 0; l < s.model.n_layers; ++l) {
+    const LayerParams lp = layer_params(s.model, l);
+    in.layer_params.push_back(lp.attention_tp + lp.attention_replicated + lp.dense_ffn + lp.routed_experts +
+                              lp.shared_experts + lp.router + lp.norms);
+  }
   in.gradient_bytes_per_param = bytes_of(s.precision.gradients);
   in.inner_step_s = runs[slowest].step.time_s;
+  // What a per-step exchange can hide under: the slowest site's backward (B and W chunks) where the fidelity
+  // breaks the step down; otherwise nothing.
+  for (const StageStats& st : runs[slowest].step.stages)
+    if (st.has_phases)
+      in.backward_s = std::min(in.inner_step_s,
+                               std::max(in.backward_s, st.phases.backward_input_s + st.phases.backward_weight_s));
   const SiteSyncCost sync = site_sync_cost(in);
   so.bottleneck = sync.bottleneck;
   so.sync_time_s = sync.sync_s;

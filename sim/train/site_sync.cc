@@ -1,7 +1,11 @@
 // Cross-site exchange per inner step (see site_sync.h).
 #include "sim/train/site_sync.h"
 
-#include "sim/units/error.h"
+#include <algorithm>
+#include <limits>
+
+#include "sim/cost/token_overhead.h"
+#include "sim/workload/outer_sync.h"
 
 namespace moeplan {
 namespace {
@@ -35,23 +39,58 @@ SiteSyncCost every_step(const SiteSyncInputs& in) {
   return c;
 }
 
-}  // namespace
-
-const char* dp_sync_name(DpSyncMethod m) {
-  switch (m) {
-    case DpSyncMethod::kEveryStep: return "every-step";
-    case DpSyncMethod::kDiloco: return "diloco";
-    case DpSyncMethod::kStreamingDiloco: return "streaming-diloco";
-    case DpSyncMethod::kDemo: return "demo";
+// The low-communication methods: each site is one worker (M = sites). The outer-sync model sees the WAN ring's
+// bottleneck link (its bandwidth, uplinks included) and the slowest link's latency per hop: an upper bound on
+// the ring of wan_collective.h, whose steps each wait for their own slowest link.
+SiteSyncCost low_communication(const SiteSyncInputs& in) {
+  SiteSyncCost c;
+  const int sites = static_cast<int>(in.sites->sites.size());
+  OuterSyncInput o;
+  o.step_compute_s = in.inner_step_s;
+  o.backward_s = in.backward_s;
+  o.params = in.params;
+  o.layer_params = in.layer_params;
+  o.n_layers = in.layers;
+  o.replicas = sites;
+  o.wan.bandwidth_Bps = sites > 1 ? in.ring->min_bandwidth_Bps : std::numeric_limits<double>::infinity();
+  for (const network::WanRingLink& l : in.ring->links) o.wan.latency_s = std::max(o.wan.latency_s, l.latency_s);
+  o.wan.hops = 1;
+  o.sync = in.plan->dp_sync;
+  const OuterSyncResult r = outer_sync_cost(o);
+  c.sync_s = r.sync_s;
+  c.exposed_s_per_step = r.exposed_per_step_s;
+  // Every site sends r.wan_bytes_per_step on its outgoing ring link.
+  c.wan_bytes_per_step = r.wan_bytes_per_step * sites;
+  for (const network::WanRingLink& l : in.ring->links) c.egress_usd_per_step += r.wan_bytes_per_step / 1e9 * l.egress_usd_per_gb;
+  for (const network::WanRingLink& l : in.ring->links)
+    if (l.bandwidth_Bps == in.ring->min_bandwidth_Bps) {
+      c.bottleneck = in.sites->sites[l.from].name + " -> " + in.sites->sites[l.to].name;
+      break;
+    }
+  for (const SyncEvent& e : r.timeline) {
+    if (c.timeline.size() >= 8) break;
+    OuterSyncEvent t;
+    t.what = e.what;
+    t.start_step = e.sent_after_step;
+    t.end_step = e.merged_before_step;
+    t.duration_s = e.duration_s;
+    t.exposed_s = e.exposed_s;
+    t.hidden = e.exposed_s <= 0;
+    c.timeline.push_back(t);
   }
-  return "?";
+  c.notes.push_back("outer sync: " + r.model);
+  const TokenOverhead t = token_overhead(in.plan->dp_sync, sites, in.active_params);
+  c.token_overhead = t.multiplier;
+  c.token_overhead_source = t.source;
+  for (const std::string& a : t.assumptions) c.notes.push_back("token overhead: " + a);
+  return c;
 }
+
+}  // namespace
 
 SiteSyncCost site_sync_cost(const SiteSyncInputs& in) {
   if (in.plan->dp_sync.is_every_step()) return every_step(in);
-  throw_user_error(std::string("dp_sync `") + dp_sync_name(in.plan->dp_sync.method) +
-                       "` across sites is not modelled in this build",
-                   ErrorContext{.key_path = "parallel.dp_sync.method", .expected = "every-step"});
+  return low_communication(in);
 }
 
 }  // namespace moeplan

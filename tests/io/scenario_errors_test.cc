@@ -63,7 +63,7 @@ TEST(ScenarioErrors, UnknownKeyWithHint) {
   EXPECT_EQ(error_of(replace(kValid, "ep: 8", "epp: 8")),
             "t.yaml:8:3: `parallel.epp`: unknown key `epp` (expected one of tp, cp, cp_comm, pp, dp, ep, zero, micro_batch, "
             "virtual_stages, schedule, recompute, comm_sms, sequence_parallel, ep_overlap, tp_comm_overlap, "
-            "first_stage_layers, last_stage_layers); did you mean `ep`?");
+            "first_stage_layers, last_stage_layers, dp_sync); did you mean `ep`?");
   EXPECT_EQ(error_of(replace(kValid, "training:", "trainig:")),
             "t.yaml:11:1: `trainig`: unknown key `trainig` (expected one of name, description, model, cluster, "
             "parallel, precision, training, price, failures, routing, gpu_variation, software, calibration, fidelity, "
@@ -229,7 +229,7 @@ TEST(ScenarioErrors, OverrideErrorsNameTheOverride) {
   EXPECT_EQ(error_of(kValid, {"parallel.epp=3"}),
             "override `parallel.epp=3`: `parallel.epp`: unknown key `epp` (expected one of tp, cp, cp_comm, pp, dp, ep, zero, "
             "micro_batch, virtual_stages, schedule, recompute, comm_sms, sequence_parallel, ep_overlap, tp_comm_overlap, "
-            "first_stage_layers, last_stage_layers); did you mean `ep`?");
+            "first_stage_layers, last_stage_layers, dp_sync); did you mean `ep`?");
 }
 
 TEST(ScenarioErrors, DuplicateKeyAndNullValue) {
