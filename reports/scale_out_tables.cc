@@ -11,7 +11,14 @@ using Json = nlohmann::ordered_json;
 Cell num(double raw, std::string shown) { return Cell::of_number(raw, std::move(shown)); }
 Cell txt(std::string s) { return Cell::of_text(std::move(s)); }
 
-std::string gbytes(double b) { return sig3(b / 1e9) + " GB"; }
+// Decimal units, as WAN traffic and egress are billed.
+std::string gbytes(double b) {
+  if (b <= 0) return "0";
+  const char* units[] = {"B", "kB", "MB", "GB", "TB", "PB", "EB"};
+  int u = 0;
+  while (b >= 1000 && u < 6) b /= 1000, ++u;
+  return sig3(b) + " " + units[u];
+}
 
 Table summary(const ScaleOutResult& s) {
   Table t("scale_out", "Scale out",

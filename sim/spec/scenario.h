@@ -38,6 +38,12 @@ struct SweepAxis {
   std::vector<std::string> values;        // values as YAML scalars
 };
 
+// One option of a scale-out comparison (`compare:`, docs/scale-out.md): the scenario with these overrides.
+struct CompareOption {
+  std::string name;
+  std::vector<std::string> overrides;     // "dotted.key=value" as on the command line
+};
+
 struct Scenario {
   std::string name;
   std::string file;                       // path it was loaded from ("" when built in code)
@@ -60,6 +66,7 @@ struct Scenario {
   Fidelity fidelity = Fidelity::kDes;
   std::uint64_t seed = 1;
   std::vector<SweepAxis> sweep;
+  std::vector<CompareOption> compare;     // options `moeplan compare` runs side by side
 };
 
 // Cross-checks the parts against each other (tp*pp*dp = GPUs, ep divides experts and fits its group,

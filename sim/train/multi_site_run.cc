@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include "sim/cost/cost_model.h"
 #include "sim/model/params.h"
@@ -87,10 +88,23 @@ RunResult run_multi_site(const Scenario& s, const std::vector<const Calibration*
   const size_t n = m.sites.size();
   std::vector<Scenario> scenarios;
   std::vector<RunResult> runs;
+  // Sites with the same hardware, size and profile run the same steps: simulate each such site once.
+  std::map<std::string, size_t> simulated;
   for (size_t i = 0; i < n; ++i) {
     scenarios.push_back(site_scenario(s, i));
-    RunOptions o = options;
-    runs.push_back(run_training(scenarios.back(), *calibrations[i], o));
+    const SiteSpec& site = m.sites[i];
+    const std::string key = site.gpu.name + "|" + std::to_string(site.n_nodes) + "|" +
+                            std::to_string(site.gpus_per_node) + "|" + site.scale_up.name + "|" +
+                            site.scale_out.name + "|" + std::to_string(site.nics_per_node) + "|" +
+                            calibrations[i]->info().path + "|" + calibrations[i]->info().gpu;
+    auto it = simulated.find(key);
+    if (it != simulated.end() && site.scale_up.achievable_Bps == m.sites[it->second].scale_up.achievable_Bps &&
+        site.scale_out.achievable_Bps == m.sites[it->second].scale_out.achievable_Bps) {
+      runs.push_back(runs[it->second]);
+      continue;
+    }
+    simulated.emplace(key, i);
+    runs.push_back(run_training(scenarios.back(), *calibrations[i], options));
   }
   // The slowest site sets the synchronous step of the main phase.
   size_t slowest = 0;
