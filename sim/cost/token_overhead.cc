@@ -127,7 +127,7 @@ TokenOverhead derive_diloco(const DpSyncSpec& s, int m, double n) {
              "raised the loss 2.48 -> 2.50 at M = 2, 2.50 -> 2.53 at M = 4, over DP's 2.49); gap now", h, 100 * p, 100 * add) +
          fmt(" %+.3f %%", 100 * gap));
   } else if (h < kTableH) {
-    t.assumptions.push_back(fmt("H = %g < 30 is costed as H = 30 (the sources' smallest swept H with a table); "
+    t.assumptions.push_back(fmt("H = %g < 30 is costed as H = 30, the H of the loss tables; "
                                 "a smaller H likely needs fewer tokens, so this overstates the overhead", h));
   }
   // 3. Loss gap to tokens with Chinchilla's data term at D = 20N.

@@ -86,6 +86,12 @@ void check_plan(const ParallelPlan& p, const Scenario& s, const ClusterSpec& clu
   if (p.zero_stage > 0 && p.grad_dp() == 1)
     fail(key + ".zero", "ZeRO needs data parallelism (dp > 1)", "set zero: 0");
   validate_against_layers(p.dp_sync, m.n_layers, key + ".dp_sync");
+  // The low-communication methods are costed across sites; on one cluster they would be dropped silently.
+  if (!p.dp_sync.is_every_step() && !s.sites.enabled())
+    fail(key + ".dp_sync",
+         std::string(to_string(p.dp_sync.method)) +
+             " is costed across sites joined by WAN links, and this scenario runs on one cluster",
+         "add `sites:` and `wan:` (docs/scale-out.md), or use dp_sync: every-step");
 }
 
 // A multi-site scenario: every site holds whole replicas (and whole EP groups) of the plan and no phase resizes

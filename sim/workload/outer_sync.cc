@@ -49,6 +49,7 @@ void finish(OuterSyncResult& r, const OuterSyncInput& in) {
     r.sync_s = std::max(r.sync_s, e.duration_s);
   }
   const double compute = r.period_steps * in.step_compute_s;
+  r.link_bound = duration - compute > exposed;
   exposed = std::max(exposed, duration - compute);
   r.full_sync_s = duration;
   r.exposed_per_step_s = exposed / r.period_steps;

@@ -3,18 +3,20 @@
 // utilisation that leaves. A pure closed-form model; the multi-site run supplies the step time and the WAN path.
 //
 // Methods and sources:
-//   every-step        ring all-reduce of the bf16 gradients every step, overlapped with the backward pass.
-//   diloco            every H steps a blocking ring all-reduce of the pseudo-gradients (DiLoCo, arXiv:2311.08105
-//                     §2; cost as DiLoCo-SL, arXiv:2503.09799 App. A: (2N/W)(1 - 1/R) + eps every H steps).
+//   every-step        ring all-reduce of the bf16 gradients every step, each layer's sent as its backward ends.
+//   diloco            every H steps a ring all-reduce of the pseudo-gradients (DiLoCo, arXiv:2311.08105 §2; cost as
+//                     DiLoCo-SL, arXiv:2503.09799 App. A: (2N/W)(1 - 1/R) + eps every H steps).
 //   streaming-diloco  P fragments, each synced every H steps at staggered offsets and merged tau steps later
-//                     (Streaming DiLoCo, arXiv:2501.18512 §2.2-2.3); a fragment's sync hides under the tau steps
-//                     and under the part of a step in which its layers are idle (see fragment_window below).
+//                     (Streaming DiLoCo, arXiv:2501.18512 §2.2-2.3).
 //   outer_bits        the pseudo-gradients quantised to 32/16/8/4 bits: bytes scale linearly (INTELLECT-1 int8,
 //                     arXiv:2412.01152 §2.2; Streaming DiLoCo E3M0 4-bit, §2.4).
 //   demo              DeMo/DisTrO: every step each replica sends its compressed momentum to every other replica
 //                     (the compressed payloads cannot be summed on the way, so the exchange is an all-gather:
 //                     DisTrO report §3.1, 2.8 MB to each of 31 peers = 86.8 MB per step), compressed 857x by
 //                     default (DisTrO report Table 3: 74.4 GB vs 86.8 MB received per step).
+// Overlap follows the per-layer dependencies of the Streaming DiLoCo simulator (arXiv:2501.18512 §3.1): a layer's
+// values leave once its backward is done and must be back before the forward that needs them (outer_sync.cc,
+// pipelined_sync). docs/dp-sync.md has the formulas.
 #pragma once
 
 #include <string>
@@ -72,6 +74,7 @@ struct OuterSyncResult {
   double hidden_fraction = 1;     // share of the cycle's transfer time under compute (1 when nothing is sent)
   double wan_bytes_per_step = 0;  // bytes each replica sends per inner step, amortised
   double compute_utilisation = 1; // T / (T + exposed_per_step_s)
+  bool link_bound = false;        // the cycle's transfers back to back outlast its compute: the link sets the pace
   std::vector<SyncEvent> timeline;
   std::string model;              // the formula used and its source, for reports
 };

@@ -135,6 +135,16 @@ TEST(SitesLoader, Fp8OnASiteWithoutFp8) {
   expect_error(replace(kValid, "precision: bf16", "precision: fp8"), "t.yaml:11:", "no FP8 tensor cores");
 }
 
+TEST(SitesLoader, LowCommunicationSyncNeedsSites) {
+  const std::string one_cluster =
+      "name: t\nmodel: llama-3.1-8b\ncluster: {gpu: h100-sxm, nodes: 2, scale_out: ib-ndr}\n"
+      "parallel: {tp: 8, dp: 2, dp_sync: {method: diloco, inner_steps: 100}}\n"
+      "training:\n  phases:\n    - {tokens: 1B, seq_len: 4096, global_batch: 64}\n";
+  expect_error(one_cluster, "t.yaml:4:", "costed across sites joined by WAN links");
+  // The same plan over sites loads.
+  EXPECT_EQ(error_of(replace(kValid, "zero: 1}", "zero: 1, dp_sync: {method: diloco, inner_steps: 100}}")), "");
+}
+
 TEST(SitesLoader, NonPositiveLinkBandwidth) {
   expect_error(replace(kValid, "bandwidth: 1.16 Gbps", "bandwidth: 0 Gbps"), "t.yaml:9:", "positive bandwidth");
 }

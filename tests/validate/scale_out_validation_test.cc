@@ -39,6 +39,13 @@ TEST(ScaleOutValidation, AllRowsUnderTheValidationDirectory) {
       run_scale_out_validation("scenarios/validation", catalog, "calibrate/profiles");
   ASSERT_GE(rows.size(), 3u);
   EXPECT_EQ(rows.front().group, "INTELLECT-1");
+  // The dp_sync model's rows follow (Streaming DiLoCo and DiLoCo scaling laws, scored in their own test).
+  bool streaming = false;
+  for (const ScaleOutValidationRow& r : rows) streaming = streaming || r.group == "Streaming DiLoCo";
+  EXPECT_TRUE(streaming);
+  const std::string table = render_scale_out_validation_text(rows);
+  std::printf("%s", table.c_str());
+  EXPECT_NE(table.find("INTELLECT-1          3 rows"), std::string::npos);
 }
 
 }  // namespace
