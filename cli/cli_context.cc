@@ -90,6 +90,17 @@ std::unique_ptr<Calibration> CliContext::calibration_for(const Scenario& s) {
   return load_calibration(path, s.cluster.gpu);
 }
 
+void CliContext::require_one_cluster(const Scenario& s, const std::string& command) {
+  if (!s.sites.enabled()) return;
+  throw_user_error("`moeplan " + command + "` models one cluster, and this scenario lists " +
+                       std::to_string(s.sites.sites.size()) + " sites",
+                   ErrorContext{.file = s.file,
+                                .key_path = "sites",
+                                .expected = "a scenario with `cluster:`",
+                                .hint = "`moeplan run` and `moeplan compare` (with a `compare:` list) take sites; "
+                                        "see docs/scale-out.md"});
+}
+
 std::vector<std::string> CommonOptions::overrides() const {
   std::vector<std::string> out;
   if (!gpu.empty()) out.push_back("cluster.gpu=" + gpu);

@@ -56,6 +56,7 @@ void run(CliContext& ctx, const CompareArgs& a) {
     else print(reports::render_scale_out_compare_text(c));
     return;
   }
+  CliContext::require_one_cluster(s, "compare --gpus");
   CompareOptions o;
   o.gpus = split_list(a.gpus);
   o.search.objective = parse_objective(a.objective);

@@ -38,6 +38,7 @@ std::vector<int> default_sizes(const Scenario& s) {
 void run(CliContext& ctx, const PlanArgs& a) {
   require_format(a.common.format, {"text", "json", "md", "csv"});
   const Scenario s = ctx.load(a.scenario, a.common);
+  CliContext::require_one_cluster(s, "plan");
   const auto calib = ctx.calibration_for(s);
   PlanSearchOptions o;
   o.objective = parse_objective(a.objective);
