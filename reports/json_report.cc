@@ -139,7 +139,11 @@ Json cost_json(const CostResult& c) {
               {"failure_free_wall_clock_days", c.failure_free_wall_clock_days},
               {"failure_free_rental_usd", c.failure_free_rental_usd},
               {"failure_free_owned_usd", c.failure_free_owned_usd},
-              {"failure_free_energy_mwh", c.failure_free_energy_mwh}};
+              {"failure_free_energy_mwh", c.failure_free_energy_mwh},
+              {"churn_included", c.churn_included},
+              {"churn_free_gpu_hours", c.churn_free_gpu_hours},
+              {"churn_free_wall_clock_days", c.churn_free_wall_clock_days},
+              {"churn_free_rental_usd", c.churn_free_rental_usd}};
 }
 
 Json goodput_json(const GoodputResult& g) {
@@ -165,6 +169,52 @@ Json goodput_json(const GoodputResult& g) {
               {"fraction_restarting", g.fraction_restarting},
               {"extra_gpu_hours", g.extra_gpu_hours},
               {"extra_usd", g.extra_usd}};
+}
+
+Json churn_json(const ChurnResult& c) {
+  if (!c.enabled) return Json{{"enabled", false}};
+  return Json{{"enabled", true},
+              {"kind", c.kind},
+              {"recovery", c.recovery},
+              {"leave_per_node_hour", c.leave_per_node_hour},
+              {"rate_source", c.rate_source},
+              {"preemptions_per_day", c.preemptions_per_day},
+              {"combined_interruptions_per_day", c.combined_interruptions_per_day},
+              {"combined_mtbf_h", c.combined_mtbf_h},
+              {"checkpoint_interval_s", c.checkpoint_interval_s},
+              {"replacement_s", c.replacement_s},
+              {"replacement_source", c.replacement_source},
+              {"preemption_restart_s", c.preemption_restart_s},
+              {"fraction_checkpointing", c.fraction_checkpointing},
+              {"fraction_lost_work", c.fraction_lost_work},
+              {"fraction_restarting", c.fraction_restarting},
+              {"slots", c.slots},
+              {"nodes_per_slot", c.nodes_per_slot},
+              {"mean_absence_s", c.mean_absence_s},
+              {"joins_per_day", c.joins_per_day},
+              {"expected_active_slots", c.expected_active_slots},
+              {"availability", c.availability},
+              {"state_bytes", c.state_bytes},
+              {"link_Bps", c.link_Bps},
+              {"link_source", c.link_source},
+              {"blocking_fetch", c.blocking_fetch},
+              {"fetch_s", c.fetch_s},
+              {"sync_period_s", c.sync_period_s},
+              {"lost_per_leave_s", c.lost_per_leave_s},
+              {"useful_fraction_of_active", c.useful_fraction_of_active},
+              {"effective_time_fraction", c.effective_time_fraction},
+              {"time_factor", c.time_factor},
+              {"gpu_hours_factor", c.gpu_hours_factor},
+              {"extra_gpu_hours", c.extra_gpu_hours},
+              {"spot_priced", c.spot_priced},
+              {"spot_usd_per_gpu_hour", c.spot_usd_per_gpu_hour},
+              {"on_demand_usd_per_gpu_hour", c.on_demand_usd_per_gpu_hour},
+              {"price_source", c.price_source},
+              {"price_date", c.price_date},
+              {"spot_usd", c.spot_usd},
+              {"on_demand_usd", c.on_demand_usd},
+              {"savings_fraction", c.savings_fraction},
+              {"breakeven_per_node_hour", c.breakeven_per_node_hour}};
 }
 
 Json inputs_json(const RunInputs& in) {
@@ -223,6 +273,7 @@ nlohmann::ordered_json run_result_json(const RunResult& r) {
   j["cost"] = cost_json(r.cost);
   j["goodput"] = goodput_json(r.goodput);
   j["scale_out"] = scale_out_json(r.scale_out);
+  j["churn"] = churn_json(r.churn);
   j["error_bands"] = bands_json(r.bands);
   j["notes"] = r.notes;
   j["timeline"] = Json{{"events", r.timeline.events.size()}, {"memory_samples", r.timeline.memory.size()}};

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "reports/band_tables.h"
+#include "reports/churn_table.h"
 #include "reports/format.h"
 #include "sim/units/units.h"
 
@@ -68,10 +69,17 @@ std::string summary_paragraph(const RunResult& r) {
   else
     s += fmt::format(": {}, {}, {} to own (capex share and power; no rental price)", gpu_hours(c.gpu_hours),
                      days(c.wall_clock_days), usd(c.owned_usd));
+  // With churn the totals are on spot or volunteer capacity; the run without churn is named beside them.
+  if (c.churn_included)
+    s += fmt::format(" with {} ({}x GPU-hours, {}x days; without churn: {}, {}{})",
+                     r.churn.kind == "spot" ? "spot preemptions" : "volunteer churn", sig3(r.churn.gpu_hours_factor),
+                     sig3(r.churn.time_factor), gpu_hours(c.churn_free_gpu_hours), days(c.churn_free_wall_clock_days),
+                     rented ? ", " + usd(c.churn_free_rental_usd) + " on-demand" : std::string());
   // The totals include the expected failure overhead; the failure-free run is named beside them.
+  const double failure_rental_usd = c.churn_included ? c.churn_free_rental_usd : c.rental_usd;
   if (c.failures_included && priced)
     s += fmt::format(" including the expected failure and checkpoint overhead ({}, {}); failure-free: {}, {}, {}",
-                     gpu_hours(r.goodput.extra_gpu_hours), usd(rented ? c.rental_usd - c.failure_free_rental_usd
+                     gpu_hours(r.goodput.extra_gpu_hours), usd(rented ? failure_rental_usd - c.failure_free_rental_usd
                                                                       : c.owned_usd - c.failure_free_owned_usd),
                      gpu_hours(c.failure_free_gpu_hours), days(c.failure_free_wall_clock_days),
                      usd(rented ? c.failure_free_rental_usd : c.failure_free_owned_usd));
@@ -104,6 +112,7 @@ std::string summary_paragraph(const RunResult& r) {
   if (r.goodput.enabled)
     s += fmt::format("With {} expected interruptions, goodput is {}. ",
                      sig3(r.goodput.expected_interruptions), percent(r.goodput.effective_time_fraction));
+  s += churn_sentence(r);
   if (r.cost.owned_usd > 0 && rented)
     s += fmt::format("Owning the GPUs instead would cost {}. ", usd(r.cost.owned_usd));
   s += fmt::format("Facility energy: {} MWh. ", sig3(r.cost.energy_mwh));  // needs no price
@@ -388,7 +397,7 @@ std::vector<Table> run_tables(const RunResult& r) {
   for (Table& t : layer_op_tables(r)) sections.push_back(std::move(t));
   for (Table t : {phases_table(r), cost_table(r)}) sections.push_back(std::move(t));
   for (Table& t : scale_out_tables(r)) sections.push_back(std::move(t));
-  for (Table t : {error_band_table(r), goodput_table(r), notes_table(r), inputs_table(r)})
+  for (Table t : {error_band_table(r), goodput_table(r), churn_table(r), notes_table(r), inputs_table(r)})
     sections.push_back(std::move(t));
   for (Table& t : sections)
     if (!t.empty()) all.push_back(std::move(t));

@@ -45,6 +45,12 @@ struct CostResult {
   double failure_free_rental_usd = 0;
   double failure_free_owned_usd = 0;
   double failure_free_energy_mwh = 0;
+  // The run with failures but without spot preemptions or volunteer churn (include_churn, churn_model.h), on
+  // on-demand capacity: equal to the totals when no `availability` is given.
+  bool churn_included = false;
+  double churn_free_gpu_hours = 0;
+  double churn_free_wall_clock_days = 0;
+  double churn_free_rental_usd = 0;
 };
 
 struct GoodputResult {

@@ -73,6 +73,31 @@ double poisson_tail(double mean, int k) {
   return std::clamp(1.0 - below, 0.0, 1.0);
 }
 
+GoodputFractions goodput_fractions(double mtbf_s, double interval_s, double checkpoint_write_s, double restart_s,
+                                   const std::string& key_path) {
+  const double tau = interval_s;
+  const double delta = checkpoint_write_s;
+  // delta = 0 and no interval given: checkpointing is free and continuous, so no work is lost.
+  const double ckpt_per_useful = tau > 0 ? delta / tau : 0;
+  const double loss_per_failure_s = (tau + delta) / 2.0 + restart_s;
+  const double loss_share = loss_per_failure_s / mtbf_s;
+  if (loss_share >= 1.0) {
+    throw_user_error(
+        "interruptions come every " + units::format_duration(mtbf_s) + " but each costs " +
+            units::format_duration(loss_per_failure_s) + " of rework and restart: the job cannot make progress",
+        ErrorContext{.key_path = key_path,
+                     .hint = "use fewer GPUs, faster checkpoint storage, a shorter restart or hot spares"});
+  }
+  // E = U (1 + delta/tau) / (1 - loss/M); fractions of E follow directly.
+  const double elapsed_per_useful = (1.0 + ckpt_per_useful) / (1.0 - loss_share);
+  GoodputFractions f;
+  f.effective = 1.0 / elapsed_per_useful;
+  f.checkpointing = ckpt_per_useful / elapsed_per_useful;
+  f.lost_work = (tau + delta) / 2.0 / mtbf_s;
+  f.restarting = restart_s / mtbf_s;
+  return f;
+}
+
 GoodputResult compute_goodput(const FailureSpec& spec, int n_gpus, int gpus_per_node, double checkpoint_bytes,
                               double useful_gpu_hours, double usd_per_gpu_hour) {
   return compute_goodput(spec, n_gpus, gpus_per_node, checkpoint_bytes, useful_gpu_hours, usd_per_gpu_hour,
@@ -155,23 +180,11 @@ GoodputResult compute_goodput(const FailureSpec& spec, int n_gpus, int gpus_per_
     double tau = spec.checkpoint_interval_s;
     if (tau <= 0) tau = daly_interval_s(delta, mtbf_s);
     r.checkpoint_interval_s = tau;
-    // delta = 0 and no interval given: checkpointing is free and continuous, so no work is lost.
-    const double ckpt_per_useful = tau > 0 ? delta / tau : 0;
-    const double loss_per_failure_s = (tau + delta) / 2.0 + r.restart_s;
-    const double loss_share = loss_per_failure_s / mtbf_s;
-    if (loss_share >= 1.0) {
-      throw_user_error(
-          "interruptions come every " + units::format_duration(mtbf_s) + " but each costs " +
-              units::format_duration(loss_per_failure_s) + " of rework and restart: the job cannot make progress",
-          ErrorContext{.key_path = "failures",
-                       .hint = "use fewer GPUs, faster checkpoint storage, a shorter restart or hot spares"});
-    }
-    // E = U (1 + delta/tau) / (1 - loss/M); fractions of E follow directly.
-    const double elapsed_per_useful = (1.0 + ckpt_per_useful) / (1.0 - loss_share);
-    r.effective_time_fraction = 1.0 / elapsed_per_useful;
-    r.fraction_checkpointing = ckpt_per_useful / elapsed_per_useful;
-    r.fraction_lost_work = (tau + delta) / 2.0 / mtbf_s;
-    r.fraction_restarting = r.restart_s / mtbf_s;
+    const GoodputFractions f = goodput_fractions(mtbf_s, tau, delta, r.restart_s, "failures");
+    r.effective_time_fraction = f.effective;
+    r.fraction_checkpointing = f.checkpointing;
+    r.fraction_lost_work = f.lost_work;
+    r.fraction_restarting = f.restarting;
   }
 
   const double elapsed_s = useful_s / r.effective_time_fraction;

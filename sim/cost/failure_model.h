@@ -21,6 +21,8 @@
 // Poisson with mean (node-failure rate x repair time), and the failure waits only when that number is >= S.
 #pragma once
 
+#include <string>
+
 #include "sim/cost/cost_result.h"
 #include "sim/spec/failure_spec.h"
 
@@ -50,6 +52,19 @@ double daly_interval_s(double checkpoint_write_s, double mtbf_s);
 // T = M e^{R/M} (e^{(tau+delta)/M} - 1) work / tau. Used to check the first-order accounting.
 double daly_expected_wall_s(double work_s, double interval_s, double checkpoint_write_s, double restart_s,
                             double mtbf_s);
+
+// The accounting above as fractions of elapsed time, for interruptions every `mtbf_s` that each cost `restart_s`,
+// with a checkpoint taking `checkpoint_write_s` every `interval_s` of compute (0: none, and no work is lost).
+// compute_goodput and the churn model (churn_model.h) share it. Throws a user Error at `key_path` when each
+// interruption costs more than the time between them.
+struct GoodputFractions {
+  double effective = 1;      // useful / elapsed
+  double checkpointing = 0;
+  double lost_work = 0;
+  double restarting = 0;
+};
+GoodputFractions goodput_fractions(double mtbf_s, double interval_s, double checkpoint_write_s, double restart_s,
+                                   const std::string& key_path);
 
 // Aggregate checkpoint write bandwidth for a job of n_gpus when none is given: Llama 3's Tectonic storage
 // sustained 2 TB/s for up to 16,384 GPUs (arXiv:2407.21783 §3.3.1), scaled linearly per GPU.

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "sim/io/availability_yaml.h"
 #include "sim/io/hf_config.h"
 #include "sim/io/input_file.h"
 #include "sim/io/model_yaml.h"
@@ -22,7 +23,7 @@ namespace fs = std::filesystem;
 const std::vector<std::string> kTopLevelKeys = {"name", "description", "model", "cluster", "parallel",
                                                 "precision", "training", "price", "failures", "routing",
                                                 "gpu_variation", "software", "calibration", "fidelity", "seed",
-                                                "sweep", "validation", "sites", "wan", "compare"};
+                                                "sweep", "validation", "availability", "sites", "wan", "compare"};
 
 bool looks_like_path(const std::string& s) {
   return s.find('/') != std::string::npos || (s.size() > 5 && s.compare(s.size() - 5, 5, ".json") == 0);
@@ -155,6 +156,7 @@ Scenario convert(const YAML::Node& root_node, YamlSource& source, const Catalog&
     use_catalog_rental(s.price, s.cluster.gpu);
   }
   if (auto p = root.find("failures")) s.failures = read_failures(*p);
+  if (auto p = root.find("availability")) s.availability = read_availability(*p, s.cluster);
   if (auto p = root.find("routing")) s.routing = read_routing(*p);
   if (auto p = root.find("gpu_variation")) s.gpu_variation = read_gpu_variation(*p);
   if (auto p = root.find("software")) s.software = read_software(*p, catalog);

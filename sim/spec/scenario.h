@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/spec/availability_spec.h"
 #include "sim/spec/cluster_spec.h"
 #include "sim/spec/failure_spec.h"
 #include "sim/spec/model_spec.h"
@@ -59,6 +60,7 @@ struct Scenario {
   TrainingSpec training;
   PriceSpec price;
   FailureSpec failures;
+  AvailabilitySpec availability;          // spot or volunteer nodes (docs/churn.md); off by default
   RoutingSpec routing;
   GpuVariationSpec gpu_variation;
   SoftwareSpec software;                  // which kernels and overlaps the training software used

@@ -74,8 +74,9 @@ Scenario site_scenario(const Scenario& s, size_t i) {
   } else {
     use_catalog_rental(out.price, site.gpu);
   }
-  // Failures are rated for one cluster; a multi-site run leaves them out (noted in the result).
+  // Failures and churn are rated for one cluster; a multi-site run leaves them out (noted in the result).
   out.failures.enabled = false;
+  out.availability = AvailabilitySpec{};
   return out;
 }
 
@@ -226,6 +227,10 @@ RunResult run_multi_site(const Scenario& s, const std::vector<const Calibration*
   out.cost.wall_clock_days = out.days;
   out.goodput = GoodputResult{};
   if (s.failures.enabled) so.notes.push_back("failures are rated for one cluster and left out of a multi-site run");
+  out.churn = ChurnResult{};
+  if (s.availability.enabled())
+    so.notes.push_back("spot or volunteer churn (availability) is rated for one cluster and left out of a "
+                       "multi-site run");
 
   // The headline step is the synchronous one; MFU scales with it (the slowest site's FLOPs rate).
   const double inner = out.step.time_s;

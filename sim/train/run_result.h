@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/cost/churn_result.h"
 #include "sim/cost/cost_result.h"
 #include "sim/model/memory_breakdown.h"
 #include "sim/train/scale_out_result.h"
@@ -170,6 +171,7 @@ struct RunResult {
   double days = 0;
   CostResult cost;
   GoodputResult goodput;
+  ChurnResult churn;          // spot preemptions or volunteer churn (availability); enabled = false without
   std::vector<LayerBreakdown> layers;  // main phase: a dense and an MoE layer (those the model has)
   Timeline timeline;                  // empty unless the fidelity produced one
   std::vector<std::string> notes;     // assumptions worth telling the reader

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <map>
 
+#include "sim/cost/churn_model.h"
 #include "sim/cost/cost_model.h"
 #include "sim/cost/failure_model.h"
 #include "sim/model/flops.h"
@@ -288,6 +289,22 @@ RunResult run_training(const Scenario& s, const Calibration& calib, const RunOpt
                                   checkpoint_bytes(s.model, s.precision), out.gpu_hours, failure_free.usd_per_gpu_hour);
   }
   out.cost = include_failures(failure_free, out.goodput);
+  if (s.availability.enabled()) {
+    // Churn comes on top of the failures; the sync period of every-step DP is one step.
+    const ParallelPlan& plan = s.parallel;
+    const ChurnJob job = make_churn_job(s.failures, out.goodput, s.cluster.n_nodes, s.cluster.gpus_per_node,
+                                        n_gpus / std::max(1, plan.dp), checkpoint_bytes(s.model, s.precision),
+                                        out.step.time_s, failure_free.usd_per_gpu_hour);
+    out.churn = compute_churn(s.availability, job, out.cost.gpu_hours);
+    if (out.churn.recovery == "elastic") {
+      out.notes.push_back("elastic churn: a departing replica loses its work since the last sync, one step here "
+                          "(every-step data parallelism); throughput is taken to scale with the active replicas");
+      if (out.goodput.enabled)
+        out.notes.push_back("hardware failures are still counted as whole-job restarts (failures), multiplied "
+                            "with the elastic churn");
+    }
+  }
+  out.cost = include_churn(out.cost, out.churn);
   add_does_not_fit_note(out);
   out.memory_fits = out.memory_fits && phases_fit;
   return out;
