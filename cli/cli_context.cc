@@ -98,6 +98,17 @@ void refuse_mixed_pools(const Scenario& s, const std::string& command) {
                                 .hint = "`moeplan run` simulates the pools; give cluster.gpu and nodes to " + command});
 }
 
+void CliContext::require_one_cluster(const Scenario& s, const std::string& command) {
+  if (!s.sites.enabled()) return;
+  throw_user_error("`moeplan " + command + "` models one cluster, and this scenario lists " +
+                       std::to_string(s.sites.sites.size()) + " sites",
+                   ErrorContext{.file = s.file,
+                                .key_path = "sites",
+                                .expected = "a scenario with `cluster:`",
+                                .hint = "`moeplan run` and `moeplan compare` (with a `compare:` list) take sites; "
+                                        "see docs/scale-out.md"});
+}
+
 std::vector<std::string> CommonOptions::overrides() const {
   std::vector<std::string> out;
   if (!gpu.empty()) out.push_back("cluster.gpu=" + gpu);

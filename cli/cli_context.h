@@ -40,6 +40,8 @@ struct CliContext {
   // scenarios/validation beside the catalog: the published runs and the residuals file bands come from.
   std::string validation_dir();
   Scenario load(const std::string& path, const CommonOptions& opts);
+  // A user error for commands that model one cluster only, when the scenario lists `sites:`.
+  static void require_one_cluster(const Scenario& s, const std::string& command);
   std::unique_ptr<Calibration> calibration_for(const Scenario& s);
 
  private:

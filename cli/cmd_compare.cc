@@ -4,8 +4,10 @@
 #include "cli/cli_context.h"
 #include "cli/commands.h"
 #include "reports/plan_report.h"
+#include "reports/scale_out_compare_report.h"
 #include "sim/plan/capacity.h"
 #include "sim/plan/compare.h"
+#include "sim/plan/scale_out_compare.h"
 #include "sim/units/units.h"
 
 namespace moeplan::cli {
@@ -43,6 +45,19 @@ void run(CliContext& ctx, const CompareArgs& a) {
   require_format(a.common.format, {"text", "json", "md", "csv"});
   const Scenario s = ctx.load(a.scenario, a.common);
   refuse_mixed_pools(s, "compare");
+  if (!s.compare.empty()) {
+    // A scale-out comparison: the options the file's `compare:` list names, side by side.
+    const ScaleOutComparison c = compare_scale_out(a.scenario, ctx.catalog(),
+                                                   [&ctx](const Scenario& g) { return ctx.calibration_for(g); },
+                                                   a.common.overrides());
+    const std::string& f = a.common.format;
+    if (f == "json") print(reports::render_scale_out_compare_json(c));
+    else if (f == "md") print(reports::render_scale_out_compare_markdown(c));
+    else if (f == "csv") print(reports::render_scale_out_compare_csv(c));
+    else print(reports::render_scale_out_compare_text(c));
+    return;
+  }
+  CliContext::require_one_cluster(s, "compare --gpus");
   CompareOptions o;
   o.gpus = split_list(a.gpus);
   o.search.objective = parse_objective(a.objective);
@@ -72,7 +87,9 @@ void run(CliContext& ctx, const CompareArgs& a) {
 
 void register_compare(CLI::App& app, CliContext& ctx) {
   auto a = std::make_shared<CompareArgs>();
-  CLI::App* cmd = app.add_subcommand("compare", "The same training on several GPU types, each with its best plan");
+  CLI::App* cmd = app.add_subcommand(
+      "compare", "The same training on several GPU types, each with its best plan; or a scenario's `compare:` options "
+                 "(scale-out: sites, WAN links, dp_sync) side by side");
   cmd->add_option("scenario", a->scenario, "Scenario YAML file")->required();
   cmd->add_option("--gpus", a->gpus, "Comma-separated catalog GPU names");
   cmd->add_option("--objective", a->objective, "time | cost | energy (default time)");

@@ -30,6 +30,7 @@ void register_memory(CLI::App& app, CliContext& ctx) {
   cmd->callback([&ctx, args] {
     require_format(args->common.format, {"text", "json", "md"});
     const Scenario s = ctx.load(args->scenario, args->common);
+    CliContext::require_one_cluster(s, "memory");
     print(reports::render_memory_view(evaluate_memory(s, MOEPLAN_VERSION), args->common.format));
   });
 }

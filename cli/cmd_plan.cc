@@ -39,6 +39,7 @@ void run(CliContext& ctx, const PlanArgs& a) {
   require_format(a.common.format, {"text", "json", "md", "csv"});
   const Scenario s = ctx.load(a.scenario, a.common);
   refuse_mixed_pools(s, "plan");
+  CliContext::require_one_cluster(s, "plan");
   const auto calib = ctx.calibration_for(s);
   PlanSearchOptions o;
   o.objective = parse_objective(a.objective);

@@ -13,6 +13,7 @@
 #include "reports/text_report.h"
 #include "reports/trace_json.h"
 #include "sim/io/input_file.h"
+#include "sim/train/multi_site_run.h"
 #include "sim/train/training_run.h"
 #include "sim/validate/run_bands.h"
 #include "sim/units/error.h"
@@ -67,9 +68,24 @@ void run(CliContext& ctx, const RunArgs& args) {
                                   .hint = "lower micro_batch, use recompute: full, a higher zero stage or more "
                                           "pp/tp (`moeplan plan` finds one), or pass --allow-oom to simulate anyway"});
   };
-  if (!s.cluster.pools.enabled()) refuse(evaluate_memory(s));  // mixed pools: checked per pool by run_training
-  RunResult result = run_training(s, *calib, options);
-  refuse(result);
+  RunResult result;
+  if (s.sites.enabled()) {
+    // Each site on its own GPUs, with its own profile.
+    std::vector<std::unique_ptr<Calibration>> owned;
+    std::vector<const Calibration*> calibs;
+    for (size_t i = 0; i < s.sites.sites.size(); ++i) {
+      const Scenario site = site_scenario(s, i);
+      refuse(evaluate_memory(site));
+      owned.push_back(ctx.calibration_for(site));
+      calibs.push_back(owned.back().get());
+    }
+    result = run_multi_site(s, calibs, options);
+    refuse(result);
+  } else {
+    if (!s.cluster.pools.enabled()) refuse(evaluate_memory(s));  // mixed pools: checked per pool by run_training
+    result = run_training(s, *calib, options);
+    refuse(result);
+  }
   if (s.cluster.pools.enabled()) {
     // Published runs are on one GPU type: no residuals describe a mix, so no band is drawn from them.
     result.bands.why_absent = "no validation runs on mixed GPU pools";

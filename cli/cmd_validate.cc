@@ -9,6 +9,7 @@
 #include "reports/validation_report.h"
 #include "sim/calib/profile_calibration.h"
 #include "sim/validate/error_band.h"
+#include "sim/validate/scale_out_validation.h"
 #include "sim/validate/serving_validation.h"
 #include "sim/validate/validation_suite.h"
 #include "sim/units/error.h"
@@ -37,6 +38,10 @@ void run(CliContext& ctx, const ValidateArgs& args) {
     const std::string serving =
         render_serving_validation_text(run_serving_validation(dir, catalog, ctx.profiles_dir));
     if (!serving.empty()) print(serving);
+    // Scale-out runs (DIR/scale-out/): compute utilisations, scored in points.
+    const std::string scale_out =
+        render_scale_out_validation_text(run_scale_out_validation(dir, catalog, ctx.profiles_dir));
+    if (!scale_out.empty()) print(scale_out);
   }
   if (!args.residuals.empty()) {
     std::vector<Residual> residuals;

@@ -4,6 +4,7 @@
 #include "reports/mixed_report.h"
 
 #include "reports/run_tables.h"
+#include "reports/scale_out_tables.h"
 
 namespace moeplan::reports {
 namespace {
@@ -273,6 +274,7 @@ nlohmann::ordered_json run_result_json(const RunResult& r) {
   j["training"] = training_json(r);
   j["cost"] = cost_json(r.cost);
   j["goodput"] = goodput_json(r.goodput);
+  j["scale_out"] = scale_out_json(r.scale_out);
   j["churn"] = churn_json(r.churn);
   j["error_bands"] = bands_json(r.bands);
   j["mixed"] = mixed_json(r.mixed);

@@ -1,5 +1,6 @@
 // Report sections of a RunResult: the summary paragraph and one Table per section.
 #include "reports/run_tables.h"
+#include "reports/scale_out_tables.h"
 
 #include <fmt/format.h>
 
@@ -396,8 +397,9 @@ std::vector<Table> run_tables(const RunResult& r) {
   std::vector<Table> sections = {model_table(r),        memory_table(r),       mixed_pools_table(r),
                                  mixed_members_table(r), step_table(r),         stage_time_table(r)};
   for (Table& t : layer_op_tables(r)) sections.push_back(std::move(t));
-  for (Table t : {phases_table(r), cost_table(r), error_band_table(r), goodput_table(r), churn_table(r), notes_table(r),
-                  inputs_table(r)})
+  for (Table t : {phases_table(r), cost_table(r)}) sections.push_back(std::move(t));
+  for (Table& t : scale_out_tables(r)) sections.push_back(std::move(t));
+  for (Table t : {error_band_table(r), goodput_table(r), churn_table(r), notes_table(r), inputs_table(r)})
     sections.push_back(std::move(t));
   for (Table& t : sections)
     if (!t.empty()) all.push_back(std::move(t));

@@ -11,6 +11,7 @@
 #include "sim/io/input_file.h"
 #include "sim/io/model_yaml.h"
 #include "sim/io/scenario_sections.h"
+#include "sim/io/sites_yaml.h"
 #include "sim/io/yaml_override.h"
 #include "sim/io/yaml_reader.h"
 #include "sim/units/error.h"
@@ -24,7 +25,7 @@ const std::vector<std::string> kTopLevelKeys = {"name", "description", "model", 
                                                 "precision", "training", "price", "failures", "routing",
                                                 "gpu_variation", "software", "calibration", "fidelity", "seed",
                                                 "sweep", "validation", "availability",
-                                                "constraints"};
+                                                "constraints", "sites", "wan", "compare"};
 
 bool looks_like_path(const std::string& s) {
   return s.find('/') != std::string::npos || (s.size() > 5 && s.compare(s.size() - 5, 5, ".json") == 0);
@@ -81,7 +82,7 @@ std::vector<SweepAxis> read_sweep(const YamlField& f) {
     }
     const std::string top = axis.key.substr(0, axis.key.find_first_of(".["));
     bool known = false;
-    for (const std::string& k : kTopLevelKeys) known = known || (k == top && k != "sweep");
+    for (const std::string& k : kTopLevelKeys) known = known || (k == top && k != "sweep" && k != "compare");
     if (!known) values.fail("sweep axis `" + key + "` does not name a scenario key", "a dotted key such as parallel.pp");
     auto as_text = [](const YAML::Node& n) { return n.IsScalar() ? n.Scalar() : YAML::Dump(n); };
     if (values.is_sequence()) {
@@ -95,6 +96,31 @@ std::vector<SweepAxis> read_sweep(const YamlField& f) {
   return axes;
 }
 
+// `compare:`: a list of {name, set: {dotted.key: value, ...}}; values may be whole YAML lists or mappings
+// (e.g. a different `sites:` list).
+std::vector<CompareOption> read_compare(const YamlField& f) {
+  std::vector<CompareOption> out;
+  for (const YamlField& item : f.items("a list of {name, set: {dotted.key: value}}")) {
+    item.require_map("{name, set: {dotted.key: value, ...}}");
+    item.expect_keys({"name", "set"});
+    CompareOption o;
+    o.name = item.at("name", "a name for the option").as_string("a name");
+    if (auto set = item.find("set")) {
+      set->require_map("{dotted.key: value, ...}");
+      for (const auto& [key, value] : set->entries()) {
+        const std::string top = key.substr(0, key.find_first_of(".["));
+        bool known = false;
+        for (const std::string& k : kTopLevelKeys) known = known || (k == top && k != "sweep" && k != "compare");
+        if (!known) value.fail("`" + key + "` does not name a scenario key", "a dotted key such as parallel.pp");
+        o.overrides.push_back(key + "=" + YAML::Dump(value.node()));
+      }
+    }
+    out.push_back(o);
+  }
+  if (out.empty()) f.fail("`compare:` lists no option", "at least one {name, set}");
+  return out;
+}
+
 // Converts every section except `sweep` (read separately by load(), which also checks its values).
 Scenario convert(const YAML::Node& root_node, YamlSource& source, const Catalog& catalog,
                  const std::string& base_dir) {
@@ -105,7 +131,17 @@ Scenario convert(const YAML::Node& root_node, YamlSource& source, const Catalog&
   s.name = root.get_string("name", fs::path(source.file()).stem().string());
   s.model = read_model_field(root.at("model", "a catalog model name, a config.json path, or a mapping"), catalog,
                              base_dir);
-  s.cluster = read_cluster(root.at("cluster", "{gpu, nodes, gpus_per_node, ...}"), catalog);
+  if (auto sites = root.find("sites")) {
+    // Multi-site: the sites are the cluster (sites_yaml.h); `cluster:` beside them would be ambiguous.
+    if (auto c = root.find("cluster"))
+      c->fail("a scenario gives either `cluster:` or `sites:`, not both", "one of them",
+              "move the cluster's GPUs into a site");
+    s.sites = read_sites(*sites, root.find("wan"), catalog);
+    s.cluster = whole_cluster_of(s.sites);
+  } else {
+    if (auto w = root.find("wan")) w->fail("`wan:` joins sites, and this scenario lists none", "a `sites:` list");
+    s.cluster = read_cluster(root.at("cluster", "{gpu, nodes, gpus_per_node, ...} (or `sites:`)"), catalog);
+  }
   const int gpus = s.cluster.n_gpus();
   if (auto p = root.find("parallel")) {
     s.parallel = read_parallel(*p, ParallelPlan{}, gpus, true);
@@ -192,6 +228,29 @@ Scenario load(const std::string& text, const std::string& file_for_messages, con
     source.mark_override(normalize_key_path(key), o);
   }
   Scenario s = convert(root, source, catalog, base_dir);
+  // Every comparison option must load on its own (placed at the option when it does not).
+  // (`compare: []`, as the comparison itself loads each option, turns the list off.)
+  if (auto cmp = YamlField(root, "", &source).find("compare"); cmp && !(cmp->is_sequence() && cmp->node().size() == 0)) {
+    s.compare = read_compare(*cmp);
+    for (size_t i = 0; i < s.compare.size(); ++i) {
+      YAML::Node copy = YAML::Clone(root);
+      copy.remove("compare");
+      YamlSource option_source(file_for_messages);
+      try {
+        for (const std::string& o : s.compare[i].overrides) {
+          const auto [key, value] = split_override(o);
+          apply_override(copy, key, value);
+          option_source.mark_override(normalize_key_path(key), o);
+        }
+        validate_located(convert(copy, option_source, catalog, base_dir), option_source);
+      } catch (const Error& e) {
+        ErrorContext c = source.context("compare[" + std::to_string(i) + "]");
+        c.expected = e.context().expected;
+        c.hint = e.context().hint;
+        throw Error(e.kind(), "comparison option `" + s.compare[i].name + "`: " + e.message(), c);
+      }
+    }
+  }
   // Check every sweep value converts on its own (types, units, names), so a typo fails now rather than
   // hours into a sweep. Combinations are validated when the sweep runs them.
   if (auto sw = YamlField(root, "", &source).find("sweep")) {

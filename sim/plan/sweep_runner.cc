@@ -64,6 +64,10 @@ std::vector<std::string> scenario_input_files(const std::string& path, const Sce
 Prepared prepare(const std::string& path, const io::Catalog& catalog, const SweepOptions& o) {
   if (o.db_path.empty()) throw_user_error("no results file for the sweep", ErrorContext{.key_path = "--db"});
   const Scenario base = io::load_scenario(path, catalog, o.overrides);
+  if (base.sites.enabled())
+    throw_user_error("a sweep runs one cluster, and `" + path + "` lists sites",
+                     ErrorContext{.file = path, .key_path = "sites", .expected = "a scenario with `cluster:`",
+                                  .hint = "compare multi-site options with a `compare:` list (docs/scale-out.md)"});
   if (base.sweep.empty())
     throw_user_error("`" + path + "` has no sweep axes",
                      ErrorContext{.file = path, .key_path = "sweep", .hint = "add sweep: {parallel.pp: [8, 16]}"});

@@ -40,10 +40,18 @@ struct SweepAxis {
   std::vector<std::string> values;        // values as YAML scalars
 };
 
+// One option of a scale-out comparison (`compare:`, docs/scale-out.md): the scenario with these overrides.
+struct CompareOption {
+  std::string name;
+  std::vector<std::string> overrides;     // "dotted.key=value" as on the command line
+};
+
 struct Scenario {
   std::string name;
   std::string file;                       // path it was loaded from ("" when built in code)
   ModelSpec model;
+  // With `sites`, `cluster` is the first site's cluster grown to every site's GPUs: what the plan checks count
+  // against (sites_yaml.h); each site runs its replicas on its own GPUs and fabrics.
   ClusterSpec cluster;
   // Several sites joined by WAN links (`sites:` / `wan:`); empty for a scenario on one cluster. When set, each
   // site runs whole dp replicas of `parallel`'s layout.
@@ -62,6 +70,7 @@ struct Scenario {
   std::uint64_t seed = 1;
   std::vector<SweepAxis> sweep;
   PlanConstraints constraints;            // what the training stack can run (plan search and own plan)
+  std::vector<CompareOption> compare;     // options `moeplan compare` runs side by side
 };
 
 // Cross-checks the parts against each other (tp*pp*dp = GPUs, ep divides experts and fits its group,

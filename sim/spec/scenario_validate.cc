@@ -90,7 +90,56 @@ void check_plan(const ParallelPlan& p, const Scenario& s, const ClusterSpec& clu
   if (p.zero_stage > 0 && p.grad_dp() == 1)
     fail(key + ".zero", "ZeRO needs data parallelism (dp > 1)", "set zero: 0");
   validate_against_layers(p.dp_sync, m.n_layers, key + ".dp_sync");
+  // The low-communication methods are costed across sites; on one cluster they would be dropped silently.
+  if (!p.dp_sync.is_every_step() && !s.sites.enabled())
+    fail(key + ".dp_sync",
+         std::string(to_string(p.dp_sync.method)) +
+             " is costed across sites joined by WAN links, and this scenario runs on one cluster",
+         "add `sites:` and `wan:` (docs/scale-out.md), or use dp_sync: every-step");
 }
+
+// A multi-site scenario: every site holds whole replicas (and whole EP groups) of the plan and no phase resizes
+// the cluster. (A global batch that is a multiple of dp splits over the sites in whole sequences.)
+void check_sites(const Scenario& s) {
+  validate(s.sites);
+  const ParallelPlan& p = s.parallel;
+  const long long replica_gpus = static_cast<long long>(p.tp) * p.cp * p.pp;
+  for (size_t i = 0; i < s.sites.sites.size(); ++i) {
+    const SiteSpec& site = s.sites.sites[i];
+    const std::string key = "sites[" + n(static_cast<long long>(i)) + "]";
+    if (site.n_gpus() % replica_gpus != 0)
+      fail(key + ".nodes",
+           "site `" + site.name + "` has " + n(site.n_gpus()) + " GPUs, which do not hold whole replicas of tp x cp x pp = " +
+               n(replica_gpus) + " GPUs",
+           "a multiple of " + n(replica_gpus) + " GPUs per site (replicas never span sites)");
+    const long long site_dp = site.n_gpus() / replica_gpus;
+    if ((site_dp * p.tp * p.cp) % p.ep != 0)
+      fail(key + ".nodes",
+           "site `" + site.name + "` has " + n(site_dp * p.tp * p.cp) + " GPUs per pipeline stage, which do not hold whole EP groups of ep = " +
+               n(p.ep),
+           "lower parallel.ep so an expert-parallel group stays inside a site");
+    if (p.tp > site.gpus_per_node)
+      fail("parallel.tp", "tp = " + n(p.tp) + " spans more than one node of site `" + site.name + "` (" +
+                              n(site.gpus_per_node) + " GPUs per node)",
+           "tp <= " + n(site.gpus_per_node));
+    if (s.parallel.dp_sync.is_every_step() && s.sites.sites.size() > 1 && site.scale_out.name.empty())
+      fail(key + ".scale_out",
+           "every-step data parallelism across sites runs the job's DP group on each site's fabrics, and site `" +
+               site.name + "` has no scale-out fabric",
+           "give the site a scale_out fabric (e.g. eth-100g), or use a low-communication parallel.dp_sync");
+    if (s.precision.gemm == DType::kFp8 && !site.gpu.has_fp8())
+      fail("precision", "site `" + site.name + "` runs " + site.gpu.name + ", which has no FP8 tensor cores",
+           "use precision: bf16, or FP8-capable GPUs at every site");
+  }
+  for (size_t i = 0; i < s.training.phases.size(); ++i) {
+    const TrainingPhase& ph = s.training.phases[i];
+    const std::string phase_key = "training.phases[" + n(static_cast<long long>(i)) + "]";
+    if (ph.cluster_overridden || ph.parallel_overridden)
+      fail(phase_key, "a multi-site scenario cannot change the cluster or the plan per phase",
+           "phases without `cluster:` or `parallel:`");
+  }
+}
+
 }  // namespace
 
 void validate(const Scenario& s) {
@@ -108,6 +157,8 @@ void validate(const Scenario& s) {
                      ErrorContext{.key_path = "cluster.topology.oversubscription",
                                   .expected = "1.0 below des-full",
                                   .hint = "run with --fidelity des-full, or set oversubscription: 1.0"});
+  // Sites first: a site that cannot hold a replica explains a plan that does not fit the whole job.
+  if (s.sites.enabled()) check_sites(s);
   check_plan(s.parallel, s, s.cluster, "");
   validate_pools(s);  // mixed GPU types: each pool holds whole stages or replicas (gpu_pool_validate.cc)
   for (size_t i = 0; i < s.training.phases.size(); ++i) {

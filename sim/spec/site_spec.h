@@ -43,8 +43,18 @@ struct MultiSiteSpec {
   std::vector<WanLinkSpec> links;
   WanLinkSpec default_link;         // bandwidth_Bps 0 = every pair must be listed
   bool enabled() const { return !sites.empty(); }
+  int n_gpus() const {
+    int n = 0;
+    for (const SiteSpec& s : sites) n += s.n_gpus();
+    return n;
+  }
 };
 
+// Names unique, sizes and prices in range, every link between two known sites and listed once, and a link (or
+// a default) for every pair. Throws a user Error whose key path names the site or link.
 void validate(const MultiSiteSpec& m);
+
+// The link between sites `a` and `b`: the listed one, else the default.
+const WanLinkSpec& wan_link(const MultiSiteSpec& m, const std::string& a, const std::string& b);
 
 }  // namespace moeplan

@@ -9,6 +9,7 @@
 #include "sim/cost/cost_result.h"
 #include "sim/model/memory_breakdown.h"
 #include "sim/train/mixed_result.h"
+#include "sim/train/scale_out_result.h"
 
 namespace moeplan {
 
@@ -177,6 +178,7 @@ struct RunResult {
   std::vector<std::string> notes;     // assumptions worth telling the reader
   ErrorBands bands;                   // filled by the caller (sim/validate), empty otherwise
   MixedResult mixed;                  // pools of different GPU types (cluster.pools); empty otherwise
+  ScaleOutResult scale_out;           // multi-site runs only (present = false otherwise)
 };
 
 }  // namespace moeplan

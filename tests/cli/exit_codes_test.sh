@@ -70,4 +70,18 @@ check "oversubscription at analytic is refused" 2 $?
 check "tp_comm_overlap without P2P is refused" 2 $?
 contains "the refusal says why" "$tmp/p2p.err" "needs peer-to-peer access"
 
+# Multi-site scenarios: `run` and `compare` take them; the one-cluster commands refuse them (exit 2) rather than
+# silently planning the sites as one cluster.
+"$bin" run scenarios/scale-out/intellect-1-usa.yaml >"$tmp/sites.txt" 2>&1
+check "multi-site run" 0 $?
+contains "multi-site run has a Scale out section" "$tmp/sites.txt" "compute utilisation"
+"$bin" compare scenarios/scale-out/rtx4090-swarm.yaml >"$tmp/cmp.txt" 2>&1
+check "compare runs a compare: list" 0 $?
+contains "compare lists the options" "$tmp/cmp.txt" "the report's 32 H100s in one datacentre"
+"$bin" plan scenarios/scale-out/intellect-1-usa.yaml >/dev/null 2>"$tmp/plan.err"
+check "plan refuses sites" 2 $?
+contains "plan names the sites" "$tmp/plan.err" "models one cluster, and this scenario lists 4 sites"
+"$bin" memory scenarios/scale-out/intellect-1-usa.yaml >/dev/null 2>"$tmp/mem.err"
+check "memory refuses sites" 2 $?
+
 exit $fail

@@ -14,17 +14,19 @@ const Catalog& catalog() {
   return c;
 }
 
-// DeepSeek-V3 (61 layers) on 2 nodes; `dp_sync` is appended to the parallel section (line 6 on).
+// DeepSeek-V3 (61 layers) on 2 sites of one node (dp_sync is costed across sites); `dp_sync` is appended to
+// the parallel section (line 6 on).
 std::string scenario(const std::string& dp_sync) {
   return "name: t\n"
          "model: deepseek-v3\n"
-         "cluster: {gpu: h800-sxm, nodes: 2, gpus_per_node: 8, scale_out: ib-ndr}\n"
+         "sites: [{name: a, gpu: h800-sxm, nodes: 1, scale_out: ib-ndr}, {name: b, gpu: h800-sxm, nodes: 1, scale_out: ib-ndr}]\n"
          "parallel:\n"
          "  dp: 16\n" +
          dp_sync +
          "training:\n"
          "  phases:\n"
-         "    - {tokens: 1B, seq_len: 4096, global_batch: 64}\n";
+         "    - {tokens: 1B, seq_len: 4096, global_batch: 64}\n"
+         "wan: {default: {bandwidth: 100 Gbps}}\n";
 }
 
 std::string error_of(const std::string& yaml) {

@@ -67,7 +67,7 @@ TEST(ScenarioErrors, UnknownKeyWithHint) {
   EXPECT_EQ(error_of(replace(kValid, "training:", "trainig:")),
             "t.yaml:11:1: `trainig`: unknown key `trainig` (expected one of name, description, model, cluster, "
             "parallel, precision, training, price, failures, routing, gpu_variation, software, calibration, fidelity, "
-            "seed, sweep, validation, availability, constraints); "
+            "seed, sweep, validation, availability, constraints, sites, wan, compare); "
             "did you mean `training`?");
 }
 
