@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "cli/cli_context.h"
+#include "cli/progress_view.h"
 #include "cli/commands.h"
 #include "moeplan/version.h"
 #include "reports/csv_report.h"
@@ -67,7 +68,10 @@ void run(CliContext& ctx, const RunArgs& args) {
                                           "pp/tp (`moeplan plan` finds one), or pass --allow-oom to simulate anyway"});
   };
   refuse(evaluate_memory(s));
+  StderrProgress shown(args.common.quiet);
+  options.progress = shown.progress();
   RunResult result = run_training(s, *calib, options);
+  shown.finish();
   refuse(result);
   result.bands = bands_for(ctx, s, *calib, result);
 
