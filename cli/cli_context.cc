@@ -8,6 +8,7 @@
 #include <ctime>
 
 #include "moeplan/version.h"
+#include "reports/table.h"
 #include "sim/calib/profile_calibration.h"
 #include "sim/io/scenario_loader.h"
 #include "sim/io/suggest.h"
@@ -99,6 +100,8 @@ std::vector<std::string> CommonOptions::overrides() const {
   return out;
 }
 
+int CommonOptions::table_width() const { return wide ? 0 : reports::kTextWidth; }
+
 void add_common_options(CLI::App& cmd, CommonOptions& opts, bool with_report) {
   cmd.add_option("--set", opts.sets, "Override a scenario key: --set parallel.pp=8 (repeatable)");
   cmd.add_option("--gpu", opts.gpu, "Shorthand for --set cluster.gpu=NAME");
@@ -107,6 +110,7 @@ void add_common_options(CLI::App& cmd, CommonOptions& opts, bool with_report) {
   cmd.add_option("--fidelity", opts.fidelity, "analytic | des | des-full (default: the scenario's)");
   cmd.add_option("--format", opts.format, "Output format on stdout: text | json | md | csv");
   cmd.add_flag("--quiet,-q", opts.quiet, "Nothing on stderr but errors: no progress bar or other chatter");
+  cmd.add_flag("--wide", opts.wide, "Text tables as wide as their contents (default: fitted to 120 columns)");
   if (with_report) {
     cmd.add_option("--report,--out", opts.report_dir,
                    "Write report.html, report.md, results.csv, results.json (and trace.json) into DIR");

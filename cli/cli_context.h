@@ -21,6 +21,7 @@ struct CommonOptions {
   std::string gpu;                 // --gpu NAME, shorthand for --set cluster.gpu=NAME
   std::string seed;                // --seed N, shorthand for --set seed=N
   bool quiet = false;              // --quiet: no progress or other chatter on stderr (results and errors only)
+  bool wide = false;               // --wide: text tables as wide as their contents, not fitted to 120 columns
   std::string fidelity;            // --fidelity analytic|des|des-full
   std::string format = "text";     // --format text|json|md|csv
   std::string report_dir;          // --report DIR (alias --out DIR)
@@ -28,6 +29,8 @@ struct CommonOptions {
   // The scenario overrides these options stand for, in the order applied: --gpu, --fidelity, --seed, then
   // each --set (so an explicit --set wins).
   std::vector<std::string> overrides() const;
+  // The width text tables are fitted to: reports::kTextWidth, or 0 (no limit) under --wide.
+  int table_width() const;
 };
 
 struct CliContext {

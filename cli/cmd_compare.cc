@@ -68,7 +68,7 @@ void run(CliContext& ctx, const CompareArgs& a) {
   if (f == "json") print(reports::render_compare_json(r));
   else if (f == "md") print(reports::render_compare_markdown(r));
   else if (f == "csv") print(reports::render_compare_csv(r));
-  else print(reports::render_compare_text(r));
+  else print(reports::render_compare_text(r, a.common.table_width()));
 }
 
 }  // namespace

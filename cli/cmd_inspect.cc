@@ -30,7 +30,8 @@ void register_memory(CLI::App& app, CliContext& ctx) {
   cmd->callback([&ctx, args] {
     require_format(args->common.format, {"text", "json", "md"});
     const Scenario s = ctx.load(args->scenario, args->common);
-    print(reports::render_memory_view(evaluate_memory(s, MOEPLAN_VERSION), args->common.format));
+    print(reports::render_memory_view(evaluate_memory(s, MOEPLAN_VERSION), args->common.format,
+                                             args->common.table_width()));
   });
 }
 

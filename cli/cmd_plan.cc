@@ -59,7 +59,7 @@ void run(CliContext& ctx, const PlanArgs& a) {
     if (f == "json") print(reports::render_capacity_json(r));
     else if (f == "md") print(reports::render_capacity_markdown(r));
     else if (f == "csv") print(reports::render_table_csv(reports::capacity_table(r)));
-    else print(reports::render_capacity_text(r));
+    else print(reports::render_capacity_text(r, a.common.table_width()));
     return;
   }
   const PlanResult r = search_plans(s, *calib, o);
@@ -67,7 +67,7 @@ void run(CliContext& ctx, const PlanArgs& a) {
   if (f == "json") print(reports::render_plan_json(r));
   else if (f == "md") print(reports::render_plan_markdown(r));
   else if (f == "csv") print(reports::render_plan_csv(r));
-  else print(reports::render_plan_text(r));
+  else print(reports::render_plan_text(r, a.common.table_width()));
 }
 
 }  // namespace

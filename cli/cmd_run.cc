@@ -25,6 +25,7 @@ struct RunArgs {
   std::string scenario;
   std::string trace_file;
   bool allow_oom = false;
+  bool detail = false;
   CommonOptions common;
 };
 
@@ -79,7 +80,7 @@ void run(CliContext& ctx, const RunArgs& args) {
   if (f == "json") print(reports::render_json_report(result));
   else if (f == "md") print(reports::render_markdown_report(result));
   else if (f == "csv") print(reports::render_csv_report(result));
-  else print(reports::render_text_report(result));
+  else print(reports::render_text_report(result, 100, {.table_width = args.common.table_width(), .detail = args.detail}));
 
   const std::string trace = result.timeline.events.empty() ? std::string() : reports::render_trace_json(result);
   if (!args.trace_file.empty()) {
@@ -100,6 +101,7 @@ void register_run(CLI::App& app, CliContext& ctx) {
   cmd->add_option("--trace", args->trace_file, "Write a Chrome/Perfetto trace of one step to FILE");
   cmd->add_flag("--allow-oom", args->allow_oom,
                 "Simulate a plan that does not fit in memory (the report then opens with DOES NOT FIT)");
+  cmd->add_flag("--detail", args->detail, "Text output: add the op-level time of each layer kind");
   add_common_options(*cmd, args->common);
   cmd->callback([&ctx, args] { run(ctx, *args); });
 }

@@ -70,7 +70,7 @@ void run(CliContext& ctx, const SweepArgs& a) {
   if (f == "json") print(reports::render_sweep_json(r));
   else if (f == "md") print(reports::render_sweep_markdown(r));
   else if (f == "csv") print(reports::render_sweep_csv(r));
-  else print(reports::render_sweep_text(r));
+  else print(reports::render_sweep_text(r, a.common.table_width()));
 }
 
 }  // namespace
