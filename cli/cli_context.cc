@@ -100,6 +100,19 @@ std::vector<std::string> CommonOptions::overrides() const {
   return out;
 }
 
+void use_data_dir(CliContext& ctx, const std::string& dir) {
+  namespace fs = std::filesystem;
+  const fs::path catalog = fs::path(dir) / "scenarios" / "catalog";
+  std::error_code ec;
+  if (!fs::is_regular_file(catalog / "gpus.yaml", ec))
+    throw_user_error("no catalog under `" + dir + "` (" + catalog.string() + "/gpus.yaml is missing)",
+                     ErrorContext{.key_path = "--data-dir",
+                                  .expected = "a folder holding scenarios/catalog and calibrate/profiles",
+                                  .hint = "an installed moeplan keeps them in <prefix>/share/moeplan"});
+  if (ctx.catalog_dir.empty()) ctx.catalog_dir = catalog.string();
+  if (ctx.profiles_dir.empty()) ctx.profiles_dir = (fs::path(dir) / "calibrate" / "profiles").string();
+}
+
 int CommonOptions::table_width() const { return wide ? 0 : reports::kTextWidth; }
 
 void add_common_options(CLI::App& cmd, CommonOptions& opts, bool with_report) {

@@ -49,6 +49,10 @@ struct CliContext {
   std::unique_ptr<io::Catalog> catalog_;
 };
 
+// --data-dir DIR: the catalog and profiles under DIR, for whichever of --catalog and --profiles was not given.
+// Throws a user Error (key `--data-dir`) when DIR has no scenarios/catalog.
+void use_data_dir(CliContext& ctx, const std::string& dir);
+
 // Adds --set/--gpu/--seed/--fidelity/--format/--quiet/--report to a subcommand.
 void add_common_options(CLI::App& cmd, CommonOptions& opts, bool with_report = true);
 

@@ -1,5 +1,6 @@
 // Loading and querying the catalog (see catalog.h).
 #include "sim/io/catalog.h"
+#include "sim/io/data_dir.h"
 
 #include <cstdlib>
 #include <filesystem>
@@ -137,20 +138,14 @@ std::string find_catalog_dir(const std::string& exe_path) {
   if (const char* env = std::getenv("MOEPLAN_CATALOG"); env != nullptr && *env != '\0') {
     if (usable(env)) return env;
   }
-  if (!exe_path.empty()) {
-    std::error_code ec;
-    fs::path exe = fs::weakly_canonical(fs::path(exe_path), ec);
-    if (ec) exe = fs::path(exe_path);
-    const fs::path exe_dir = exe.parent_path();
-    for (const fs::path& p : {exe_dir / ".." / "scenarios" / "catalog", exe_dir / "scenarios" / "catalog"})
-      if (usable(p)) return p.lexically_normal().string();
+  for (const std::string& root : data_roots(exe_path)) {
+    const fs::path p = fs::path(root) / "scenarios" / "catalog";
+    if (usable(p)) return p.lexically_normal().string();
   }
-  if (usable(fs::path(MOEPLAN_SOURCE_DIR) / "scenarios" / "catalog"))
-    return (fs::path(MOEPLAN_SOURCE_DIR) / "scenarios" / "catalog").string();
-  if (usable(fs::path("scenarios") / "catalog")) return (fs::path("scenarios") / "catalog").string();
   throw_user_error("cannot find the catalog (gpus.yaml, fabrics.yaml, models.yaml)",
                    ErrorContext{.expected = "one of: " + join_names(tried),
-                                .hint = "set MOEPLAN_CATALOG to the catalog directory"});
+                                .hint = "pass --data-dir DIR or set MOEPLAN_DATA to a folder holding "
+                                        "scenarios/catalog and calibrate/profiles (an install's share/moeplan)"});
 }
 
 }  // namespace moeplan::io

@@ -55,9 +55,9 @@ class Catalog {
   std::map<std::string, SoftwareSpec> software_;
 };
 
-// Where the catalog lives, first match wins: $MOEPLAN_CATALOG; <exe dir>/../scenarios/catalog;
-// <exe dir>/scenarios/catalog; MOEPLAN_SOURCE_DIR/scenarios/catalog (the source tree this binary was built
-// from); ./scenarios/catalog. A candidate counts when it holds gpus.yaml. Throws a user Error listing the
+// Where the catalog lives, first match wins: $MOEPLAN_CATALOG; then scenarios/catalog under each data root
+// (data_dir.h: $MOEPLAN_DATA, the install's share/moeplan, the binary's own tree, the source tree of a binary
+// still in its build folder). A candidate counts when it holds gpus.yaml. Throws a user Error listing the
 // places tried when none does.
 std::string find_catalog_dir(const std::string& exe_path);
 
