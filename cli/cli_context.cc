@@ -34,6 +34,7 @@ const io::Catalog& CliContext::catalog() {
   if (!catalog_) {
     if (catalog_dir.empty()) catalog_dir = io::find_catalog_dir(exe_path);
     catalog_ = std::make_unique<io::Catalog>(io::Catalog::load(catalog_dir));
+    for (const std::string& file : catalog_add) catalog_->add_file(file);
   }
   return *catalog_;
 }

@@ -38,6 +38,7 @@ struct CliContext {
   std::vector<std::string> argv;   // the command line as given (moeplan-full is started with the same)
   std::string catalog_dir;         // --catalog DIR, else found next to the binary or the sources
   std::string profiles_dir;        // --profiles DIR, likewise
+  std::vector<std::string> catalog_add;  // --catalog-add FILE (repeatable): a user's entries over the catalog
 
   const io::Catalog& catalog();
   // scenarios/validation beside the catalog: the published runs and the residuals file bands come from.

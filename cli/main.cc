@@ -18,6 +18,9 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.add_option("--catalog", ctx.catalog_dir, "Catalog directory (default: scenarios/catalog of this install)");
   app.add_option("--profiles", ctx.profiles_dir, "Calibration profiles directory (default: calibrate/profiles)");
+  app.add_option("--catalog-add", ctx.catalog_add,
+                 "YAML file of your own gpus/fabrics/models/software entries, merged over the catalog (repeatable)")
+      ->type_name("FILE");
   // A data root (an install's share/moeplan, a checkout) for what --catalog and --profiles leave unset.
   app.add_option_function<std::string>(
          "--data-dir", [&ctx](const std::string& dir) { moeplan::cli::use_data_dir(ctx, dir); },
