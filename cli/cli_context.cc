@@ -8,6 +8,7 @@
 #include <ctime>
 
 #include "moeplan/version.h"
+#include "reports/table.h"
 #include "sim/calib/profile_calibration.h"
 #include "sim/io/scenario_loader.h"
 #include "sim/io/suggest.h"
@@ -33,6 +34,7 @@ const io::Catalog& CliContext::catalog() {
   if (!catalog_) {
     if (catalog_dir.empty()) catalog_dir = io::find_catalog_dir(exe_path);
     catalog_ = std::make_unique<io::Catalog>(io::Catalog::load(catalog_dir));
+    for (const std::string& file : catalog_add) catalog_->add_file(file);
   }
   return *catalog_;
 }
@@ -118,6 +120,21 @@ std::vector<std::string> CommonOptions::overrides() const {
   return out;
 }
 
+void use_data_dir(CliContext& ctx, const std::string& dir) {
+  namespace fs = std::filesystem;
+  const fs::path catalog = fs::path(dir) / "scenarios" / "catalog";
+  std::error_code ec;
+  if (!fs::is_regular_file(catalog / "gpus.yaml", ec))
+    throw_user_error("no catalog under `" + dir + "` (" + catalog.string() + "/gpus.yaml is missing)",
+                     ErrorContext{.key_path = "--data-dir",
+                                  .expected = "a folder holding scenarios/catalog and calibrate/profiles",
+                                  .hint = "an installed moeplan keeps them in <prefix>/share/moeplan"});
+  if (ctx.catalog_dir.empty()) ctx.catalog_dir = catalog.string();
+  if (ctx.profiles_dir.empty()) ctx.profiles_dir = (fs::path(dir) / "calibrate" / "profiles").string();
+}
+
+int CommonOptions::table_width() const { return wide ? 0 : reports::kTextWidth; }
+
 void add_common_options(CLI::App& cmd, CommonOptions& opts, bool with_report) {
   cmd.add_option("--set", opts.sets, "Override a scenario key: --set parallel.pp=8 (repeatable)");
   cmd.add_option("--gpu", opts.gpu, "Shorthand for --set cluster.gpu=NAME");
@@ -126,6 +143,7 @@ void add_common_options(CLI::App& cmd, CommonOptions& opts, bool with_report) {
   cmd.add_option("--fidelity", opts.fidelity, "analytic | des | des-full (default: the scenario's)");
   cmd.add_option("--format", opts.format, "Output format on stdout: text | json | md | csv");
   cmd.add_flag("--quiet,-q", opts.quiet, "Nothing on stderr but errors: no progress bar or other chatter");
+  cmd.add_flag("--wide", opts.wide, "Text tables as wide as their contents (default: fitted to 120 columns)");
   if (with_report) {
     cmd.add_option("--report,--out", opts.report_dir,
                    "Write report.html, report.md, results.csv, results.json (and trace.json) into DIR");

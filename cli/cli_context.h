@@ -21,6 +21,7 @@ struct CommonOptions {
   std::string gpu;                 // --gpu NAME, shorthand for --set cluster.gpu=NAME
   std::string seed;                // --seed N, shorthand for --set seed=N
   bool quiet = false;              // --quiet: no progress or other chatter on stderr (results and errors only)
+  bool wide = false;               // --wide: text tables as wide as their contents, not fitted to 120 columns
   std::string fidelity;            // --fidelity analytic|des|des-full
   std::string format = "text";     // --format text|json|md|csv
   std::string report_dir;          // --report DIR (alias --out DIR)
@@ -28,6 +29,8 @@ struct CommonOptions {
   // The scenario overrides these options stand for, in the order applied: --gpu, --fidelity, --seed, then
   // each --set (so an explicit --set wins).
   std::vector<std::string> overrides() const;
+  // The width text tables are fitted to: reports::kTextWidth, or 0 (no limit) under --wide.
+  int table_width() const;
 };
 
 struct CliContext {
@@ -35,6 +38,7 @@ struct CliContext {
   std::vector<std::string> argv;   // the command line as given (moeplan-full is started with the same)
   std::string catalog_dir;         // --catalog DIR, else found next to the binary or the sources
   std::string profiles_dir;        // --profiles DIR, likewise
+  std::vector<std::string> catalog_add;  // --catalog-add FILE (repeatable): a user's entries over the catalog
 
   const io::Catalog& catalog();
   // scenarios/validation beside the catalog: the published runs and the residuals file bands come from.
@@ -50,6 +54,9 @@ struct CliContext {
 
 // Throws a user Error when the scenario's cluster mixes GPU pools: `command` searches or compares one GPU type.
 void refuse_mixed_pools(const Scenario& s, const std::string& command);
+// --data-dir DIR: the catalog and profiles under DIR, for whichever of --catalog and --profiles was not given.
+// Throws a user Error (key `--data-dir`) when DIR has no scenarios/catalog.
+void use_data_dir(CliContext& ctx, const std::string& dir);
 
 // Adds --set/--gpu/--seed/--fidelity/--format/--quiet/--report to a subcommand.
 void add_common_options(CLI::App& cmd, CommonOptions& opts, bool with_report = true);

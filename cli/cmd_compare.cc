@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/cli_context.h"
+#include "cli/progress_view.h"
 #include "cli/commands.h"
 #include "reports/plan_report.h"
 #include "reports/scale_out_compare_report.h"
@@ -75,12 +76,15 @@ void run(CliContext& ctx, const CompareArgs& a) {
     for (long long g = std::max(node, n / 8); g <= 4LL * n; g *= 2)
       if (g % node == 0) o.gpu_counts.push_back(static_cast<int>(g));
   }
+  StderrProgress shown(a.common.quiet);
+  o.search.progress = shown.progress();
   const CompareResult r = compare_gpus(s, ctx.catalog(), [&ctx](const Scenario& g) { return ctx.calibration_for(g); }, o);
+  shown.finish();
   const std::string& f = a.common.format;
   if (f == "json") print(reports::render_compare_json(r));
   else if (f == "md") print(reports::render_compare_markdown(r));
   else if (f == "csv") print(reports::render_compare_csv(r));
-  else print(reports::render_compare_text(r));
+  else print(reports::render_compare_text(r, a.common.table_width()));
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include "moeplan/version.h"
 #include "reports/summary_views.h"
 #include "sim/io/hf_config.h"
+#include "sim/io/hf_hub.h"
 #include "sim/train/training_run.h"
 #include "sim/units/error.h"
 
@@ -31,7 +32,8 @@ void register_memory(CLI::App& app, CliContext& ctx) {
     require_format(args->common.format, {"text", "json", "md"});
     const Scenario s = ctx.load(args->scenario, args->common);
     CliContext::require_one_cluster(s, "memory");
-    print(reports::render_memory_view(evaluate_memory(s, MOEPLAN_VERSION), args->common.format));
+    print(reports::render_memory_view(evaluate_memory(s, MOEPLAN_VERSION), args->common.format,
+                                             args->common.table_width()));
   });
 }
 
@@ -43,14 +45,16 @@ void register_model(CLI::App& app, CliContext& ctx) {
   };
   auto args = std::make_shared<Args>();
   CLI::App* cmd = app.add_subcommand("model", "Parameters, FLOPs per token and KV cache of a catalog model or config.json");
-  cmd->add_option("model", args->name, "Catalog model name, or path to a HuggingFace config.json")->required();
+  cmd->add_option("model", args->name, "Catalog model name, path to a HuggingFace config.json, or hf:ORG/NAME from the local cache")->required();
   cmd->add_option("--seq-len", args->seq_len, "Sequence length for attention FLOPs (default 4096)");
   cmd->add_option("--format", args->format, "text | json | md");
   cmd->callback([&ctx, args] {
     require_format(args->format, {"text", "json", "md"});
     if (args->seq_len <= 0)
       throw_user_error("must be positive", ErrorContext{.key_path = "--seq-len", .expected = "a length such as 4096"});
-    const ModelSpec m = looks_like_path(args->name) ? io::load_hf_config(args->name) : ctx.catalog().model(args->name);
+    const ModelSpec m = args->name.rfind("hf:", 0) == 0 ? io::load_hf_hub_model(args->name.substr(3))
+                        : looks_like_path(args->name) ? io::load_hf_config(args->name)
+                                                      : ctx.catalog().model(args->name);
     validate(m);
     print(reports::render_model_view(m, summarize_model(m, args->seq_len), args->seq_len, args->format));
   });

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/cli_context.h"
+#include "cli/progress_view.h"
 #include "cli/commands.h"
 #include "reports/plan_report.h"
 #include "sim/plan/capacity.h"
@@ -47,6 +48,8 @@ void run(CliContext& ctx, const PlanArgs& a) {
   o.des_rerank = a.des;
   o.threads = a.threads;
   o.min_headroom = parse_min_headroom(a.min_headroom);
+  StderrProgress shown(a.common.quiet);
+  o.progress = shown.progress();
   const double deadline_days = a.deadline.empty() ? 0 : units::parse_duration(a.deadline) / units::kSecondsPerDay;
   const double budget_usd = a.budget.empty() ? 0 : units::parse_usd(a.budget);
   const std::string& f = a.common.format;
@@ -54,17 +57,19 @@ void run(CliContext& ctx, const PlanArgs& a) {
     const std::vector<int> sizes =
         a.gpus.empty() ? default_sizes(s) : parse_gpu_counts(a.gpus, s.cluster.gpus_per_node);
     const CapacityResult r = plan_capacity(s, *calib, sizes, deadline_days, budget_usd, o);
+    shown.finish();
     if (f == "json") print(reports::render_capacity_json(r));
     else if (f == "md") print(reports::render_capacity_markdown(r));
     else if (f == "csv") print(reports::render_table_csv(reports::capacity_table(r)));
-    else print(reports::render_capacity_text(r));
+    else print(reports::render_capacity_text(r, a.common.table_width()));
     return;
   }
   const PlanResult r = search_plans(s, *calib, o);
+  shown.finish();
   if (f == "json") print(reports::render_plan_json(r));
   else if (f == "md") print(reports::render_plan_markdown(r));
   else if (f == "csv") print(reports::render_plan_csv(r));
-  else print(reports::render_plan_text(r));
+  else print(reports::render_plan_text(r, a.common.table_width()));
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "cli/cli_context.h"
+#include "cli/progress_view.h"
 #include "cli/commands.h"
 #include "moeplan/version.h"
 #include "reports/csv_report.h"
@@ -25,6 +26,7 @@ struct RunArgs {
   std::string scenario;
   std::string trace_file;
   bool allow_oom = false;
+  bool detail = false;
   CommonOptions common;
 };
 
@@ -68,6 +70,8 @@ void run(CliContext& ctx, const RunArgs& args) {
                                   .hint = "lower micro_batch, use recompute: full, a higher zero stage or more "
                                           "pp/tp (`moeplan plan` finds one), or pass --allow-oom to simulate anyway"});
   };
+  StderrProgress shown(args.common.quiet);
+  options.progress = shown.progress();
   RunResult result;
   if (s.sites.enabled()) {
     // Each site on its own GPUs, with its own profile.
@@ -80,10 +84,12 @@ void run(CliContext& ctx, const RunArgs& args) {
       calibs.push_back(owned.back().get());
     }
     result = run_multi_site(s, calibs, options);
+    shown.finish();
     refuse(result);
   } else {
     if (!s.cluster.pools.enabled()) refuse(evaluate_memory(s));  // mixed pools: checked per pool by run_training
     result = run_training(s, *calib, options);
+    shown.finish();
     refuse(result);
   }
   if (s.cluster.pools.enabled()) {
@@ -97,7 +103,7 @@ void run(CliContext& ctx, const RunArgs& args) {
   if (f == "json") print(reports::render_json_report(result));
   else if (f == "md") print(reports::render_markdown_report(result));
   else if (f == "csv") print(reports::render_csv_report(result));
-  else print(reports::render_text_report(result));
+  else print(reports::render_text_report(result, 100, {.table_width = args.common.table_width(), .detail = args.detail}));
 
   const std::string trace = result.timeline.events.empty() ? std::string() : reports::render_trace_json(result);
   if (!args.trace_file.empty()) {
@@ -118,6 +124,7 @@ void register_run(CLI::App& app, CliContext& ctx) {
   cmd->add_option("--trace", args->trace_file, "Write a Chrome/Perfetto trace of one step to FILE");
   cmd->add_flag("--allow-oom", args->allow_oom,
                 "Simulate a plan that does not fit in memory (the report then opens with DOES NOT FIT)");
+  cmd->add_flag("--detail", args->detail, "Text output: add the op-level time of each layer kind");
   add_common_options(*cmd, args->common);
   cmd->callback([&ctx, args] { run(ctx, *args); });
 }

@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/cli_context.h"
+#include "cli/progress_view.h"
 #include "cli/commands.h"
 #include "sim/calib/profile_calibration.h"
 #include "sim/infer/serve_plan.h"
@@ -19,6 +20,7 @@ void register_serve(CLI::App& app, CliContext& ctx) {
     std::string seed;
     std::string format = "text";
     bool plan = false;
+    bool quiet = false;
   };
   auto args = std::make_shared<Args>();
   CLI::App* cmd = app.add_subcommand("serve", "Serving: nodes per pool, throughput, latency percentiles, $ per day and per M tokens");
@@ -26,6 +28,7 @@ void register_serve(CLI::App& app, CliContext& ctx) {
   cmd->add_option("--set", args->sets, "Override a scenario key: --set serving.decode.nodes=18 (repeatable)");
   cmd->add_option("--seed", args->seed, "Shorthand for --set seed=N: the RNG seed of the request arrivals")->type_name("N");
   cmd->add_option("--format", args->format, "text | json");
+  cmd->add_flag("--quiet,-q", args->quiet, "Nothing on stderr but errors: no progress bar or other chatter");
   cmd->add_flag("--plan", args->plan,
                 "Search layouts (unit nodes, EP, attention TP x DP, batch) per GPU: the scenario's and its compare list");
   cmd->callback([&ctx, args] {
@@ -42,7 +45,9 @@ void register_serve(CLI::App& app, CliContext& ctx) {
       print(args->format == "json" ? render_serve_plan_json(plans) : render_serve_plan_text(plans));
       return;
     }
-    const ServeResult r = run_serving(s, ctx.profiles_dir);
+    StderrProgress shown(args->quiet);
+    const ServeResult r = run_serving(s, ctx.profiles_dir, shown.progress());
+    shown.finish();
     print(args->format == "json" ? render_serve_json(r) : render_serve_text(r));
   });
 }

@@ -56,6 +56,7 @@ void run(CliContext& ctx, const SweepArgs& a) {
   // Everything a point reads besides the scenario: its rows are recomputed when any of it changes.
   if (ctx.profiles_dir.empty()) ctx.profiles_dir = find_profiles_dir(ctx.exe_path);
   o.input_paths = {ctx.catalog_dir, ctx.profiles_dir};
+  o.input_paths.insert(o.input_paths.end(), ctx.catalog_add.begin(), ctx.catalog_add.end());
   if (world.rank() == 0) o.notice = [](const std::string& text) { std::fprintf(stderr, "moeplan: %s\n", text.c_str()); };
   SweepResult r = run_sweep(a.scenario, catalog, [&ctx](const Scenario& s) { return ctx.calibration_for(s); }, o);
   if (world.active()) {
@@ -70,7 +71,7 @@ void run(CliContext& ctx, const SweepArgs& a) {
   if (f == "json") print(reports::render_sweep_json(r));
   else if (f == "md") print(reports::render_sweep_markdown(r));
   else if (f == "csv") print(reports::render_sweep_csv(r));
-  else print(reports::render_sweep_text(r));
+  else print(reports::render_sweep_text(r, a.common.table_width()));
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "cli/cli_context.h"
+#include "cli/progress_view.h"
 #include "cli/commands.h"
 #include "reports/validation_report.h"
 #include "sim/calib/profile_calibration.h"
@@ -21,6 +22,7 @@ struct ValidateArgs {
   std::string dir;
   std::string format = "text";
   std::string residuals;
+  bool quiet = false;
 };
 
 void run(CliContext& ctx, const ValidateArgs& args) {
@@ -28,15 +30,20 @@ void run(CliContext& ctx, const ValidateArgs& args) {
   const io::Catalog& catalog = ctx.catalog();
   const std::string dir = args.dir.empty() ? ctx.validation_dir() : args.dir;
   if (ctx.profiles_dir.empty()) ctx.profiles_dir = find_profiles_dir(ctx.exe_path);
-  const ValidationSuite suite = run_validation_suite(dir, catalog, ctx.profiles_dir);
+  StderrProgress shown(args.quiet);
+  const ValidationSuite suite = run_validation_suite(dir, catalog, ctx.profiles_dir, shown.progress());
+  // Serving runs (DIR/serving/) are scored before anything is printed, so the bar never cuts into the tables.
+  const std::vector<ServingValidationRow> serving_rows =
+      args.format == "text" ? run_serving_validation(dir, catalog, ctx.profiles_dir, shown.progress())
+                            : std::vector<ServingValidationRow>{};
+  shown.finish();
   if (args.format == "json") print(reports::render_validation_json(suite));
   else if (args.format == "md") print(reports::render_validation_markdown(suite));
   else if (args.format == "csv") print(reports::render_validation_csv(suite));
   else print(reports::render_validation_text(suite));
   // Serving runs (DIR/serving/): their own table, after the training runs, in the text format.
   if (args.format == "text") {
-    const std::string serving =
-        render_serving_validation_text(run_serving_validation(dir, catalog, ctx.profiles_dir));
+    const std::string serving = render_serving_validation_text(serving_rows);
     if (!serving.empty()) print(serving);
     // Scale-out runs (DIR/scale-out/): compute utilisations, scored in points.
     const std::string scale_out =
@@ -62,6 +69,7 @@ void register_validate(CLI::App& app, CliContext& ctx) {
   cmd->add_option("--format", args->format, "text | md | csv | json");
   cmd->add_option("--residuals", args->residuals,
                   "Write the residuals file that error bands are drawn from (scenarios/validation/residuals.csv)");
+  cmd->add_flag("--quiet,-q", args->quiet, "Nothing on stderr but errors: no progress bar or other chatter");
   cmd->callback([&ctx, args] { run(ctx, *args); });
 }
 

@@ -18,7 +18,16 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.add_option("--catalog", ctx.catalog_dir, "Catalog directory (default: scenarios/catalog of this install)");
   app.add_option("--profiles", ctx.profiles_dir, "Calibration profiles directory (default: calibrate/profiles)");
-  // After --catalog/--profiles: CLI11 runs option callbacks in declaration order, so the version text sees them.
+  app.add_option("--catalog-add", ctx.catalog_add,
+                 "YAML file of your own gpus/fabrics/models/software entries, merged over the catalog (repeatable)")
+      ->type_name("FILE");
+  // A data root (an install's share/moeplan, a checkout) for what --catalog and --profiles leave unset.
+  app.add_option_function<std::string>(
+         "--data-dir", [&ctx](const std::string& dir) { moeplan::cli::use_data_dir(ctx, dir); },
+         "Folder holding scenarios/catalog and calibrate/profiles (default: $MOEPLAN_DATA, else found from the "
+         "binary's location)")
+      ->type_name("DIR");
+  // After --catalog/--profiles/--data-dir: CLI11 runs option callbacks in declaration order, so the version text sees them.
   app.set_version_flag("--version", [&ctx] { return moeplan::cli::version_text(ctx); },
                        "Print the version and the data directories in use, then exit");
   moeplan::cli::register_run(app, ctx);

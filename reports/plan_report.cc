@@ -128,39 +128,52 @@ J search_json(const PlanResult& r) {
 
 Table plan_table(const PlanResult& r) {
   Table t("plans", "Best plans",
+          // The figures a plan is chosen by first (what it costs and how long it takes), then why.
           {{"rank", "#", "", Align::kRight},
            {"plan", "plan", ""},
-           {"step_method", "timed", ""},
-           {"step_time_s", "step", "s", Align::kRight},
-           {"mfu", "MFU (BF16 peak)", "%", Align::kRight},
-           {"bubble_fraction", "bubble", "%", Align::kRight},
-           {"exposed_comm_s", "exp. comm", "s", Align::kRight},
-           {"memory_peak_bytes", "memory", "GiB", Align::kRight},
-           {"memory_headroom_fraction", "headroom", "%", Align::kRight},
            {"gpu_hours", "GPU-hours", "", Align::kRight},
            {"days", "days", "", Align::kRight},
            {"cost_usd", "cost", "", Align::kRight},
+           {"step_time_s", "step", "s", Align::kRight},
+           {"mfu", "MFU (BF16 peak)", "%", Align::kRight},
+           {"memory_peak_bytes", "memory", "GiB", Align::kRight},
+           {"memory_headroom_fraction", "headroom", "%", Align::kRight},
+           {"bubble_fraction", "bubble", "%", Align::kRight},
+           {"exposed_comm_s", "exp. comm", "s", Align::kRight},
            {"energy_mwh", "energy", "MWh", Align::kRight},
+           {"step_method", "timed", ""},
            {"why", "why", ""}});
   for (const PlanCandidate& c : r.top)
     t.add_row({num(c.rank, std::to_string(c.rank) + (c.is_scenario_plan ? "*" : "")), txt(c.summary),
-               txt(c.step_method), num(c.step_time_s, fixed(c.step_time_s, 2)), num(c.mfu, fixed(100 * c.mfu, 1)),
-               num(c.bubble_fraction, fixed(100 * c.bubble_fraction, 1)),
-               num(c.exposed_comm_s, fixed(c.exposed_comm_s, 2)), num(c.memory_peak_bytes, gib(c.memory_peak_bytes)),
-               num(c.memory_headroom_fraction, fixed(100 * c.memory_headroom_fraction, 1)),
                num(c.gpu_hours, count(c.gpu_hours)), num(c.days, fixed(c.days, 1)), cost_cell(c),
-               num(c.energy_mwh, sig3(c.energy_mwh)), txt(c.why)});
+               num(c.step_time_s, fixed(c.step_time_s, 2)), num(c.mfu, fixed(100 * c.mfu, 1)),
+               num(c.memory_peak_bytes, gib(c.memory_peak_bytes)),
+               num(c.memory_headroom_fraction, fixed(100 * c.memory_headroom_fraction, 1)),
+               num(c.bubble_fraction, fixed(100 * c.bubble_fraction, 1)),
+               num(c.exposed_comm_s, fixed(c.exposed_comm_s, 2)), num(c.energy_mwh, sig3(c.energy_mwh)),
+               txt(c.step_method), txt(c.why)});
   return t;
 }
 
-std::string render_plan_text(const PlanResult& r) {
-  std::string s = plan_header(r) + "\n" + render_table_text(plan_table(r));
-  s += "(* = the scenario's own plan)\n" + scenario_plan_line(r);
+std::string render_plan_text(const PlanResult& r, int table_width) {
+  // Fitted output moves the `why` sentences under the table, one line per rank, so the figures keep one line
+  // per plan; --wide keeps them in the table.
+  const Table table = plan_table(r);
+  std::string s = fit_lines(plan_header(r), table_width) + "\n";
+  if (table_width > 0 && !r.top.empty()) {
+    s += render_table_text(without_column(table, "why"), table_width);
+    s += "(* = the scenario's own plan)\nWhy each plan ranks where it does:\n";
+    for (const PlanCandidate& c : r.top)
+      s += fit_lines(std::to_string(c.rank) + (c.is_scenario_plan ? "*" : "") + "  " + c.why + "\n", table_width, 5);
+  } else {
+    s += render_table_text(table, table_width) + "(* = the scenario's own plan)\n";
+  }
+  std::string rest = scenario_plan_line(r);
   if (r.top.empty() && r.min_memory_bytes > 0)
-    s += "No plan fits: the least memory any valid plan needs is " + bytes(r.min_memory_bytes) + " per GPU (" +
-         r.min_memory_plan + ").\n";
-  s += r.gpu_hours_basis + "\nSkipped as invalid:\n" + skipped_text(r, "  ") + notes_text(r.notes, "note: ");
-  return s;
+    rest += "No plan fits: the least memory any valid plan needs is " + bytes(r.min_memory_bytes) + " per GPU (" +
+            r.min_memory_plan + ").\n";
+  rest += r.gpu_hours_basis + "\nSkipped as invalid:\n" + skipped_text(r, "  ") + notes_text(r.notes, "note: ");
+  return s + fit_lines(rest, table_width);
 }
 
 std::string render_plan_markdown(const PlanResult& r) {
@@ -203,14 +216,14 @@ Table capacity_table(const CapacityResult& r) {
   return t;
 }
 
-std::string render_capacity_text(const CapacityResult& r) {
+std::string render_capacity_text(const CapacityResult& r, int table_width) {
   std::string s = "Capacity planning, objective " + std::string(to_string(r.objective));
   if (r.deadline_days > 0) s += ", deadline " + fixed(r.deadline_days, 1) + " days";
   if (r.budget_usd > 0) s += ", budget " + usd(r.budget_usd);
-  s += "\n\n" + render_table_text(capacity_table(r)) + "\n";
+  s += "\n\n" + render_table_text(capacity_table(r), table_width) + "\n";
   if (r.chosen < 0) return s + "No cluster size meets the constraints.\n";
   return s + "Chosen: " + std::to_string(r.options[r.chosen].n_gpus) + " GPUs. Search at that size:\n\n" +
-         render_plan_text(r.chosen_search);
+         render_plan_text(r.chosen_search, table_width);
 }
 
 std::string render_capacity_markdown(const CapacityResult& r) {
@@ -242,19 +255,20 @@ std::string render_capacity_json(const CapacityResult& r) {
 
 Table compare_table(const CompareResult& r) {
   Table t("compare", "Best plan per GPU",
+          // The figures a GPU is chosen by first (time, GPU-hours, dollars), then how it gets there.
           {{"gpu", "GPU", ""},
            {"n_gpus", "GPUs", "", Align::kRight},
            {"n_nodes", "nodes", "", Align::kRight},
-           {"links", "scale-up / scale-out", ""},
-           {"plan", "plan", ""},
+           {"days", "days", "", Align::kRight},
+           {"gpu_hours", "GPU-hours", "", Align::kRight},
+           {"cost_usd", "cost", "", Align::kRight},
+           {"price", "rental price", "", Align::kRight},
            {"step_time_s", "step", "s", Align::kRight},
            {"mfu", "MFU (BF16 peak)", "%", Align::kRight},
            {"mfu_gemm_peak", "MFU (GEMM-format peak)", "%", Align::kRight},
-           {"days", "days", "", Align::kRight},
-           {"gpu_hours", "GPU-hours", "", Align::kRight},
-           {"price", "rental price", "", Align::kRight},
-           {"cost_usd", "cost", "", Align::kRight},
-           {"energy_mwh", "energy", "MWh", Align::kRight}});
+           {"energy_mwh", "energy", "MWh", Align::kRight},
+           {"plan", "plan", ""},
+           {"links", "scale-up / scale-out", ""}});
   for (const CompareEntry& e : r.entries) {
     // The quote with its date; one older than a year is flagged.
     const Cell price = e.usd_per_gpu_hour > 0
@@ -268,22 +282,33 @@ Table compare_table(const CompareResult& r) {
                               (e.p2p ? "" : ", no P2P");
     if (!e.feasible) {
       t.add_row({txt(e.gpu), num(e.n_gpus, std::to_string(e.n_gpus)), num(e.n_nodes, std::to_string(e.n_nodes)),
-                 txt(links), txt("infeasible: " + e.infeasible_reason), txt("-"), txt("-"), txt("-"), txt("-"), txt("-"),
-                 price, txt("-"), txt("-")});
+                 txt("-"), txt("-"), txt("-"), price, txt("-"), txt("-"), txt("-"), txt("-"),
+                 txt("infeasible: " + e.infeasible_reason), txt(links)});
       continue;
     }
     const PlanCandidate& c = e.best;
     t.add_row({txt(e.gpu), num(e.n_gpus, std::to_string(e.n_gpus)), num(e.n_nodes, std::to_string(e.n_nodes)),
-               txt(links), txt(c.summary), num(c.step_time_s, fixed(c.step_time_s, 2)),
-               num(c.mfu, fixed(100 * c.mfu, 1)), num(c.mfu_gemm_peak, fixed(100 * c.mfu_gemm_peak, 1)), num(c.days, fixed(c.days, 1)), num(c.gpu_hours, count(c.gpu_hours)),
-               price, cost_cell(c), num(c.energy_mwh, sig3(c.energy_mwh))});
+               num(c.days, fixed(c.days, 1)), num(c.gpu_hours, count(c.gpu_hours)), cost_cell(c), price,
+               num(c.step_time_s, fixed(c.step_time_s, 2)), num(c.mfu, fixed(100 * c.mfu, 1)),
+               num(c.mfu_gemm_peak, fixed(100 * c.mfu_gemm_peak, 1)), num(c.energy_mwh, sig3(c.energy_mwh)),
+               txt(c.summary), txt(links)});
   }
   return t;
 }
 
-std::string render_compare_text(const CompareResult& r) {
-  return r.model + ", " + count(r.tokens) + " simulated tokens, objective " + to_string(r.objective) + "\n\n" +
-         render_table_text(compare_table(r)) + notes_text(r.notes, "note: ");
+std::string render_compare_text(const CompareResult& r, int table_width) {
+  std::string s = r.model + ", " + count(r.tokens) + " simulated tokens, objective " + to_string(r.objective) + "\n\n";
+  if (table_width <= 0) return s + render_table_text(compare_table(r), table_width) + notes_text(r.notes, "note: ");
+  // Fitted: the links and the GEMM-format MFU move under the table, one line per GPU.
+  s += render_table_text(without_column(without_column(compare_table(r), "links"), "mfu_gemm_peak"), table_width);
+  std::string per_gpu;
+  for (const CompareEntry& e : r.entries) {
+    per_gpu += e.gpu + ": " + e.scale_up + " / " + std::to_string(e.nics_per_node) + "x " + e.scale_out +
+               (e.p2p ? "" : ", no P2P");
+    if (e.feasible) per_gpu += "; MFU at the GEMM format's peak " + fixed(100 * e.best.mfu_gemm_peak, 1) + "%";
+    per_gpu += "\n";
+  }
+  return s + fit_lines(per_gpu + notes_text(r.notes, "note: "), table_width);
 }
 
 std::string render_compare_markdown(const CompareResult& r) {
@@ -364,11 +389,11 @@ Table sweep_table(const SweepResult& r) {
   return t;
 }
 
-std::string render_sweep_text(const SweepResult& r) {
+std::string render_sweep_text(const SweepResult& r, int table_width) {
   std::string s = "Sweep " + r.scenario_name + ": " + std::to_string(r.points.size()) + " points, " +
                   std::to_string(r.computed_now) + " computed now, " + std::to_string(r.failed) + " errors; results in " +
                   r.db_path + "\n\n";
-  return s + render_table_text(sweep_table(r));
+  return s + render_table_text(sweep_table(r), table_width);
 }
 
 std::string render_sweep_markdown(const SweepResult& r) {

@@ -21,11 +21,11 @@ const char* attention_name(AttentionKind k) {
   return "?";
 }
 
-std::string render_tables(const std::vector<Table>& tables, const std::string& format) {
+std::string render_tables(const std::vector<Table>& tables, const std::string& format, int table_width = kTextWidth) {
   std::string out;
   for (const Table& t : tables) {
     if (t.empty()) continue;
-    out += format == "md" ? render_table_markdown(t) : render_table_text(t);
+    out += format == "md" ? render_table_markdown(t) : render_table_text(t, table_width);
     out += "\n";
   }
   return out;
@@ -69,7 +69,7 @@ std::string render_model_view(const ModelSpec& spec, const ModelSummary& s, int 
   return render_tables({t}, format);
 }
 
-std::string render_memory_view(const RunResult& r, const std::string& format) {
+std::string render_memory_view(const RunResult& r, const std::string& format, int table_width) {
   if (format == "json") {
     const nlohmann::ordered_json full = run_result_json(r);
     nlohmann::ordered_json j;
@@ -87,7 +87,7 @@ std::string render_memory_view(const RunResult& r, const std::string& format) {
                std::to_string(peak->stage) + ") needs " + bytes(peak->total()) + " of " + bytes(peak->capacity) +
                ", mostly " + peak->dominant() + ".";
   std::string out = wrap_paragraph(verdict, 100) + "\n\n";
-  return out + render_tables({memory_table(r), notes_table(r)}, format);
+  return out + render_tables({memory_table(r), notes_table(r)}, format, table_width);
 }
 
 std::string render_gpu_catalog(const std::vector<GpuSpec>& gpus, const std::string& format) {

@@ -24,47 +24,6 @@ std::string column_header(const Column& column) {
   return column.unit.empty() ? column.title : column.title + " [" + column.unit + "]";
 }
 
-namespace {
-
-// Display width in code points, so UTF-8 text such as "×" pads like one character.
-std::size_t display_width(const std::string& s) {
-  std::size_t n = 0;
-  for (unsigned char c : s)
-    if ((c & 0xC0) != 0x80) ++n;
-  return n;
-}
-
-std::string pad(const std::string& s, std::size_t width, Align align) {
-  std::size_t w = display_width(s);
-  std::string fill(width > w ? width - w : 0, ' ');
-  return align == Align::kRight ? fill + s : s + fill;
-}
-
-}  // namespace
-
-std::string render_table_text(const Table& table) {
-  const auto& cols = table.columns();
-  std::vector<std::size_t> width(cols.size());
-  for (std::size_t c = 0; c < cols.size(); ++c) width[c] = display_width(column_header(cols[c]));
-  for (const auto& row : table.rows())
-    for (std::size_t c = 0; c < cols.size(); ++c) width[c] = std::max(width[c], display_width(row[c].text));
-
-  auto line = [&](auto cell_text) {
-    std::string out;
-    for (std::size_t c = 0; c < cols.size(); ++c) {
-      if (c) out += "  ";
-      out += pad(cell_text(c), width[c], cols[c].align);
-    }
-    while (!out.empty() && out.back() == ' ') out.pop_back();
-    return out + "\n";
-  };
-  std::string out = table.title() + "\n";
-  out += line([&](std::size_t c) { return column_header(cols[c]); });
-  out += line([&](std::size_t c) { return std::string(width[c], '-'); });
-  for (const auto& row : table.rows()) out += line([&](std::size_t c) { return row[c].text; });
-  return out;
-}
-
 std::string render_table_markdown(const Table& table) {
   const auto& cols = table.columns();
   std::string out = "### " + markdown_cell(table.title()) + "\n\n|";

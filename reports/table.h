@@ -52,8 +52,21 @@ class Table {
 // Header text shown to people: "title [unit]" or "title".
 std::string column_header(const Column& column);
 
-// Aligned plain text: title line, header, dashed rule, rows; columns padded to their widest cell.
-std::string render_table_text(const Table& table);
+// The widest line plain-text output aims for unless asked for everything (--wide).
+inline constexpr int kTextWidth = 120;
+
+// Aligned plain text: title line, header, dashed rule, rows; columns padded to their widest cell. A table
+// wider than `max_width` columns (<= 0: no limit) is fitted (table_text.cc): its headers stack over two or
+// more lines ("time" over "[ms]"), then its widest text columns wrap their cells onto continuation lines.
+// A table of numbers alone that still does not fit is printed as it is.
+std::string render_table_text(const Table& table, int max_width = kTextWidth);
+
+// `text` with every line longer than `width` (<= 0: no limit) broken at spaces; a continuation line is indented
+// like its line plus `hang` spaces.
+std::string fit_lines(const std::string& text, int width, int hang = 2);
+
+// A copy of `table` without the column whose key is `key` (the same table when there is none).
+Table without_column(const Table& table, const std::string& key);
 // GitHub-flavoured Markdown table preceded by "### title"; '|' in cells is escaped.
 std::string render_table_markdown(const Table& table);
 // RFC 4180 CSV: header of column keys, then rows; numeric cells print their raw value (shortest

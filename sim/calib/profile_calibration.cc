@@ -9,6 +9,7 @@
 
 #include "moeplan/version.h"
 #include "sim/calib/curve_fit.h"
+#include "sim/io/data_dir.h"
 #include "sim/calib/profile_yaml.h"
 #include "sim/units/error.h"
 
@@ -277,20 +278,15 @@ std::string find_profiles_dir(const std::string& exe_path) {
     c.expected = "a directory holding <gpu>.yaml profiles";
     throw_user_error(std::string("MOEPLAN_PROFILES is not a directory: ") + env, c);
   }
-  std::error_code ec;
-  fs::path exe = exe_path.empty() ? fs::read_symlink("/proc/self/exe", ec) : fs::path(exe_path);
-  if (!ec && !exe.empty()) {
-    const fs::path p = exe.parent_path() / ".." / "calibrate" / "profiles";
-    if (ok(p)) return fs::weakly_canonical(p, ec).string();
+  for (const std::string& root : io::data_roots(exe_path)) {
+    const fs::path p = fs::path(root) / "calibrate" / "profiles";
+    if (ok(p)) return p.lexically_normal().string();
   }
-  const fs::path src = fs::path(MOEPLAN_SOURCE_DIR) / "calibrate" / "profiles";
-  if (ok(src)) return src.string();
-  const fs::path cwd = fs::path("calibrate") / "profiles";
-  if (ok(cwd)) return cwd.string();
   std::string list;
   for (const auto& t : tried) list += (list.empty() ? "" : ", ") + t;
   ErrorContext c;
-  c.hint = "set MOEPLAN_PROFILES to the calibrate/profiles directory";
+  c.hint = "pass --data-dir DIR or set MOEPLAN_DATA to a folder holding calibrate/profiles (an install's "
+           "share/moeplan), or MOEPLAN_PROFILES to the profiles folder itself";
   throw_user_error("no calibration profile directory found (tried " + list + ")", c);
 }
 

@@ -74,9 +74,9 @@ std::string default_profile_path(const GpuSpec& gpu, const std::string& profiles
 std::string scenario_profile_path(const std::string& calibration_key, const std::string& scenario_file,
                                   const GpuSpec& gpu, const std::string& profiles_dir);
 
-// The first existing directory of: $MOEPLAN_PROFILES, <dir of exe_path>/../calibrate/profiles,
-// MOEPLAN_SOURCE_DIR/calibrate/profiles (from the build), ./calibrate/profiles. `exe_path` "" means
-// this process's executable (/proc/self/exe). Throws a user Error listing the places tried.
+// The first existing directory of: $MOEPLAN_PROFILES, then calibrate/profiles under each data root
+// (io/data_dir.h). `exe_path` "" means this process's executable (/proc/self/exe). Throws a user Error
+// listing the places tried.
 std::string find_profiles_dir(const std::string& exe_path = "");
 
 }  // namespace moeplan

@@ -147,6 +147,7 @@ void Simulator::build_successors() {
 void Simulator::run() {
   if (ran_) throw_internal_error("Simulator::run called twice");
   ran_ = true;
+  progress_.begin(progress_stage_, tasks_.size());
   build_successors();
   for (std::uint32_t t = 0; t < tasks_.size(); ++t)
     if (tasks_[t].pending == 0 && tasks_[t].state == State::kWaiting) make_ready(t);
@@ -292,6 +293,8 @@ void Simulator::finish(std::uint32_t t) {
     if (--tasks_[s].pending == 0) make_ready(s);
   }
   if (stream != kNoIndex) dispatch(stream);
+  // Told in batches: the handle's atomics are cheap, but not free at millions of tasks.
+  if (progress_ && (++tasks_finished_ % 1024 == 0 || tasks_finished_ == tasks_.size())) progress_.update(tasks_finished_);
 }
 
 void Simulator::change_reservation(std::uint32_t r, bool activate) {

@@ -36,6 +36,7 @@
 #include "sim/engine/ids.h"
 #include "sim/engine/max_min_fair.h"
 #include "sim/engine/sim_time.h"
+#include "sim/units/progress.h"
 #include "sim/engine/trace.h"
 
 namespace moeplan::engine {
@@ -85,6 +86,12 @@ class Simulator {
 
   // Record spans and counter samples into trace() while running (off by default: it costs memory).
   void set_tracing(bool on) { tracing_ = on; }
+
+  // Report run() to `progress` as a stage named `stage`, one unit per finished task.
+  void set_progress(Progress progress, std::string stage) {
+    progress_ = std::move(progress);
+    progress_stage_ = std::move(stage);
+  }
 
   // Runs every task to completion. Throws an internal Error if some task can never run (a dependency
   // cycle, or compute stalled by reservations holding all SMs). May be called once.
@@ -223,6 +230,9 @@ class Simulator {
   double requested_bytes_ = 0;
   double delivered_bytes_ = 0;
   bool tracing_ = false;
+  Progress progress_;
+  std::string progress_stage_;
+  std::size_t tasks_finished_ = 0;
   bool ran_ = false;
 };
 

@@ -74,9 +74,17 @@ class Simulation {
 
   LatencyResult run() {
     const SimTime horizon = engine::seconds_to_time(10.0 * c_.duration_s + 3600.0);
+    const auto window_s = static_cast<std::size_t>(std::ceil(c_.duration_s));
+    c_.progress.begin("serving simulation of " + std::to_string(reqs_.size()) + " requests (simulated seconds)",
+                      window_s);
+    std::size_t reported_s = 0;
     while (!queue_.empty() && queue_.top_time() <= horizon) {
       const engine::Event e = queue_.pop();
       now_ = e.time;
+      if (c_.progress) {
+        const auto second = std::min(window_s, static_cast<std::size_t>(now_s()));
+        if (second > reported_s) c_.progress.update(reported_s = second);
+      }
       if (e.tag == kArrival) {
         prefill_queue_.push_back(static_cast<int>(e.target));
         start_idle_prefill();

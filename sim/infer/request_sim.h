@@ -22,6 +22,7 @@
 
 #include "sim/infer/arrivals.h"
 #include "sim/infer/serve_result.h"
+#include "sim/units/progress.h"
 
 namespace moeplan {
 
@@ -50,6 +51,7 @@ struct RequestSimConfig {
   // attended context; of a decode unit with `batch_per_rank` sequences of `avg_kv_len` average context.
   std::function<double(double tokens_per_rank, double avg_context)> prefill_step_s;
   std::function<double(int batch_per_rank, double avg_kv_len)> decode_step_s;
+  Progress progress;  // told of the simulated time, one unit per simulated second of the window
 };
 
 LatencyResult simulate_requests(const std::vector<Request>& requests, const RequestSimConfig& config);

@@ -83,7 +83,7 @@ RequestSimConfig serving_sim_config(const ServeScenario& s, const Calibration& p
 }
 
 ServeResult run_serving(const ServeScenario& s_in, const Calibration& prefill_calib, const Calibration& decode_calib,
-                        const std::string& profiles_dir) {
+                        const std::string& profiles_dir, const Progress& progress) {
   validate(s_in);
   ServeScenario s = s_in;
   if (s.rates.path.empty()) s.rates = load_serving_rates(profiles_dir.empty() ? find_profiles_dir() : profiles_dir);
@@ -177,9 +177,10 @@ ServeResult run_serving(const ServeScenario& s_in, const Calibration& prefill_ca
                       units::format_count(rate) + " requests/s");
   }
   if (!requests.empty()) {
-    r.latency = simulate_requests(requests,
-                                  serving_sim_config(s, prefill_calib, decode_calib, plan, shape, prefill_units,
-                                                     decode_units));
+    RequestSimConfig config =
+        serving_sim_config(s, prefill_calib, decode_calib, plan, shape, prefill_units, decode_units);
+    config.progress = progress;
+    r.latency = simulate_requests(requests, config);
     if (r.latency.preemptions > 0)
       r.notes.push_back(std::to_string(r.latency.preemptions) + " decode preemptions (KV cache full, recomputed)");
   }
@@ -193,7 +194,7 @@ ServeResult run_serving(const ServeScenario& s_in, const Calibration& prefill_ca
   return r;
 }
 
-ServeResult run_serving(const ServeScenario& s, const std::string& profiles_dir) {
+ServeResult run_serving(const ServeScenario& s, const std::string& profiles_dir, const Progress& progress) {
   const std::string dir = profiles_dir.empty() ? find_profiles_dir() : profiles_dir;
   // Each pool's GPU has its profile; the scenario's `calibration` is the cluster GPU's.
   auto profile_of = [&](bool decode) {
@@ -204,7 +205,7 @@ ServeResult run_serving(const ServeScenario& s, const std::string& profiles_dir)
   };
   const auto prefill = profile_of(false);
   const auto decode = profile_of(true);
-  return run_serving(s, *prefill, *decode, dir);
+  return run_serving(s, *prefill, *decode, dir, progress);
 }
 
 }  // namespace moeplan

@@ -21,11 +21,12 @@ RequestSimConfig serving_sim_config(const ServeScenario& s, const Calibration& p
                                     int prefill_units, int decode_units);
 
 // `profiles_dir` is where the compared GPUs' profiles are looked up ("" = find_profiles_dir()).
+// `progress` is told of the request-level simulation.
 ServeResult run_serving(const ServeScenario& s, const Calibration& prefill_calib, const Calibration& decode_calib,
-                        const std::string& profiles_dir = "");
+                        const std::string& profiles_dir = "", const Progress& progress = {});
 
 // Loads the calibration itself: the scenario's `calibration` path, else the GPU's default profile under
 // `profiles_dir` ("" = find_profiles_dir()), where the compared GPUs' profiles are also looked up.
-ServeResult run_serving(const ServeScenario& s, const std::string& profiles_dir = "");
+ServeResult run_serving(const ServeScenario& s, const std::string& profiles_dir = "", const Progress& progress = {});
 
 }  // namespace moeplan

@@ -1,5 +1,6 @@
 // Loading and querying the catalog (see catalog.h).
 #include "sim/io/catalog.h"
+#include "sim/io/data_dir.h"
 
 #include <cstdlib>
 #include <filesystem>
@@ -41,8 +42,25 @@ void validate_located(const Spec& spec, const YamlSource& source, const std::str
     validate(spec);
   } catch (const Error& e) {
     std::string key = e.context().key_path;
-    if (key.rfind(from_prefix, 0) == 0) key = to_prefix + key.substr(from_prefix.size());
-    throw e.with_context(source.context(key));
+    if (key.rfind(from_prefix, 0) != 0) throw e.with_context(source.context(key));
+    key = to_prefix + key.substr(from_prefix.size());
+    ErrorContext c = e.context();
+    c.key_path = key;  // the file's name for the key, with the file's position of it
+    throw Error(e.kind(), e.message(), c).with_context(source.context(key));
+  }
+}
+
+// Runs `read`, renaming the key paths its errors carry from the shipped file's ("gpu.x.memory") to the add-on
+// file's ("gpus.x.memory"); the line and column already point into the add-on file.
+template <typename Read>
+auto relabeled(const std::string& from_prefix, const std::string& to_prefix, Read read) {
+  try {
+    return read();
+  } catch (const Error& e) {
+    ErrorContext c = e.context();
+    if (c.key_path.rfind(from_prefix, 0) != 0) throw;
+    c.key_path = to_prefix + c.key_path.substr(from_prefix.size());
+    throw Error(e.kind(), e.message(), c);
   }
 }
 
@@ -69,14 +87,7 @@ Catalog Catalog::load(const std::string& dir) {
   for (const auto& [name, entry] : open_catalog_file(gpu_src.file(), "gpu", gpu_src).entries()) {
     GpuSpec g = read_gpu(entry, name);
     validate_located(g, gpu_src, "", "");
-    for (const char* key : {"scale_up", "host_link"}) {
-      const std::string& fabric = std::string(key) == "scale_up" ? g.scale_up_fabric : g.host_link;
-      if (fabric.empty() || c.has_fabric(fabric)) continue;
-      ErrorContext ctx = gpu_src.context("gpu." + name + "." + key);
-      ctx.expected = "a fabric from " + fabric_src.file() + ": " + join_names(c.fabric_names());
-      ctx.hint = did_you_mean(fabric, c.fabric_names());
-      throw_user_error("unknown fabric `" + fabric + "`", ctx);
-    }
+    c.check_gpu_fabrics(g, gpu_src, "gpu." + name, fabric_src.file());
     c.gpus_[name] = g;
   }
   YamlSource model_src(dir + "/models.yaml");
@@ -98,6 +109,61 @@ Catalog Catalog::load(const std::string& dir) {
     }
   }
   return c;
+}
+
+void Catalog::check_gpu_fabrics(const GpuSpec& g, const YamlSource& source, const std::string& entry_path,
+                                const std::string& fabrics_from) const {
+  for (const char* key : {"scale_up", "host_link"}) {
+    const std::string& fabric = std::string(key) == "scale_up" ? g.scale_up_fabric : g.host_link;
+    if (fabric.empty() || has_fabric(fabric)) continue;
+    ErrorContext ctx = source.context(entry_path + "." + key);
+    ctx.expected = "a fabric from " + fabrics_from + ": " + join_names(fabric_names());
+    ctx.hint = did_you_mean(fabric, fabric_names());
+    throw_user_error("unknown fabric `" + fabric + "`", ctx);
+  }
+}
+
+void Catalog::add_file(const std::string& path) {
+  YamlSource src(path);
+  const YamlField root = open_catalog_file(src.file(), "", src);
+  root.expect_keys({"fabrics", "gpus", "models", "software"});
+  // The spec validators report "gpu.<name>.<key>"; the file's paths are "gpus.<name>.<key>".
+  if (auto fabrics = root.find("fabrics")) {
+    fabrics->require_map("a mapping from fabric names to fabrics (the format of fabrics.yaml)");
+    for (const auto& [name, entry] : fabrics->entries()) {
+      FabricSpec f = relabeled("fabric.", "fabrics.", [&] { return read_fabric(entry, name); });
+      validate_located(f, src, "fabric.", "fabrics.");
+      fabrics_[name] = f;
+    }
+  }
+  if (auto gpus = root.find("gpus")) {
+    gpus->require_map("a mapping from GPU names to GPUs (the format of gpus.yaml)");
+    for (const auto& [name, entry] : gpus->entries()) {
+      GpuSpec g = relabeled("gpu.", "gpus.", [&] { return read_gpu(entry, name); });
+      validate_located(g, src, "gpu.", "gpus.");
+      check_gpu_fabrics(g, src, "gpus." + name, "the catalog or " + path);
+      gpus_[name] = g;
+    }
+  }
+  if (auto models = root.find("models")) {
+    models->require_map("a mapping from model names to models (the format of models.yaml)");
+    for (const auto& [name, entry] : models->entries()) {
+      ModelSpec m = relabeled("model.", "models.", [&] { return read_model(entry, ModelSpec{}); });
+      m.name = name;
+      validate_located(m, src, "model.", "models." + name + ".");
+      models_[name] = m;
+    }
+  }
+  if (auto software = root.find("software")) {
+    software->require_map("a mapping from preset names to software stacks (the format of software.yaml)");
+    for (const auto& [name, entry] : software->entries()) {
+      SoftwareSpec s = read_software_fields(entry, SoftwareSpec{});
+      s.name = name;
+      if (s.sources.empty()) entry.fail("a software preset needs `sources`", "sources: [citation, ...]");
+      software_[name] = s;
+    }
+  }
+  added_.push_back(path);
 }
 
 const GpuSpec& Catalog::gpu(const std::string& name) const { return lookup(gpus_, name, "GPU"); }
@@ -137,20 +203,14 @@ std::string find_catalog_dir(const std::string& exe_path) {
   if (const char* env = std::getenv("MOEPLAN_CATALOG"); env != nullptr && *env != '\0') {
     if (usable(env)) return env;
   }
-  if (!exe_path.empty()) {
-    std::error_code ec;
-    fs::path exe = fs::weakly_canonical(fs::path(exe_path), ec);
-    if (ec) exe = fs::path(exe_path);
-    const fs::path exe_dir = exe.parent_path();
-    for (const fs::path& p : {exe_dir / ".." / "scenarios" / "catalog", exe_dir / "scenarios" / "catalog"})
-      if (usable(p)) return p.lexically_normal().string();
+  for (const std::string& root : data_roots(exe_path)) {
+    const fs::path p = fs::path(root) / "scenarios" / "catalog";
+    if (usable(p)) return p.lexically_normal().string();
   }
-  if (usable(fs::path(MOEPLAN_SOURCE_DIR) / "scenarios" / "catalog"))
-    return (fs::path(MOEPLAN_SOURCE_DIR) / "scenarios" / "catalog").string();
-  if (usable(fs::path("scenarios") / "catalog")) return (fs::path("scenarios") / "catalog").string();
   throw_user_error("cannot find the catalog (gpus.yaml, fabrics.yaml, models.yaml)",
                    ErrorContext{.expected = "one of: " + join_names(tried),
-                                .hint = "set MOEPLAN_CATALOG to the catalog directory"});
+                                .hint = "pass --data-dir DIR or set MOEPLAN_DATA to a folder holding "
+                                        "scenarios/catalog and calibrate/profiles (an install's share/moeplan)"});
 }
 
 }  // namespace moeplan::io

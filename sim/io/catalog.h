@@ -15,6 +15,8 @@
 
 namespace moeplan::io {
 
+class YamlSource;
+
 class Catalog {
  public:
   Catalog() = default;
@@ -22,6 +24,15 @@ class Catalog {
   // Loads <dir>/gpus.yaml, <dir>/fabrics.yaml, <dir>/models.yaml and <dir>/software.yaml (when present); validates every entry and checks that
   // each GPU's scale_up and host_link name a catalog fabric. Errors carry file:line:column.
   static Catalog load(const std::string& dir);
+
+  // Merges a user's catalog file over this one (`--catalog-add FILE`): a mapping with any of `fabrics`, `gpus`,
+  // `models` and `software`, each holding entries in the format of the shipped file of that name. An entry with
+  // a shipped name replaces it; fabrics merge first, so a new GPU may use a new fabric. Errors carry the file,
+  // line and key ("gpus.my-gpu.memory"); an unknown section is an error naming the four.
+  void add_file(const std::string& path);
+
+  // The files add_file merged, in order.
+  const std::vector<std::string>& added_files() const { return added_; }
 
   const GpuSpec& gpu(const std::string& name) const;
   const FabricSpec& fabric(const std::string& name) const;
@@ -48,16 +59,20 @@ class Catalog {
   const std::string& dir() const { return dir_; }
 
  private:
+  void check_gpu_fabrics(const GpuSpec& g, const YamlSource& source, const std::string& entry_path,
+                         const std::string& fabrics_from) const;
+
   std::string dir_;
+  std::vector<std::string> added_;
   std::map<std::string, GpuSpec> gpus_;
   std::map<std::string, FabricSpec> fabrics_;
   std::map<std::string, ModelSpec> models_;
   std::map<std::string, SoftwareSpec> software_;
 };
 
-// Where the catalog lives, first match wins: $MOEPLAN_CATALOG; <exe dir>/../scenarios/catalog;
-// <exe dir>/scenarios/catalog; MOEPLAN_SOURCE_DIR/scenarios/catalog (the source tree this binary was built
-// from); ./scenarios/catalog. A candidate counts when it holds gpus.yaml. Throws a user Error listing the
+// Where the catalog lives, first match wins: $MOEPLAN_CATALOG; then scenarios/catalog under each data root
+// (data_dir.h: $MOEPLAN_DATA, the install's share/moeplan, the binary's own tree, the source tree of a binary
+// still in its build folder). A candidate counts when it holds gpus.yaml. Throws a user Error listing the
 // places tried when none does.
 std::string find_catalog_dir(const std::string& exe_path);
 

@@ -17,7 +17,7 @@ namespace {
 
 using nlohmann::json;
 
-enum class Family { kDeepseek, kLlama, kMixtral, kQwen2, kQwen2Moe };
+enum class Family { kDeepseek, kLlama, kMixtral, kQwen2, kQwen2Moe, kQwen3, kQwen3Moe, kGptOss, kGlm4Moe };
 
 struct Arch {
   const char* architecture;
@@ -33,6 +33,10 @@ constexpr Arch kArchs[] = {
     {"MixtralForCausalLM", "mixtral", Family::kMixtral},
     {"Qwen2ForCausalLM", "qwen2", Family::kQwen2},
     {"Qwen2MoeForCausalLM", "qwen2_moe", Family::kQwen2Moe},
+    {"Qwen3ForCausalLM", "qwen3", Family::kQwen3},
+    {"Qwen3MoeForCausalLM", "qwen3_moe", Family::kQwen3Moe},
+    {"GptOssForCausalLM", "gpt_oss", Family::kGptOss},
+    {"Glm4MoeForCausalLM", "glm4_moe", Family::kGlm4Moe},
 };
 
 std::string supported_list() {
@@ -181,16 +185,21 @@ void read_mixtral(const Fields& f, ModelSpec& m) {
   m.moe.score_func = "softmax";
 }
 
-void read_qwen2_moe(const Fields& f, ModelSpec& m) {
+// Qwen2-MoE and Qwen3-MoE (configuration_qwen3_moe.py): the same routed-expert fields; Qwen3 has no shared
+// expert and no fixed q/k/v bias (attention_bias, default false; its per-head q/k norms are 2 x head_dim
+// weights per layer and are not counted).
+void read_qwen_moe(const Fields& f, ModelSpec& m, bool qwen3) {
   read_common(f, m);
   read_gqa(f, m);
-  m.attention_bias = true;
+  m.attention_bias = qwen3 ? f.boolean("attention_bias", false) : true;
   if (f.raw().contains("mlp_only_layers") && f.raw().at("mlp_only_layers").is_array() &&
       !f.raw().at("mlp_only_layers").empty())
     f.fail("mlp_only_layers", "explicit dense layer lists are not supported", "an empty list");
   m.moe.n_routed_experts = f.integer("num_experts");
   m.moe.top_k = f.integer("num_experts_per_tok");
   m.moe.expert_ffn_dim = f.positive("moe_intermediate_size");  // divides the shared width below
+  if (qwen3 && f.has("shared_expert_intermediate_size") && f.integer("shared_expert_intermediate_size") > 0)
+    f.fail("shared_expert_intermediate_size", "Qwen3-MoE has no shared expert", "0 or absent");
   // One shared expert of width shared_expert_intermediate_size = that many routed-expert widths.
   const int shared = f.integer("shared_expert_intermediate_size", 0);
   if (shared % m.moe.expert_ffn_dim != 0)
@@ -208,9 +217,47 @@ void read_qwen2_moe(const Fields& f, ModelSpec& m) {
   m.moe.score_func = "softmax";
 }
 
+// gpt-oss (configuration_gpt_oss.py; OpenAI's gpt-oss model card, arXiv:2508.10925): every layer is MoE with
+// num_local_experts SwiGLU experts of width intermediate_size, top-k softmax routing, GQA with q/k/v/o biases.
+// Counted as full attention: the alternating 128-token sliding-window layers, the per-head attention sinks and
+// the expert biases (about 0.1% of the weights) are not modelled.
+void read_gpt_oss(const Fields& f, ModelSpec& m) {
+  read_common(f, m);
+  read_gqa(f, m);
+  m.attention_bias = f.boolean("attention_bias", true);
+  m.ffn_dim = 0;
+  m.moe.n_routed_experts = f.integer("num_local_experts");
+  // transformers names it num_experts_per_tok; the original checkpoints' config.json experts_per_token.
+  m.moe.top_k = f.has("num_experts_per_tok") ? f.integer("num_experts_per_tok") : f.integer("experts_per_token");
+  m.moe.expert_ffn_dim = f.integer("intermediate_size");
+  m.moe.score_func = "softmax";
+}
+
+// GLM-4.5 / GLM-4.6 (configuration_glm4_moe.py): GQA attention (head_dim given, q/k/v bias when
+// attention_bias) with DeepSeek-V3-style experts: shared experts, sigmoid group routing, the first
+// first_k_dense_replace layers dense, and num_nextn_predict_layers MTP blocks. Partial rotary embedding does
+// not change the weights.
+void read_glm4_moe(const Fields& f, ModelSpec& m) {
+  read_common(f, m);
+  read_gqa(f, m);
+  m.attention_bias = f.boolean("attention_bias", false);
+  m.ffn_dim = f.integer("intermediate_size");
+  m.moe.n_routed_experts = f.integer("n_routed_experts");
+  m.moe.n_shared_experts = f.integer("n_shared_experts", 0);
+  m.moe.expert_ffn_dim = f.integer("moe_intermediate_size");
+  m.moe.top_k = f.integer("num_experts_per_tok");
+  m.moe.n_expert_groups = f.integer("n_group", 1);
+  m.moe.n_limited_groups = f.integer("topk_group", 1);
+  m.moe.first_k_dense = f.integer("first_k_dense_replace", 0);
+  m.moe.routed_scaling_factor = f.number("routed_scaling_factor", 1.0);
+  m.moe.score_func = "sigmoid";  // modeling_glm4_moe.py: sigmoid scores with a correction bias, as DeepSeek-V3
+  m.mtp_depth = f.integer("num_nextn_predict_layers", 0);
+}
+
 }  // namespace
 
-ModelSpec parse_hf_config(const std::string& json_text, const std::string& name_for_messages) {
+ModelSpec parse_hf_config(const std::string& json_text, const std::string& name_for_messages,
+                          const std::string& default_name) {
   json j;
   try {
     j = json::parse(json_text);
@@ -255,13 +302,18 @@ ModelSpec parse_hf_config(const std::string& json_text, const std::string& name_
     case Family::kLlama: read_llama(f, m, false); break;
     case Family::kMixtral: read_mixtral(f, m); break;
     case Family::kQwen2: read_llama(f, m, true); break;
-    case Family::kQwen2Moe: read_qwen2_moe(f, m); break;
+    case Family::kQwen2Moe: read_qwen_moe(f, m, false); break;
+    case Family::kQwen3: read_llama(f, m, false); break;
+    case Family::kQwen3Moe: read_qwen_moe(f, m, true); break;
+    case Family::kGptOss: read_gpt_oss(f, m); break;
+    case Family::kGlm4Moe: read_glm4_moe(f, m); break;
   }
-  namespace fs = std::filesystem;
-  const fs::path p(name_for_messages);
+  // The name is the config's own: `_name_or_path` (written by transformers' save_pretrained), else the
+  // caller's (a hub id), else the model type. Never the folder: in a HuggingFace cache that is a commit hash.
   std::string name = f.string("_name_or_path", "");
-  if (name.empty()) name = p.parent_path().filename().string();
-  if (name.empty() || name == ".") name = p.stem().string();
+  if (name.empty()) name = default_name;
+  if (name.empty()) name = model_type;
+  if (name.empty()) name = std::filesystem::path(name_for_messages).stem().string();
   m.name = name;
   try {
     validate(m);
@@ -271,8 +323,8 @@ ModelSpec parse_hf_config(const std::string& json_text, const std::string& name_
   return m;
 }
 
-ModelSpec load_hf_config(const std::string& path) {
-  return parse_hf_config(read_input_file(path, "HuggingFace config"), path);
+ModelSpec load_hf_config(const std::string& path, const std::string& default_name) {
+  return parse_hf_config(read_input_file(path, "HuggingFace config"), path, default_name);
 }
 
 }  // namespace moeplan::io

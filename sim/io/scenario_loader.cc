@@ -8,6 +8,7 @@
 #include "sim/io/availability_yaml.h"
 #include "sim/io/constraints_yaml.h"
 #include "sim/io/hf_config.h"
+#include "sim/io/hf_hub.h"
 #include "sim/io/input_file.h"
 #include "sim/io/model_yaml.h"
 #include "sim/io/scenario_sections.h"
@@ -51,8 +52,10 @@ ModelSpec read_model_field(const YamlField& f, const Catalog& catalog, const std
     if (m.source.empty()) m.source = "inline in scenario";
     return m;
   }
-  const std::string text = f.as_string("a catalog model name, a path to a config.json, or a mapping");
+  const std::string text =
+      f.as_string("a catalog model name, a path to a config.json, hf:<org>/<name> (local cache), or a mapping");
   try {
+    if (text.rfind("hf:", 0) == 0) return load_hf_hub_model(text.substr(3));
     if (!looks_like_path(text)) return catalog.model(text);
     fs::path p(text);
     if (p.is_relative() && !base_dir.empty() && fs::exists(fs::path(base_dir) / p)) p = fs::path(base_dir) / p;

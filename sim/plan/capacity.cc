@@ -125,9 +125,13 @@ CapacityResult plan_capacity(const Scenario& s, const Calibration& calib, const 
   // Every size gets the full search, DES re-rank included: the sizes must be compared at the fidelity
   // their winners are reported at, or a closed-form optimism at one size would choose it.
   std::vector<PlanResult> searches;
-  for (int n : gpu_counts) {
+  for (size_t i = 0; i < gpu_counts.size(); ++i) {
+    const int n = gpu_counts[i];
     const Scenario sized = with_gpu_count(s, n);
-    searches.push_back(search_plans(sized, calib, options));
+    PlanSearchOptions sized_options = options;
+    sized_options.progress = options.progress.nested(std::to_string(n) + " GPUs (size " + std::to_string(i + 1) +
+                                                     "/" + std::to_string(gpu_counts.size()) + ")");
+    searches.push_back(search_plans(sized, calib, sized_options));
     const PlanResult& r = searches.back();
     CapacityOption opt;
     opt.n_gpus = n;

@@ -83,7 +83,8 @@ CompareResult compare_gpus(const Scenario& s, const io::Catalog& catalog, const 
                         s.calibration + ") is not used here, so " + s.cluster.gpu.name +
                         " may differ from `moeplan run`");
 
-  for (const std::string& name : options.gpus) {
+  for (size_t gi = 0; gi < options.gpus.size(); ++gi) {
+    const std::string& name = options.gpus[gi];
     CompareEntry e;
     e.gpu = name;
     const Scenario g = scenario_for_gpu(s, catalog, name, &out.notes);
@@ -112,6 +113,8 @@ CompareResult compare_gpus(const Scenario& s, const io::Catalog& catalog, const 
       continue;
     }
     PlanSearchOptions search = options.search;
+    search.progress = options.search.progress.nested(name + " (GPU " + std::to_string(gi + 1) + "/" +
+                                                     std::to_string(options.gpus.size()) + ")");
     // Without a price, rank by time rather than fail: the table says "no price" (never $0, never cheapest).
     if (search.objective == PlanObjective::kCost && g.price.usd_per_gpu_hour <= 0 &&
         g.price.mode == PriceSpec::Mode::kRental) {

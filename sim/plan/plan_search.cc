@@ -406,8 +406,10 @@ PlanResult search_plans(const Scenario& s, const Calibration& calib, const PlanS
   r.threads = threads;
   std::vector<WorkerOut> outs(threads);
   std::vector<Scenario> locals(threads, base);
+  options.progress.begin("analytic scan of " + std::to_string(plans.size()) + " layouts", plans.size());
   parallel_for(threads, plans.size(), [&](int w, size_t i) {
     evaluate(locals[w], plans[i], i, calib, budget, partitions, options.objective, min_headroom, outs[w]);
+    options.progress.advance();
   });
 
   // Merge in enumeration order so the ranking is independent of scheduling.
@@ -481,6 +483,7 @@ PlanResult search_plans(const Scenario& s, const Calibration& calib, const PlanS
     const int des_threads = thread_count(options.threads, k);
     std::vector<Scenario> des_locals(des_threads, des_base);
     std::vector<std::string> failures(k);
+    options.progress.begin("DES re-timing of the best " + std::to_string(k) + " plans", k);
     parallel_for(des_threads, k, [&](int w, size_t i) {
       PlanCandidate& c = ok[i].second;
       Scenario& local = des_locals[w];
@@ -493,6 +496,7 @@ PlanResult search_plans(const Scenario& s, const Calibration& calib, const PlanS
       } catch (const Error& e) {
         failures[i] = plan_summary(c.plan) + ": " + e.what();
       }
+      options.progress.advance();
     });
     // A plan the event engine refuses (a schedule constraint the closed form does not know) is invalid.
     size_t kept = 0;

@@ -15,6 +15,7 @@
 #include "sim/calib/calibration.h"
 #include "sim/plan/plan_result.h"
 #include "sim/spec/scenario.h"
+#include "sim/units/progress.h"
 
 namespace moeplan {
 
@@ -42,6 +43,8 @@ struct PlanSearchOptions {
   // fits on paper only: allocator fragmentation and library workspaces beyond the modelled reserve vary by
   // framework version, so a plan that close to the edge is not listed as feasible.
   double min_headroom = 0.05;
+  // Told of the analytic scan (one unit per layout) and the DES re-rank (one unit per re-timed plan).
+  Progress progress;
 };
 
 // Shortest block of a sequence a context-parallel rank is given in the search. Splitting shorter sequences

@@ -36,6 +36,7 @@ StepResult FullGraph::run(Timeline* timeline) {
   const int pp = plan_.pp;
   order_ = plan_order(plan_, costs_.micro_batches);
   sim_.set_tracing(false);
+  sim_.set_progress(options_.progress, "des-full step");
   sim_.set_flow_quantum(std::max<engine::SimTime>(1, engine::seconds_to_time(options_.flow_quantum_s)));
   const int sms = std::min(plan_.comm_sms, std::max(0, s_.cluster.gpu.sm_count - 1));
   for (int u = 0; u < n_units_; ++u) {
@@ -176,6 +177,7 @@ StepResult des_full_step(const Scenario& s, const Calibration& calib, const Step
                          Timeline* timeline, const DesFullOptions& options) {
   if (static_cast<int>(costs.ranks.size()) != shape.plan.pp)
     throw_internal_error("des_full_step: stage costs for another pipeline depth");
+  options.progress.begin("building the des-full graph", 0);
   des_full::FullGraph g(s, calib, shape, costs, options, timeline != nullptr);
   return g.run(timeline);
 }

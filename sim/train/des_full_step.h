@@ -29,6 +29,7 @@
 
 #include "sim/calib/calibration.h"
 #include "sim/spec/scenario.h"
+#include "sim/units/progress.h"
 #include "sim/train/run_result.h"
 #include "sim/workload/stage_costs.h"
 
@@ -52,6 +53,7 @@ struct DesFullOptions {
   // (10 us: under 1% of a pipeline send of one 4K-token micro-batch over one NIC, ~1.2 ms).
   double flow_quantum_s = 10e-6;
   std::vector<DesFullUnitStats>* unit_stats = nullptr;  // filled with one entry per unit when not null
+  Progress progress;  // told of the graph build and of the simulation (one unit per task)
 };
 
 // Simulates one step. `costs` are the stage costs at balanced routing (load factor 1): each unit's routed

@@ -71,14 +71,17 @@ StageCosts step_costs(const Scenario& s, const Calibration& calib, const StepSha
   return costs;
 }
 
-StepResult simulate_step(const Scenario& s, const Calibration& calib, const StepShape& shape, Timeline* timeline) {
+StepResult simulate_step(const Scenario& s, const Calibration& calib, const StepShape& shape, Timeline* timeline,
+                         const Progress& progress) {
   if (s.cluster.pools.enabled())
     throw_user_error("a cluster of mixed GPU pools runs through `moeplan run`; the planner and sweeps take one GPU type",
                      ErrorContext{.key_path = "cluster.pools", .hint = "give cluster.gpu and nodes instead"});
   const StageCosts costs = step_costs(s, calib, shape);
   StepResult r;
   if (s.fidelity == Fidelity::kDesFull) {
-    r = des_full_step(s, calib, shape, costs, timeline);
+    DesFullOptions full;
+    full.progress = progress;
+    r = des_full_step(s, calib, shape, costs, timeline, full);
   } else if (s.fidelity == Fidelity::kAnalytic) {
     r = analytic_step(costs, shape.plan, s.cluster.gpu.peak_bf16_flops, s.cluster.n_gpus());
   } else {
@@ -256,8 +259,13 @@ RunResult run_training(const Scenario& s, const Calibration& calib, const RunOpt
       if (it == steps_by_batch.end()) {
         const bool final_batch = seg.global_batch == ph.global_batch;
         Timeline* tl = keep_timeline && final_batch ? &out.timeline : nullptr;
-        it = steps_by_batch.emplace(seg.global_batch,
-                                    simulate_step(ps, calib, StepShape{plan, ph.seq_len, seg.global_batch, true}, tl))
+        // Named by the phase, and by the batch too where a ramp gives the phase several.
+        const Progress step_progress = options.progress.nested(
+            segments.size() > 1 ? ph.name + " batch " + std::to_string(seg.global_batch) : ph.name);
+        step_progress.begin("stage costs", 0);
+        it = steps_by_batch
+                 .emplace(seg.global_batch, simulate_step(ps, calib, StepShape{plan, ph.seq_len, seg.global_batch, true},
+                                                          tl, step_progress))
                  .first;
       }
       seconds += seg.steps * it->second.time_s;

@@ -7,6 +7,7 @@
 
 #include "sim/calib/calibration.h"
 #include "sim/spec/scenario.h"
+#include "sim/units/progress.h"
 #include "sim/train/run_result.h"
 #include "sim/workload/stage_costs.h"
 
@@ -21,6 +22,7 @@ struct RunOptions {
   // Pools of different GPU types (cluster.pools) load each pool's profile through this; the `calib` argument
   // of run_training is then unused. Unset is fine for a one-GPU-type cluster.
   CalibrationFor calibration_for;
+  Progress progress;           // told of each simulated step (des-full: of its every task)
 };
 
 RunResult run_training(const Scenario& s, const Calibration& calib, const RunOptions& options = {});
@@ -28,7 +30,7 @@ RunResult run_training(const Scenario& s, const Calibration& calib, const RunOpt
 // One step of `plan` at this sequence length and global batch, at the scenario's fidelity. Used by
 // run_training and by the planner.
 StepResult simulate_step(const Scenario& s, const Calibration& calib, const StepShape& shape,
-                         Timeline* timeline = nullptr);
+                         Timeline* timeline = nullptr, const Progress& progress = {});
 
 // The chunk costs simulate_step times that step with: at des and analytic, with the most loaded rank's expert
 // load drawn from the scenario's seeded routing model and each stage's compute at its slowest GPU's speed

@@ -14,15 +14,18 @@
 namespace moeplan {
 
 std::vector<ServingValidationRow> run_serving_validation(const std::string& dir, const io::Catalog& catalog,
-                                                         const std::string& profiles_dir) {
+                                                         const std::string& profiles_dir, const Progress& progress) {
   namespace fs = std::filesystem;
   std::vector<ServingValidationRow> rows;
   const fs::path sub = fs::path(dir) / "serving";
   std::error_code ec;
   if (!fs::is_directory(sub, ec)) return rows;
-  for (const std::string& file : validation_files(sub.string())) {
+  const std::vector<std::string> files = validation_files(sub.string());
+  progress.begin("scoring " + std::to_string(files.size()) + " published serving runs", files.size());
+  for (const std::string& file : files) {
     const ServeScenario s = load_serve_scenario(file, catalog);
     const ServeResult r = run_serving(s, profiles_dir);
+    progress.advance();
     for (const PublishedFigure& f : s.published) {
       ServingValidationRow row;
       row.file = fs::path(file).filename().string();

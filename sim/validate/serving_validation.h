@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "sim/io/catalog.h"
+#include "sim/units/progress.h"
 
 namespace moeplan {
 
@@ -23,8 +24,10 @@ struct ServingValidationRow {
 };
 
 // The rows of `<dir>/serving/*.yaml` in file then figure order; empty when there is no such folder.
+// `progress` is told of each scenario run.
 std::vector<ServingValidationRow> run_serving_validation(const std::string& dir, const io::Catalog& catalog,
-                                                         const std::string& profiles_dir);
+                                                         const std::string& profiles_dir,
+                                                         const Progress& progress = {});
 
 // An aligned text table of the rows with their mean absolute error.
 std::string render_serving_validation_text(const std::vector<ServingValidationRow>& rows);

@@ -23,15 +23,18 @@ std::vector<std::string> validation_files(const std::string& dir) {
 }
 
 ValidationSuite run_validation_suite(const std::string& dir, const io::Catalog& catalog,
-                                     const std::string& profiles_dir) {
+                                     const std::string& profiles_dir, const Progress& progress) {
   ValidationSuite suite;
   suite.dir = dir;
-  for (const std::string& file : validation_files(dir)) {
+  const std::vector<std::string> files = validation_files(dir);
+  progress.begin("scoring " + std::to_string(files.size()) + " published training runs", files.size());
+  for (const std::string& file : files) {
     const io::ValidationCase vc = io::load_validation_case(file, catalog);
     const Scenario& s = vc.scenario;
     const auto calib = load_calibration(scenario_profile_path(s.calibration, s.file, s.cluster.gpu, profiles_dir),
                                         s.cluster.gpu);
     suite.rows.push_back(run_validation_case(vc, *calib));
+    progress.advance();
   }
   suite.groups = summarize(suite.rows);
   return suite;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "sim/io/catalog.h"
+#include "sim/units/progress.h"
 #include "sim/validate/validation_stats.h"
 
 namespace moeplan {
@@ -20,8 +21,8 @@ struct ValidationSuite {
 std::vector<std::string> validation_files(const std::string& dir);
 
 // Loads and scores every validation scenario of `dir` with the profiles of `profiles_dir`. A scenario that does
-// not load is an error (with its location), never skipped.
+// not load is an error (with its location), never skipped. `progress` is told of each run scored.
 ValidationSuite run_validation_suite(const std::string& dir, const io::Catalog& catalog,
-                                     const std::string& profiles_dir);
+                                     const std::string& profiles_dir, const Progress& progress = {});
 
 }  // namespace moeplan

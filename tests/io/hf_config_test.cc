@@ -75,7 +75,7 @@ TEST(HfConfig, Qwen2MoeSharedExpertAndSparseStep) {
   EXPECT_EQ(m.n_moe_layers(), 24);       // decoder_sparse_step 1: every layer
   EXPECT_EQ(m.attention, AttentionKind::kMha);
   EXPECT_TRUE(m.attention_bias);
-  EXPECT_EQ(m.name, "data");  // no _name_or_path: the parent directory
+  EXPECT_EQ(m.name, "qwen2_moe");  // no _name_or_path: the config's model_type, not the folder
 }
 
 TEST(HfConfig, SparseStepTwoMakesOddLayersMoe) {
@@ -102,7 +102,8 @@ TEST(HfConfig, UnknownArchitectureListsSupported) {
     EXPECT_STREQ(e.what(),
                  "tests/io/data/gpt2-config.json: `architectures`: unsupported architecture `GPT2LMHeadModel` "
                  "(expected one of DeepseekV3ForCausalLM, DeepseekV2ForCausalLM, LlamaForCausalLM, "
-                 "MistralForCausalLM, MixtralForCausalLM, Qwen2ForCausalLM, Qwen2MoeForCausalLM); "
+                 "MistralForCausalLM, MixtralForCausalLM, Qwen2ForCausalLM, Qwen2MoeForCausalLM, Qwen3ForCausalLM, "
+                 "Qwen3MoeForCausalLM, GptOssForCausalLM, Glm4MoeForCausalLM); "
                  "describe the model inline under `model:` instead");
   }
 }

@@ -139,11 +139,15 @@ TEST(ReportStructure, TextTablesAreAligned) {
     if (line.empty()) break;
     rows.push_back(line);
   }
-  ASSERT_EQ(rows.size(), 2u + 4u);  // header, rule, 4 stages
-  EXPECT_NE(rows[0].find("weights [GiB]"), std::string::npos);
-  EXPECT_TRUE(std::regex_search(rows[2], std::regex(R"(^\s+0\s+10\.0\s+5\.0\s+2\.5\s+10\.0\s+30\.0\s+3\.0\s+4\.0\s+64\.5\s+80\.0\s+yes\s+peak$)")))
-      << rows[2];
-  EXPECT_EQ(rows[2].find("64.5") + 4, rows[0].find("total [GiB]") + std::string("total [GiB]").size());
+  // The table is wider than 120 columns with one-line headers, so they stack: titles over units.
+  ASSERT_EQ(rows.size(), 3u + 4u);  // 2 header lines, rule, 4 stages
+  EXPECT_NE(rows[0].find("weights"), std::string::npos);
+  EXPECT_EQ(rows[0].find("[GiB]"), std::string::npos);
+  EXPECT_NE(rows[1].find("stage    [GiB]"), std::string::npos) << rows[1];
+  EXPECT_TRUE(std::regex_search(rows[3], std::regex(R"(^\s+0\s+10\.0\s+5\.0\s+2\.5\s+10\.0\s+30\.0\s+3\.0\s+4\.0\s+64\.5\s+80\.0\s+yes\s+peak$)")))
+      << rows[3];
+  EXPECT_EQ(rows[3].find("64.5") + 4, rows[0].find("total") + std::string("total").size());
+  for (const std::string& row : rows) EXPECT_LE(row.size(), 120u) << row;
 }
 
 TEST(ReportStructure, CsvHasOneRowPerPhaseATotalAndTheBand) {

@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
 
 #include "reports/summary_views.h"
 
@@ -28,6 +30,102 @@ TEST(Table, TextIsAligned) {
             "--------  ---------\n"
             "alpha          13.2\n"
             "b|c, \"d\"     2500.0\n");
+}
+
+// Lines of `text` (without the newlines) and their widths in code points.
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const std::size_t nl = text.find('\n', start);
+    out.push_back(text.substr(start, nl - start));
+    start = nl + 1;
+  }
+  return out;
+}
+
+TEST(Table, TextWithinTheLimitIsLeftAsItIs) {
+  EXPECT_EQ(render_table_text(sample_table(), 20), render_table_text(sample_table(), 0));
+}
+
+TEST(Table, TooWideNumbersStackTheirHeaders) {
+  // 3 columns whose headers are far wider than their numbers: 16 + 2 + 17 + 2 + 13 = 50 columns as they come.
+  Table t("m", "Memory", {{"stage", "stage", "", Align::kRight},
+                          {"weights", "weights of a stage", "GiB", Align::kRight},
+                          {"act", "activations", "GiB", Align::kRight}});
+  t.add_row({Cell::of_number(0, "0"), Cell::of_number(9.2, "9.2"), Cell::of_number(42.6, "42.6")});
+  EXPECT_EQ(render_table_text(t, 0),
+            "Memory\n"
+            "stage  weights of a stage [GiB]  activations [GiB]\n"
+            "-----  ------------------------  -----------------\n"
+            "    0                       9.2               42.6\n");
+  // Fitted to 30: each header's words stack, bottom-aligned over the rule, units on their own line.
+  EXPECT_EQ(render_table_text(t, 30),
+            "Memory\n"
+            "       weights\n"
+            "          of a\n"
+            "         stage  activations\n"
+            "stage    [GiB]        [GiB]\n"
+            "-----  -------  -----------\n"
+            "    0      9.2         42.6\n");
+}
+
+TEST(Table, TooWideTextWrapsByWordsAndKeepsEveryWord) {
+  Table t("n", "Notes", {{"index", "#", "", Align::kRight}, {"note", "note", "", Align::kLeft}});
+  const std::string note =
+      "GPU speed spread 8.0% (Sinha et al. SC'22: 8% average variation): the slowest of the 2048 GPUs computes "
+      "4.0% slower than the median one; every stage runs at its slowest GPU's speed";
+  t.add_row({Cell::of_number(1, "1"), Cell::of_text(note)});
+  t.add_row({Cell::of_number(2, "2"), Cell::of_text("short")});
+  const std::string text = render_table_text(t, 60);
+  std::string words;
+  for (const std::string& line : lines_of(text)) {
+    EXPECT_LE(line.size(), 60u) << line;
+    if (line.size() > 3 && line.substr(0, 3) != "---" && line != "Notes" && line.find("note") != 0)
+      words += (words.empty() ? "" : " ") + line.substr(3);
+  }
+  EXPECT_EQ(words.substr(words.find("GPU speed")), note + " short") << text;
+  // Continuation lines leave the number column blank; the next row starts with its number.
+  EXPECT_NE(text.find("\n1  GPU speed spread"), std::string::npos) << text;
+  EXPECT_NE(text.find("\n2  short\n"), std::string::npos) << text;
+}
+
+TEST(Table, AWordLongerThanTheColumnIsCutNotLost) {
+  Table t("p", "Paths", {{"k", "key", "", Align::kLeft}, {"v", "value", "", Align::kLeft}});
+  const std::string path = "/a/very/long/path/that/has/no/spaces/in/it/at/all/and/goes/on/and/on/profile.yaml";
+  t.add_row({Cell::of_text("profile"), Cell::of_text(path)});
+  const std::string text = render_table_text(t, 40);
+  std::string joined;
+  for (const std::string& line : lines_of(text)) {
+    EXPECT_LE(line.size(), 40u) << line;
+    if (line.rfind("profile", 0) == 0 || line.rfind("         ", 0) == 0) joined += line.substr(9);
+  }
+  EXPECT_EQ(joined, path) << text;
+}
+
+TEST(Table, ATextColumnBesideManyNumbersWrapsButKeepsItsWords) {
+  // The numbers alone are 118 columns: the excess is larger than the text column. It narrows to its longest word
+  // (cutting words would not make the table fit) and wraps.
+  std::vector<Column> cols{{"plan", "plan", "", Align::kLeft}};
+  for (int i = 0; i < 10; ++i) cols.push_back({"c" + std::to_string(i), "c", "", Align::kRight});
+  Table t("w", "Wide", cols);
+  std::vector<Cell> row{Cell::of_text("TP1 PP16 DP128 EP64 ZeRO-1 dualpipe mb=1 recompute=selective")};
+  for (int i = 0; i < 10; ++i) row.push_back(Cell::of_number(1.0, "1234567890"));
+  t.add_row(row);
+  const std::string text = render_table_text(t, 80);
+  EXPECT_NE(text.find("\nTP1 PP16 DP128 EP64  1234567890"), std::string::npos) << text;
+  EXPECT_NE(text.find("\n-------------------  ---"), std::string::npos) << text;
+  EXPECT_NE(text.find("\nrecompute=selective\n"), std::string::npos) << text;
+}
+
+TEST(Table, NumbersAloneThatCannotFitArePrintedWhole) {
+  std::vector<Column> cols;
+  for (int i = 0; i < 12; ++i) cols.push_back({"c" + std::to_string(i), "c", "", Align::kRight});
+  Table t("w", "Wide", cols);
+  std::vector<Cell> row;
+  for (int i = 0; i < 12; ++i) row.push_back(Cell::of_number(1.0, "1234567890"));
+  t.add_row(row);
+  EXPECT_NE(render_table_text(t, 40).find(std::string("1234567890  1234567890")), std::string::npos);
 }
 
 TEST(Table, MarkdownEscapesPipes) {
