@@ -55,7 +55,7 @@ void run(CliContext& ctx, const CompareArgs& a) {
     if (f == "json") print(reports::render_scale_out_compare_json(c));
     else if (f == "md") print(reports::render_scale_out_compare_markdown(c));
     else if (f == "csv") print(reports::render_scale_out_compare_csv(c));
-    else print(reports::render_scale_out_compare_text(c));
+    else print(reports::render_scale_out_compare_text(c, a.common.table_width()));
     return;
   }
   CliContext::require_one_cluster(s, "compare --gpus");

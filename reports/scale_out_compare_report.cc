@@ -71,8 +71,8 @@ Table scale_out_compare_table(const ScaleOutComparison& c) {
   return t;
 }
 
-std::string render_scale_out_compare_text(const ScaleOutComparison& c) {
-  return render_table_text(scale_out_compare_table(c)) + "\n" + footer(c);
+std::string render_scale_out_compare_text(const ScaleOutComparison& c, int max_width) {
+  return render_table_text(scale_out_compare_table(c), max_width) + "\n" + footer(c);
 }
 
 std::string render_scale_out_compare_markdown(const ScaleOutComparison& c) {

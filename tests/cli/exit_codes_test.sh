@@ -75,7 +75,7 @@ contains "the refusal says why" "$tmp/p2p.err" "needs peer-to-peer access"
 "$bin" run scenarios/scale-out/intellect-1-usa.yaml >"$tmp/sites.txt" 2>&1
 check "multi-site run" 0 $?
 contains "multi-site run has a Scale out section" "$tmp/sites.txt" "compute utilisation"
-"$bin" compare scenarios/scale-out/rtx4090-swarm.yaml >"$tmp/cmp.txt" 2>&1
+"$bin" compare scenarios/scale-out/rtx4090-swarm.yaml --wide >"$tmp/cmp.txt" 2>&1
 check "compare runs a compare: list" 0 $?
 contains "compare lists the options" "$tmp/cmp.txt" "the report's 32 H100s in one datacentre"
 "$bin" plan scenarios/scale-out/intellect-1-usa.yaml >/dev/null 2>"$tmp/plan.err"
