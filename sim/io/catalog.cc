@@ -131,7 +131,7 @@ void Catalog::add_file(const std::string& path) {
   if (auto fabrics = root.find("fabrics")) {
     fabrics->require_map("a mapping from fabric names to fabrics (the format of fabrics.yaml)");
     for (const auto& [name, entry] : fabrics->entries()) {
-      FabricSpec f = relabeled("fabric.", "fabrics.", [&] { return read_fabric(entry, name); });
+      FabricSpec f = relabeled("fabric.", "fabrics.", [&e = entry, &n = name] { return read_fabric(e, n); });
       validate_located(f, src, "fabric.", "fabrics.");
       fabrics_[name] = f;
     }
@@ -139,7 +139,7 @@ void Catalog::add_file(const std::string& path) {
   if (auto gpus = root.find("gpus")) {
     gpus->require_map("a mapping from GPU names to GPUs (the format of gpus.yaml)");
     for (const auto& [name, entry] : gpus->entries()) {
-      GpuSpec g = relabeled("gpu.", "gpus.", [&] { return read_gpu(entry, name); });
+      GpuSpec g = relabeled("gpu.", "gpus.", [&e = entry, &n = name] { return read_gpu(e, n); });
       validate_located(g, src, "gpu.", "gpus.");
       check_gpu_fabrics(g, src, "gpus." + name, "the catalog or " + path);
       gpus_[name] = g;
@@ -148,7 +148,7 @@ void Catalog::add_file(const std::string& path) {
   if (auto models = root.find("models")) {
     models->require_map("a mapping from model names to models (the format of models.yaml)");
     for (const auto& [name, entry] : models->entries()) {
-      ModelSpec m = relabeled("model.", "models.", [&] { return read_model(entry, ModelSpec{}); });
+      ModelSpec m = relabeled("model.", "models.", [&e = entry] { return read_model(e, ModelSpec{}); });
       m.name = name;
       validate_located(m, src, "model.", "models." + name + ".");
       models_[name] = m;
