@@ -9,6 +9,7 @@
 #include "sim/cost/cost_model.h"
 #include "sim/cost/failure_model.h"
 #include "sim/model/memory.h"
+#include "sim/train/given_phase.h"
 #include "sim/train/layer_breakdown.h"
 #include "sim/train/phase_segments.h"
 #include "sim/units/error.h"
@@ -107,12 +108,7 @@ RunResult run_mixed_training(const Scenario& s, const RunOptions& options) {
     pr.name = ph.name;
     pr.seq_len = ph.seq_len;
     if (ph.given_gpu_hours > 0) {
-      pr.given = true;
-      pr.given_source = ph.given_source;
-      pr.gpu_hours = ph.given_gpu_hours;
-      pr.days = ph.given_gpu_hours / n_gpus / 24.0;
-      out.notes.push_back("phase `" + ph.name + "` uses the given " + units::format_count(ph.given_gpu_hours) +
-                          " GPU-hours (" + ph.given_source + "), not a prediction");
+      pr = given_phase_result(ph, n_gpus, out.notes);
       out.gpu_hours += pr.gpu_hours;
       out.phases.push_back(pr);
       continue;

@@ -17,6 +17,7 @@
 #include "sim/train/cluster_notes.h"
 #include "sim/train/des_full_step.h"
 #include "sim/train/des_step.h"
+#include "sim/train/given_phase.h"
 #include "sim/train/layer_breakdown.h"
 #include "sim/train/mixed_run.h"
 #include "sim/train/phase_segments.h"
@@ -207,12 +208,7 @@ RunResult run_training(const Scenario& s, const Calibration& calib, const RunOpt
     pr.name = ph.name;
     pr.seq_len = ph.seq_len;
     if (ph.given_gpu_hours > 0) {
-      pr.given = true;
-      pr.given_source = ph.given_source;
-      pr.gpu_hours = ph.given_gpu_hours;
-      pr.days = ph.given_gpu_hours / (ph.cluster_overridden ? ph.cluster.n_gpus() : n_gpus) / 24.0;
-      out.notes.push_back("phase `" + ph.name + "` uses the given " + units::format_count(ph.given_gpu_hours) +
-                          " GPU-hours (" + ph.given_source + "), not a prediction");
+      pr = given_phase_result(ph, ph.cluster_overridden ? ph.cluster.n_gpus() : n_gpus, out.notes);
       out.phases.push_back(pr);
       out.gpu_hours += pr.gpu_hours;
       continue;

@@ -5,15 +5,15 @@
 #include <string>
 
 #include "sim/io/scenario_loader.h"
+#include "tests/io/scenario_text.h"
 #include "sim/units/error.h"
 
 namespace moeplan::io {
 namespace {
 
-const Catalog& catalog() {
-  static const Catalog c = Catalog::load("scenarios/catalog");
-  return c;
-}
+using test::catalog;
+using test::error_of;
+using test::replace;
 
 const char* kBase = R"(name: t
 model: llama-3.1-8b
@@ -34,23 +34,6 @@ const char* kSpot = R"(availability:
     replacement_source: "the trace"
     recovery: elastic
 )";
-
-std::string replace(std::string text, const std::string& from, const std::string& to) {
-  const size_t at = text.find(from);
-  if (at == std::string::npos) ADD_FAILURE() << "fixture lacks `" << from << "`";
-  else text.replace(at, from.size(), to);
-  return text;
-}
-
-std::string error_of(const std::string& yaml) {
-  try {
-    load_scenario_text(yaml, "t.yaml", catalog(), {});
-  } catch (const Error& e) {
-    EXPECT_EQ(e.kind(), ErrorKind::kUser);
-    return e.what();
-  }
-  return "";
-}
 
 TEST(AvailabilityYaml, SpotLoadsWithConversions) {
   const Scenario s = load_scenario_text(std::string(kBase) + kSpot, "t.yaml", catalog(), {});

@@ -4,15 +4,15 @@
 #include <string>
 
 #include "sim/io/scenario_loader.h"
+#include "tests/io/scenario_text.h"
 #include "sim/units/error.h"
 
 namespace moeplan::io {
 namespace {
 
-const Catalog& catalog() {
-  static const Catalog c = Catalog::load("scenarios/catalog");
-  return c;
-}
+using test::catalog;
+using test::error_of;
+using test::replace;
 
 // DeepSeek-V3 (61 layers) on 2 sites of one node (dp_sync is costed across sites); `dp_sync` is appended to
 // the parallel section (line 6 on).
@@ -27,16 +27,6 @@ std::string scenario(const std::string& dp_sync) {
          "  phases:\n"
          "    - {tokens: 1B, seq_len: 4096, global_batch: 64}\n"
          "wan: {default: {bandwidth: 100 Gbps}}\n";
-}
-
-std::string error_of(const std::string& yaml) {
-  try {
-    load_scenario_text(yaml, "t.yaml", catalog());
-  } catch (const Error& e) {
-    EXPECT_EQ(e.kind(), ErrorKind::kUser);
-    return e.what();
-  }
-  return "";
 }
 
 TEST(DpSyncYaml, DefaultIsEveryStep) {

@@ -4,15 +4,15 @@
 #include <string>
 
 #include "sim/io/scenario_loader.h"
+#include "tests/io/scenario_text.h"
 #include "sim/units/error.h"
 
 namespace moeplan::io {
 namespace {
 
-const Catalog& catalog() {
-  static const Catalog c = Catalog::load("scenarios/catalog");
-  return c;
-}
+using test::catalog;
+using test::error_of;
+using test::replace;
 
 // Llama 3.1 8B over two pools of one node each, TP8 PP2: stage 0 on the H100 node, stage 1 on the A100 node.
 const char* kValid = R"(name: t
@@ -29,23 +29,6 @@ training:
   phases:
     - {tokens: 1B, seq_len: 4096, global_batch: 64}
 )";
-
-std::string replace(std::string text, const std::string& from, const std::string& to) {
-  const size_t at = text.find(from);
-  if (at == std::string::npos) ADD_FAILURE() << "fixture lacks `" << from << "`";
-  else text.replace(at, from.size(), to);
-  return text;
-}
-
-std::string error_of(const std::string& yaml) {
-  try {
-    load_scenario_text(yaml, "t.yaml", catalog());
-  } catch (const Error& e) {
-    EXPECT_EQ(e.kind(), ErrorKind::kUser);
-    return e.what();
-  }
-  return "";
-}
 
 void expect_has(const std::string& message, const std::string& part) {
   EXPECT_NE(message.find(part), std::string::npos) << "`" << part << "` not in: " << message;

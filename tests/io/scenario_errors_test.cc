@@ -6,15 +6,15 @@
 #include <vector>
 
 #include "sim/io/scenario_loader.h"
+#include "tests/io/scenario_text.h"
 #include "sim/units/error.h"
 
 namespace moeplan::io {
 namespace {
 
-const Catalog& catalog() {
-  static const Catalog c = Catalog::load("scenarios/catalog");
-  return c;
-}
+using test::catalog;
+using test::error_of;
+using test::replace;
 
 // A valid DeepSeek-V3 scenario on 2 nodes; each test breaks one line of it.
 const char* kValid = R"(name: t
@@ -31,24 +31,6 @@ training:
   phases:
     - {tokens: 1B, seq_len: 4096, global_batch: 64}
 )";
-
-std::string replace(std::string text, const std::string& from, const std::string& to) {
-  const size_t at = text.find(from);
-  if (at == std::string::npos) ADD_FAILURE() << "fixture lacks `" << from << "`";
-  else text.replace(at, from.size(), to);
-  return text;
-}
-
-// The rendered message of the user Error that loading `yaml` throws ("" when it loads).
-std::string error_of(const std::string& yaml, const std::vector<std::string>& overrides = {}) {
-  try {
-    load_scenario_text(yaml, "t.yaml", catalog(), overrides);
-  } catch (const Error& e) {
-    EXPECT_EQ(e.kind(), ErrorKind::kUser);
-    return e.what();
-  }
-  return "";
-}
 
 TEST(ScenarioErrors, ValidFixtureLoads) { EXPECT_EQ(error_of(kValid), ""); }
 

@@ -6,15 +6,15 @@
 #include <vector>
 
 #include "sim/io/scenario_loader.h"
+#include "tests/io/scenario_text.h"
 #include "sim/units/error.h"
 
 namespace moeplan::io {
 namespace {
 
-const Catalog& catalog() {
-  static const Catalog c = Catalog::load("scenarios/catalog");
-  return c;
-}
+using test::catalog;
+using test::error_of;
+using test::replace;
 
 // Two sites of two 8-GPU nodes each; each test breaks one line.
 const char* kValid = R"(name: t
@@ -32,23 +32,6 @@ training:
   phases:
     - {tokens: 1B, seq_len: 4096, global_batch: 64}
 )";
-
-std::string replace(std::string text, const std::string& from, const std::string& to) {
-  const size_t at = text.find(from);
-  if (at == std::string::npos) ADD_FAILURE() << "fixture lacks `" << from << "`";
-  else text.replace(at, from.size(), to);
-  return text;
-}
-
-std::string error_of(const std::string& yaml) {
-  try {
-    load_scenario_text(yaml, "t.yaml", catalog());
-  } catch (const Error& e) {
-    EXPECT_EQ(e.kind(), ErrorKind::kUser);
-    return e.what();
-  }
-  return "";
-}
 
 void expect_error(const std::string& yaml, const std::string& located_prefix, const std::string& fragment) {
   const std::string e = error_of(yaml);
