@@ -135,6 +135,17 @@ void read_gqa(const Fields& f, ModelSpec& m) {
   m.attention = m.n_kv_heads < m.n_heads ? AttentionKind::kGqa : AttentionKind::kMha;
 }
 
+// The expert fields DeepSeek-V2/V3's config.json introduced and GLM-4.5 (Glm4Moe) reuses under the same names:
+// shared experts, expert width, top-k, group-limited routing and the leading dense layers.
+void read_deepseek_style_experts(const Fields& f, ModelSpec& m) {
+  m.moe.n_shared_experts = f.integer("n_shared_experts", 0);
+  m.moe.expert_ffn_dim = f.integer("moe_intermediate_size");
+  m.moe.top_k = f.integer("num_experts_per_tok");
+  m.moe.n_expert_groups = f.integer("n_group", 1);
+  m.moe.n_limited_groups = f.integer("topk_group", 1);
+  m.moe.first_k_dense = f.integer("first_k_dense_replace", 0);
+}
+
 void read_deepseek(const Fields& f, ModelSpec& m) {
   read_common(f, m);
   m.attention = AttentionKind::kMla;  // DeepSeek-V2 §2.1
@@ -148,12 +159,7 @@ void read_deepseek(const Fields& f, ModelSpec& m) {
   m.ffn_dim = f.integer("intermediate_size");
   m.moe.n_routed_experts = f.integer("n_routed_experts", 0);
   if (m.moe.n_routed_experts > 0) {
-    m.moe.n_shared_experts = f.integer("n_shared_experts", 0);
-    m.moe.expert_ffn_dim = f.integer("moe_intermediate_size");
-    m.moe.top_k = f.integer("num_experts_per_tok");
-    m.moe.n_expert_groups = f.integer("n_group", 1);
-    m.moe.n_limited_groups = f.integer("topk_group", 1);
-    m.moe.first_k_dense = f.integer("first_k_dense_replace", 0);
+    read_deepseek_style_experts(f, m);
     // HF: layer i is MoE when i >= first_k_dense_replace and i % moe_layer_freq == 0; ModelSpec counts the
     // frequency from first_k_dense, which agrees when first_k_dense is a multiple of the frequency.
     m.moe.moe_layer_freq = f.integer("moe_layer_freq", 1);
@@ -243,12 +249,7 @@ void read_glm4_moe(const Fields& f, ModelSpec& m) {
   m.attention_bias = f.boolean("attention_bias", false);
   m.ffn_dim = f.integer("intermediate_size");
   m.moe.n_routed_experts = f.integer("n_routed_experts");
-  m.moe.n_shared_experts = f.integer("n_shared_experts", 0);
-  m.moe.expert_ffn_dim = f.integer("moe_intermediate_size");
-  m.moe.top_k = f.integer("num_experts_per_tok");
-  m.moe.n_expert_groups = f.integer("n_group", 1);
-  m.moe.n_limited_groups = f.integer("topk_group", 1);
-  m.moe.first_k_dense = f.integer("first_k_dense_replace", 0);
+  read_deepseek_style_experts(f, m);
   m.moe.routed_scaling_factor = f.number("routed_scaling_factor", 1.0);
   m.moe.score_func = "sigmoid";  // modeling_glm4_moe.py: sigmoid scores with a correction bias, as DeepSeek-V3
   m.mtp_depth = f.integer("num_nextn_predict_layers", 0);
